@@ -1,0 +1,199 @@
+"""Validate an answers object against the question bank.
+
+The answers file is a JSON object mapping question ids to answers (multi items are
+lists, ``screened_on`` an ISO date defaulting to today). The pydantic model is built
+from the question bank itself, so the JSON Schema (``screener schema answers``) and the
+validation can never disagree. Errors name the field, what was given and what is
+allowed; for files, the line too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import (
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, ValidationError,
+    create_model,
+)
+
+from . import conditions
+from .errors import AnswersError
+from .loading import suggest
+from .models import NONE, NOT_SURE, Question, RuleSet
+
+RESPONDENT_ID = "respondent_id"
+RESPONDENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+class ValidatedAnswers(BaseModel):
+    """Answers that passed validation, with skip logic applied."""
+
+    model_config = ConfigDict(frozen=True)
+    values: dict[str, Any]  # question id -> code, list of codes, int, or ISO date string
+    respondent_id: str | None = None
+    warnings: list[str] = []
+
+
+# ------------------------------------------------------------------ the pydantic model
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("not an ISO date")
+    return dt.date.fromisoformat(value)
+
+
+def _exclusive_codes(values: list[str]) -> list[str]:
+    if len(set(values)) != len(values):
+        raise ValueError("a code is listed twice")
+    for code in (NONE, NOT_SURE):
+        if code in values and len(values) > 1:
+            raise ValueError(f"'{code}' cannot be combined with other codes")
+    return values
+
+
+def _field(q: Question):
+    if q.type == "int":
+        kind = Annotated[StrictInt, Field(ge=q.min, le=q.max)]
+    elif q.type == "date":
+        kind = Annotated[dt.date, BeforeValidator(_iso_date)]
+    elif q.type == "choice":
+        kind = Literal[tuple(q.codes)]
+    else:
+        kind = Annotated[list[Literal[tuple(q.codes)]], Field(min_length=1),
+                         AfterValidator(_exclusive_codes)]
+    return (Optional[kind], Field(default=None, title=q.text, description=q.help or None))
+
+
+_models: dict[str, type[BaseModel]] = {}
+
+
+def answers_model(ruleset: RuleSet) -> type[BaseModel]:
+    """The pydantic model of an answers object for this question bank (cached)."""
+    if ruleset.content_hash not in _models:
+        fields = {q.id: _field(q) for q in ruleset.questions}
+        fields[RESPONDENT_ID] = (
+            Optional[Annotated[str, Field(pattern=RESPONDENT_ID_PATTERN)]],
+            Field(default=None, description="An id for the person screened (never a name)."))
+        _models[ruleset.content_hash] = create_model(
+            "Answers", __config__=ConfigDict(extra="forbid"), **fields)
+    return _models[ruleset.content_hash]
+
+
+# ----------------------------------------------------------------------- validation
+
+def allowed(q: Question) -> str:
+    """What a question accepts, in words, for error messages."""
+    if q.type == "int":
+        return f"a whole number from {q.min} to {q.max}" + (f" ({q.unit})" if q.unit else "")
+    if q.type == "date":
+        return "a date written YYYY-MM-DD"
+    codes = ", ".join(q.codes)
+    if q.type == "multi":
+        return f"a list of one or more of: {codes} ('none' and 'not_sure' stand alone)"
+    return f"one of: {codes}"
+
+
+def _message(err: dict, ruleset: RuleSet) -> tuple[str, str]:
+    loc = err["loc"]
+    field = str(loc[0]) if loc else ""
+    given = err.get("input")
+    if err["type"] == "extra_forbidden":
+        return field, f"unknown question id '{field}'{suggest(field, ruleset.questions.by_id)}"
+    if field == RESPONDENT_ID:
+        return field, ("respondent_id must be 1-64 letters, digits, '.', '_' or '-' "
+                       "(an id, never a name)")
+    q = ruleset.questions.by_id.get(field)
+    if q is None:
+        return field, err["msg"]
+    shown = json.dumps(given, default=str) if not isinstance(given, dict) else "an object"
+    item = f" (item {loc[1] + 1})" if len(loc) > 1 and isinstance(loc[1], int) else ""
+    detail = ""
+    if err["type"] in ("value_error", "assertion_error"):
+        detail = err["msg"].removeprefix("Value error, ") + "; "
+    if q.type in ("choice", "multi") and isinstance(given, str) and len(loc) <= 2:
+        detail += f"'{given}' is not a code{suggest(given, q.codes)}; "
+        shown = ""
+    got = f"got {shown}; " if shown else ""
+    return field, f"{field}{item}: {detail}{got}expected {allowed(q)}"
+
+
+def validate_answers(raw: Any, ruleset: RuleSet, *, source: str | None = None,
+                     text: str | None = None, today: dt.date | None = None) -> ValidatedAnswers:
+    """Validate an answers mapping; raise AnswersError listing every problem."""
+    if not isinstance(raw, dict):
+        raise AnswersError("the answers must be a JSON object mapping question ids to answers",
+                           file=source, line=1)
+    try:
+        model = answers_model(ruleset).model_validate(raw)
+    except ValidationError as exc:
+        problems, first_line, fields = [], None, []
+        for err in exc.errors():
+            field, message = _message(err, ruleset)
+            line = _line_of_key(text, field) if text else None
+            first_line = first_line or line
+            fields.append(field)
+            problems.append((f"line {line}: " if line and source else "") + message)
+        count = len(problems)
+        raise AnswersError(
+            f"{count} invalid answer{'s' if count > 1 else ''}" + (f" in {source}" if source else ""),
+            file=source, line=first_line, field=fields[0] if fields else None,
+            problems=problems) from None
+    values = {k: v for k, v in model.model_dump().items() if v is not None and k != RESPONDENT_ID}
+    if "screened_on" in ruleset.questions.by_id and "screened_on" not in values:
+        values["screened_on"] = today or dt.date.today()
+    values = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()}
+    values, warnings = apply_skip_logic(values, ruleset)
+    ordered = {q.id: values[q.id] for q in ruleset.questions if q.id in values}
+    return ValidatedAnswers(values=ordered, respondent_id=model.model_dump()[RESPONDENT_ID],
+                            warnings=warnings)
+
+
+def apply_skip_logic(values: dict, ruleset: RuleSet) -> tuple[dict, list[str]]:
+    """Drop answers to questions that would not have been shown (definitely false)."""
+    values, warnings = dict(values), []
+    changed = True
+    while changed:  # dropping one answer can hide another (e.g. a chain of shown_if)
+        changed = False
+        for q in ruleset.questions:
+            if q.id in values and q.shown_if is not None and \
+                    conditions.evaluate(q.shown_if, values) is False:
+                del values[q.id]
+                warnings.append(f"{q.id} was ignored: it is only asked when "
+                                + " and ".join(conditions.describe(q.shown_if).split("\n")).strip())
+                changed = True
+    return values, warnings
+
+
+def is_shown(q: Question, values: dict) -> bool:
+    return q.shown_if is None or conditions.evaluate(q.shown_if, values) is not False
+
+
+def _line_of_key(text: str | None, key: str) -> int | None:
+    if not text or not key:
+        return None
+    match = re.search(r'"' + re.escape(key) + r'"\s*:', text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def load_answers_file(path: str | Path, ruleset: RuleSet, today: dt.date | None = None
+                      ) -> ValidatedAnswers:
+    """Read and validate an answers JSON file; errors name the file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AnswersError("no such answers file", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnswersError(f"cannot read the answers file: {exc}", file=str(path)) from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AnswersError(f"not valid JSON: {exc.msg} (column {exc.colno})",
+                           file=str(path), line=exc.lineno) from None
+    return validate_answers(raw, ruleset, source=str(path), text=text, today=today)

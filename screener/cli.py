@@ -1,0 +1,83 @@
+"""Command line: turns arguments into library calls. Nothing clinical happens here.
+
+Each subcommand lives in ``screener/commands/<name>.py`` with ``add_arguments(parser)``
+and ``run(args) -> int``; those modules import only argparse at the top, so ``--help``
+and ``--version`` stay fast (no pydantic, durable or questionary).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+
+#: subcommand -> one-line help. Order is the order shown in --help.
+COMMANDS: dict[str, str] = {
+    "screen": "screen an answers file and print the explained result",
+    "schema": "print the JSON Schema of the answers file or of the result",
+}
+
+DESCRIPTION = """\
+Nutrition screening questionnaire. It maps answers about diet, sun, fluids, medicines,
+conditions and symptoms to POSSIBLE contributing factors (low vitamin D, magnesium,
+potassium, calcium intake, dehydration) and says what to ask a clinician. It never
+gives a diagnosis or a dose. Red-flag symptoms stop the screening with urgent advice.
+"""
+
+EPILOG = """\
+examples:
+  screener screen answers.json                 explained result for a person
+  screener screen answers.json --view clinician   with rule ids, sources and trail
+  screener screen answers.json --format json   the machine-readable result
+  screener schema answers                      what an answers file may contain
+
+exit status: 0 done, 1 findings (checks), 2 bad input, 3 internal safety/engine error.
+Everything runs on this machine; nothing is sent anywhere.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="screener", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"screener {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--rules", metavar="DIR", default=None,
+        help="rules folder to use (default: the shipped rules/ folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        module = importlib.import_module(f".commands.{name.replace('-', '_')}", __package__)
+        cmd = sub.add_parser(
+            name, help=help_text, parents=[common],
+            description=getattr(module, "DESCRIPTION", help_text),
+            epilog=getattr(module, "EPILOG", None),
+            formatter_class=argparse.RawDescriptionHelpFormatter)
+        module.add_arguments(cmd)
+        cmd.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        default = COMMANDS.get("run") and "run"
+        if default is None:
+            parser.print_help()
+            return 0
+        args = parser.parse_args([default, *(argv or sys.argv[1:])])
+    from .errors import ScreenerError
+
+    try:
+        return args._module.run(args)
+    except ScreenerError as exc:
+        print(f"screener: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\nscreener: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,54 @@
+"""screener screen ANSWERS.json: one answers file in, the explained result out."""
+
+from __future__ import annotations
+
+DESCRIPTION = """\
+Screen one answers file and print the result: the triage level first, then each
+possible contributing factor with the answers and rules behind it, the notes, and
+what to ask a clinician. The answers file is a JSON object mapping question ids to
+answers (see `screener schema answers`); missing items count as unanswered.
+"""
+
+EPILOG = """\
+examples:
+  screener screen answers.json
+  screener screen answers.json --view clinician
+  screener screen answers.json --format json > result.json
+  cat answers.json | screener screen -
+"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("answers", metavar="ANSWERS.json",
+                        help="answers file (JSON object of question id -> answer), or - for stdin")
+    parser.add_argument("--format", choices=["text", "json"], default="text",
+                        help="text for people (default) or json, the machine contract")
+    parser.add_argument("--view", choices=["person", "clinician"], default="person",
+                        help="person: plain language (default); clinician: adds rule ids, "
+                             "sources and the full evidence trail")
+
+
+def run(args) -> int:
+    import json
+    import sys
+
+    from ..answers import load_answers_file, validate_answers
+    from ..errors import AnswersError
+    from ..loading import load_ruleset
+    from ..reports import render
+    from ..screening import screen
+
+    ruleset = load_ruleset(args.rules)
+    if args.answers == "-":
+        text = sys.stdin.read()
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise AnswersError(f"not valid JSON: {exc.msg} (column {exc.colno})",
+                               file="<stdin>", line=exc.lineno) from None
+        answers = validate_answers(raw, ruleset, source="<stdin>", text=text)
+    else:
+        answers = load_answers_file(args.answers, ruleset)
+    result = screen(answers, ruleset)
+    sys.stdout.write(render(result, ruleset, args.format, args.view))
+    return 0

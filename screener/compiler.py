@@ -1,0 +1,72 @@
+"""Rules -> layers -> durable-rules JSON. Pure: no engine import, no I/O.
+
+Forward chaining runs in *layers*: a rule can only fire once every fact it reads is
+final. Answers and computed inputs are ready at layer 0; a rule's layer is one more
+than the latest layer of the rules that produce what it reads. So derived facts
+(layer 1) feed indicators, indicators feed factors, factors feed chained indicators
+such as CA-VITD, and all of them feed triage and notes. The engine asserts one fact
+per layer carrying everything concluded so far; rules of layer L match only it.
+"""
+
+from __future__ import annotations
+
+from . import conditions
+from .errors import RulesError
+from .models import Rule, RuleSet
+
+LAYER = "screening_layer"  # attribute of the asserted fact; never a question id
+
+
+def producers(ruleset: RuleSet) -> dict[str, list[Rule]]:
+    """Which rules conclude each non-input name (see loading.known_names)."""
+    made: dict[str, list[Rule]] = {}
+    blocking = [r for r in ruleset.rules if r.blocks_factors]
+    for rule in ruleset.rules:
+        if rule.kind == "derived":
+            made.setdefault(rule.concludes, []).append(rule)
+    everything: list[Rule] = []
+    for fid in ruleset.factors:
+        indicators = [r for r in ruleset.rules if r.factor == fid and r.kind == "indicator"]
+        exceptions = [r for r in ruleset.rules if r.factor == fid and r.kind == "exception"]
+        made[f"{fid}_count"] = made[f"{fid}_indicators"] = indicators
+        made[f"{fid}_strength"] = made[f"{fid}_raised"] = indicators + exceptions + blocking
+        everything += indicators + exceptions
+    made["factor_count"] = made["factors_raised"] = everything + blocking
+    return made
+
+
+def rule_layers(ruleset: RuleSet) -> dict[str, int]:
+    """Layer of every rule (1 = reads only answers). Raises on a cycle."""
+    made = producers(ruleset)
+    layers: dict[str, int] = {}
+    visiting: list[str] = []
+
+    def rule_layer(rule: Rule) -> int:
+        if rule.id in layers:
+            return layers[rule.id]
+        if rule.id in visiting:
+            cycle = " -> ".join(visiting[visiting.index(rule.id):] + [rule.id])
+            raise RulesError(f"rules depend on each other in a circle: {cycle}",
+                             file=rule.file, line=rule.line)
+        visiting.append(rule.id)
+        deepest = 0
+        for name in conditions.names(rule.when):
+            for producer in made.get(name, []):
+                deepest = max(deepest, rule_layer(producer))
+        visiting.pop()
+        layers[rule.id] = deepest + 1
+        return deepest + 1
+
+    for rule in ruleset.rules:
+        rule_layer(rule)
+    return layers
+
+
+def compile_ruleset(ruleset: RuleSet) -> dict[str, dict]:
+    """durable-rules JSON: {rule_id: {"all": [{"m": condition-and-layer}]}}."""
+    layers = rule_layers(ruleset)
+    return {
+        rule.id: {"all": [{"m": {"$and": [{LAYER: layers[rule.id]},
+                                          conditions.compile_condition(rule.when)]}}]}
+        for rule in ruleset.rules
+    }

@@ -1,0 +1,236 @@
+"""The condition language used by rules (``when``) and skip logic (``shown_if``).
+
+A condition is written in YAML as a mapping with exactly one key::
+
+    all: [cond, ...]              every condition holds
+    any: [cond, ...]              at least one holds
+    <name>: <test>                a test on one answer or fact
+
+A test is a scalar (equals), a list (is one of) or a one-key mapping with an operator
+from ``OPERATORS``. This module parses that form into small pydantic objects, evaluates
+it in Python (three-valued: a test on a missing answer is *unknown*), lists the names
+it reads, and compiles it into durable-rules JSON. It does not import durable.
+
+Unknown is never "no": a rule fires only when its condition is definitely true, and a
+question is skipped only when its ``shown_if`` is definitely false.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict
+
+Scalar = Union[bool, int, float, str]
+
+#: operator -> plain words, used in error messages and rule cards.
+OPERATORS: dict[str, str] = {
+    "is": "is",
+    "is_not": "is not",
+    "in": "is one of",
+    "not_in": "is none of",
+    "has": "includes",
+    "has_any": "includes any of",
+    "lacks": "does not include",
+    "lacks_all": "includes none of",
+    "gte": "is at least",
+    "gt": "is more than",
+    "lte": "is at most",
+    "lt": "is less than",
+}
+LIST_OPERATORS = {"in", "not_in", "has_any", "lacks_all"}
+NUMBER_OPERATORS = {"gte", "gt", "lte", "lt"}
+MULTI_OPERATORS = {"has", "has_any", "lacks", "lacks_all"}
+
+
+class Test(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    name: str
+    op: Literal[
+        "is", "is_not", "in", "not_in", "has", "has_any", "lacks", "lacks_all",
+        "gte", "gt", "lte", "lt",
+    ]
+    value: Any
+
+    def values(self) -> list:
+        return list(self.value) if self.op in LIST_OPERATORS else [self.value]
+
+
+class All(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    all: list["Condition"]
+
+
+class AnyOf(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    any: list["Condition"]
+
+
+Condition = Union[All, AnyOf, Test]
+All.model_rebuild()
+AnyOf.model_rebuild()
+
+
+def parse(raw: Any) -> Condition:
+    """Turn the YAML form into condition objects; raise ValueError in plain words."""
+    if isinstance(raw, (All, AnyOf, Test)):
+        return raw
+    if not isinstance(raw, dict) or len(raw) != 1:
+        raise ValueError(
+            "a condition is a mapping with exactly one key: 'all', 'any' or an answer "
+            f"name (got {_show(raw)})"
+        )
+    (key, body), = raw.items()
+    if key in ("all", "any"):
+        if not isinstance(body, list) or not body:
+            raise ValueError(f"'{key}' needs a non-empty list of conditions")
+        parts = [parse(item) for item in body]
+        return All(all=parts) if key == "all" else AnyOf(any=parts)
+    if not isinstance(key, str):
+        raise ValueError(f"condition key must be a name, got {_show(key)}")
+    if isinstance(body, dict):
+        if len(body) != 1:
+            raise ValueError(f"the test on '{key}' must have exactly one operator, got {_show(body)}")
+        (op, value), = body.items()
+        if op not in OPERATORS:
+            raise ValueError(
+                f"unknown operator '{op}' on '{key}'; use one of: {', '.join(OPERATORS)}"
+            )
+    elif isinstance(body, list):
+        op, value = "in", body
+    else:
+        op, value = "is", body
+    if op in LIST_OPERATORS and (not isinstance(value, list) or not value):
+        raise ValueError(f"'{op}' on '{key}' needs a non-empty list")
+    if op not in LIST_OPERATORS and isinstance(value, (list, dict)):
+        raise ValueError(f"'{op}' on '{key}' needs a single value, got {_show(value)}")
+    if op in NUMBER_OPERATORS and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise ValueError(f"'{op}' on '{key}' needs a number, got {_show(value)}")
+    for item in value if isinstance(value, list) else [value]:
+        if item is None or isinstance(item, (list, dict)):
+            raise ValueError(f"'{op}' on '{key}' has an empty or nested value")
+    return Test(name=key, op=op, value=value)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) < 60 else text[:57] + "..."
+
+
+def tests(cond: Condition):
+    """Every leaf test, in order."""
+    if isinstance(cond, Test):
+        yield cond
+    else:
+        for part in cond.all if isinstance(cond, All) else cond.any:
+            yield from tests(part)
+
+
+def names(cond: Condition) -> list[str]:
+    """The answer and fact names a condition reads, in first-use order."""
+    return list(dict.fromkeys(t.name for t in tests(cond)))
+
+
+# ---------------------------------------------------------------- evaluation (Python)
+
+def evaluate_test(test: Test, facts: dict) -> bool | None:
+    """True, False, or None when the name has no value (unknown)."""
+    if test.name not in facts or facts[test.name] is None:
+        return None
+    have = facts[test.name]
+    op, want = test.op, test.value
+    if op in MULTI_OPERATORS:
+        items = have if isinstance(have, list) else [have]
+        if op == "has":
+            return want in items
+        if op == "has_any":
+            return any(w in items for w in want)
+        if op == "lacks":
+            return want not in items
+        return all(w not in items for w in want)
+    if op == "is":
+        return have == want
+    if op == "is_not":
+        return have != want
+    if op == "in":
+        return have in want
+    if op == "not_in":
+        return have not in want
+    if isinstance(have, bool) or not isinstance(have, (int, float)):
+        return False  # e.g. comparing a code with a number: never true
+    return {"gte": have >= want, "gt": have > want, "lte": have <= want, "lt": have < want}[op]
+
+
+def evaluate(cond: Condition, facts: dict) -> bool | None:
+    """Three-valued (Kleene) evaluation: None means unknown."""
+    if isinstance(cond, Test):
+        return evaluate_test(cond, facts)
+    results = [evaluate(part, facts) for part in (cond.all if isinstance(cond, All) else cond.any)]
+    if isinstance(cond, All):
+        if False in results:
+            return False
+        return None if None in results else True
+    if True in results:
+        return True
+    return None if None in results else False
+
+
+def true_tests(cond: Condition, facts: dict) -> list[Test]:
+    """The leaf tests that made a (true) condition true: the evidence to show."""
+    if isinstance(cond, Test):
+        return [cond] if evaluate_test(cond, facts) else []
+    found: list[Test] = []
+    for part in cond.all if isinstance(cond, All) else cond.any:
+        if evaluate(part, facts):
+            found.extend(true_tests(part, facts))
+    return found
+
+
+# ---------------------------------------------------------- compilation (durable JSON)
+
+def compile_condition(cond: Condition) -> dict:
+    """durable-rules JSON for a condition (see durable docs/json/reference.md).
+
+    durable has no ``$in``: lists become ``$or`` of equalities. A test on a missing
+    attribute never matches in durable, which is exactly our "unknown is not true".
+    """
+    if isinstance(cond, All):
+        return {"$and": [compile_condition(c) for c in cond.all]}
+    if isinstance(cond, AnyOf):
+        return {"$or": [compile_condition(c) for c in cond.any]}
+    name, op, value = cond.name, cond.op, cond.value
+    if op == "is":
+        return {name: value}
+    if op == "is_not":
+        return {"$neq": {name: value}}
+    if op == "in":
+        return _one_or({name: v} for v in value) if len(value) > 1 else {name: value[0]}
+    if op == "not_in":
+        return {"$and": [{"$neq": {name: v}} for v in value]}
+    if op == "has":
+        return {"$iany": {name: {"$i": value}}}
+    if op == "has_any":
+        return _one_or({"$iany": {name: {"$i": v}}} for v in value)
+    if op == "lacks":
+        return {"$and": [{"$ex": {name: 1}}, {"$iall": {name: {"$neq": {"$i": value}}}}]}
+    if op == "lacks_all":
+        return {"$and": [{"$ex": {name: 1}}]
+                + [{"$iall": {name: {"$neq": {"$i": v}}}} for v in value]}
+    return {"$" + op: {name: value}}
+
+
+def _one_or(parts) -> dict:
+    parts = list(parts)
+    return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+# ------------------------------------------------------------------- words (for people)
+
+def describe(cond: Condition, label=lambda name, value: str(value), indent: str = "") -> str:
+    """The condition in words, one test a line, for rule cards and reviews."""
+    if isinstance(cond, Test):
+        shown = ", ".join(label(cond.name, v) for v in cond.values())
+        return f"{indent}{cond.name} {OPERATORS[cond.op]} {shown}"
+    word = "all of" if isinstance(cond, All) else "any of"
+    inner = [describe(c, label, indent + "  ") for c in (cond.all if isinstance(cond, All) else cond.any)]
+    return f"{indent}{word}:\n" + "\n".join(inner)

@@ -1,0 +1,340 @@
+"""Load a rules folder (YAML) into a checked ``RuleSet``.
+
+Errors are addressed to the clinician who edits the files: each names the file, the
+line, the rule or question id and the field, with a did-you-mean where one fits.
+All problems in a folder are collected and reported together.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from . import conditions
+from .errors import RulesError
+from .models import (
+    Factor, QuestionBank, Rule, RuleSet, Source, TriageLevel, TRIAGE_ORDER,
+)
+
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+STRENGTHS = ("some", "several")
+
+
+# ----------------------------------------------------------- YAML that keeps lines
+
+class LineDict(dict):
+    """A YAML mapping that remembers its own line and the line of each key."""
+
+    line = 0
+    key_lines: dict
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader reading YAML 1.2 booleans: `yes`, `no`, `on`, `off` stay strings
+    (they are answer codes here), only `true`/`false` are booleans."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def _construct_mapping(loader, node, deep=False):
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise yaml.MarkedYAMLError(
+                "while reading a mapping", node.start_mark,
+                f"the key '{key}' appears twice", key_node.start_mark)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RulesError("file not found", file=str(path)) from None
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise RulesError(f"not valid YAML: {exc.problem or exc}", file=str(path), line=line) from None
+
+
+def line_of(raw: Any, loc: tuple) -> int:
+    """The line of the deepest mapping (or key) along a pydantic error location."""
+    line = getattr(raw, "line", 0)
+    node = raw
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            line = getattr(node, "key_lines", {}).get(part, line)
+            node = node[part]
+            line = getattr(node, "line", line)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            line = getattr(node, "line", line)
+        else:
+            break
+    return line
+
+
+def _loc_text(loc: tuple) -> str:
+    return ".".join(str(p) for p in loc if not str(p).startswith(("function-", "tagged-union")))
+
+
+class Problems:
+    """Collects `file:line: id: message` problems; raises them all at once."""
+
+    def __init__(self):
+        self.items: list[str] = []
+
+    def add(self, file: str, line: int, ident: str, message: str):
+        where = f"{file}:{line}" if line else file
+        self.items.append(f"{where}: {ident + ': ' if ident else ''}{message}")
+
+    def add_validation(self, file: str, raw: Any, ident: str, error: ValidationError, prefix=()):
+        for err in error.errors():
+            loc = prefix + tuple(err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            field = _loc_text(tuple(err["loc"]))
+            self.add(file, line_of(raw, loc), ident, f"{field}: {msg}" if field else msg)
+
+    def raise_if_any(self, folder: Path):
+        if self.items:
+            count = len(self.items)
+            raise RulesError(
+                f"{count} problem{'s' if count > 1 else ''} in the rules folder {folder}",
+                problems=self.items)
+
+
+def suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# ------------------------------------------------------------------------- loading
+
+def content_hash(folder: Path) -> str:
+    """sha256 over every file in the rules folder: the stamp on every result."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if any(part.startswith(".") or part == "__pycache__" for part in rel.split("/")):
+            continue
+        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=8)
+def load_ruleset(folder: str | Path | None = None) -> RuleSet:
+    """Load and cross-check a rules folder (default: the shipped ``rules/``)."""
+    folder = Path(folder) if folder else DEFAULT_RULES_DIR
+    if not (folder / "ruleset.yaml").is_file():
+        raise RulesError(
+            f"no ruleset.yaml in {folder}: pass --rules with a folder that has one "
+            "(the shipped rules live in the project's rules/ folder)")
+    problems = Problems()
+    manifest = read_yaml(folder / "ruleset.yaml")
+    rel = lambda name: str(folder / name)  # noqa: E731
+
+    files = manifest.get("files", {})
+    questions_raw = read_yaml(folder / files.get("questions", "questions.yaml"))
+    bank = _load_questions(questions_raw, rel(files.get("questions", "questions.yaml")), problems)
+    sources_file = files.get("sources", "sources.yaml")
+    sources = _load_sources(read_yaml(folder / sources_file), rel(sources_file), problems)
+
+    triage = {}
+    for level in TRIAGE_ORDER:
+        raw = manifest.get("triage", {}).get(level)
+        if raw is None:
+            problems.add(rel("ruleset.yaml"), manifest.line, "", f"triage: level '{level}' is missing")
+            continue
+        try:
+            triage[level] = TriageLevel(id=level, **raw)
+        except ValidationError as exc:
+            problems.add_validation(rel("ruleset.yaml"), manifest, level, exc, ("triage", level))
+
+    factors: dict[str, Factor] = {}
+    rules: list[Rule] = []
+    for name in files.get("rules", []):
+        path = rel(name)
+        raw = read_yaml(folder / name) or {}
+        if raw.get("factor"):
+            try:
+                factor = Factor(**raw["factor"], file=path, line=raw["factor"].line)
+                if factor.id in factors:
+                    problems.add(path, factor.line, factor.id, "factor id defined twice")
+                factors[factor.id] = factor
+            except ValidationError as exc:
+                problems.add_validation(path, raw, "factor", exc, ("factor",))
+        for item in raw.get("rules", []):
+            ident = item.get("id", "?") if isinstance(item, dict) else "?"
+            try:
+                rules.append(Rule(**item, file=path, line=getattr(item, "line", 0)))
+            except (ValidationError, TypeError) as exc:
+                if isinstance(exc, TypeError):
+                    problems.add(path, getattr(item, "line", 0), ident, "a rule must be a mapping")
+                else:
+                    problems.add_validation(path, item, ident, exc)
+
+    computed = dict(manifest.get("computed", {}))
+    try:
+        ruleset = RuleSet(
+            name=str(manifest.get("name", folder.name)), version=str(manifest.get("version", "0")),
+            several_at=int(manifest.get("several_at", 3)), folder=str(folder),
+            content_hash=content_hash(folder), questions=bank or QuestionBank(sections=[]),
+            sources=sources, triage=triage, factors=factors, rules=rules, computed=computed)
+    except ValidationError as exc:
+        problems.add_validation(rel("ruleset.yaml"), manifest, "", exc)
+        problems.raise_if_any(folder)
+        raise
+    problems.raise_if_any(folder)  # structure first: cross-checks need whole objects
+    cross_check(ruleset, problems)
+    problems.raise_if_any(folder)
+    return ruleset
+
+
+def _load_questions(raw, path: str, problems: Problems) -> QuestionBank | None:
+    try:
+        bank = QuestionBank(**raw)
+    except (ValidationError, TypeError) as exc:
+        if isinstance(exc, TypeError):
+            problems.add(path, 1, "", "expected a mapping with 'sections'")
+            return None
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            ident = _question_id_at(raw, loc)
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.add(path, line_of(raw, loc), ident, f"{_field_after_question(loc)}: {msg}")
+        return None
+    # remember where each question was written, and its section
+    sections = []
+    for s_raw, section in zip(raw["sections"], bank.sections):
+        questions = [
+            q.model_copy(update={"file": path, "line": q_raw.line, "section": section.id})
+            for q_raw, q in zip(s_raw["questions"], section.questions)
+        ]
+        sections.append(section.model_copy(update={"questions": questions}))
+    ids = [q.id for s in sections for q in s.questions]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.add(path, 0, dup, "question id used twice")
+    return QuestionBank(sections=sections)
+
+
+def _question_id_at(raw, loc) -> str:
+    try:
+        return raw["sections"][loc[1]]["questions"][loc[3]]["id"]
+    except (KeyError, IndexError, TypeError):
+        return ""
+
+
+def _field_after_question(loc) -> str:
+    return _loc_text(loc[4:]) if len(loc) > 4 else _loc_text(loc)
+
+
+def _load_sources(raw, path: str, problems: Problems) -> dict[str, Source]:
+    sources = {}
+    for item in (raw or {}).get("sources", []):
+        try:
+            source = Source(**item)
+        except ValidationError as exc:
+            problems.add_validation(path, item, item.get("id", "?"), exc)
+            continue
+        if source.id in sources:
+            problems.add(path, item.line, source.id, "source id defined twice")
+        sources[source.id] = source
+    return sources
+
+
+# -------------------------------------------------------------------- cross-checks
+
+def known_names(ruleset: RuleSet) -> dict[str, dict]:
+    """Every name a condition may read: {name: {"kind": ..., "codes": [...] | None}}."""
+    names: dict[str, dict] = {}
+    for q in ruleset.questions:
+        kind = {"int": "number", "date": "date", "choice": "code", "multi": "multi"}[q.type]
+        names[q.id] = {"kind": kind, "codes": q.codes if q.type in ("choice", "multi") else None}
+    for name in ruleset.computed:
+        names[name] = {"kind": "number", "codes": None}
+    for rule in ruleset.rules:
+        if rule.kind == "derived":
+            names[rule.concludes] = {"kind": "bool", "codes": [True, False]}
+    ids = list(ruleset.factors)
+    for fid in ids:
+        indicators = [r.id for r in ruleset.rules if r.kind == "indicator" and r.factor == fid]
+        names[f"{fid}_count"] = {"kind": "number", "codes": None}
+        names[f"{fid}_indicators"] = {"kind": "multi", "codes": indicators}
+        names[f"{fid}_strength"] = {"kind": "code", "codes": list(STRENGTHS)}
+        names[f"{fid}_raised"] = {"kind": "bool", "codes": [True, False]}
+    names["factor_count"] = {"kind": "number", "codes": None}
+    names["factors_raised"] = {"kind": "multi", "codes": ids}
+    return names
+
+
+def check_condition(cond, names: dict, report) -> None:
+    """Report unknown names, codes that do not exist, and operators that do not fit."""
+    for test in conditions.tests(cond):
+        info = names.get(test.name)
+        if info is None:
+            report(f"unknown name '{test.name}'{suggest(test.name, names)}")
+            continue
+        kind, codes = info["kind"], info["codes"]
+        if test.op in conditions.MULTI_OPERATORS and kind != "multi":
+            report(f"'{test.op}' is for multi-answer items; '{test.name}' holds one value")
+        if test.op not in conditions.MULTI_OPERATORS and kind == "multi":
+            report(f"'{test.name}' holds a list: use has, has_any, lacks or lacks_all")
+        if test.op in conditions.NUMBER_OPERATORS and kind != "number":
+            report(f"'{test.op}' compares numbers; '{test.name}' is not a number")
+        if codes is not None:
+            for value in test.values():
+                if value not in codes:
+                    report(f"'{test.name}' has no code '{value}'{suggest(value, codes)}; "
+                           f"codes: {', '.join(map(str, codes))}")
+
+
+def cross_check(ruleset: RuleSet, problems: Problems) -> None:
+    names = known_names(ruleset)
+    seen: dict[str, Rule] = {}
+    for q in ruleset.questions:
+        if q.shown_if is not None:
+            check_condition(q.shown_if, names,
+                            lambda m, q=q: problems.add(q.file, q.line, q.id, "shown_if: " + m))
+    for factor in ruleset.factors.values():
+        for sid in factor.sources:
+            if sid not in ruleset.sources:
+                problems.add(factor.file, factor.line, factor.id,
+                             f"source '{sid}' is not in sources.yaml{suggest(sid, ruleset.sources)}")
+    for rule in ruleset.rules:
+        report = lambda m, r=rule: problems.add(r.file, r.line, r.id, m)  # noqa: E731
+        if rule.id in seen:
+            report(f"rule id already used at {seen[rule.id].file}:{seen[rule.id].line}")
+        seen[rule.id] = rule
+        check_condition(rule.when, names, lambda m, report=report: report("when: " + m))
+        for sid in rule.sources:
+            if sid not in ruleset.sources:
+                report(f"source '{sid}' is not in sources.yaml{suggest(sid, ruleset.sources)}")
+        if rule.factor and rule.factor not in ruleset.factors:
+            report(f"factor '{rule.factor}' is not defined{suggest(rule.factor, ruleset.factors)}")
+        if rule.kind == "derived" and rule.concludes in ruleset.questions.by_id:
+            report(f"concludes '{rule.concludes}', which is a question id")

@@ -1,0 +1,212 @@
+"""Pydantic models of the reviewable data in ``rules/``: questions, sources, factors, rules.
+
+These describe *content*; the answers and the screening result have their own modules
+(``answers.py``, ``result.py``). Every model is frozen: loaded content never changes.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from . import conditions
+from .conditions import Condition
+
+ConditionField = Annotated[Condition, BeforeValidator(conditions.parse)]
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+
+NOT_SURE = "not_sure"
+NONE = "none"
+TRIAGE_ORDER = ("urgent", "prompt", "routine", "self_care")  # most urgent first
+RULE_KINDS = ("derived", "indicator", "exception", "symptom", "triage", "note")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Located(Frozen):
+    """Content that remembers where it was written, for error messages and cards."""
+
+    file: str = Field(default="", exclude=True)
+    line: int = Field(default=0, exclude=True)
+
+
+# ------------------------------------------------------------------------ questions
+
+class Option(Frozen):
+    code: Id
+    label: str
+
+
+class Question(Located):
+    id: Id
+    type: Literal["int", "choice", "multi", "date"]
+    text: str
+    help: str = ""
+    options: list[Option] = []
+    min: int | None = None
+    max: int | None = None
+    unit: str = ""
+    optional: bool = False
+    not_sure: bool | None = None  # default: allowed for choice and multi
+    default: Literal["today"] | None = None
+    shown_if: ConditionField | None = None
+    section: str = Field(default="", exclude=True)
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if self.type in ("choice", "multi"):
+            if not self.options:
+                raise ValueError(f"a {self.type} question needs 'options'")
+            codes = [o.code for o in self.options]
+            dupes = sorted({c for c in codes if codes.count(c) > 1})
+            if dupes:
+                raise ValueError(f"duplicate option codes: {', '.join(dupes)}")
+            if NOT_SURE in codes:
+                raise ValueError("do not list 'not_sure' as an option: set 'not_sure: true'")
+        elif self.options:
+            raise ValueError(f"an {self.type} question has no 'options'")
+        if self.type == "int" and (self.min is None or self.max is None or self.min > self.max):
+            raise ValueError("an int question needs 'min' and 'max' with min <= max")
+        return self
+
+    @property
+    def allows_not_sure(self) -> bool:
+        if self.not_sure is None:
+            return self.type in ("choice", "multi")
+        return self.not_sure
+
+    @property
+    def codes(self) -> list[str]:
+        """Every accepted code, `not_sure` included where allowed."""
+        codes = [o.code for o in self.options]
+        return codes + [NOT_SURE] if self.allows_not_sure else codes
+
+    def label(self, code: Any) -> str:
+        """Human label for a code (or the value itself for numbers and dates)."""
+        if code == NOT_SURE:
+            return "Not sure"
+        for option in self.options:
+            if option.code == code:
+                return option.label
+        if self.unit and isinstance(code, (int, float)) and not isinstance(code, bool):
+            return f"{code} {self.unit}"
+        return str(code)
+
+    def describe_answer(self, value: Any) -> str:
+        if isinstance(value, list):
+            return "; ".join(self.label(v) for v in value)
+        return self.label(value)
+
+
+class Section(Frozen):
+    id: Id
+    title: str
+    intro: str = ""
+    questions: list[Question]
+
+
+class QuestionBank(Frozen):
+    sections: list[Section]
+
+    @cached_property
+    def by_id(self) -> dict[str, Question]:
+        return {q.id: q for s in self.sections for q in s.questions}
+
+    def __iter__(self):
+        return iter(self.by_id.values())
+
+
+# ---------------------------------------------------------------------- references
+
+class Source(Frozen):
+    id: Id
+    citation: str
+    url: str = ""
+    note: str = ""
+
+
+# -------------------------------------------------------------------------- factors
+
+class Factor(Located):
+    id: Id
+    label: str  # "Possible low vitamin D"
+    summary: str  # one plain sentence: what this factor means
+    ask: list[str]  # questions to ask a clinician
+    sources: list[Id] = Field(min_length=1)
+
+
+class TriageLevel(Frozen):
+    id: Literal["urgent", "prompt", "routine", "self_care"]
+    title: str  # "Get urgent medical care now"
+    message: str  # what the person should do
+
+
+# ---------------------------------------------------------------------------- rules
+
+class Example(Frozen):
+    """A rule's own test case: answers in, does the rule fire?"""
+
+    answers: dict[str, Any]
+    expect: Literal["fires", "silent"]
+    says: str = ""  # why this example matters, for reviewers
+
+
+class Rule(Located):
+    id: Id
+    title: str
+    kind: Literal["derived", "indicator", "exception", "symptom", "triage", "note"]
+    when: ConditionField
+    reason: str  # plain-language reason shown to people
+    sources: list[Id] = Field(min_length=1)
+    examples: list[Example] = Field(min_length=1)
+    factor: Id | None = None  # indicator, exception, symptom
+    concludes: Id | None = None  # derived: the fact name it makes true
+    level: Literal["urgent", "prompt", "routine", "self_care"] | None = None  # triage
+    text: str | None = None  # note (and exception) text for the person
+    blocks_factors: bool = False  # triage: when it fires, no factor is raised
+
+    @model_validator(mode="after")
+    def _fields_for_kind(self):
+        need = {"derived": ["concludes"], "indicator": ["factor"], "exception": ["factor"],
+                "symptom": ["factor"], "triage": ["level"], "note": ["text"]}[self.kind]
+        for name in need:
+            if getattr(self, name) in (None, ""):
+                raise ValueError(f"a {self.kind} rule needs '{name}'")
+        if self.blocks_factors and self.kind != "triage":
+            raise ValueError("only a triage rule can have 'blocks_factors'")
+        return self
+
+
+class Computed(Frozen):
+    """An input the engine computes before the rules run (arithmetic rules can't do)."""
+
+    meaning: str
+    uses: list[str] = []  # the answers it is computed from, for the evidence trail
+
+
+class RuleSet(Frozen):
+    """Everything loaded from one rules folder, cross-checked."""
+
+    name: str
+    version: str
+    several_at: int  # indicators from which strength is "several"
+    folder: str
+    content_hash: str
+    questions: QuestionBank
+    sources: dict[str, Source]
+    triage: dict[str, TriageLevel]
+    factors: dict[str, Factor]
+    rules: list[Rule]
+    computed: dict[str, Computed]
+
+    @cached_property
+    def rules_by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    @property
+    def stamp(self) -> dict[str, str]:
+        return {"name": self.name, "version": self.version, "hash": self.content_hash}

@@ -1,0 +1,37 @@
+"""Output formats, registered by name (one module each, imported only when used).
+
+Each format module defines ``render(result, ruleset, view) -> str | bytes`` plus
+``EXTENSION`` and ``BINARY``. Add a format by adding a module and a line here.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+VIEWS = ("person", "clinician")
+
+#: format name -> module (relative to this package)
+FORMATS: dict[str, str] = {
+    "text": ".text",
+    "json": ".json_format",
+}
+
+
+def get_format(name: str):
+    """The module rendering ``name``; a clear error lists the valid ones."""
+    if name not in FORMATS:
+        raise ValueError(f"unknown format '{name}'; choose one of: {', '.join(FORMATS)}")
+    return importlib.import_module(FORMATS[name], __name__)
+
+
+def render(result, ruleset, fmt: str = "text", view: str = "person"):
+    """Render a result, then check it for dose-like text before anyone sees it."""
+    from ..safety import ensure_no_dose
+
+    if view not in VIEWS:
+        raise ValueError(f"unknown view '{view}'; choose one of: {', '.join(VIEWS)}")
+    module = get_format(fmt)
+    output = module.render(result, ruleset, view)
+    if isinstance(output, str):
+        ensure_no_dose(output, f"the {fmt} output")
+    return output

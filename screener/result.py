@@ -1,0 +1,95 @@
+"""The screening result: the machine contract behind ``--format json`` and every report.
+
+Frozen pydantic models; field order is the JSON order, so the same answers always give
+byte-identical JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+SCHEMA_VERSION = "1"
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Evidence(Frozen):
+    """Why a rule fired: the trail every factor, triage decision and note carries."""
+
+    rule: str
+    title: str
+    reason: str
+    answers: dict[str, Any]  # question id -> the answer that made the rule fire
+    facts: dict[str, Any] = {}  # derived or concluded facts the rule relied on
+    sources: list[str]
+
+
+class Symptom(Frozen):
+    question: str
+    answer: Any
+    label: str  # "Muscle cramps: weekly or more"
+
+
+class FactorResult(Frozen):
+    id: str
+    label: str
+    summary: str
+    strength: Literal["some", "several"]
+    indicators: list[Evidence]
+    consistent_symptoms: list[Symptom]
+    ask: list[str]
+    sources: list[str]
+
+
+class HeldBack(Frozen):
+    """A factor whose indicators fired but an exception kept it from being raised."""
+
+    id: str
+    label: str
+    indicators: list[Evidence]
+    because: list[Evidence]
+
+
+class Note(Frozen):
+    id: str
+    text: str
+    evidence: Evidence
+
+
+class Triage(Frozen):
+    level: Literal["urgent", "prompt", "routine", "self_care"]
+    title: str
+    message: str
+
+
+class RulesetStamp(Frozen):
+    name: str
+    version: str
+    hash: str
+
+
+class Result(Frozen):
+    schema_version: str = SCHEMA_VERSION
+    respondent_id: str | None
+    screened_on: str | None
+    triage: Literal["urgent", "prompt", "routine", "self_care"]
+    triage_detail: Triage
+    triggered_by: list[Evidence]
+    factors: list[FactorResult]
+    held_back: list[HeldBack]
+    notes: list[Note]
+    unanswered: list[str]
+    not_sure: list[str]
+    derived_facts: list[Evidence]
+    fired_rules: list[str]
+    warnings: list[str]
+    answers: dict[str, Any]
+    ruleset: RulesetStamp
+    tool_version: str
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"

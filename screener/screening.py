@@ -1,0 +1,205 @@
+"""One screening: validated answers in, an explained ``Result`` out. No I/O, no printing.
+
+The engine decides which rules fire (layer by layer, see compiler.py); this module
+turns conclusions into facts for the next layer and, at the end, into the result with
+its evidence trail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import __version__, conditions
+from .answers import ValidatedAnswers, is_shown, validate_answers
+from .loading import load_ruleset
+from .models import NOT_SURE, TRIAGE_ORDER, Rule, RuleSet
+from .result import (
+    Evidence, FactorResult, HeldBack, Note, Result, RulesetStamp, Symptom, Triage,
+)
+
+
+def screen(answers: dict | ValidatedAnswers, ruleset: RuleSet | None = None) -> Result:
+    """Screen one set of answers (a raw mapping is validated first)."""
+    ruleset = ruleset or load_ruleset()
+    if not isinstance(answers, ValidatedAnswers):
+        answers = validate_answers(answers, ruleset)
+    facts = initial_facts(answers, ruleset)
+    fired = run_engine(facts, ruleset)
+    return build_result(answers, facts, fired, ruleset)
+
+
+# --------------------------------------------------------------------------- inputs
+
+def initial_facts(answers: ValidatedAnswers, ruleset: RuleSet) -> dict[str, Any]:
+    """Answers plus the computed inputs (arithmetic the rule language does not do)."""
+    values = answers.values
+    facts: dict[str, Any] = dict(values)
+    height, weight = values.get("height_cm"), values.get("weight_kg")
+    if "bmi" in ruleset.computed and height and weight:
+        facts["bmi"] = round(weight / (height / 100) ** 2, 1)
+    if "screened_month" in ruleset.computed and values.get("screened_on"):
+        facts["screened_month"] = int(values["screened_on"][5:7])
+    if "unanswered_count" in ruleset.computed:
+        missing, unsure = unanswered(answers, ruleset)
+        facts["unanswered_count"] = len(missing) + len(unsure)
+    for rule in ruleset.rules:
+        if rule.kind == "derived":
+            facts[rule.concludes] = False
+    update_factor_facts(facts, [], ruleset)
+    return facts
+
+
+def unanswered(answers: ValidatedAnswers, ruleset: RuleSet) -> tuple[list[str], list[str]]:
+    """(shown questions left unanswered, questions answered not_sure), in bank order."""
+    values = answers.values
+    missing = [q.id for q in ruleset.questions
+               if q.id not in values and not q.optional and q.default is None
+               and is_shown(q, values)]
+    unsure = [q.id for q in ruleset.questions
+              if values.get(q.id) == NOT_SURE or values.get(q.id) == [NOT_SURE]]
+    return missing, unsure
+
+
+# --------------------------------------------------------------------------- engine
+
+def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
+    """Fire every layer in order; return fired rule ids (layer order, then file order).
+
+    ``facts`` is updated in place with each layer's conclusions.
+    """
+    from .engine import engine_for  # the only durable import, kept off the --help path
+
+    engine = engine_for(ruleset)
+    order = {rule.id: i for i, rule in enumerate(ruleset.rules)}
+    fired: list[str] = []
+    with engine.session() as fire:
+        for layer in range(1, engine.depth + 1):
+            new = sorted(set(fire(layer, facts)), key=order.__getitem__)
+            fired += new
+            by_id = ruleset.rules_by_id
+            for rule_id in new:
+                if by_id[rule_id].kind == "derived":
+                    facts[by_id[rule_id].concludes] = True
+            update_factor_facts(facts, fired, ruleset)
+    return fired
+
+
+def update_factor_facts(facts: dict[str, Any], fired: list[str], ruleset: RuleSet) -> None:
+    """Recompute per-factor facts (count, indicators, raised, strength) from what fired.
+
+    Spec: a factor is raised when one of its indicators fired and no exception holds;
+    strength is "several" from ``several_at`` indicators. A blocking triage rule (the
+    screener is for adults) raises no factor at all.
+    """
+    rules = [ruleset.rules_by_id[r] for r in fired]
+    blocked = any(r.blocks_factors for r in rules)
+    raised = []
+    for fid in ruleset.factors:
+        indicators = [r.id for r in rules if r.kind == "indicator" and r.factor == fid]
+        excepted = any(r.kind == "exception" and r.factor == fid for r in rules)
+        is_raised = bool(indicators) and not excepted and not blocked
+        facts[f"{fid}_count"] = len(indicators)
+        facts[f"{fid}_indicators"] = indicators
+        facts[f"{fid}_raised"] = is_raised
+        facts.pop(f"{fid}_strength", None)
+        if is_raised:
+            facts[f"{fid}_strength"] = "several" if len(indicators) >= ruleset.several_at else "some"
+            raised.append(fid)
+    facts["factors_raised"] = raised
+    facts["factor_count"] = len(raised)
+
+
+# --------------------------------------------------------------------------- result
+
+def evidence(rule: Rule, facts: dict[str, Any], ruleset: RuleSet) -> Evidence:
+    """The answers and facts that made ``rule`` fire, derived facts traced to answers."""
+    answers: dict[str, Any] = {}
+    used: dict[str, Any] = {}
+    _collect(rule.when, facts, ruleset, answers, used, top=True)
+    ordered = {q.id: answers[q.id] for q in ruleset.questions if q.id in answers}
+    return Evidence(rule=rule.id, title=rule.title, reason=rule.reason, answers=ordered,
+                    facts=used, sources=list(rule.sources))
+
+
+def _collect(cond, facts, ruleset: RuleSet, answers: dict, used: dict, top: bool) -> None:
+    """Walk the true tests of a condition down to answers (through derived facts and
+    computed inputs). For multi items only the matching codes are kept."""
+    questions = ruleset.questions.by_id
+    for test in conditions.true_tests(cond, facts):
+        name, value = test.name, facts[test.name]
+        if name in questions:
+            if test.op in ("has", "has_any") and isinstance(value, list):
+                matched = [v for v in value if v in test.values()]
+                value = list(dict.fromkeys(answers.get(name, []) + matched))
+            answers[name] = value
+            continue
+        if top:
+            used[name] = value
+        derived = _derived_rule(name, ruleset)
+        if derived is not None and value is True:
+            _collect(derived.when, facts, ruleset, answers, used, top=False)
+        computed = ruleset.computed.get(name)
+        for source_name in computed.uses if computed else []:
+            if source_name in facts:
+                answers[source_name] = facts[source_name]
+
+
+def _derived_rule(name: str, ruleset: RuleSet) -> Rule | None:
+    return next((r for r in ruleset.rules if r.kind == "derived" and r.concludes == name), None)
+
+
+def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[str],
+                 ruleset: RuleSet) -> Result:
+    rules = [ruleset.rules_by_id[r] for r in fired]
+    trail = {r.id: evidence(r, facts, ruleset) for r in rules}
+    questions = ruleset.questions.by_id
+
+    factors, held_back = [], []
+    for fid, factor in ruleset.factors.items():
+        indicators = [trail[r.id] for r in rules if r.kind == "indicator" and r.factor == fid]
+        if not indicators:
+            continue
+        if facts[f"{fid}_raised"]:
+            symptoms = []
+            for r in rules:
+                if r.kind == "symptom" and r.factor == fid:
+                    for q, value in trail[r.id].answers.items():
+                        symptoms.append(Symptom(
+                            question=q, answer=value,
+                            label=f"{q.replace('_', ' ').capitalize()}: {questions[q].describe_answer(value)}"))
+            factors.append(FactorResult(
+                id=fid, label=factor.label, summary=factor.summary,
+                strength=facts[f"{fid}_strength"], indicators=indicators,
+                consistent_symptoms=symptoms, ask=list(factor.ask), sources=list(factor.sources)))
+        else:
+            because = [trail[r.id] for r in rules
+                       if (r.kind == "exception" and r.factor == fid) or r.blocks_factors]
+            held_back.append(HeldBack(id=fid, label=factor.label, indicators=indicators,
+                                      because=because))
+
+    triage_rules = [r for r in rules if r.kind == "triage"]
+    level = next((lvl for lvl in TRIAGE_ORDER if any(r.level == lvl for r in triage_rules)),
+                 "self_care")
+    detail = ruleset.triage[level]
+    missing, unsure = unanswered(answers, ruleset)
+    notes = [Note(id=r.id, text=_fill(r.text, missing + unsure, ruleset), evidence=trail[r.id])
+             for r in rules if r.text and r.kind in ("note", "exception")]
+    return Result(
+        respondent_id=answers.respondent_id,
+        screened_on=answers.values.get("screened_on"),
+        triage=level,
+        triage_detail=Triage(level=level, title=detail.title, message=detail.message),
+        triggered_by=[trail[r.id] for r in triage_rules if r.level == level],
+        factors=factors, held_back=held_back, notes=notes,
+        unanswered=missing, not_sure=unsure,
+        derived_facts=[trail[r.id] for r in rules if r.kind == "derived"],
+        fired_rules=fired, warnings=list(answers.warnings), answers=dict(answers.values),
+        ruleset=RulesetStamp(**ruleset.stamp), tool_version=__version__)
+
+
+def _fill(text: str, items: list[str], ruleset: RuleSet) -> str:
+    """Notes may name the unanswered items with the placeholder {unanswered}."""
+    if "{unanswered}" not in text:
+        return text
+    questions = ruleset.questions.by_id
+    return text.replace("{unanswered}", "; ".join(questions[q].text for q in items))

@@ -1,0 +1,38 @@
+"""Shared fixtures. durable-rules allows one registration per ruleset per process, so
+the shipped ruleset is loaded once for the whole session (engine_for caches it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from screener.loading import DEFAULT_RULES_DIR, load_ruleset
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXED_DAY = dt.date(2025, 6, 15)
+
+
+@pytest.fixture(scope="session")
+def ruleset():
+    return load_ruleset()
+
+
+@pytest.fixture
+def rules_copy(tmp_path):
+    """A private copy of the shipped rules folder that a test may break."""
+    target = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, target)
+    return target
+
+
+@pytest.fixture
+def write_json(tmp_path):
+    def write(data, name="answers.json"):
+        path = tmp_path / name
+        path.write_text(json.dumps(data, indent=2))
+        return path
+    return write

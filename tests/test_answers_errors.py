@@ -1,0 +1,94 @@
+"""Bad answers are rejected with a message naming the field, the line and what is allowed."""
+
+import json
+
+import pytest
+
+from screener.answers import load_answers_file, validate_answers
+from screener.errors import AnswersError
+
+
+def problems_of(exc_info):
+    return "\n".join([str(exc_info.value)])
+
+
+@pytest.mark.parametrize("answers, expected", [
+    ({"age_yeras": 40}, ["unknown question id 'age_yeras'", "did you mean 'age_years'"]),
+    ({"outdoor_daylight": "under_15"}, ["outdoor_daylight", "'under_15' is not a code",
+                                        "did you mean 'under_15_min'", "under_15_min"]),
+    ({"age_years": 130}, ["age_years", "130", "from 0 to 120"]),
+    ({"age_years": "forty"}, ["age_years", "whole number from 0 to 120"]),
+    ({"age_years": True}, ["age_years", "whole number"]),
+    ({"age_years": "not_sure"}, ["age_years"]),
+    ({"medicines": "diuretic"}, ["medicines", "a list of one or more of"]),
+    ({"medicines": ["diuretic", "none"]}, ["medicines", "'none' cannot be combined"]),
+    ({"medicines": ["diuretic", "diuretic"]}, ["medicines", "listed twice"]),
+    ({"medicines": []}, ["medicines"]),
+    ({"medicines": ["aspirin"]}, ["medicines (item 1)", "'aspirin' is not a code"]),
+    ({"screened_on": "15/06/2025"}, ["screened_on", "YYYY-MM-DD"]),
+    ({"screened_on": "2025-02-30"}, ["screened_on", "YYYY-MM-DD"]),
+    ({"respondent_id": "Jane Smith"}, ["respondent_id", "never a name"]),
+])
+def test_bad_answer_is_named(ruleset, answers, expected):
+    with pytest.raises(AnswersError) as info:
+        validate_answers(answers, ruleset)
+    text = problems_of(info)
+    for fragment in expected:
+        assert fragment in text
+
+
+def test_every_problem_is_listed_with_its_line(ruleset, write_json):
+    path = write_json({"age_years": 40, "sex_at_birth": "unknown", "height_cm": 20})
+    with pytest.raises(AnswersError) as info:
+        load_answers_file(path, ruleset)
+    err = info.value
+    assert err.file == str(path) and err.line == 3
+    text = str(err)
+    assert "2 invalid answers" in text
+    assert "line 3: sex_at_birth" in text and "line 4: height_cm" in text
+
+
+def test_not_json_names_line(ruleset, tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text('{\n  "age_years": 40,\n  oops\n}')
+    with pytest.raises(AnswersError) as info:
+        load_answers_file(path, ruleset)
+    assert info.value.line == 3 and "not valid JSON" in str(info.value)
+
+
+def test_not_an_object(ruleset):
+    with pytest.raises(AnswersError, match="JSON object"):
+        validate_answers(["age_years", 40], ruleset)
+
+
+def test_missing_file(ruleset, tmp_path):
+    with pytest.raises(AnswersError, match="no such answers file"):
+        load_answers_file(tmp_path / "nope.json", ruleset)
+
+
+def test_not_sure_accepted_where_allowed(ruleset):
+    ok = validate_answers({"sex_at_birth": "not_sure", "medicines": ["not_sure"]}, ruleset)
+    assert ok.values["medicines"] == ["not_sure"]
+
+
+def test_skipped_question_is_dropped_with_warning(ruleset):
+    ok = validate_answers({"sex_at_birth": "male", "age_years": 40, "pregnancy": "pregnant",
+                           "medicines": ["none"], "ppi_duration": "over_12_months"}, ruleset)
+    assert "pregnancy" not in ok.values and "ppi_duration" not in ok.values
+    assert any(w.startswith("pregnancy was ignored") for w in ok.warnings)
+
+
+def test_screened_on_defaults_to_today(ruleset):
+    import datetime as dt
+
+    ok = validate_answers({}, ruleset, today=dt.date(2025, 1, 2))
+    assert ok.values == {"screened_on": "2025-01-02"}
+
+
+def test_answers_schema_lists_codes(ruleset):
+    from screener.answers import answers_model
+
+    schema = answers_model(ruleset).model_json_schema()
+    assert schema["additionalProperties"] is False
+    text = json.dumps(schema)
+    assert "under_15_min" in text and "not_sure" in text

@@ -1,0 +1,55 @@
+"""The real durable-rules engine: sessions never leak, errors surface, output is stable."""
+
+import random
+
+import pytest
+
+from screener import engine as engine_module
+from screener.errors import EngineError
+from screener.generate import random_answers
+from screener.screening import screen
+
+
+def test_two_thousand_screenings_do_not_leak(ruleset):
+    """durable allows 1,024 live sessions per ruleset: we must delete every one."""
+    rng = random.Random(7)
+    eng = engine_module.engine_for(ruleset)
+    reference = {}
+    for i in range(2000):
+        answers = random_answers(rng=rng, ruleset=ruleset)
+        answers["screened_on"] = "2025-05-05"
+        result = screen(answers, ruleset)
+        if i < 20:
+            reference[i] = (answers, result.to_json())
+    assert eng._fired == {}
+    for answers, json_text in reference.values():  # early results unchanged after 2,000
+        assert screen(answers, ruleset).to_json() == json_text
+
+
+def test_session_deleted_when_a_layer_fails(ruleset, monkeypatch):
+    eng = engine_module.engine_for(ruleset)
+
+    def broken(c):
+        raise RuntimeError("boom")
+    # make the recorder of one rule raise inside durable's action dispatch
+    ruleset_obj = engine_module._get_host().get_ruleset(eng.name)
+    original = ruleset_obj._actions["D-OLDER-ADULT"]
+    monkeypatch.setattr(original, "_func", broken, raising=False)
+    try:
+        with pytest.raises(EngineError, match="layer 1"):
+            screen({"age_years": 70}, ruleset)
+    finally:
+        monkeypatch.undo()
+    assert eng._fired == {}
+    assert screen({"age_years": 70}, ruleset).derived_facts[0].rule == "D-OLDER-ADULT"
+
+
+def test_only_engine_module_imports_durable():
+    import re
+    from pathlib import Path
+
+    pattern = re.compile(r"^\s*(import|from) durable", re.MULTILINE)
+    package = Path(engine_module.__file__).parent
+    importers = sorted(p.name for p in package.rglob("*.py")
+                       if pattern.search(p.read_text()))
+    assert importers == ["engine.py"]

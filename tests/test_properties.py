@@ -1,0 +1,119 @@
+"""Safety properties over many generated valid answer sets (real engine, no mocks).
+
+- no output in any format or view matches the dose pattern (spec principle 2);
+- any red-flag answer gives `urgent` (red flags always win);
+- symptoms alone never raise a factor (principle 4);
+- every raised factor has at least one indicator with a source (principle 6);
+- the engine (durable) and the Python reading of each condition agree;
+- the same answers always give byte-identical JSON.
+"""
+
+import random
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from screener import conditions
+from screener.generate import random_answers
+from screener.models import NONE, NOT_SURE
+from screener.reports import FORMATS, VIEWS, render
+from screener.safety import DOSE_RE
+from screener.screening import screen
+
+SYMPTOMS = ["muscle_cramps", "muscle_twitching", "tingling", "muscle_weakness", "bone_pain",
+            "fatigue", "dizzy_on_standing", "constipation", "palpitations"]
+URGENT_SYMPTOM_ANSWERS = {"muscle_weakness": "severe_or_worsening",
+                          "palpitations": "with_chest_pain_or_fainting"}
+
+seeds = st.integers(min_value=0, max_value=2**32 - 1)
+common = settings(max_examples=300, deadline=None,
+                  suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def answers_from(ruleset, seed, **kwargs):
+    return random_answers(ruleset, random.Random(seed), **kwargs)
+
+
+@common
+@given(seed=seeds)
+def test_no_output_contains_a_dose(ruleset, seed):
+    result = screen(answers_from(ruleset, seed, red_flag_rate=0.02), ruleset)
+    for fmt in FORMATS:
+        for view in VIEWS:
+            output = render(result, ruleset, fmt, view)
+            text = output if isinstance(output, str) else output.decode("latin-1")
+            assert not DOSE_RE.search(text), (fmt, view, DOSE_RE.search(text).group(0))
+
+
+@common
+@given(seed=seeds, flags=st.lists(st.sampled_from(
+    ["hands_feet_locked", "seizure", "chest_pain", "fainting", "confusion",
+     "throat_tight_or_breathless", "cola_urine", "sudden_severe_weakness",
+     "cannot_keep_fluids_down", "no_urine_8h"]), min_size=1, max_size=3, unique=True))
+def test_any_red_flag_is_urgent(ruleset, seed, flags):
+    answers = answers_from(ruleset, seed)
+    answers["red_flags_now"] = flags
+    result = screen(answers, ruleset)
+    assert result.triage == "urgent"
+    assert any(ev.rule == "TR-URGENT-RED-FLAG" for ev in result.triggered_by)
+    person = render(result, ruleset, "text", "person")
+    assert "URGENT" in person and "Possible contributing factors" not in person
+
+
+@common
+@given(seed=seeds)
+def test_symptoms_alone_never_raise_a_factor(ruleset, seed):
+    """Answer only symptoms (and 'no red flags'): nothing may be raised."""
+    full = answers_from(ruleset, seed, skip_rate=0.0)
+    answers = {"red_flags_now": [NONE], **{k: full[k] for k in SYMPTOMS if k in full}}
+    result = screen(answers, ruleset)
+    assert result.factors == []
+    if not any(answers.get(k) == v for k, v in URGENT_SYMPTOM_ANSWERS.items()) \
+            and answers.get("urine_colour") != "brown":
+        assert result.triage in ("prompt", "self_care")
+
+
+@common
+@given(seed=seeds)
+def test_every_factor_has_sourced_indicators(ruleset, seed):
+    result = screen(answers_from(ruleset, seed), ruleset)
+    for factor in result.factors:
+        assert factor.indicators
+        for ev in factor.indicators:
+            assert ev.sources and all(s in ruleset.sources for s in ev.sources)
+            assert ev.rule in ruleset.rules_by_id
+    for ev in result.triggered_by:
+        assert ev.sources
+    assert (result.triage == "routine") == (bool(result.factors) and result.triage
+                                            not in ("urgent", "prompt"))
+
+
+@common
+@given(seed=seeds)
+def test_engine_agrees_with_python_reading_of_conditions(ruleset, seed):
+    """The compiled durable JSON means what the YAML says: for every rule, it fired
+    in the engine exactly when its condition is true on the final facts."""
+    from screener.answers import validate_answers
+    from screener.screening import initial_facts, run_engine
+
+    answers = validate_answers(answers_from(ruleset, seed, not_sure_rate=0.15), ruleset)
+    facts = initial_facts(answers, ruleset)
+    fired = set(run_engine(facts, ruleset))
+    for rule in ruleset.rules:
+        assert (rule.id in fired) == (conditions.evaluate(rule.when, facts) is True), rule.id
+
+
+@settings(max_examples=50, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=seeds)
+def test_same_answers_same_json(ruleset, seed):
+    answers = answers_from(ruleset, seed)
+    answers.setdefault("screened_on", "2025-03-01")
+    first = screen(answers, ruleset).to_json()
+    screen(answers_from(ruleset, seed + 1), ruleset)  # other work in between
+    assert screen(dict(answers), ruleset).to_json() == first
+
+
+def test_not_sure_on_red_flags_escalates(ruleset):
+    result = screen({"red_flags_now": [NOT_SURE]}, ruleset)
+    assert result.triage == "prompt"
+    assert "red_flags_now" in result.not_sure

@@ -1,0 +1,37 @@
+"""Clinical vignettes (tests/vignettes/*.json): whole answer sets with the expected
+triage, factors and strengths, notes and held-back factors, written from the spec."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from screener.answers import validate_answers
+from screener.screening import screen
+
+from conftest import FIXED_DAY
+
+VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", VIGNETTES, ids=lambda p: p.stem)
+def test_vignette(ruleset, path):
+    case = json.loads(path.read_text())
+    expect = case["expect"]
+    result = screen(validate_answers(case["answers"], ruleset, today=FIXED_DAY), ruleset)
+    assert result.triage == expect["triage"], case["story"]
+    assert {f.id: f.strength for f in result.factors} == expect["factors"], case["story"]
+    notes = {n.id for n in result.notes}
+    assert set(expect["notes_include"]) <= notes, case["story"]
+    assert not set(expect["notes_exclude"]) & notes, case["story"]
+    assert [h.id for h in result.held_back] == expect["held_back"], case["story"]
+
+
+def test_vignettes_cover_every_triage_level_factor_and_note(ruleset):
+    cases = [json.loads(p.read_text())["expect"] for p in VIGNETTES]
+    assert {c["triage"] for c in cases} == {"urgent", "prompt", "routine", "self_care"}
+    assert {f for c in cases for f in c["factors"]} == set(ruleset.factors)
+    note_rules = {r.id for r in ruleset.rules if r.kind in ("note", "exception") and r.text}
+    assert note_rules <= {n for c in cases for n in c["notes_include"]}
+    exceptions = {r.factor for r in ruleset.rules if r.kind == "exception"}
+    assert exceptions <= {h for c in cases for h in c["held_back"]}
