@@ -1,0 +1,48 @@
+"""Private, atomic file writes. Screening data is personal: every file the screener
+writes is readable by its owner only (0600) and appears whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def data_dir() -> Path:
+    """The user's data folder for screener (drafts), created private (0700)."""
+    base = os.environ.get("SCREENER_HOME") or os.environ.get("XDG_DATA_HOME")
+    folder = Path(base) / "screener" if base and not os.environ.get("SCREENER_HOME") \
+        else Path(base) if base else Path.home() / ".local" / "share" / "screener"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def write_private(path: str | Path, data: str | bytes, *, overwrite: bool = True) -> Path:
+    """Write ``data`` to ``path`` atomically with mode 0600.
+
+    The data goes to a temporary file in the same folder, is flushed to disk, then
+    renamed over the target, so a crash never leaves a half-written file. With
+    ``overwrite=False`` an existing file is never replaced (FileExistsError).
+    """
+    path = Path(path)
+    if not overwrite and path.exists():
+        raise FileExistsError(f"{path} already exists (use --force to replace it)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if not overwrite and path.exists():  # lost a race with another writer
+            raise FileExistsError(f"{path} already exists (use --force to replace it)")
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
