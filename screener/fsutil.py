@@ -9,10 +9,13 @@ from pathlib import Path
 
 
 def data_dir() -> Path:
-    """The user's data folder for screener (drafts), created private (0700)."""
-    base = os.environ.get("SCREENER_HOME") or os.environ.get("XDG_DATA_HOME")
-    folder = Path(base) / "screener" if base and not os.environ.get("SCREENER_HOME") \
-        else Path(base) if base else Path.home() / ".local" / "share" / "screener"
+    """The user's data folder (drafts): $SCREENER_HOME, else $XDG_DATA_HOME/screener,
+    else ~/.local/share/screener; created private (0700)."""
+    if os.environ.get("SCREENER_HOME"):
+        folder = Path(os.environ["SCREENER_HOME"])
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+        folder = Path(base) / "screener"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
 
