@@ -113,7 +113,6 @@ def _clinician_trail(result, ruleset) -> list[str]:
         for ev in result.derived_facts:
             out += _evidence(ev, ruleset, True)
         out.append("")
-    questions = ruleset.questions.by_id
     if result.unanswered or result.not_sure:
         out.append("Unanswered: " + (", ".join(result.unanswered) or "none"))
         out.append("Not sure: " + (", ".join(result.not_sure) or "none"))
@@ -124,5 +123,4 @@ def _clinician_trail(result, ruleset) -> list[str]:
         out.append("")
     out.append(_wrap("Rules fired: " + ", ".join(result.fired_rules)))
     out.append("")
-    del questions
     return out
