@@ -35,7 +35,7 @@ class LineDict(dict):
     key_lines: dict
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """SafeLoader reading YAML 1.2 booleans: `yes`, `no`, `on`, `off` stay strings
     (they are answer codes here), only `true`/`false` are booleans."""
 
