@@ -225,6 +225,8 @@ def near_misses(answers: ValidatedAnswers, result: Result, ruleset: RuleSet
                 rule = ruleset.rules_by_id[rule_id]
                 if rule_id in fired or rule.kind not in NEAR_MISS_KINDS:
                     continue
+                if rule.kind == "triage" and rule.level in ("routine", "self_care"):
+                    continue  # these follow from factors: shown as triage_would_be
                 found.append(NearMiss(
                     rule=rule_id, rule_kind=rule.kind, title=rule.title,
                     about=rule.factor or rule.level, question=qid, answer=value,

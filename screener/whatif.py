@@ -124,7 +124,11 @@ def apply_changes(answers: ValidatedAnswers, changes: dict[str, Any], ruleset: R
             values[name] = value
     if answers.respondent_id:
         values["respondent_id"] = answers.respondent_id
-    return validate_answers(values, ruleset, source=SOURCE)
+    try:
+        return validate_answers(values, ruleset)
+    except AnswersError as exc:  # the original answers were valid: the problem is a --set
+        raise AnswersError(exc.message, file=SOURCE, field=exc.field,
+                           problems=exc.problems) from None
 
 
 def compare(before: Result, after: Result, ruleset: RuleSet) -> tuple[list, list, list]:
