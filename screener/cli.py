@@ -17,6 +17,9 @@ from . import __version__
 COMMANDS: dict[str, str] = {
     "screen": "screen an answers file and print the explained result",
     "schema": "print the JSON Schema of the answers file or of the result",
+    "explain": "show the reasoning tree of a screening and its near misses",
+    "whatif": "re-screen with changed answers and show what differs",
+    "personas": "list the sample patients, or check them against the engine",
 }
 
 DESCRIPTION = """\

@@ -1,0 +1,44 @@
+"""Where a command's answers come from: a file, stdin (-) or a sample patient
+(--persona ID). Shared by explain and whatif; imports stay inside the functions."""
+
+from __future__ import annotations
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("answers", metavar="ANSWERS.json", nargs="?",
+                        help="answers file (JSON object of question id -> answer), or - for stdin")
+    parser.add_argument("--persona", metavar="ID",
+                        help="use a sample patient's answers instead of a file "
+                             "(see `screener personas`)")
+    parser.add_argument("--personas", metavar="DIR", default=None,
+                        help="sample patients folder (default: the shipped personas/ folder)")
+
+
+def load(args, ruleset):
+    """The validated answers the arguments point at; AnswersError when unusable."""
+    import json
+    import sys
+
+    from ..answers import load_answers_file, validate_answers
+    from ..errors import AnswersError
+
+    if (args.answers is None) == (args.persona is None):
+        raise AnswersError("give either an answers file (or - for stdin) or --persona ID")
+    if args.persona is not None:
+        from ..loading import suggest
+        from ..personas import load_personas, persona_answers
+
+        personas = load_personas(args.personas, ruleset)
+        if args.persona not in personas:
+            raise AnswersError(f"no persona '{args.persona}'{suggest(args.persona, personas)}; "
+                               f"personas: {', '.join(personas)}")
+        return persona_answers(personas[args.persona], ruleset)
+    if args.answers == "-":
+        text = sys.stdin.read()
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise AnswersError(f"not valid JSON: {exc.msg} (column {exc.colno})",
+                               file="<stdin>", line=exc.lineno) from None
+        return validate_answers(raw, ruleset, source="<stdin>", text=text)
+    return load_answers_file(args.answers, ruleset)

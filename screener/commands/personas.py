@@ -1,0 +1,63 @@
+"""screener personas: list the sample patients, or check them against the engine."""
+
+from __future__ import annotations
+
+DESCRIPTION = """\
+List the sample patients (invented people in the personas/ folder, used by demos,
+`explain --persona` and `whatif --persona`) with the result a clinician expects.
+With --check, screen each one and compare with its expected triage, factors and
+strengths (exit 1 if any differs).
+"""
+
+EPILOG = """\
+examples:
+  screener personas
+  screener personas --check
+  screener personas --personas my-cases/ --check
+  screener personas --format json
+"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--personas", metavar="DIR", default=None,
+                        help="sample patients folder (default: the shipped personas/ folder)")
+    parser.add_argument("--check", action="store_true",
+                        help="screen every persona and compare with its expected result")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+
+
+def run(args) -> int:
+    import json
+    import sys
+
+    from ..loading import load_ruleset
+    from ..personas import check_expectation, load_personas, persona_answers
+    from ..screening import screen
+
+    ruleset = load_ruleset(args.rules)
+    personas = load_personas(args.personas, ruleset)
+    rows, failed = [], 0
+    for p in personas.values():
+        row = {"id": p.id, "name": p.name, "story": p.story,
+               "expect": p.expect.model_dump()}
+        if args.check:
+            row["differences"] = check_expectation(p, screen(persona_answers(p, ruleset), ruleset))
+            failed += bool(row["differences"])
+        rows.append(row)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+    else:
+        for row in rows:
+            factors = ", ".join(f"{k} ({v})" for k, v in row["expect"]["factors"].items())
+            status = ""
+            if args.check:
+                status = "ok    " if not row["differences"] else "DIFFERS "
+            sys.stdout.write(f"{status}{row['id']:<24} {row['expect']['triage']:<9} "
+                             f"{factors or 'no factors'}\n{'':>{len(status)}}  {row['name']}: "
+                             f"{row['story']}\n")
+            for diff in row.get("differences", []):
+                sys.stdout.write(f"    - {diff}\n")
+        if args.check:
+            sys.stdout.write(f"\n{len(rows) - failed} of {len(rows)} personas match their "
+                             "expected result\n")
+    return 1 if failed else 0

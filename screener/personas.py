@@ -1,0 +1,154 @@
+"""Sample patients (``personas/*.yaml``): invented people with full answers and the result
+a clinician expects, for demos, explain/whatif examples and tests.
+
+Each file is one persona. Loading checks the file's shape (pydantic), that the answers
+are valid for the question bank, that every shown question is answered (a demo must not
+stop on a gap) and that the expected factors exist. Problems name file, line and field,
+like a broken rules file, and are reported all together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from .answers import ValidatedAnswers, validate_answers
+from .errors import AnswersError, RulesError
+from .loading import Problems, line_of, read_yaml, suggest
+from .models import Id, RuleSet
+
+#: The shipped sample patients: a sibling folder of the package, like rules/.
+DEFAULT_PERSONAS_DIR = Path(__file__).resolve().parent.parent / "personas"
+
+
+def _iso(value: Any) -> Any:
+    # YAML reads 2025-01-20 as a date; answers files carry ISO strings.
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _iso_dates(values: Any) -> Any:
+    return {k: _iso(v) for k, v in values.items()} if isinstance(values, dict) else values
+
+
+class Expectation(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    triage: Literal["urgent", "prompt", "routine", "self_care"]
+    factors: dict[str, Literal["some", "several"]]  # factor id -> strength; {} for none
+    held_back: list[str] = []  # factors whose indicators fired but an exception held
+    notes: list[str] = []  # note ids that must be among the result's notes
+
+
+class Persona(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    id: Id
+    name: str = Field(min_length=1, max_length=60)  # invented; never a real person
+    story: str = Field(min_length=1, max_length=160, pattern=r"^[^\n]*$")  # one line
+    answers: Annotated[dict[str, Any], BeforeValidator(_iso_dates)]
+    expect: Expectation
+    file: str = Field(default="", exclude=True)
+
+
+def load_personas(folder: str | Path | None, ruleset: RuleSet) -> dict[str, Persona]:
+    """Every persona in the folder (file name order), checked against the ruleset."""
+    folder = Path(folder) if folder else DEFAULT_PERSONAS_DIR
+    if not folder.is_dir():
+        raise RulesError(f"no personas folder {folder}: pass --personas with a folder of "
+                         "persona YAML files (the shipped ones live in personas/)")
+    problems = Problems()
+    personas: dict[str, Persona] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        raw = read_yaml(path)
+        persona = _check(raw, str(path), ruleset, problems)
+        if persona is None:
+            continue
+        if persona.id in personas:
+            problems.add(str(path), line_of(raw, ("id",)), persona.id,
+                         f"persona id already used in {personas[persona.id].file}")
+        personas[persona.id] = persona
+    if not personas and not problems.items:
+        problems.add(str(folder), 0, "", "no persona files (*.yaml) found")
+    if problems.items:
+        count = len(problems.items)
+        raise RulesError(f"{count} problem{'s' if count > 1 else ''} in the personas folder "
+                         f"{folder}", problems=problems.items)
+    return personas
+
+
+def _check(raw: Any, path: str, ruleset: RuleSet, problems: Problems) -> Persona | None:
+    if not isinstance(raw, dict):
+        problems.add(path, 1, "", "a persona file is a mapping with id, name, story, "
+                                  "answers and expect")
+        return None
+    ident = str(raw.get("id", "?"))
+    try:
+        persona = Persona(**raw, file=path)
+    except ValidationError as exc:
+        problems.add_validation(path, raw, ident, exc)
+        return None
+    answers = raw["answers"]
+    try:
+        checked = validate_answers(persona.answers, ruleset)
+    except AnswersError as exc:
+        for message in exc.problems:
+            field = _field_of(message, answers)
+            problems.add(path, line_of(raw, ("answers", field)), ident, "answers." + message)
+        return None
+    from .screening import unanswered  # screening imports the engine lazily: fine here
+
+    missing, _ = unanswered(checked, ruleset)
+    if "screened_on" in ruleset.questions.by_id and "screened_on" not in answers:
+        missing.append("screened_on")  # else the season (and the result) changes daily
+    for qid in missing:
+        problems.add(path, line_of(raw, ("answers",)), ident,
+                     f"answers: '{qid}' is shown but not answered (a persona answers everything)")
+    for warning in checked.warnings:
+        problems.add(path, line_of(raw, ("answers",)), ident, f"answers: {warning}")
+    for fid in [*persona.expect.factors, *persona.expect.held_back]:
+        if fid not in ruleset.factors:
+            problems.add(path, line_of(raw, ("expect",)), ident,
+                         f"expect: no factor '{fid}'{suggest(fid, ruleset.factors)}")
+    note_ids = {r.id for r in ruleset.rules if r.text}
+    for nid in persona.expect.notes:
+        if nid not in note_ids:
+            problems.add(path, line_of(raw, ("expect", "notes")), ident,
+                         f"expect.notes: no note rule '{nid}'{suggest(nid, note_ids)}")
+    return persona
+
+
+def _field_of(message: str, answers: dict) -> str:
+    """The answer key a validation message is about: it starts with the question id,
+    or quotes an unknown one."""
+    first = message.split(":", 1)[0].split(" ", 1)[0]
+    if first in answers:
+        return first
+    quoted = re.search(r"'([^']+)'", message)
+    return quoted.group(1) if quoted else ""
+
+
+def persona_answers(persona: Persona, ruleset: RuleSet) -> ValidatedAnswers:
+    return validate_answers(persona.answers, ruleset)
+
+
+def check_expectation(persona: Persona, result) -> list[str]:
+    """Differences between a persona's expected and actual result, in words ([] = match)."""
+    expect, found = persona.expect, []
+    actual = {f.id: f.strength for f in result.factors}
+    if result.triage != expect.triage:
+        found.append(f"triage is {result.triage}, expected {expect.triage}")
+    if actual != expect.factors:
+        found.append(f"factors are {actual or 'none'}, expected {expect.factors or 'none'}")
+    held = [h.id for h in result.held_back]
+    if sorted(held) != sorted(expect.held_back):
+        found.append(f"held back {held or 'none'}, expected {expect.held_back or 'none'}")
+    missing = set(expect.notes) - {n.id for n in result.notes}
+    if missing:
+        found.append(f"notes missing: {', '.join(sorted(missing))}")
+    return found
+
+
+__all__ = ["DEFAULT_PERSONAS_DIR", "Persona", "Expectation", "load_personas",
+           "persona_answers", "check_expectation"]

@@ -1,0 +1,249 @@
+"""What if one answer were different? Re-screen with changed answers and describe the
+difference: factors added or removed, strength and indicator changes, triage and notes.
+
+Changes are written ``question=code`` (multi items: ``medicines=diuretic,ppi``;
+numbers as digits; an empty value clears the answer). They go through the same
+validation as an answers file, so a wrong code gets the same message and suggestion.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from .answers import ValidatedAnswers, validate_answers
+from .errors import AnswersError
+from .loading import suggest
+from .models import TRIAGE_ORDER, RuleSet
+from .result import Result
+from .screening import screen
+
+SOURCE = "--set"
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class AnswerChange(Frozen):
+    question: str
+    before: Any  # None: was unanswered
+    after: Any  # None: now unanswered
+
+
+class RuleRef(Frozen):
+    rule: str
+    title: str
+
+
+class FactorChange(Frozen):
+    id: str
+    label: str
+    before: str  # some, several or not_raised
+    after: str
+    indicators_added: list[RuleRef]
+    indicators_removed: list[RuleRef]
+
+
+class NoteChange(Frozen):
+    id: str
+    text: str
+
+
+class WhatIf(Frozen):
+    changes: list[AnswerChange]
+    triage_before: str
+    triage_after: str
+    factors: list[FactorChange]  # only factors that changed, in ruleset order
+    notes_added: list[NoteChange]
+    notes_removed: list[NoteChange]
+    warnings: list[str]  # e.g. an answer dropped by skip logic
+
+    @property
+    def triage_changed(self) -> bool:
+        return self.triage_before != self.triage_after
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.triage_changed or self.factors or self.notes_added or self.notes_removed)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+
+# ------------------------------------------------------------------------- parsing
+
+def parse_sets(items: list[str], ruleset: RuleSet) -> dict[str, Any]:
+    """``["question=code", ...]`` -> {question: value}; value None clears the answer."""
+    questions = ruleset.questions.by_id
+    changes: dict[str, Any] = {}
+    problems = []
+    for item in items:
+        name, sep, text = item.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or not name:
+            problems.append(f"'{item}': write question=code, e.g. supplements=vitamin_d")
+            continue
+        q = questions.get(name)
+        if q is None:
+            problems.append(f"'{name}' is not a question id{suggest(name, questions)}")
+            continue
+        if name in changes:
+            problems.append(f"'{name}' is set twice")
+            continue
+        if text == "":
+            changes[name] = None
+        elif q.type == "multi":
+            changes[name] = [c.strip() for c in text.split(",") if c.strip()]
+        elif q.type == "int":
+            try:
+                changes[name] = int(text)
+            except ValueError:
+                problems.append(f"{name}: '{text}' is not a whole number "
+                                f"(expected {q.min} to {q.max})")
+        else:
+            changes[name] = text
+    if problems:
+        count = len(problems)
+        raise AnswersError(f"{count} invalid change{'s' if count > 1 else ''}", file=SOURCE,
+                           problems=problems)
+    return changes
+
+
+# ------------------------------------------------------------------------ compare
+
+def apply_changes(answers: ValidatedAnswers, changes: dict[str, Any], ruleset: RuleSet
+                  ) -> ValidatedAnswers:
+    """The answers with the changes applied, validated like an answers file."""
+    values = {k: v for k, v in answers.values.items()}
+    for name, value in changes.items():
+        if value is None:
+            values.pop(name, None)
+        else:
+            values[name] = value
+    if answers.respondent_id:
+        values["respondent_id"] = answers.respondent_id
+    try:
+        return validate_answers(values, ruleset)
+    except AnswersError as exc:  # the original answers were valid: the problem is a --set
+        raise AnswersError(exc.message, file=SOURCE, field=exc.field,
+                           problems=exc.problems) from None
+
+
+def compare(before: Result, after: Result, ruleset: RuleSet) -> tuple[list, list, list]:
+    """(factor changes, notes added, notes removed) between two results."""
+    old = {f.id: f for f in before.factors}
+    new = {f.id: f for f in after.factors}
+
+    def indicators(result: Result, fid: str) -> dict[str, str]:
+        found = {ev.rule: ev.title for f in result.factors if f.id == fid for ev in f.indicators}
+        found.update({ev.rule: ev.title for h in result.held_back if h.id == fid
+                      for ev in h.indicators})
+        return found
+
+    factors = []
+    for fid, factor in ruleset.factors.items():
+        was = old[fid].strength if fid in old else "not_raised"
+        now = new[fid].strength if fid in new else "not_raised"
+        ind_old, ind_new = indicators(before, fid), indicators(after, fid)
+        added = [RuleRef(rule=r, title=t) for r, t in ind_new.items() if r not in ind_old]
+        removed = [RuleRef(rule=r, title=t) for r, t in ind_old.items() if r not in ind_new]
+        if was != now or added or removed:
+            factors.append(FactorChange(id=fid, label=factor.label, before=was, after=now,
+                                        indicators_added=added, indicators_removed=removed))
+    notes_old = {n.id: n.text for n in before.notes}
+    notes_new = {n.id: n.text for n in after.notes}
+    added = [NoteChange(id=i, text=t) for i, t in notes_new.items() if i not in notes_old]
+    removed = [NoteChange(id=i, text=t) for i, t in notes_old.items() if i not in notes_new]
+    return factors, added, removed
+
+
+def whatif(answers: ValidatedAnswers, changes: dict[str, Any], ruleset: RuleSet) -> WhatIf:
+    """Screen the answers as they are and with the changes; describe the difference."""
+    changed = apply_changes(answers, changes, ruleset)
+    before, after = screen(answers, ruleset), screen(changed, ruleset)
+    factors, notes_added, notes_removed = compare(before, after, ruleset)
+    answer_changes = [
+        AnswerChange(question=q, before=answers.values.get(q), after=changed.values.get(q))
+        for q in ruleset.questions.by_id
+        if answers.values.get(q) != changed.values.get(q)]
+    new_warnings = [w for w in changed.warnings if w not in answers.warnings]
+    for name, value in changes.items():  # (an answer skip logic dropped has its warning)
+        if answers.values.get(name) == value:
+            new_warnings.append(f"{name} was already {_show(value)}: nothing changed there")
+    return WhatIf(changes=answer_changes, triage_before=before.triage,
+                  triage_after=after.triage, factors=factors, notes_added=notes_added,
+                  notes_removed=notes_removed, warnings=new_warnings)
+
+
+# --------------------------------------------------------------------------- words
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "unanswered"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def _strength(word: str) -> str:
+    return "not raised" if word == "not_raised" else word
+
+
+def render_text(diff: WhatIf, ruleset: RuleSet) -> str:
+    import textwrap
+
+    questions = ruleset.questions.by_id
+    out = ["WHAT IF"]
+    for c in diff.changes:
+        q = questions[c.question]
+        after = "unanswered" if c.after is None else f"{_show(c.after)} ({q.describe_answer(c.after)})"
+        out.append(f"  {c.question}: {_show(c.before)} -> {after}")
+    if not diff.changes:
+        out.append("  (no answer changed)")
+    out.append("")
+    titles = {lvl: ruleset.triage[lvl].title for lvl in TRIAGE_ORDER}
+    if diff.triage_changed:
+        out.append(f"Triage changes: {diff.triage_before} -> {diff.triage_after} "
+                   f"({titles[diff.triage_after]})")
+    else:
+        out.append(f"Triage stays {diff.triage_after} ({titles[diff.triage_after]})")
+    if diff.factors:
+        out += ["", "Factors:"]
+    for f in diff.factors:
+        if f.before == "not_raised":
+            head = f"  + {f.label}: now raised ({f.after})"
+        elif f.after == "not_raised":
+            head = f"  - {f.label}: no longer raised (was {f.before})"
+        elif f.before != f.after:
+            head = f"  ~ {f.label}: strength {f.before} -> {f.after}"
+        else:
+            head = f"  = {f.label}: still {f.after}, for different reasons"
+        out.append(head)
+        out += [f"      now also: [{r.rule}] {r.title}" for r in f.indicators_added]
+        out += [f"      no longer: [{r.rule}] {r.title}" for r in f.indicators_removed]
+    if not diff.factors:
+        out += ["", "Factors: no change"]
+    for sign, title, notes in (("+", "Notes added:", diff.notes_added),
+                               ("-", "Notes removed:", diff.notes_removed)):
+        if notes:
+            out += ["", title]
+            for n in notes:
+                out.append(textwrap.fill(f"{sign} [{n.id}] {' '.join(n.text.split())}", 88,
+                                         initial_indent="  ", subsequent_indent="      "))
+    if diff.warnings:
+        out += ["", "Warnings:"] + [f"  - {w}" for w in diff.warnings]
+    return "\n".join(out) + "\n"
+
+
+def render(diff: WhatIf, ruleset: RuleSet, fmt: str = "text") -> str:
+    """Text or JSON, checked for dose-like text before anyone sees it."""
+    from .safety import ensure_no_dose
+
+    text = diff.to_json() if fmt == "json" else render_text(diff, ruleset)
+    return ensure_no_dose(text, f"the whatif {fmt} output")
+
+
+__all__ = ["WhatIf", "FactorChange", "AnswerChange", "parse_sets", "apply_changes", "whatif",
+           "compare", "render", "render_text"]
