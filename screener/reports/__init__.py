@@ -14,6 +14,10 @@ VIEWS = ("person", "clinician")
 FORMATS: dict[str, str] = {
     "text": ".text",
     "json": ".json_format",
+    "md": ".markdown",
+    "html": ".html",
+    "pdf": ".pdf",
+    "fhir": ".fhir",
 }
 
 
