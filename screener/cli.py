@@ -17,6 +17,8 @@ from . import __version__
 COMMANDS: dict[str, str] = {
     "screen": "screen an answers file and print the explained result",
     "schema": "print the JSON Schema of the answers file or of the result",
+    "report": "write a summary report (md, html, pdf, json, fhir) for a clinician",
+    "questionnaire": "export the question bank (FHIR Questionnaire with skip logic)",
 }
 
 DESCRIPTION = """\
