@@ -175,7 +175,7 @@ class _Builder:
                 head = ["<b>Question</b>", "<b>Answer</b>"] + (["<b>Id</b>"] if r.clinician else [])
                 rows = [[_t(a.question), _t(a.answer)] + ([_t(a.id)] if r.clinician else [])
                         for a in s.answers]
-                widths = ([width * .5, width * .28, width * .22] if r.clinician
+                widths = ([width * .46, width * .25, width * .29] if r.clinician
                           else [width * .6, width * .4])
                 self.table([head] + rows, widths, header=True)
 
