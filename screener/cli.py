@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "explain": "show the reasoning tree of a screening and its near misses",
     "whatif": "re-screen with changed answers and show what differs",
     "personas": "list the sample patients, or check them against the engine",
+    "report": "write a summary report (md, html, pdf, json, fhir) for a clinician",
+    "questionnaire": "export the question bank (FHIR Questionnaire with skip logic)",
 }
 
 DESCRIPTION = """\

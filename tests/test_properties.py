@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from screener import conditions
 from screener.generate import random_answers
 from screener.models import NONE, NOT_SURE
-from screener.reports import FORMATS, VIEWS, render
+from screener.reports import FORMATS, VIEWS, get_format, render
 from screener.safety import DOSE_RE
 from screener.screening import screen
 
@@ -38,9 +38,13 @@ def answers_from(ruleset, seed, **kwargs):
 def test_no_output_contains_a_dose(ruleset, seed):
     result = screen(answers_from(ruleset, seed, red_flag_rate=0.02), ruleset)
     for fmt in FORMATS:
+        if get_format(fmt).BINARY:
+            # compressed bytes match the pattern by chance: the PDF's extracted text is
+            # scanned in tests/test_report_safety.py instead
+            continue
         for view in VIEWS:
             output = render(result, ruleset, fmt, view)
-            text = output if isinstance(output, str) else output.decode("latin-1")
+            text = output
             assert not DOSE_RE.search(text), (fmt, view, DOSE_RE.search(text).group(0))
 
 

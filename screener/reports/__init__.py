@@ -14,6 +14,10 @@ VIEWS = ("person", "clinician")
 FORMATS: dict[str, str] = {
     "text": ".text",
     "json": ".json_format",
+    "md": ".markdown",
+    "html": ".html",
+    "pdf": ".pdf",
+    "fhir": ".fhir",
 }
 
 
@@ -24,14 +28,17 @@ def get_format(name: str):
     return importlib.import_module(FORMATS[name], __name__)
 
 
-def render(result, ruleset, fmt: str = "text", view: str = "person"):
-    """Render a result, then check it for dose-like text before anyone sees it."""
+def render(result, ruleset, fmt: str = "text", view: str = "person", **options):
+    """Render a result, then check it for dose-like text before anyone sees it.
+
+    ``options`` go to the format's ``render`` (e.g. ``paper="letter"`` for pdf); binary
+    formats check their words themselves before laying them out."""
     from ..safety import ensure_no_dose
 
     if view not in VIEWS:
         raise ValueError(f"unknown view '{view}'; choose one of: {', '.join(VIEWS)}")
     module = get_format(fmt)
-    output = module.render(result, ruleset, view)
+    output = module.render(result, ruleset, view, **options)
     if isinstance(output, str):
         ensure_no_dose(output, f"the {fmt} output")
     return output

@@ -1,0 +1,91 @@
+"""screener report ANSWERS.json: a summary to bring to a clinician, in a chosen format."""
+
+from __future__ import annotations
+
+DESCRIPTION = """\
+Screen one answers file and write a summary report: Markdown, a self-contained HTML
+page, a printable PDF, the JSON result, or an HL7 FHIR R5 Bundle (QuestionnaireResponse
+and RiskAssessment). The format is guessed from the -o extension (.md .html .pdf .json,
+.fhir.json) when --format is not given. Files are written privately (mode 0600) and an
+existing file is never replaced without --force.
+"""
+
+EPILOG = """\
+examples:
+  screener report answers.json -o summary.pdf
+  screener report answers.json -o summary.pdf --paper letter
+  screener report answers.json -o summary.html --view clinician
+  screener report answers.json --format md            Markdown on stdout
+  screener report answers.json -o intake.fhir.json    FHIR Bundle (or --format fhir)
+"""
+
+FORMAT_NAMES = ("md", "html", "pdf", "json", "fhir")
+#: output suffix -> format, longest first (".fhir.json" before ".json")
+SUFFIXES = {".fhir.json": "fhir", ".markdown": "md", ".md": "md", ".html": "html",
+            ".htm": "html", ".pdf": "pdf", ".json": "json"}
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("answers", metavar="ANSWERS.json",
+                        help="answers file (JSON object of question id -> answer)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write here (private, 0600); without it text formats go to stdout")
+    parser.add_argument("--format", metavar="FORMAT",
+                        help=f"one of: {', '.join(FORMAT_NAMES)} (default: from the -o extension)")
+    parser.add_argument("--view", choices=["person", "clinician"], default="person",
+                        help="person: plain language (default); clinician: adds rule ids and "
+                             "the full trail")
+    parser.add_argument("--paper", choices=["a4", "letter"], default="a4",
+                        help="PDF page size (default a4)")
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+def choose_format(fmt: str | None, output: str | None) -> str:
+    from ..errors import ScreenerError
+
+    if fmt is None:
+        if output is None:
+            raise ScreenerError(f"say which format with --format ({', '.join(FORMAT_NAMES)}) "
+                                "or give -o FILE with one of the extensions "
+                                f"{', '.join(SUFFIXES)}")
+        lower = output.lower()
+        fmt = next((name for suffix, name in SUFFIXES.items() if lower.endswith(suffix)), None)
+        if fmt is None:
+            raise ScreenerError(f"cannot tell the format from '{output}': use --format "
+                                f"({', '.join(FORMAT_NAMES)}) or one of the extensions "
+                                f"{', '.join(SUFFIXES)}")
+    if fmt not in FORMAT_NAMES:
+        raise ScreenerError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMAT_NAMES)}")
+    return fmt
+
+
+def run(args) -> int:
+    import sys
+
+    from ..answers import load_answers_file
+    from ..errors import ScreenerError
+    from ..fsutil import write_private
+    from ..loading import load_ruleset
+    from ..reports import get_format, render
+    from ..screening import screen
+
+    fmt = choose_format(args.format, args.output)
+    module = get_format(fmt)
+    if args.output is None and module.BINARY:
+        raise ScreenerError(f"the {fmt} format is binary: write it to a file with -o FILE")
+    ruleset = load_ruleset(args.rules)
+    result = screen(load_answers_file(args.answers, ruleset), ruleset)
+    options = {"paper": args.paper} if fmt == "pdf" else {}
+    output = render(result, ruleset, fmt, args.view, **options)
+    if args.output is None:
+        sys.stdout.write(output)
+        return 0
+    try:
+        path = write_private(args.output, output, overwrite=args.force)
+    except FileExistsError:
+        raise ScreenerError(f"{args.output} already exists: use --force to replace it, "
+                            "or choose another file name") from None
+    except OSError as exc:
+        raise ScreenerError(f"cannot write {args.output}: {exc.strerror}") from None
+    print(f"wrote {path} ({fmt}, {args.view} view)", file=sys.stderr)
+    return 0

@@ -1,0 +1,227 @@
+"""What a summary report says, decided once for every document format.
+
+``build(result, ruleset, view)`` turns a ``Result`` into a small view-model of plain
+strings and lists. The Markdown, HTML and PDF formats only lay it out, so they can never
+disagree about what the person or clinician is told. No I/O, no markup here.
+
+Person view: plain language. Clinician view: adds rule ids, facts used and the full
+trail (triage decision, derived facts, factors held back, every fired rule). An urgent
+result shows the person the urgent message and why, alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TITLE = "Nutrition screening summary"
+
+DISCLAIMER = (
+    "This is a screening, not a diagnosis. It lists possible contributing factors to "
+    "discuss with a clinician (a doctor, nurse, pharmacist or dietitian), who can judge "
+    "whether any test is appropriate. It does not recommend any supplement or amount.")
+
+STRENGTH_WORDS = {"some": "some signs", "several": "several signs"}
+SYMPTOMS_INTRO = ("Symptoms you mentioned that can fit (they do not raise the factor "
+                  "on their own)")
+NO_FACTORS = "No possible contributing factors were found by this screening."
+
+
+@dataclass
+class AnswerLine:
+    question: str  # the question text
+    answer: str  # the human label of the answer
+    id: str = ""  # question id (shown in the clinician view)
+
+
+@dataclass
+class Reason:
+    """One fired rule, in words: the trail behind a factor, triage or note."""
+
+    rule: str
+    title: str
+    reason: str
+    answers: list[AnswerLine]
+    facts: str  # "dark_season=True" (clinician view only)
+    refs: list[int]  # numbers in the references list
+
+
+@dataclass
+class FactorView:
+    number: int
+    id: str
+    label: str
+    strength: str  # "several signs"
+    summary: str
+    reasons: list[Reason]
+    symptoms: list[str]
+    ask: list[str]
+    refs: list[int]
+
+
+@dataclass
+class NoteView:
+    id: str
+    text: str
+    refs: list[int]
+
+
+@dataclass
+class HeldBackView:
+    id: str
+    label: str
+    indicators: list[str]
+    because: list[Reason]
+
+
+@dataclass
+class Reference:
+    number: int
+    id: str
+    citation: str
+    url: str
+
+
+@dataclass
+class AnswerSection:
+    title: str
+    answers: list[AnswerLine]
+
+
+@dataclass
+class Report:
+    title: str
+    view: str
+    clinician: bool
+    level: str  # urgent | prompt | routine | self_care
+    header: list[tuple[str, str]]
+    triage_title: str
+    triage_message: str
+    triage_why: list[Reason]  # shown under the triage for urgent and prompt
+    urgent_only: bool  # person view of an urgent result: nothing else is shown
+    factors: list[FactorView]
+    no_factors: str
+    notes: list[NoteView]
+    unanswered: list[str]
+    ask: list[str]
+    answer_sections: list[AnswerSection]
+    references: list[Reference]
+    disclaimer: str
+    stamp: str
+    # clinician trail
+    triage_decision: list[Reason] = field(default_factory=list)
+    held_back: list[HeldBackView] = field(default_factory=list)
+    derived: list[Reason] = field(default_factory=list)
+    fired_rules: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    not_sure_ids: list[str] = field(default_factory=list)
+    unanswered_ids: list[str] = field(default_factory=list)
+
+
+class _Citations:
+    """Numbers sources in order of first citation, as a document's reference list."""
+
+    def __init__(self, ruleset):
+        self.ruleset = ruleset
+        self.numbers: dict[str, int] = {}
+
+    def cite(self, ids) -> list[int]:
+        out = []
+        for sid in ids:
+            if sid not in self.numbers:
+                self.numbers[sid] = len(self.numbers) + 1
+            if self.numbers[sid] not in out:
+                out.append(self.numbers[sid])
+        return out
+
+    def references(self) -> list[Reference]:
+        refs = []
+        for sid, number in self.numbers.items():
+            source = self.ruleset.sources.get(sid)
+            refs.append(Reference(number=number, id=sid,
+                                  citation=source.citation if source else sid,
+                                  url=source.url if source else ""))
+        return refs
+
+
+def answer_lines(answers: dict, ruleset) -> list[AnswerLine]:
+    questions = ruleset.questions.by_id
+    return [AnswerLine(questions[q].text, questions[q].describe_answer(v), q)
+            for q, v in answers.items() if q in questions]
+
+
+def _reason(ev, ruleset, cite: _Citations) -> Reason:
+    facts = ", ".join(f"{k}={v}" for k, v in ev.facts.items())
+    return Reason(rule=ev.rule, title=ev.title, reason=" ".join(ev.reason.split()),
+                  answers=answer_lines(ev.answers, ruleset), facts=facts,
+                  refs=cite.cite(ev.sources))
+
+
+def header(result) -> list[tuple[str, str]]:
+    rows = []
+    if result.respondent_id:
+        rows.append(("Respondent", result.respondent_id))
+    rows.append(("Date screened", result.screened_on or "not given"))
+    rows.append(("Ruleset", f"{result.ruleset.name} {result.ruleset.version} "
+                            f"(sha256 {result.ruleset.hash[:12]})"))
+    rows.append(("Screener version", result.tool_version))
+    return rows
+
+
+def stamp(result) -> str:
+    return (f"Ruleset {result.ruleset.name} {result.ruleset.version} "
+            f"({result.ruleset.hash[:12]}), screener {result.tool_version}"
+            + (f", screened on {result.screened_on}" if result.screened_on else ""))
+
+
+def build(result, ruleset, view: str) -> Report:
+    clinician = view == "clinician"
+    cite = _Citations(ruleset)
+    t = result.triage_detail
+    urgent_only = result.triage == "urgent" and not clinician
+    why = ([_reason(ev, ruleset, cite) for ev in result.triggered_by]
+           if result.triage in ("urgent", "prompt") else [])
+    report = Report(
+        title=TITLE, view=view, clinician=clinician, level=result.triage,
+        header=header(result), triage_title=t.title, triage_message=" ".join(t.message.split()),
+        triage_why=why, urgent_only=urgent_only, factors=[], no_factors="", notes=[],
+        unanswered=[], ask=[], answer_sections=[], references=[],
+        disclaimer=DISCLAIMER, stamp=stamp(result))
+    if urgent_only:
+        report.references = cite.references()
+        return report
+
+    for number, f in enumerate(result.factors, 1):
+        reasons = [_reason(ev, ruleset, cite) for ev in f.indicators]
+        report.factors.append(FactorView(
+            number=number, id=f.id, label=f.label, strength=STRENGTH_WORDS[f.strength],
+            summary=" ".join(f.summary.split()), reasons=reasons,
+            symptoms=[s.label for s in f.consistent_symptoms], ask=list(f.ask),
+            refs=cite.cite(f.sources)))
+    if not result.factors and result.triage != "urgent":
+        report.no_factors = NO_FACTORS
+    report.notes = [NoteView(n.id, " ".join(n.text.split()), cite.cite(n.evidence.sources))
+                    for n in result.notes]
+    questions = ruleset.questions.by_id
+    report.unanswered = ([questions[q].text for q in result.unanswered if q in questions]
+                         + [f"{questions[q].text} (answered: not sure)"
+                            for q in result.not_sure if q in questions])
+    report.ask = list(dict.fromkeys(q for f in result.factors for q in f.ask))
+    for section in ruleset.questions.sections:
+        lines = answer_lines({q.id: result.answers[q.id] for q in section.questions
+                              if q.id in result.answers}, ruleset)
+        if lines:
+            report.answer_sections.append(AnswerSection(section.title, lines))
+    if clinician:
+        if result.triage not in ("urgent", "prompt"):
+            report.triage_decision = [_reason(ev, ruleset, cite) for ev in result.triggered_by]
+        report.held_back = [
+            HeldBackView(h.id, h.label, [e.rule for e in h.indicators],
+                         [_reason(ev, ruleset, cite) for ev in h.because])
+            for h in result.held_back]
+        report.derived = [_reason(ev, ruleset, cite) for ev in result.derived_facts]
+        report.fired_rules = list(result.fired_rules)
+        report.warnings = list(result.warnings)
+        report.unanswered_ids = list(result.unanswered)
+        report.not_sure_ids = list(result.not_sure)
+    report.references = cite.references()
+    return report

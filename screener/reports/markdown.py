@@ -1,0 +1,13 @@
+"""Markdown: a summary to read, print or paste into notes (template: report.md.j2)."""
+
+from __future__ import annotations
+
+EXTENSION = ".md"
+BINARY = False
+
+
+def render(result, ruleset, view: str) -> str:
+    from .content import build
+    from .templating import render_template
+
+    return render_template("report.md.j2", html=False, r=build(result, ruleset, view))

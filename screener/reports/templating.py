@@ -1,0 +1,44 @@
+"""Jinja2 set-up shared by the template-based formats (imported only by them).
+
+Templates are data: they live in ``screener/templates/``. HTML is autoescaped;
+Markdown text goes through the ``md`` filter so answers or rule text cannot break
+the layout. Undefined names are errors, so a typo in a template fails the tests.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def md_escape(text) -> str:
+    """Escape the characters Markdown would read as markup."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def refs_md(numbers) -> str:
+    return "".join(f"[{n}]" for n in numbers)
+
+
+@lru_cache(maxsize=None)
+def environment(html: bool):
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=html, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["md"] = md_escape
+    env.filters["refs_md"] = refs_md
+    return env
+
+
+def render_template(name: str, html: bool, **context) -> str:
+    text = environment(html).get_template(name).render(**context)
+    # collapse the blank lines left by skipped blocks: stable, tidy output
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
