@@ -35,6 +35,7 @@ class Coverage(BaseModel):
     rules: list[str]  # every rule id
     rules_missed: list[str]
     triage_missed: list[str]
+    factors: list[str]  # every factor id
     factors_missed: list[str]
     notes: list[str]  # every rule that can show a note
     notes_missed: list[str]
@@ -156,5 +157,5 @@ def coverage(ruleset: RuleSet, results: list[Result]) -> Coverage:
         rules=[r.id for r in ruleset.rules],
         rules_missed=[r.id for r in ruleset.rules if r.id not in fired],
         triage_missed=[lvl for lvl in TRIAGE_ORDER if lvl not in levels],
-        factors_missed=[f for f in ruleset.factors if f not in raised],
+        factors=list(ruleset.factors), factors_missed=[f for f in ruleset.factors if f not in raised],
         notes=note_rules, notes_missed=[n for n in note_rules if n not in shown])
