@@ -337,8 +337,8 @@ def duplicate_ids(ctx: Context):
             if other != ident:
                 yield finding("duplicate-ids", file, line, ident,
                               f"{kind} id differs from '{other}' only in upper/lower case")
-    taken = {name for name in ctx.names if name not in
-             {r.concludes for r in rs.rules if r.kind == "derived"}}
+    taken = set(rs.computed) | {"factor_count", "factors_raised"} | {
+        f"{fid}_{part}" for fid in rs.factors for part in ("count", "indicators", "strength", "raised")}
     for rule in rs.rules:
         if rule.kind == "derived" and rule.concludes in taken:
             what = "a computed input" if rule.concludes in rs.computed else "a factor fact"
