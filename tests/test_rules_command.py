@@ -148,3 +148,14 @@ def test_compile_writes_golden_form_and_never_overwrites_without_force(tmp_path)
     again = run("rules", "compile", "-o", str(target))
     assert again.returncode == 2 and "--force" in again.stderr
     assert run("rules", "compile", "-o", str(target), "--force").returncode == 0
+
+
+def test_vignette_example_in_rules_readme_passes(ruleset, tmp_path):
+    """The vignette shown in rules/README.md is a real, passing vignette."""
+    import re
+
+    readme = (ROOT / "rules" / "README.md").read_text()
+    block = re.search(r"```json\n(.*?)```", readme, re.S).group(1)
+    (tmp_path / "readme.json").write_text(block)
+    report = run_all(ruleset, tmp_path, today=FIXED_DAY)
+    assert [(c.name, c.problems) for c in report.failed] == []
