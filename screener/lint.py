@@ -274,6 +274,16 @@ def never_fires(ctx: Context):
                           f"shown_if can never be true, so the question is never asked: {why}")
 
 
+@check("rule-loop")
+def rule_loop(ctx: Context):
+    """Rules that read each other in a circle have no layer and cannot run."""
+    try:
+        compiler.rule_layers(ctx.ruleset)
+    except RulesError as exc:
+        ident = exc.message.rsplit(" -> ", 1)[-1]
+        yield finding("rule-loop", exc.file or "", exc.line or 0, ident, exc.message)
+
+
 @check("never-concluded")
 def never_concluded(ctx: Context):
     """Facts read by a rule that no rule (or the program) ever concludes."""

@@ -99,6 +99,16 @@ def test_skip_logic_that_is_never_true(rules_copy):
                             "age_years is at most 60: no number fits all of these")
 
 
+# ------------------------------------------------------------------------ rule-loop
+
+def test_rules_reading_each_other_in_a_circle(rules_copy):
+    path = break_file(rules_copy, "derived.yaml", "when: {age_years: {gte: 65}}", "when: {obese: true}")
+    break_file(rules_copy, "derived.yaml", "when: {bmi: {gte: 30}}", "when: {older_adult: true}")
+    [text] = lint(rules_copy, "rule-loop")
+    assert text == (f"{path}:{line_of(path, 'id: D-OLDER-ADULT')}: D-OLDER-ADULT: rules depend on "
+                    "each other in a circle: D-OLDER-ADULT -> D-OBESE -> D-OLDER-ADULT")
+
+
 # ------------------------------------------------------------------ never-concluded
 
 def test_fact_whose_only_rule_never_fires(rules_copy):
