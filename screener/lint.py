@@ -117,24 +117,23 @@ def check(name: str):
 
 
 def lint_folder(folder: str | Path | None = None) -> list[Finding]:
-    """Every problem in a rules folder: loader problems first, then lint findings."""
+    """Every problem in a rules folder (the loader's and the checks'), by file and line."""
     ruleset, problems = collect_ruleset(folder)
     findings = [Finding(check="load", text=p) for p in problems]
-    if ruleset is None:
-        return findings
-    return findings + lint_ruleset(ruleset)
+    if ruleset is not None:
+        findings += lint_ruleset(ruleset)
+    return sorted(findings, key=lambda f: _sort_key(f.text))  # stable: file, then line
 
 
 def lint_ruleset(ruleset: RuleSet) -> list[Finding]:
     ctx = Context(ruleset=ruleset, folder=Path(ruleset.folder))
-    found = [f for fn in CHECKS.values() for f in fn(ctx)]
-    return sorted(found, key=lambda f: _sort_key(f.text))
+    return [f for fn in CHECKS.values() for f in fn(ctx)]
 
 
 def _sort_key(text: str):
     file, _, rest = text.partition(":")
     line = rest.split(":", 1)[0]
-    return (file, int(line) if line.isdigit() else 0, text)
+    return (file, int(line) if line.isdigit() else 0)
 
 
 # ------------------------------------------------------------ satisfiability search
