@@ -129,13 +129,12 @@ def run_test(args, folder: Path) -> int:
     except ValueError:
         raise ScreenerError(f"--today: '{args.today}' is not a date written YYYY-MM-DD") from None
     report = run_all(load_ruleset(folder), args.vignettes, today=today)
-    for case in report.cases:
-        if case.passed and args.quiet:
-            continue
+    shown = [case for case in report.cases if not (case.passed and args.quiet)]
+    for case in shown:
         print(f"{'PASS' if case.passed else 'FAIL'}  {case.name}")
         for problem in case.problems:
             print(f"      {problem}")
-    print(summary(report))
+    print(("\n" if shown else "") + summary(report))
     return 0 if report.ok else 1
 
 
@@ -144,7 +143,7 @@ def summary(report) -> str:
     examples = sum(1 for c in report.cases if c.kind == "example")
     vignettes = len(report.cases) - examples
     failed = len(report.failed)
-    lines = ["", f"{len(report.cases)} cases ({examples} rule examples, {vignettes} vignettes): "
+    lines = [f"{len(report.cases)} cases ({examples} rule examples, {vignettes} vignettes): "
                  f"{len(report.cases) - failed} passed, {failed} failed", "coverage:"]
     rows = [("rules fired", len(cov.rules), cov.rules_missed),
             ("triage levels reached", 4, cov.triage_missed),
