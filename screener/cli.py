@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "personas": "list the sample patients, or check them against the engine",
     "report": "write a summary report (md, html, pdf, json, fhir) for a clinician",
     "questionnaire": "export the question bank (FHIR Questionnaire with skip logic)",
+    "rules": "check, test, show and graph the rules (tools for rule authors and reviewers)",
 }
 
 DESCRIPTION = """\

@@ -150,16 +150,48 @@ def content_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=8)
-def load_ruleset(folder: str | Path | None = None) -> RuleSet:
-    """Load and cross-check a rules folder (default: the shipped ``rules/``)."""
+def _rules_folder(folder: str | Path | None) -> Path:
     folder = Path(folder) if folder else DEFAULT_RULES_DIR
     if not (folder / "ruleset.yaml").is_file():
         raise RulesError(
             f"no ruleset.yaml in {folder}: pass --rules with a folder that has one "
             "(the shipped rules live in the project's rules/ folder)")
+    return folder
+
+
+@lru_cache(maxsize=8)
+def load_ruleset(folder: str | Path | None = None) -> RuleSet:
+    """Load and cross-check a rules folder (default: the shipped ``rules/``)."""
+    folder = _rules_folder(folder)
     problems = Problems()
+    ruleset = _build(folder, problems)
+    problems.raise_if_any(folder)
+    return ruleset
+
+
+def collect_ruleset(folder: str | Path | None = None) -> tuple[RuleSet | None, list[str]]:
+    """Like ``load_ruleset`` but returns the problems instead of raising them, so that
+    ``screener rules check`` can report them and lint the content further.
+
+    The RuleSet is None when the structure is broken; it is returned alongside the
+    problems when only cross-checks (unknown names, codes, sources) failed.
+    A folder without ruleset.yaml still raises: it is not a rules folder at all.
+    """
+    folder = _rules_folder(folder)
+    problems = Problems()
+    try:
+        ruleset = _build(folder, problems)
+    except RulesError as exc:  # unreadable YAML stops the load at that file
+        return None, problems.items + (exc.problems or [str(exc)])
+    return ruleset, problems.items
+
+
+def _build(folder: Path, problems: Problems) -> RuleSet | None:
+    """Read every file, collecting problems; None when the structure is broken."""
     manifest = read_yaml(folder / "ruleset.yaml")
+    if not isinstance(manifest, dict):
+        problems.add(str(folder / "ruleset.yaml"), 1, "", "expected a mapping")
+        return None
     rel = lambda name: str(folder / name)  # noqa: E731
 
     files = manifest.get("files", {})
@@ -184,6 +216,9 @@ def load_ruleset(folder: str | Path | None = None) -> RuleSet:
     for name in files.get("rules", []):
         path = rel(name)
         raw = read_yaml(folder / name) or {}
+        if not isinstance(raw, dict):
+            problems.add(path, 1, "", "expected a mapping with 'rules' (and maybe 'factor')")
+            continue
         if raw.get("factor"):
             try:
                 factor = Factor(**raw["factor"], file=path, line=raw["factor"].line)
@@ -211,11 +246,10 @@ def load_ruleset(folder: str | Path | None = None) -> RuleSet:
             sources=sources, triage=triage, factors=factors, rules=rules, computed=computed)
     except ValidationError as exc:
         problems.add_validation(rel("ruleset.yaml"), manifest, "", exc)
-        problems.raise_if_any(folder)
-        raise
-    problems.raise_if_any(folder)  # structure first: cross-checks need whole objects
+        return None
+    if problems.items:  # structure first: cross-checks need whole objects
+        return None
     cross_check(ruleset, problems)
-    problems.raise_if_any(folder)
     return ruleset
 
 
