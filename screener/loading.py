@@ -140,11 +140,14 @@ def suggest(word: str, choices) -> str:
 # ------------------------------------------------------------------------- loading
 
 def content_hash(folder: Path) -> str:
-    """sha256 over every file in the rules folder: the stamp on every result."""
+    """sha256 over every YAML file in the rules folder: the stamp on every result.
+
+    Only the content counts: editing the clinicians' README does not change the stamp.
+    """
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(folder.rglob("*.yaml")):
         rel = path.relative_to(folder).as_posix()
-        if any(part.startswith(".") or part == "__pycache__" for part in rel.split("/")):
+        if any(part.startswith(".") for part in rel.split("/")):
             continue
         digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
