@@ -12,6 +12,7 @@ Exception tree (all in ``screener.errors``)::
     ScreenerError
      ├── RulesError        a rules/ or questions file is broken (names file, line, field)
      ├── AnswersError      an answers file or record is invalid (names field and line)
+     ├── OutputError       an output file cannot be written (OutputExistsError: no --force)
      ├── EngineError       the rule engine failed during a screening
      └── SafetyError       generated text looked like a dose or a diagnosis
 """

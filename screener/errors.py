@@ -39,6 +39,14 @@ class AnswersError(ScreenerError):
     """An answers file or record is invalid."""
 
 
+class OutputError(ScreenerError):
+    """An output file cannot be written."""
+
+
+class OutputExistsError(OutputError, FileExistsError):
+    """The output file exists and replacing it was not allowed (no --force)."""
+
+
 class EngineError(ScreenerError):
     """The rule engine raised or reported an error while screening."""
 

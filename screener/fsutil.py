@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import OutputError, OutputExistsError
+
 
 def data_dir() -> Path:
     """The user's data folder (drafts): $SCREENER_HOME, else $XDG_DATA_HOME/screener,
@@ -25,11 +27,24 @@ def write_private(path: str | Path, data: str | bytes, *, overwrite: bool = True
 
     The data goes to a temporary file in the same folder, is flushed to disk, then
     renamed over the target, so a crash never leaves a half-written file. With
-    ``overwrite=False`` an existing file is never replaced (FileExistsError).
+    ``overwrite=False`` an existing file is never replaced (OutputExistsError, which is
+    also a FileExistsError). Other failures raise OutputError naming the file.
     """
     path = Path(path)
     if not overwrite and path.exists():
-        raise FileExistsError(f"{path} already exists (use --force to replace it)")
+        raise OutputExistsError(_EXISTS.format(path=path))
+    try:
+        return _write(path, data, overwrite)
+    except OSError as exc:
+        if isinstance(exc, FileExistsError):
+            raise OutputExistsError(_EXISTS.format(path=path)) from None
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+_EXISTS = "{path} already exists: use --force to replace it, or choose another file name"
+
+
+def _write(path: Path, data: str | bytes, overwrite: bool) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -40,7 +55,7 @@ def write_private(path: str | Path, data: str | bytes, *, overwrite: bool = True
             handle.flush()
             os.fsync(handle.fileno())
         if not overwrite and path.exists():  # lost a race with another writer
-            raise FileExistsError(f"{path} already exists (use --force to replace it)")
+            raise FileExistsError(path)
         os.replace(tmp, path)
     except BaseException:
         try:

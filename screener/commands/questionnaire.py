@@ -27,7 +27,6 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import sys
 
-    from ..errors import ScreenerError
     from ..fsutil import write_private
     from ..loading import load_ruleset
     from ..reports.fhir import render_questionnaire
@@ -38,9 +37,6 @@ def run(args) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    try:
-        path = write_private(args.output, text, overwrite=args.force)
-    except FileExistsError:
-        raise ScreenerError(f"{args.output} already exists: use --force to replace it") from None
+    path = write_private(args.output, text, overwrite=args.force)
     print(f"wrote {path} (FHIR Questionnaire)", file=sys.stderr)
     return 0

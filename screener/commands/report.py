@@ -80,12 +80,6 @@ def run(args) -> int:
     if args.output is None:
         sys.stdout.write(output)
         return 0
-    try:
-        path = write_private(args.output, output, overwrite=args.force)
-    except FileExistsError:
-        raise ScreenerError(f"{args.output} already exists: use --force to replace it, "
-                            "or choose another file name") from None
-    except OSError as exc:
-        raise ScreenerError(f"cannot write {args.output}: {exc.strerror}") from None
+    path = write_private(args.output, output, overwrite=args.force)
     print(f"wrote {path} ({fmt}, {args.view} view)", file=sys.stderr)
     return 0

@@ -193,7 +193,6 @@ def compiled_json(ruleset) -> str:
 
 
 def run_compile(args, folder: Path) -> int:
-    from ..errors import ScreenerError
     from ..fsutil import write_private
     from ..loading import load_ruleset
 
@@ -201,10 +200,7 @@ def run_compile(args, folder: Path) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    try:
-        write_private(args.output, text, overwrite=args.force)
-    except FileExistsError as exc:
-        raise ScreenerError(str(exc)) from None
+    write_private(args.output, text, overwrite=args.force)
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
