@@ -5,6 +5,7 @@ import stat
 
 import pytest
 
+from screener.errors import OutputError, OutputExistsError
 from screener.fsutil import write_private
 
 
@@ -16,7 +17,7 @@ def test_private_mode_and_content(tmp_path):
 
 def test_no_overwrite_without_permission(tmp_path):
     path = write_private(tmp_path / "a.txt", "first")
-    with pytest.raises(FileExistsError):
+    with pytest.raises(OutputExistsError, match="--force"):
         write_private(path, "second", overwrite=False)
     assert path.read_text() == "first"
 
@@ -27,7 +28,7 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
     def boom(*args):
         raise OSError("disk full")
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="disk full"):
         write_private(path, "new")
     assert path.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
