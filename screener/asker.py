@@ -61,6 +61,7 @@ class Prompt:
     parse: Callable[[str], Any] | None = None
     can_back: bool = False
     progress: str = ""
+    hint: str = ""  # how to type the answer, e.g. "cm, or feet and inches like 5'7\""
 
 
 class Asker(Protocol):
@@ -116,7 +117,7 @@ class PlainAsker:
         if prompt.progress:
             self._print(f"[{prompt.progress}]")
         self._print(prompt.text)
-        hints = []
+        hints = [prompt.hint] if prompt.hint else []
         if prompt.help:
             hints.append("type ? for help")
         if prompt.can_back:
@@ -312,7 +313,7 @@ class TerminalAsker:
                 return str(exc)
             return True
 
-        hints = []
+        hints = [prompt.hint] if prompt.hint else []
         if prompt.help:
             hints.append("? for help")
         if prompt.can_back:

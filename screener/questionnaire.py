@@ -80,9 +80,14 @@ def prompt_for(q: Question, *, default: Any = None, today: dt.date, can_back: bo
             options += (Option(NOT_SURE, "Not sure"),)
     if q.type == "date" and default is None:
         default = today.isoformat()
+    hint = units.HINTS.get(q.unit, "") if q.type == "int" else ""
+    if q.type == "int" and q.optional:
+        hint = ", ".join(filter(None, [hint, "Enter alone to skip"]))
+    if q.type == "date":
+        hint = "YYYY-MM-DD; Enter keeps the date shown"
     return Prompt(kind=q.type, text=q.text, key=q.id, help=q.help, options=options,
                   default=default, exclusive=(NONE, NOT_SURE) if q.type == "multi" else (),
-                  parse=_parser(q, today), can_back=can_back, progress=progress)
+                  parse=_parser(q, today), can_back=can_back, progress=progress, hint=hint)
 
 
 def _parser(q: Question, today: dt.date):

@@ -89,6 +89,13 @@ PARSERS: dict[str, Callable[[str], tuple[float, str]]] = {
 }
 
 
+#: question unit -> how an answer may be typed (shown next to the question)
+HINTS: dict[str, str] = {
+    "cm": "cm, or feet and inches like 5'7\"",
+    "kg": "kg, or lb like 154 lb, or stones like 11 st 4",
+}
+
+
 def parse_number(text: str, *, unit: str, minimum: int, maximum: int, name: str
                  ) -> tuple[int, str]:
     """A whole number in ``unit`` within [minimum, maximum]; ValueError with the reason."""
