@@ -276,10 +276,12 @@ class TerminalAsker:
         if prompt.can_back:
             extra.append(questionary.Choice("< Go back to the previous question", value=BACK))
         default = next((c for c in choices if c.value == prompt.default), None)
+        shortcuts = len(choices) + len(extra) <= 36  # questionary has 36 shortcut keys
+        keys = "type the number or use the arrow keys" if shortcuts else "use the arrow keys"
         question = questionary.select(
             prompt.text, choices=choices + ([questionary.Separator()] + extra if extra else []),
-            default=default, use_shortcuts=len(choices) + len(extra) <= 36,
-            use_jk_keys=False, instruction="(type the number or use the arrow keys, then Enter)")
+            default=default, use_shortcuts=shortcuts, use_jk_keys=False,
+            instruction=f"({keys}, then Enter)")
         _bind_help_back(question, prompt)
         return question.unsafe_ask()
 
