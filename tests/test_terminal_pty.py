@@ -112,3 +112,32 @@ def test_not_a_terminal_points_to_screen(tmp_path):
     assert proc.returncode == 2
     assert "screener screen ANSWERS.json" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("colour_off", [["--no-color"], []])
+def test_no_color(tmp_path, colour_off):
+    env = dict(os.environ, SCREENER_HOME=str(tmp_path), TERM="xterm-256color",
+               PROMPT_TOOLKIT_NO_CPR="1")
+    env.pop("NO_COLOR", None)
+    if not colour_off:
+        env["NO_COLOR"] = "1"  # the variable alone does it too
+    child = pexpect.spawn(str(SCREENER), ["run", *colour_off], env=env, encoding="utf-8",
+                          timeout=20, dimensions=(50, 220))
+    child.expect("None of these")
+    screen = child.before
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    assert "Do you have any of these right now?" in screen
+    assert not re.search(r"\x1b\[[0-9;]*(38|48);[25];", screen)  # no colour codes
+
+
+@pytest.mark.parametrize("command", ["run", "resume"])
+def test_command_help_is_light(command):
+    import subprocess
+    code = ("import sys; from screener.cli import main\n"
+            f"try:\n    main([{command!r}, '--help'])\nexcept SystemExit:\n    pass\n"
+            "print([m for m in ('pydantic', 'durable', 'questionary', 'prompt_toolkit')"
+            " if m in sys.modules], file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stderr.strip() == "[]"
+    assert "--plain" in proc.stdout
