@@ -15,6 +15,8 @@ from . import __version__
 
 #: subcommand -> one-line help. Order is the order shown in --help.
 COMMANDS: dict[str, str] = {
+    "run": "ask the questions in the terminal and show the result (the default)",
+    "resume": "continue an unfinished screening where it stopped",
     "screen": "screen an answers file and print the explained result",
     "schema": "print the JSON Schema of the answers file or of the result",
     "explain": "show the reasoning tree of a screening and its near misses",

@@ -37,7 +37,8 @@ class LineDict(dict):
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """SafeLoader reading YAML 1.2 booleans: `yes`, `no`, `on`, `off` stay strings
-    (they are answer codes here), only `true`/`false` are booleans."""
+    (they are answer codes here), only `true`/`false` are booleans. The libyaml parser
+    when present: it reads the rules ~5x faster, which the first prompt waits for."""
 
 
 _Loader.yaml_implicit_resolvers = {

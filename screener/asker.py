@@ -1,0 +1,374 @@
+"""How questions reach a person: the Asker protocol and its implementations.
+
+The questionnaire (questionnaire.py) decides *what* to ask; an Asker decides *how*.
+Swapping the asker gives the arrow-key terminal (questionary), a screen-reader friendly
+plain mode (numbered options, typed answers), or a scripted one for tests and the demo.
+
+Every ``ask`` returns the answer, or the ``BACK`` sentinel when the person asked to go
+back. Help is handled inside the asker (``?``); Ctrl-C raises KeyboardInterrupt and
+end of input raises EOFError, for one handler at the top.
+
+questionary (prompt_toolkit, ~280 ms to import) is imported only when a
+TerminalAsker is created, so ``--help`` never pays for it.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol, TextIO
+
+
+class _Sentinel:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+#: returned by ``Asker.ask`` when the person wants the previous question again
+BACK = _Sentinel("BACK")
+_HELP = _Sentinel("HELP")
+
+BACK_WORDS = ("<", "b", "back")
+HELP_WORDS = ("?", "h", "help")
+
+
+@dataclass(frozen=True)
+class Option:
+    value: Any
+    label: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One question screen, independent of how it is drawn.
+
+    kind: ``choice`` (one option), ``multi`` (several), ``int`` and ``date`` (typed,
+    checked by ``parse``), ``confirm`` (yes/no).
+    ``parse`` turns typed text into the value or raises ValueError with the reason
+    shown to the person, who is then asked again.
+    """
+
+    kind: str
+    text: str
+    key: str = ""  # question id (or a name for flow prompts such as "review")
+    help: str = ""
+    options: tuple[Option, ...] = ()
+    default: Any = None
+    exclusive: tuple = ()  # multi: values that stand alone ("none", "not_sure")
+    parse: Callable[[str], Any] | None = None
+    can_back: bool = False
+    progress: str = ""
+    hint: str = ""  # how to type the answer, e.g. "cm, or feet and inches like 5'7\""
+
+
+class Asker(Protocol):
+    def section(self, title: str, intro: str) -> None: ...
+    def message(self, text: str) -> None: ...
+    def ask(self, prompt: Prompt) -> Any: ...
+
+
+def exclusive_error(values: list, prompt: Prompt) -> str | None:
+    """The reason a multi answer is not allowed, or None."""
+    if not values:
+        return "Choose at least one answer (or 'None of these')."
+    for value in prompt.exclusive:
+        if value in values and len(values) > 1:
+            label = next((o.label for o in prompt.options if o.value == value), value)
+            return f"'{label}' cannot be combined with other answers."
+    return None
+
+
+# ------------------------------------------------------------------- plain (typed)
+
+class PlainAsker:
+    """Numbered options and typed answers on plain lines: no arrow-key menus, no
+    colour, no cursor movement. Works with screen readers and dumb terminals."""
+
+    def __init__(self, stdin: TextIO | None = None, stdout: TextIO | None = None):
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+
+    def _print(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def _read(self, label: str) -> str:
+        self.stdout.write(label)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.strip()
+
+    def section(self, title: str, intro: str) -> None:
+        self._print()
+        self._print(f"== {title} ==")
+        if intro:
+            self._print(intro)
+
+    def message(self, text: str) -> None:
+        self._print(text)
+
+    def ask(self, prompt: Prompt) -> Any:
+        self._print()
+        if prompt.progress:
+            self._print(f"[{prompt.progress}]")
+        self._print(prompt.text)
+        hints = [prompt.hint] if prompt.hint else []
+        if prompt.help:
+            hints.append("type ? for help")
+        if prompt.can_back:
+            hints.append("type < to go back")
+        for n, option in enumerate(prompt.options, 1):
+            self._print(f"  {n}. {option.label}")
+        if prompt.kind == "multi":
+            hints.insert(0, "type the numbers of every answer that applies, separated by commas")
+        elif prompt.kind == "choice":
+            hints.insert(0, "type the number of your answer")
+        elif prompt.kind == "confirm":
+            hints.insert(0, "type y for yes or n for no")
+        if hints:
+            self._print("(" + "; ".join(hints) + ")")
+        while True:
+            default = _default_text(prompt)
+            raw = self._read(f"Answer{f' [{default}]' if default else ''}: ")
+            if raw == "" and default:
+                raw = default
+            lowered = raw.lower()
+            if lowered in HELP_WORDS and prompt.help:
+                self._print("Help: " + prompt.help)
+                continue
+            if lowered in BACK_WORDS and prompt.can_back:
+                return BACK
+            try:
+                return _parse_typed(prompt, raw)
+            except ValueError as exc:
+                self._print(f"Sorry: {exc}")
+
+
+def _default_text(prompt: Prompt) -> str:
+    if prompt.default is None:
+        return ""
+    if prompt.kind == "confirm":
+        return "y" if prompt.default else "n"
+    if prompt.kind == "choice":
+        for n, option in enumerate(prompt.options, 1):
+            if option.value == prompt.default:
+                return str(n)
+        return ""
+    if prompt.kind == "multi":
+        picked = [str(n) for n, o in enumerate(prompt.options, 1) if o.value in prompt.default]
+        return ",".join(picked)
+    return str(prompt.default)
+
+
+def _parse_typed(prompt: Prompt, raw: str) -> Any:
+    """Typed text -> value for any prompt kind (used by the plain asker)."""
+    if prompt.kind == "confirm":
+        if raw.lower() in ("y", "yes"):
+            return True
+        if raw.lower() in ("n", "no"):
+            return False
+        raise ValueError("please type y or n.")
+    if prompt.kind in ("choice", "multi"):
+        count = len(prompt.options)
+        parts = [p for p in raw.replace(",", " ").split() if p]
+        if not parts:
+            raise ValueError("please type a number.")
+        numbers = []
+        for part in parts:
+            if not part.isdigit() or not 1 <= int(part) <= count:
+                raise ValueError(f"'{part}' is not one of the numbers 1 to {count}.")
+            numbers.append(int(part))
+        values = [prompt.options[n - 1].value for n in dict.fromkeys(numbers)]
+        if prompt.kind == "choice":
+            if len(values) > 1:
+                raise ValueError("choose only one answer.")
+            return values[0]
+        reason = exclusive_error(values, prompt)
+        if reason:
+            raise ValueError(reason)
+        return values
+    return prompt.parse(raw) if prompt.parse else raw
+
+
+# -------------------------------------------------------------- scripted (tests, demo)
+
+@dataclass
+class ScriptedAsker:
+    """Answers from a script: ``{question id: value}`` or a list of values (``BACK``
+    allowed), consumed in order. Records every prompt shown, for tests and the demo."""
+
+    answers: dict | list
+    confirm_default: bool = True
+    shown: list[Prompt] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+
+    def section(self, title: str, intro: str) -> None:
+        self.sections.append(title)
+
+    def message(self, text: str) -> None:
+        self.messages.append(text)
+
+    def ask(self, prompt: Prompt) -> Any:
+        self.shown.append(prompt)
+        if isinstance(self.answers, list):
+            if not self.answers:
+                raise EOFError(f"the script has no answer for {prompt.key or prompt.text}")
+            value = self.answers.pop(0)
+        elif prompt.key in self.answers:
+            value = self.answers[prompt.key]
+        elif prompt.kind == "confirm":
+            value = self.confirm_default
+        else:
+            value = prompt.default
+        if isinstance(value, str) and prompt.kind in ("int", "date") and prompt.parse:
+            value = prompt.parse(value)
+        return value
+
+
+# ------------------------------------------------------------ terminal (questionary)
+
+class TerminalAsker:
+    """Arrow-key menus and checkboxes with questionary. Choice items also accept the
+    option number; ``?`` shows the help, ``<`` (or the Back item) goes back."""
+
+    def __init__(self, stdout: TextIO | None = None):
+        import questionary  # noqa: F401  (the slow import, on the interactive path only)
+
+        self.stdout = stdout or sys.stdout
+
+    def _print(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def section(self, title: str, intro: str) -> None:
+        self._print()
+        self._print(f"━━ {title} ━━")
+        if intro:
+            self._print(intro)
+
+    def message(self, text: str) -> None:
+        self._print(text)
+
+    def ask(self, prompt: Prompt) -> Any:
+        if prompt.progress:
+            self._print(f"\n{prompt.progress}")
+        while True:
+            value = getattr(self, "_ask_" + prompt.kind)(prompt)
+            if value is _HELP:
+                self._print("Help: " + (prompt.help or "no help for this question."))
+                continue
+            return value
+
+    # one method a kind: a registry by name, no if/elif chain
+    def _ask_choice(self, prompt: Prompt) -> Any:
+        import questionary
+
+        choices = [questionary.Choice(o.label, value=o.value) for o in prompt.options]
+        extra = []
+        if prompt.help:
+            extra.append(questionary.Choice("? Show help for this question", value=_HELP))
+        if prompt.can_back:
+            extra.append(questionary.Choice("< Go back to the previous question", value=BACK))
+        default = next((c for c in choices if c.value == prompt.default), None)
+        shortcuts = len(choices) + len(extra) <= 36  # questionary has 36 shortcut keys
+        keys = "type the number or use the arrow keys" if shortcuts else "use the arrow keys"
+        question = questionary.select(
+            prompt.text, choices=choices + ([questionary.Separator()] + extra if extra else []),
+            default=default, use_shortcuts=shortcuts, use_jk_keys=False,
+            instruction=f"({keys}, then Enter)")
+        _bind_help_back(question, prompt)
+        return question.unsafe_ask()
+
+    def _ask_multi(self, prompt: Prompt) -> Any:
+        import questionary
+
+        defaults = prompt.default or []
+        choices = [questionary.Choice(o.label, value=o.value, checked=o.value in defaults)
+                   for o in prompt.options]
+        hints = ["Space ticks", "Enter confirms"]
+        if prompt.help:
+            hints.append("? help")
+        if prompt.can_back:
+            hints.append("< back")
+        question = questionary.checkbox(
+            prompt.text, choices=choices, instruction="(" + ", ".join(hints) + ")",
+            validate=lambda values: exclusive_error(values, prompt) or True)
+        _exclusive_toggle(question, prompt)
+        _bind_help_back(question, prompt)
+        return question.unsafe_ask()
+
+    def _ask_text(self, prompt: Prompt) -> Any:
+        import questionary
+
+        def check(text: str):
+            if text.strip().lower() in HELP_WORDS + BACK_WORDS:
+                return True
+            try:
+                prompt.parse(text)
+            except ValueError as exc:
+                return str(exc)
+            return True
+
+        hints = [prompt.hint] if prompt.hint else []
+        if prompt.help:
+            hints.append("? for help")
+        if prompt.can_back:
+            hints.append("< to go back")
+        default = "" if prompt.default is None else str(prompt.default)
+        raw = questionary.text(prompt.text, default=default, validate=check,
+                               instruction=f"({', '.join(hints)})" if hints else None
+                               ).unsafe_ask()
+        lowered = raw.strip().lower()
+        if lowered in HELP_WORDS:
+            return _HELP
+        if lowered in BACK_WORDS:
+            return BACK if prompt.can_back else _HELP
+        return prompt.parse(raw)
+
+    _ask_int = _ask_text
+    _ask_date = _ask_text
+
+    def _ask_confirm(self, prompt: Prompt) -> Any:
+        import questionary
+
+        default = True if prompt.default is None else bool(prompt.default)
+        return questionary.confirm(prompt.text, default=default).unsafe_ask()
+
+
+def _bind_help_back(question, prompt: Prompt) -> None:
+    """Add ``?`` (help) and ``<`` (back) keys to a questionary menu."""
+    bindings = question.application.key_bindings
+    if prompt.help:
+        bindings.add("?", eager=True)(lambda event: event.app.exit(result=_HELP))
+    if prompt.can_back:
+        bindings.add("<", eager=True)(lambda event: event.app.exit(result=BACK))
+
+
+def _exclusive_toggle(question, prompt: Prompt) -> None:
+    """In a checkbox, ticking an exclusive answer ("None of these") clears the others,
+    and ticking any other answer clears the exclusive ones."""
+    from questionary.prompts.common import InquirerControl
+
+    app = question.application
+    control = next(c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl))
+
+    @app.key_bindings.add(" ", eager=True)  # added last, so it wins over questionary's own
+    def toggle(_event):
+        pointed = control.get_pointed_at().value
+        selected = control.selected_options
+        if pointed in selected:
+            selected.remove(pointed)
+            return
+        if pointed in prompt.exclusive:
+            selected.clear()
+        else:
+            for value in prompt.exclusive:
+                if value in selected:
+                    selected.remove(value)
+        selected.append(pointed)

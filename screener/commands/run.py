@@ -1,0 +1,67 @@
+"""screener run: the interactive questionnaire in a terminal (the default command)."""
+
+from __future__ import annotations
+
+DESCRIPTION = """\
+Ask the screening questions in the terminal and show the explained result. The
+urgent check comes first; any red flag stops at once with the urgent advice. You can
+go back (< or the Back item), get help on any question (?), and review and change
+every answer before the result. After each answer the unfinished screening is saved
+privately, so Ctrl-C or a closed terminal loses nothing: continue with
+`screener resume`.
+"""
+
+EPILOG = """\
+examples:
+  screener                      same as screener run
+  screener run --plain          numbered options and typed answers (screen readers)
+  screener run --fresh          discard an unfinished screening and start over
+  screener run --view clinician   result with rule ids, sources and the full trail
+
+Not at a terminal? Write the answers to a file and use: screener screen ANSWERS.json
+"""
+
+
+def add_arguments(parser, *, fresh: bool = True) -> None:
+    if fresh:
+        parser.add_argument("--fresh", action="store_true",
+                            help="discard any unfinished screening and start over")
+    parser.add_argument("--plain", action="store_true",
+                        help="screen-reader friendly: numbered options, typed answers, "
+                             "no arrow-key menus or colour")
+    parser.add_argument("--no-color", action="store_true",
+                        help="no colour (also when the NO_COLOR variable is set)")
+    parser.add_argument("--view", choices=["person", "clinician"], default="person",
+                        help="how the result is shown (default: person)")
+
+
+def run(args, *, resume: bool = False) -> int:
+    import os
+    import sys
+
+    from ..errors import ScreenerError
+
+    if not sys.stdin.isatty():
+        raise ScreenerError(
+            "standard input is not a terminal, so the questions cannot be asked here. "
+            "Write the answers to a JSON file (see `screener schema answers`) and run: "
+            "screener screen ANSWERS.json")
+    if args.no_color or args.plain:
+        os.environ["NO_COLOR"] = "1"  # prompt_toolkit reads it: no colour anywhere
+    from ..asker import PlainAsker, TerminalAsker
+    from ..drafts import DraftStore
+    from ..interactive import RESUME_HINT, session
+    from ..loading import load_ruleset
+
+    asker = PlainAsker() if args.plain else TerminalAsker()
+    ruleset = load_ruleset(args.rules)
+    store = DraftStore()
+    try:
+        session(ruleset, asker, store=store, resume=resume,
+                fresh=getattr(args, "fresh", False), view=args.view)
+    except (KeyboardInterrupt, EOFError):
+        saved = store.path.exists()
+        print("\nStopped. " + (RESUME_HINT if saved else "Nothing was saved yet."),
+              file=sys.stderr)
+        return 130
+    return 0

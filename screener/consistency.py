@@ -1,0 +1,71 @@
+"""Unusual-but-possible answer combinations that deserve one confirmation question.
+
+The list is data (``rules/consistency.yaml``), written in the rule condition language,
+so a clinician reviews it like any rule. A folder without the file has no checks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from . import conditions
+from .loading import Problems, check_condition, known_names, read_yaml
+from .models import ConditionField, Id, RuleSet
+
+FILE_NAME = "consistency.yaml"
+
+
+class Check(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    id: Id
+    when: ConditionField
+    ask: str
+    line: int = 0
+
+    @property
+    def names(self) -> list[str]:
+        return conditions.names(self.when)
+
+
+_cache: dict[str, tuple] = {}
+
+
+def _load(folder: str, ruleset: RuleSet) -> tuple[Check, ...]:
+    path = Path(folder) / FILE_NAME
+    if not path.is_file():
+        return ()
+    raw = read_yaml(path) or {}
+    problems, checks = Problems(), []
+    names = {k: v for k, v in known_names(ruleset).items() if k in ruleset.questions.by_id}
+    for item in raw.get("checks", []) if isinstance(raw, dict) else []:
+        ident = item.get("id", "?") if isinstance(item, dict) else "?"
+        line = getattr(item, "line", 0)
+        try:
+            check = Check(**item, line=line)
+        except (ValidationError, TypeError) as exc:
+            if isinstance(exc, ValidationError):
+                problems.add_validation(str(path), item, ident, exc)
+            else:
+                problems.add(str(path), line, ident, "a check must be a mapping")
+            continue
+        # only answers exist while asking: facts derived by rules are not known yet
+        check_condition(check.when, names,
+                        lambda m, c=check: problems.add(str(path), c.line, c.id, "when: " + m))
+        checks.append(check)
+    problems.raise_if_any(Path(folder))
+    return tuple(checks)
+
+
+def load_checks(ruleset: RuleSet) -> tuple[Check, ...]:
+    """The consistency checks of a rules folder (RulesError names file and line)."""
+    if ruleset.content_hash not in _cache:
+        _cache[ruleset.content_hash] = _load(ruleset.folder, ruleset)
+    return _cache[ruleset.content_hash]
+
+
+def triggered(checks, answers: dict, just_answered: str, confirmed: set[str]) -> list[Check]:
+    """Checks made true by the answer to ``just_answered`` and not yet confirmed."""
+    return [c for c in checks if c.id not in confirmed and just_answered in c.names
+            and conditions.evaluate(c.when, answers) is True]

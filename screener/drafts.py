@@ -1,0 +1,66 @@
+"""The unfinished questionnaire, saved after every answer so nothing is lost.
+
+One draft file in the user's data folder (``fsutil.data_dir()``), written with
+``fsutil.write_private`` (0600, atomic: a crash leaves the old draft or the new one,
+never half of one). It holds the answers so far, where the person was, the checks
+they already confirmed and the hash of the rules they were answering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import AnswersError
+from .fsutil import data_dir, write_private
+
+FILE_NAME = "draft.json"
+DRAFT_VERSION = 1
+
+
+class Draft(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    draft_version: int = DRAFT_VERSION
+    ruleset_hash: str
+    answers: dict[str, Any] = {}
+    position: str | None = None  # id of the next question to ask; None: the review screen
+    confirmed: list[str] = []  # consistency checks already confirmed
+    saved_at: str = ""
+
+
+class DraftStore:
+    """Reads and writes the draft file (a folder can be given, for tests)."""
+
+    def __init__(self, folder: str | Path | None = None):
+        self._folder = Path(folder) if folder else None
+
+    @property
+    def path(self) -> Path:
+        return (self._folder or data_dir()) / FILE_NAME
+
+    def save(self, draft: Draft) -> Path:
+        draft = draft.model_copy(update={"saved_at": dt.datetime.now().isoformat(timespec="seconds")})
+        return write_private(self.path, draft.model_dump_json(indent=2) + "\n")
+
+    def load(self) -> Draft | None:
+        """The saved draft, or None when there is none."""
+        path = self.path
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        try:
+            return Draft.model_validate(json.loads(text))
+        except (json.JSONDecodeError, ValidationError):
+            raise AnswersError("the saved unfinished screening cannot be read; start again "
+                               "with `screener run --fresh`", file=str(path)) from None
+
+    def discard(self) -> None:
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass

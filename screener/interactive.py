@@ -1,0 +1,153 @@
+"""One interactive screening session: draft -> questionnaire -> result -> save offers.
+
+Everything the person sees goes through the Asker (so the same session runs in the
+terminal, in plain mode and under a script); this module never prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from .asker import Asker, Option, Prompt
+from .drafts import Draft, DraftStore
+from .errors import AnswersError, ScreenerError
+from .fsutil import write_private
+from .models import RuleSet
+from .questionnaire import Outcome, State, run_questionnaire
+from .result import Result
+
+RESUME_HINT = ("Your answers so far are saved. Continue with: screener resume "
+               "(or start over with: screener run --fresh)")
+
+
+def session(ruleset: RuleSet, asker: Asker, *, store: DraftStore, resume: bool = False,
+            fresh: bool = False, view: str = "person", today: dt.date | None = None,
+            folder: Path | None = None, on_answer=None) -> tuple[Outcome, Result]:
+    """Run (or resume) a screening and show the result; KeyboardInterrupt propagates
+    with the draft kept."""
+    from .answers import validate_answers
+    from .reports import render
+    from .screening import screen
+
+    today = today or dt.date.today()
+    state = _starting_state(ruleset, asker, store, resume=resume, fresh=fresh)
+
+    def save(st: State) -> None:
+        store.save(Draft(ruleset_hash=ruleset.content_hash, answers=st.answers,
+                         position=st.position, confirmed=sorted(st.confirmed)))
+
+    outcome = run_questionnaire(ruleset, asker, state=state, on_save=save, today=today,
+                                on_answer=on_answer)
+    validated = validate_answers(outcome.answers, ruleset, today=today)
+    result = screen(validated, ruleset)
+    if outcome.status == "urgent":
+        asker.message("\nThe questionnaire stopped here because of your answer.")
+    asker.section("Your result", "")
+    asker.message(render(result, ruleset, "text", view).rstrip())
+    store.discard()  # the result is shown: the answers are kept only if the person asks
+    offer_saves(ruleset, asker, validated.values, result, view=view, today=today,
+                folder=folder or Path.cwd())
+    return outcome, result
+
+
+def _starting_state(ruleset, asker, store: DraftStore, *, resume: bool, fresh: bool) -> State:
+    if fresh:
+        store.discard()
+        return State()
+    draft = store.load()
+    if draft is None:
+        if resume:
+            raise ScreenerError("there is no unfinished screening to resume; start one "
+                                "with: screener run")
+        return State()
+    if not resume:
+        count = len(draft.answers)
+        keep = asker.ask(Prompt(
+            kind="confirm", key="continue-draft", default=True,
+            text=f"You have an unfinished screening ({count} answer{'s' * (count != 1)}, "
+                 f"saved {draft.saved_at.replace('T', ' ')}). Continue it?"))
+        if not keep:
+            store.discard()
+            return State()
+    answers = _still_valid(draft, ruleset, asker)
+    asker.message(f"Continuing your screening ({len(answers)} answers kept).")
+    return State(answers=answers, position=draft.position, confirmed=set(draft.confirmed),
+                 started=True)
+
+
+def _still_valid(draft: Draft, ruleset: RuleSet, asker: Asker) -> dict:
+    """Answers of the draft that the current question bank still accepts."""
+    from .answers import validate_answers
+
+    if draft.ruleset_hash == ruleset.content_hash:
+        return dict(draft.answers)
+    kept = {}
+    for key, value in draft.answers.items():
+        try:
+            validate_answers({key: value}, ruleset)
+        except AnswersError:
+            continue
+        kept[key] = value
+    dropped = len(draft.answers) - len(kept)
+    asker.message("The questions have changed since this screening was saved"
+                  + (f"; {dropped} answer(s) no longer fit and will be asked again." if dropped
+                     else "."))
+    return kept
+
+
+# ----------------------------------------------------------------- after the result
+
+def offer_saves(ruleset: RuleSet, asker: Asker, answers: dict, result: Result, *,
+                view: str, today: dt.date, folder: Path) -> list[Path]:
+    """Offer to save the answers file and, where extra formats exist, a report."""
+    from .reports import FORMATS, get_format, render
+
+    saved = []
+    if asker.ask(Prompt(kind="confirm", key="save-answers", default=False,
+                        text="Save your answers to a file (to screen again or show a clinician)?")):
+        data = json.dumps(answers, indent=2, ensure_ascii=False) + "\n"
+        path = _save_file(asker, folder / f"screening-answers-{today.isoformat()}.json", data,
+                          "answers")
+        if path:
+            saved.append(path)
+            asker.message(f"Saved your answers to {path} (readable only by you). "
+                          f"Screen them again with: screener screen {path}")
+    extra = [name for name in FORMATS if name not in ("text", "json")]
+    if extra:
+        options = (Option(None, "No report"),) + tuple(Option(n, n.upper()) for n in extra)
+        fmt = asker.ask(Prompt(kind="choice", key="save-report", options=options,
+                               default=None, text="Save a report of this result?"))
+        if fmt:
+            module = get_format(fmt)
+            output = render(result, ruleset, fmt, view)
+            path = _save_file(asker, folder / f"screening-report-{today.isoformat()}"
+                              f"{module.EXTENSION}", output, "report")
+            if path:
+                saved.append(path)
+                asker.message(f"Saved the report to {path} (readable only by you).")
+    return saved
+
+
+def _save_file(asker: Asker, default: Path, data, what: str) -> Path | None:
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise ValueError("Type a file name.")
+        return text.strip()
+
+    while True:
+        name = asker.ask(Prompt(kind="text", key=f"{what}-path", default=str(default),
+                                text=f"File name for the {what}:", parse=parse))
+        path = Path(name).expanduser()
+        if path.exists() and not asker.ask(Prompt(
+                kind="confirm", key=f"{what}-overwrite", default=False,
+                text=f"{path} already exists. Replace it?")):
+            continue
+        try:
+            return write_private(path, data, overwrite=True)
+        except OSError as exc:
+            asker.message(f"Could not save {path}: {exc.strerror or exc}")
+            if not asker.ask(Prompt(kind="confirm", key=f"{what}-retry", default=True,
+                                    text="Try another file name?")):
+                return None

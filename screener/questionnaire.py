@@ -1,0 +1,257 @@
+"""Walk the question bank with a person, through an Asker. No printing, no files.
+
+Section by section in bank order, skipping questions whose ``shown_if`` is definitely
+false; red flags come first and any urgent triage rule that becomes true stops the
+questionnaire at once (the urgent rules are read from the ruleset, not hard-coded).
+The person can go back, confirms unusual combinations once (``rules/consistency.yaml``)
+and sees a review screen where any answer can be changed before the result.
+
+``run_questionnaire`` returns an ``Outcome`` (complete or urgent) with the raw answers;
+Ctrl-C (KeyboardInterrupt) and end of input (EOFError) propagate to the caller. After
+every accepted answer ``on_save(state)`` lets the caller keep a draft and
+``on_answer(question, value, answers)`` lets a demo show what each answer changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
+
+from . import conditions, units
+from .answers import is_shown
+from .asker import BACK, Asker, Option, Prompt
+from .consistency import load_checks, triggered
+from .models import NONE, NOT_SURE, Question, RuleSet
+
+SECONDS_PER_QUESTION = 8  # measured roughly on ourselves: a select takes 5-10 s
+REVIEW = "review"
+
+
+class _Done:
+    def __repr__(self) -> str:
+        return "DONE"
+
+
+DONE = _Done()  # the review screen's "show my result"
+
+
+@dataclass
+class State:
+    """Where a questionnaire stands: saved as the draft after every answer."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    position: str | None = None  # next question id; None: the review screen
+    confirmed: set[str] = field(default_factory=set)
+    started: bool = False  # False: start at the first question
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Literal["complete", "urgent"]
+    answers: dict[str, Any]
+    urgent_rules: tuple[str, ...] = ()
+
+
+def run_questionnaire(ruleset: RuleSet, asker: Asker, *, state: State | None = None,
+                      on_answer: Callable[[Question, Any, dict], None] | None = None,
+                      on_save: Callable[[State], None] | None = None,
+                      today: dt.date | None = None, review: bool = True) -> Outcome:
+    """Ask the questions (or continue ``state``) and return the outcome."""
+    flow = _Flow(ruleset, asker, state or State(), on_answer, on_save,
+                 today or dt.date.today(), review)
+    return flow.run()
+
+
+def urgent_rules_true(ruleset: RuleSet, answers: dict) -> list[str]:
+    """Ids of urgent triage rules whose condition is already definitely true."""
+    return [r.id for r in ruleset.rules if r.kind == "triage" and r.level == "urgent"
+            and conditions.evaluate(r.when, answers) is True]
+
+
+def prompt_for(q: Question, *, default: Any = None, today: dt.date, can_back: bool = False,
+               progress: str = "") -> Prompt:
+    """The screen for one question of the bank (shared with the demo)."""
+    options: tuple[Option, ...] = ()
+    if q.type in ("choice", "multi"):
+        options = tuple(Option(o.code, o.label) for o in q.options)
+        if q.allows_not_sure:
+            options += (Option(NOT_SURE, "Not sure"),)
+    if q.type == "date" and default is None:
+        default = today.isoformat()
+    hint = units.HINTS.get(q.unit, "") if q.type == "int" else ""
+    if q.type == "int" and q.optional:
+        hint = ", ".join(filter(None, [hint, "Enter alone to skip"]))
+    if q.type == "date":
+        hint = "YYYY-MM-DD; Enter keeps the date shown"
+    return Prompt(kind=q.type, text=q.text, key=q.id, help=q.help, options=options,
+                  default=default, exclusive=(NONE, NOT_SURE) if q.type == "multi" else (),
+                  parse=_parser(q, today), can_back=can_back, progress=progress, hint=hint)
+
+
+def _parser(q: Question, today: dt.date):
+    if q.type == "date":
+        return lambda text: units.parse_date(text, today)
+    if q.type != "int":
+        return None
+    name = q.id.split("_")[0].capitalize()
+
+    def parse(text: str):
+        if not text.strip():
+            if q.optional:
+                return None
+            raise ValueError(f"{name} is needed: please type a number.")
+        value, shown = units.parse_number(text, unit=q.unit, minimum=q.min, maximum=q.max,
+                                          name=name)
+        return units.Measured(value, shown) if shown else value
+    return parse
+
+
+class _Flow:
+    def __init__(self, ruleset, asker, state, on_answer, on_save, today, review):
+        self.ruleset, self.asker, self.state = ruleset, asker, state
+        self.on_answer, self.on_save, self.today, self.review = on_answer, on_save, today, review
+        self.questions = list(ruleset.questions)
+        self.index = {q.id: i for i, q in enumerate(self.questions)}
+        self.sections = {s.id: s for s in ruleset.questions.sections}
+        self.checks = load_checks(ruleset)
+        self.history: list[int] = []  # indices asked before, for "back"
+        self.last_section: str | None = None
+        self.seen: set[str] = set(state.answers)
+
+    # -------------------------------------------------------------------- walking
+    def run(self) -> Outcome:
+        state = self.state
+        if not state.started:
+            i = 0
+            state.started = True
+        elif state.position is None:
+            i = len(self.questions)
+        else:
+            i = self.index.get(state.position, 0)
+        # coming back to a draft: "back" should reach what was answered before
+        self.history = [j for j in range(i) if self.questions[j].id in state.answers]
+        self.seen |= {self.questions[j].id for j in range(i)}
+        urgent = urgent_rules_true(self.ruleset, state.answers)
+        if urgent:
+            return Outcome("urgent", dict(state.answers), tuple(urgent))
+        gaps_only = False  # after a change on the review screen: only newly shown items
+        while True:
+            i = self._next_shown(i, gaps_only)
+            if i >= len(self.questions):
+                self._save(None)
+                if not self.review:
+                    break
+                choice = self._review()
+                if choice is DONE:
+                    break
+                if choice is BACK:
+                    i, gaps_only = self._back(i), False
+                    continue
+                i, gaps_only = self.index[choice], True
+                self.seen.discard(choice)
+            q = self.questions[i]
+            self._save(q.id)
+            value = self.asker.ask(self._prompt(q, i))
+            if value is BACK:
+                i = self._back(i)
+                continue
+            if isinstance(value, units.Measured):
+                self.asker.message(f"Recorded: {value.shown}.")
+                value = value.value
+            if not self._accept(q, value):
+                continue  # the person did not confirm an unusual combination: ask again
+            self.seen.add(q.id)
+            self.history.append(i)
+            urgent = urgent_rules_true(self.ruleset, state.answers)
+            if urgent:
+                self._save(self._id_at(i + 1))
+                return Outcome("urgent", dict(state.answers), tuple(urgent))
+            i += 1
+        return Outcome("complete", self._shown_answers())
+
+    def _next_shown(self, i: int, gaps_only: bool) -> int:
+        answers = self.state.answers
+        while i < len(self.questions):
+            q = self.questions[i]
+            if not is_shown(q, answers):
+                answers.pop(q.id, None)  # hidden by a later change: the answer no longer applies
+            elif not (gaps_only and q.id in self.seen):
+                return i
+            i += 1
+        return i
+
+    def _back(self, i: int) -> int:
+        if not self.history:
+            self.asker.message("This is the first question: there is nothing before it.")
+            return min(i, self._next_shown(0, False))
+        return self.history.pop()
+
+    def _id_at(self, i: int) -> str | None:
+        return self.questions[i].id if i < len(self.questions) else None
+
+    def _accept(self, q: Question, value: Any) -> bool:
+        answers = self.state.answers
+        previous = answers.get(q.id)
+        if value is None:
+            answers.pop(q.id, None)
+        else:
+            answers[q.id] = value
+        for check in triggered(self.checks, answers, q.id, self.state.confirmed):
+            sure = self.asker.ask(Prompt(kind="confirm", text=" ".join(check.ask.split()),
+                                         key=f"confirm:{check.id}", default=True))
+            if not sure:
+                if previous is None:
+                    answers.pop(q.id, None)
+                else:
+                    answers[q.id] = previous
+                return False
+            self.state.confirmed.add(check.id)
+        if self.on_answer is not None:
+            self.on_answer(q, value, dict(answers))
+        return True
+
+    def _save(self, position: str | None) -> None:
+        self.state.position = position
+        if self.on_save is not None:
+            self.on_save(self.state)
+
+    def _shown_answers(self) -> dict[str, Any]:
+        answers = self.state.answers
+        return {q.id: answers[q.id] for q in self.questions
+                if q.id in answers and is_shown(q, answers)}
+
+    # ------------------------------------------------------------------- screens
+    def _prompt(self, q: Question, i: int) -> Prompt:
+        if q.section != self.last_section:
+            section = self.sections[q.section]
+            self.asker.section(section.title, section.intro)
+            self.last_section = q.section
+        return prompt_for(q, default=self.state.answers.get(q.id), today=self.today,
+                          can_back=bool(self.history), progress=self._progress(q, i))
+
+    def _progress(self, q: Question, i: int) -> str:
+        """'Diet: 3 of 8 · about 4 min left' (counts follow the skip logic so far)."""
+        answers = self.state.answers
+        in_section = [p for p in self.questions if p.section == q.section and is_shown(p, answers)]
+        position = next((n for n, p in enumerate(in_section, 1) if p.id == q.id), 1)
+        left = sum(1 for p in self.questions[i:] if is_shown(p, answers))
+        minutes = math.ceil(left * SECONDS_PER_QUESTION / 60)
+        time_left = "under a minute left" if left * SECONDS_PER_QUESTION < 60 \
+            else f"about {minutes} min left"
+        title = self.sections[q.section].title
+        return f"{title}: {position} of {len(in_section)} · {time_left}"
+
+    def _review(self) -> Any:
+        answers = self.state.answers
+        self.asker.section("Review your answers",
+                           "Check your answers. Choose one to change it, or show your result.")
+        self.last_section = None
+        options = [Option(DONE, "Everything is right: show my result")]
+        for q in self.questions:
+            if is_shown(q, answers):
+                shown = q.describe_answer(answers[q.id]) if q.id in answers else "(not answered)"
+                options.append(Option(q.id, f"{q.text}  ->  {shown}"))
+        return self.asker.ask(Prompt(kind="choice", text="Is everything right?", key=REVIEW,
+                                     options=tuple(options), default=DONE, can_back=True))

@@ -1,0 +1,322 @@
+"""The interactive questionnaire driven through real questionary prompts.
+
+Keys go into a prompt_toolkit pipe input (no terminal needed) and the screen goes to a
+DummyOutput; the real engine screens the answers. Before each prompt, the driver types
+the keys for that prompt from a script keyed by question id, the way a person would:
+option numbers for choices, arrows and Space for checkboxes, text for numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import stat
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from screener.answers import load_answers_file
+from screener.asker import BACK, TerminalAsker
+from screener.drafts import Draft, DraftStore
+from screener.interactive import session
+from screener.questionnaire import DONE, run_questionnaire
+
+pytestmark = pytest.mark.timeout(60)
+
+TODAY = dt.date(2025, 1, 15)
+DOWN, ENTER, SPACE, CLEAR, CTRL_C = "\x1b[B", "\r", " ", "\x15", "\x03"
+
+
+class Keys(str):
+    """Raw keys to type, instead of an answer to translate."""
+
+
+class Seq(list):
+    """Answers given in turn when a question is asked more than once."""
+
+
+#: an older person indoors most of the time: a routine result (possible low vitamin D)
+ROUTINE = {
+    "red_flags_now": ["none"], "age_years": 70, "sex_at_birth": "female", "height_cm": 165,
+    "weight_kg": 60, "unintended_weight_loss": "no", "hemisphere": "north",
+    "latitude_band": "far", "outdoor_daylight": "under_15_min", "housebound": "yes",
+    "skin_covered_outdoors": "no", "skin_tone": "fair", "diet_pattern": "omnivore",
+    "oily_fish_per_week": "none", "dairy_per_day": "two", "avoids_dairy": "no",
+    "fortified_foods": "no", "fruit_veg_per_day": "two_to_four",
+    "greens_nuts_wholegrains": "some_days", "alcohol_per_week": "none",
+    "fluids_per_day": "6_to_8", "urine_colour": "pale", "urination_under_4_per_day": "no",
+    "thirsty_often": "no", "heavy_sweating": "no", "vomiting_diarrhoea": "none",
+    "medicines": ["none"], "supplements": ["none"], "conditions": ["none"],
+    "muscle_cramps": "none", "muscle_twitching": "none", "tingling": "none",
+    "muscle_weakness": "none", "bone_pain": "no", "fatigue": "no",
+    "dizzy_on_standing": "no", "constipation": "no", "palpitations": "no",
+}
+
+
+def keys_for(prompt, answer) -> str:
+    """The keys a person types to give ``answer`` on ``prompt``."""
+    if isinstance(answer, Keys):
+        return str(answer)
+    if answer is BACK:
+        return "<"
+    values = [o.value for o in prompt.options]
+    if prompt.kind == "confirm":
+        return "y" if answer else "n"
+    if prompt.kind == "choice" and prompt.key == "review":
+        return DOWN * values.index(answer) + ENTER
+    if prompt.kind == "choice":
+        return str(values.index(answer) + 1) + ENTER  # the option number (shortcut)
+    if prompt.kind == "multi":
+        keys, at = "", 0
+        for index in sorted(values.index(a) for a in answer):
+            keys += DOWN * (index - at) + SPACE
+            at = index
+        return keys + ENTER
+    return CLEAR + ("" if answer is None else str(answer)) + ENTER
+
+
+class PipeAsker(TerminalAsker):
+    """The real terminal asker; before each prompt it types the scripted keys.
+
+    ``script`` maps a prompt key (question id) to an answer, or to a ``Seq`` of
+    answers used in turn (for a question asked twice; the last one repeats). Unscripted confirmations say no,
+    the review screen says "show my result", date prompts keep today."""
+
+    def __init__(self, pipe, script: dict):
+        super().__init__(stdout=io.StringIO())
+        self.pipe = pipe
+        self.script = {k: list(v) if isinstance(v, Seq) else [v] for k, v in script.items()}
+        self.asked: list[str] = []
+
+    def ask(self, prompt):
+        self.asked.append(prompt.key)
+        queue = self.script.get(prompt.key)
+        if queue:
+            answer = queue.pop(0) if len(queue) > 1 else queue[0]
+        elif prompt.key == "review":
+            answer = DONE
+        elif prompt.kind in ("confirm", "date", "text"):
+            answer = Keys(ENTER) if prompt.kind != "confirm" else False
+        else:
+            raise AssertionError(f"no scripted answer for {prompt.key}")
+        self.pipe.send_text(keys_for(prompt, answer))
+        return super().ask(prompt)
+
+    @property
+    def printed(self) -> str:
+        return self.stdout.getvalue()
+
+
+@pytest.fixture
+def drive(ruleset, tmp_path, monkeypatch):
+    """drive(script, **session kwargs) -> (outcome, result, asker, store)."""
+    monkeypatch.setenv("SCREENER_HOME", str(tmp_path / "home"))
+
+    def run(script, **kwargs):
+        store = DraftStore()
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+            asker = PipeAsker(pipe, script)
+            outcome, result = session(ruleset, asker, store=store, today=TODAY,
+                                      folder=tmp_path, **kwargs)
+        return outcome, result, asker, store
+    return run
+
+
+def expected(answers: dict) -> dict:
+    return {**answers, "screened_on": TODAY.isoformat()}
+
+
+def test_full_run_to_routine_result(drive, tmp_path, ruleset):
+    script = {**ROUTINE, "save-answers": True, "answers-path": Keys(ENTER)}
+    outcome, result, asker, store = drive(script)
+    assert outcome.status == "complete"
+    assert outcome.answers == {k: v for k, v in expected(ROUTINE).items()}
+    assert "pregnancy" not in asker.asked and "ppi_duration" not in asker.asked  # skip logic
+    assert result.triage == "routine"
+    assert [f.id for f in result.factors] == ["vitamin_d", "calcium_intake"]
+    # the result screen: triage first, then the factor with its reason
+    printed = asker.printed
+    assert "RESULT: DISCUSS THESE POSSIBLE FACTORS" in printed
+    assert printed.index("RESULT:") < printed.index("Possible low vitamin D")
+    assert "Urgent check: 1 of 1" in printed and "Diet: 1 of 8" in printed
+    # the answers file was saved privately and screens to the same answers
+    saved = tmp_path / f"screening-answers-{TODAY.isoformat()}.json"
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert load_answers_file(saved, ruleset).values == result.answers
+    assert not store.path.exists()  # the draft is gone once the result is shown
+
+
+def test_red_flag_stops_at_once(drive):
+    outcome, result, asker, _ = drive({"red_flags_now": ["seizure", "fainting"]})
+    assert outcome.status == "urgent"
+    assert outcome.urgent_rules == ("TR-URGENT-RED-FLAG",)
+    assert asker.asked == ["red_flags_now", "save-answers"]  # nothing else was asked
+    assert result.triage == "urgent"
+    assert "GET URGENT MEDICAL CARE NOW" in asker.printed
+    assert "Possible" not in asker.printed
+
+
+def test_late_red_flag_stops_before_the_review(drive):
+    script = {**ROUTINE, "palpitations": "with_chest_pain_or_fainting"}
+    outcome, result, asker, _ = drive(script)
+    assert outcome.status == "urgent" and result.triage == "urgent"
+    assert "review" not in asker.asked
+    assert [e.rule for e in result.triggered_by] == ["TR-URGENT-PALPITATIONS"]
+
+
+def test_back_navigation_changes_an_earlier_answer(drive):
+    # age 70, then Back from the sex question, age 40 instead: pregnancy is now asked
+    script = {**ROUTINE, "age_years": Seq([70, 40]), "sex_at_birth": Seq([BACK, "female"]),
+              "pregnancy": "neither"}
+    outcome, result, asker, _ = drive(script)
+    assert asker.asked[:5] == ["red_flags_now", "age_years", "sex_at_birth", "age_years",
+                               "sex_at_birth"]
+    assert outcome.answers["age_years"] == 40
+    assert outcome.answers["pregnancy"] == "neither"
+    assert result.answers["age_years"] == 40
+
+
+def test_back_keeps_the_answer_preselected(drive, ruleset):
+    # Back from urine colour, then Enter alone on fluids: the earlier answer is kept
+    script = {**ROUTINE, "urine_colour": Seq([BACK, "pale"]),
+              "fluids_per_day": Seq(["over_8", Keys(ENTER)])}
+    outcome, _, _, _ = drive(script)
+    assert outcome.answers["fluids_per_day"] == "over_8"
+
+
+def test_validation_reasks_with_the_reason(drive):
+    script = {**ROUTINE,
+              "age_years": Keys("abc" + ENTER + CLEAR + "200" + ENTER + CLEAR + "45" + ENTER),
+              "height_cm": "5'7\"", "weight_kg": "154 lb", "pregnancy": "neither"}
+    outcome, _, asker, _ = drive(script)
+    assert outcome.answers["age_years"] == 45
+    assert outcome.answers["height_cm"] == 170 and outcome.answers["weight_kg"] == 70
+    assert "Recorded: 5 ft 7 in = 170 cm." in asker.printed
+    assert "Recorded: 154 lb = 70 kg." in asker.printed
+
+
+def test_review_and_change(drive, ruleset):
+    # on the review screen change "housebound" to no, then show the result
+    script = {**ROUTINE, "review": Seq(["housebound", DONE]), "housebound": Seq(["yes", "no"]),
+              "outdoor_daylight": "over_60_min", "latitude_band": "tropics",
+              "confirm:indoors-but-long-daylight": True}
+    outcome, result, asker, _ = drive(script)
+    assert asker.asked.count("review") == 2
+    assert asker.asked.count("housebound") == 2
+    assert outcome.answers["housebound"] == "no"
+    assert result.answers["housebound"] == "no"
+    assert "VD-SUN" not in result.fired_rules  # the housebound indicator is gone
+
+
+def test_review_change_asks_newly_shown_questions(drive):
+    # changing medicines on the review screen to include PPIs brings up ppi_duration
+    script = {**ROUTINE, "review": Seq(["medicines", DONE]),
+              "medicines": Seq([["none"], ["ppi"]]), "ppi_duration": "over_12_months"}
+    outcome, _, asker, _ = drive(script)
+    assert outcome.answers["medicines"] == ["ppi"]
+    assert outcome.answers["ppi_duration"] == "over_12_months"
+    after_change = asker.asked[asker.asked.index("review"):]
+    assert after_change[:3] == ["review", "medicines", "ppi_duration"]
+
+
+def test_unusual_combination_is_confirmed_once(drive):
+    # much fluid and little urine: "no, that is wrong" re-asks, then a plain answer
+    script = {**ROUTINE, "fluids_per_day": "over_8", "urination_under_4_per_day": Seq(["yes", "no"]),
+              "confirm:much-fluid-little-urine": False}
+    outcome, _, asker, _ = drive(script)
+    assert asker.asked.count("confirm:much-fluid-little-urine") == 1
+    assert asker.asked.count("urination_under_4_per_day") == 2
+    assert outcome.answers["urination_under_4_per_day"] == "no"
+
+
+def test_none_clears_the_other_ticks(drive):
+    # tick Seizure, then None of these: only "none" remains, so no urgent stop
+    red = Keys(DOWN + SPACE + DOWN * 9 + SPACE + ENTER)
+    outcome, _, _, _ = drive({**ROUTINE, "red_flags_now": red})
+    assert outcome.status == "complete"
+    assert outcome.answers["red_flags_now"] == ["none"]
+
+
+def test_help_key_shows_the_help(drive, ruleset):
+    # "?" shows the help, then the same question comes back: "2" is "No"
+    outcome, _, asker, _ = drive({**ROUTINE, "bone_pain": Keys("?" + "2" + ENTER)})
+    assert outcome.answers["bone_pain"] == "no"
+    assert "Help: " + ruleset.questions.by_id["bone_pain"].help in asker.printed
+
+
+# ------------------------------------------------------------------ drafts and resume
+
+def test_ctrl_c_keeps_a_private_draft_and_resume_gives_the_same_result(drive, ruleset):
+    interrupted = {**ROUTINE, "skin_tone": Keys(CTRL_C)}
+    with pytest.raises(KeyboardInterrupt):
+        drive(interrupted)
+    store = DraftStore()
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    draft = store.load()
+    assert draft.position == "skin_tone"
+    assert draft.answers["housebound"] == "yes" and "skin_tone" not in draft.answers
+    assert draft.ruleset_hash == ruleset.content_hash
+    # resume answers only from where it stopped
+    _, resumed, asker, _ = drive(ROUTINE, resume=True)
+    assert asker.asked[0] == "skin_tone"
+    _, uninterrupted, _, _ = drive(ROUTINE, fresh=True)
+    assert resumed.model_dump() == uninterrupted.model_dump()
+
+
+def test_run_offers_to_continue_a_draft(drive):
+    with pytest.raises(KeyboardInterrupt):
+        drive({**ROUTINE, "diet_pattern": Keys(CTRL_C)})
+    _, _, asker, _ = drive({**ROUTINE, "continue-draft": True})
+    assert asker.asked[:2] == ["continue-draft", "diet_pattern"]
+
+
+def test_resume_without_draft_is_an_error(drive):
+    from screener.errors import ScreenerError
+    with pytest.raises(ScreenerError, match="no unfinished screening"):
+        drive({}, resume=True)
+
+
+def test_draft_is_written_atomically(tmp_path, monkeypatch):
+    store = DraftStore(tmp_path)
+    store.save(Draft(ruleset_hash="h", answers={"age_years": 40}, position="sex_at_birth"))
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+
+    def crash(*_args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        store.save(Draft(ruleset_hash="h", answers={"age_years": 41}, position="height_cm"))
+    monkeypatch.undo()
+    assert store.load().answers == {"age_years": 40}  # the old draft, whole
+    assert [p.name for p in tmp_path.iterdir()] == ["draft.json"]  # no temp file left
+
+
+def test_library_flow_hooks(ruleset):
+    """The flow calls on_answer after each accepted answer (for the demo)."""
+    from screener.asker import ScriptedAsker
+
+    seen = []
+    outcome = run_questionnaire(ruleset, ScriptedAsker(dict(ROUTINE)), today=TODAY,
+                                on_answer=lambda q, v, answers: seen.append((q.id, v, len(answers))))
+    assert outcome.status == "complete"
+    assert seen[0] == ("red_flags_now", ["none"], 1)
+    bank_order = [q.id for q in ruleset.questions if q.id in outcome.answers]
+    assert [s[0] for s in seen] == bank_order  # every answer, the date too, in bank order
+    assert seen[-1][2] == len(outcome.answers)
+
+
+def test_saving_does_not_overwrite_without_confirmation(drive, tmp_path):
+    target = tmp_path / f"screening-answers-{TODAY.isoformat()}.json"
+    target.write_text("keep me")
+    other = tmp_path / "mine.json"
+    script = {**ROUTINE, "save-answers": True,
+              "answers-path": Seq([Keys(ENTER), Keys(CLEAR + str(other) + ENTER)]),
+              "answers-overwrite": False}
+    drive(script)
+    assert target.read_text() == "keep me"
+    assert json.loads(other.read_text())["age_years"] == 70
