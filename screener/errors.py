@@ -39,8 +39,8 @@ class AnswersError(ScreenerError):
     """An answers file or record is invalid."""
 
 
-class OutputError(ScreenerError):
-    """An output file cannot be written."""
+class OutputError(ScreenerError, OSError):
+    """An output file cannot be written (also an OSError, for callers that expect one)."""
 
 
 class OutputExistsError(OutputError, FileExistsError):

@@ -99,6 +99,9 @@ def _still_valid(draft: Draft, ruleset: RuleSet, asker: Asker) -> dict:
 
 # ----------------------------------------------------------------- after the result
 
+NO_REPORT = "no-report"
+
+
 def offer_saves(ruleset: RuleSet, asker: Asker, answers: dict, result: Result, *,
                 view: str, today: dt.date, folder: Path) -> list[Path]:
     """Offer to save the answers file and, where extra formats exist, a report."""
@@ -116,10 +119,11 @@ def offer_saves(ruleset: RuleSet, asker: Asker, answers: dict, result: Result, *
                           f"Screen them again with: screener screen {path}")
     extra = [name for name in FORMATS if name not in ("text", "json")]
     if extra:
-        options = (Option(None, "No report"),) + tuple(Option(n, n.upper()) for n in extra)
+        # a string, not None: questionary returns the title for a choice whose value is None
+        options = (Option(NO_REPORT, "No report"),) + tuple(Option(n, n.upper()) for n in extra)
         fmt = asker.ask(Prompt(kind="choice", key="save-report", options=options,
-                               default=None, text="Save a report of this result?"))
-        if fmt:
+                               default=NO_REPORT, text="Save a report of this result?"))
+        if fmt and fmt != NO_REPORT:
             module = get_format(fmt)
             output = render(result, ruleset, fmt, view)
             path = _save_file(asker, folder / f"screening-report-{today.isoformat()}"

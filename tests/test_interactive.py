@@ -99,6 +99,8 @@ class PipeAsker(TerminalAsker):
             answer = queue.pop(0) if len(queue) > 1 else queue[0]
         elif prompt.key == "review":
             answer = DONE
+        elif prompt.key == "save-report":
+            answer = "no-report"
         elif prompt.kind in ("confirm", "date", "text"):
             answer = Keys(ENTER) if prompt.kind != "confirm" else False
         else:
@@ -131,7 +133,8 @@ def expected(answers: dict) -> dict:
 
 
 def test_full_run_to_routine_result(drive, tmp_path, ruleset):
-    script = {**ROUTINE, "save-answers": True, "answers-path": Keys(ENTER)}
+    script = {**ROUTINE, "save-answers": True, "answers-path": Keys(ENTER),
+              "save-report": "md", "report-path": Keys(ENTER)}
     outcome, result, asker, store = drive(script)
     assert outcome.status == "complete"
     assert outcome.answers == {k: v for k, v in expected(ROUTINE).items()}
@@ -147,6 +150,9 @@ def test_full_run_to_routine_result(drive, tmp_path, ruleset):
     saved = tmp_path / f"screening-answers-{TODAY.isoformat()}.json"
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     assert load_answers_file(saved, ruleset).values == result.answers
+    report = tmp_path / f"screening-report-{TODAY.isoformat()}.md"
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600
+    assert "Possible low vitamin D" in report.read_text()
     assert not store.path.exists()  # the draft is gone once the result is shown
 
 
@@ -154,7 +160,7 @@ def test_red_flag_stops_at_once(drive):
     outcome, result, asker, _ = drive({"red_flags_now": ["seizure", "fainting"]})
     assert outcome.status == "urgent"
     assert outcome.urgent_rules == ("TR-URGENT-RED-FLAG",)
-    assert asker.asked == ["red_flags_now", "save-answers"]  # nothing else was asked
+    assert asker.asked == ["red_flags_now", "save-answers", "save-report"]  # nothing else was asked
     assert result.triage == "urgent"
     assert "GET URGENT MEDICAL CARE NOW" in asker.printed
     assert "Possible" not in asker.printed

@@ -48,7 +48,7 @@ def test_plain_mode_numbers_help_back_and_reasons(ruleset, tmp_path):
 
 
 def test_plain_mode_urgent_stop(ruleset, tmp_path):
-    outcome, result, out, _ = plain_session(ruleset, tmp_path, ["2", "n"])
+    outcome, result, out, _ = plain_session(ruleset, tmp_path, ["2", "n", "1"])  # red flag, no save, no report
     assert outcome.status == "urgent" and result.triage == "urgent"
     assert "RESULT: GET URGENT MEDICAL CARE NOW" in out
     assert "How old are you?" not in out
