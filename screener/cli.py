@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "explain": "show the reasoning tree of a screening and its near misses",
     "whatif": "re-screen with changed answers and show what differs",
     "personas": "list the sample patients, or check them against the engine",
+    "demo": "play a sample patient through the questionnaire, with the rules firing",
+    "intake": "a shared clinic terminal: one person after another, files per respondent id",
     "report": "write a summary report (md, html, pdf, json, fhir) for a clinician",
     "questionnaire": "export the question bank (FHIR Questionnaire with skip logic)",
     "rules": "check, test, show and graph the rules (tools for rule authors and reviewers)",

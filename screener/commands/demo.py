@@ -1,0 +1,80 @@
+"""screener demo PERSONA: play a sample patient through the real questionnaire."""
+
+from __future__ import annotations
+
+DESCRIPTION = """\
+Play a sample patient (see `screener personas`) through the real questionnaire: each
+question screen appears with the persona's answer filled in, and a running log shows
+the rules that fire (+), stop firing (-) and the factors and triage level so far (=)
+as each answer lands. A red flag stops the questionnaire like a real run. It ends on
+the result in the clinician view (rule ids, sources, trail). Press Enter to advance,
+or use --auto. Nothing is saved: no unfinished screening, no files.
+"""
+
+EPILOG = """\
+examples:
+  screener demo --list
+  screener demo office-worker-winter            Enter to advance, q to stop
+  screener demo hands-locked --auto             unattended, a screen every 1.5 s
+  screener demo vegan-lactose --auto --speed 0.5
+  screener demo older-adult-diuretic --plain    no colour (screen readers, projectors)
+"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("persona", nargs="?", metavar="PERSONA",
+                        help="id of the sample patient to play (see --list)")
+    parser.add_argument("--list", action="store_true", help="list the sample patients")
+    parser.add_argument("--auto", action="store_true",
+                        help="advance on its own at a readable pace (no Enter needed)")
+    parser.add_argument("--speed", type=float, metavar="SECONDS", default=None,
+                        help="seconds each screen stays up with --auto (default 1.5)")
+    parser.add_argument("--plain", action="store_true",
+                        help="no colour or emphasis codes (also when NO_COLOR is set)")
+    parser.add_argument("--personas", metavar="DIR", default=None,
+                        help="sample patients folder (default: the shipped personas/ folder)")
+
+
+def run(args) -> int:
+    import sys
+
+    from ..errors import ScreenerError
+    from ..loading import load_ruleset, suggest
+    from ..personas import load_personas
+
+    if args.speed is not None and args.speed < 0:
+        raise ScreenerError("--speed is a number of seconds, 0 or more")
+    ruleset = load_ruleset(args.rules)
+    personas = load_personas(args.personas, ruleset)
+    out = sys.stdout
+    if args.list or not args.persona:
+        for p in personas.values():
+            out.write(f"{p.id:<24} {p.expect.triage:<9} {p.name}: {p.story}\n")
+        if not args.list:
+            out.write("\nChoose one: screener demo PERSONA (add --auto to run unattended)\n")
+        return 0
+    persona = personas.get(args.persona)
+    if persona is None:
+        raise ScreenerError(f"no sample patient '{args.persona}'"
+                            f"{suggest(args.persona, personas)}; see: screener demo --list")
+    from ..demo import DEFAULT_SPEED, DemoAsker, DemoQuit, Pacer, play, style_for
+    from ..reports import render
+
+    style = style_for(out, args.plain)
+    speed = DEFAULT_SPEED if args.speed is None else args.speed
+    asker = DemoAsker(persona.answers, Pacer(auto=args.auto, speed=speed), stdout=out,
+                      style=style)
+    out.write(style.bold(f"Demo: {persona.name} ({persona.id}), an invented patient") + "\n"
+              f"{persona.story}\n"
+              "Log: + a rule fires, - a rule no longer applies, = factor or triage so far\n")
+    try:
+        demo = play(persona, ruleset, asker)
+    except (DemoQuit, KeyboardInterrupt):
+        out.write("\nDemo stopped. Nothing was saved.\n")
+        return 0
+    if demo.outcome.status == "urgent":
+        out.write("\nThe questionnaire stopped at the red flag ("
+                  + ", ".join(demo.outcome.urgent_rules) + "), as a real run does.\n")
+    out.write("\n" + style.bold("== Result: clinician view ==") + "\n")
+    out.write(render(demo.result, ruleset, "text", "clinician").rstrip() + "\n")
+    return 0

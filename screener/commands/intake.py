@@ -1,0 +1,67 @@
+"""screener intake --out FOLDER: a shared clinic terminal, one person after another."""
+
+from __future__ import annotations
+
+DESCRIPTION = """\
+For a shared clinic terminal. For each person: the staff types a respondent id (an
+id, never a name), the person answers the questionnaire, and three private files
+(readable by this account only) are written to the folder: ID-answers.json,
+ID-result.json and ID-report.md|html|pdf (clinician view). Existing files are never
+replaced: a repeated id gets a suffix (ID-2) or another id. The person sees their
+result; Enter clears the screen and its scrollback, and nothing of that person is
+kept (no unfinished screening is saved) before the next one. Type q (or Ctrl-D) at
+the id prompt to stop. Ctrl-C during a screening abandons it without saving.
+"""
+
+EPILOG = """\
+examples:
+  screener intake --out ~/clinic/screenings
+  screener intake --out /srv/intake --format pdf
+  screener intake --out intake/ --plain         numbered options, typed answers
+"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--out", metavar="FOLDER", required=True,
+                        help="folder for the answers, results and reports (created, 0700)")
+    parser.add_argument("--format", choices=["md", "html", "pdf"], default="md",
+                        help="report format (default: md)")
+    parser.add_argument("--plain", action="store_true",
+                        help="screen-reader friendly: numbered options, typed answers, "
+                             "no arrow-key menus or colour")
+
+
+def run(args) -> int:
+    import os
+    import sys
+    from pathlib import Path
+
+    from ..errors import ScreenerError
+
+    if not sys.stdin.isatty():
+        raise ScreenerError("intake mode is for a terminal that people type into; "
+                            "standard input is not a terminal. For answers files use: "
+                            "screener screen ANSWERS.json")
+    folder = Path(args.out).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise ScreenerError(f"cannot use the folder {folder}: {exc.strerror or exc}") from None
+    if not os.access(folder, os.W_OK):
+        raise ScreenerError(f"cannot write to the folder {folder}")
+    if args.plain:
+        os.environ["NO_COLOR"] = "1"
+    from ..asker import PlainAsker, TerminalAsker
+    from ..intake import CLEAR_SCREEN, run_intake
+    from ..loading import load_ruleset
+
+    ruleset = load_ruleset(args.rules)
+
+    def clear() -> None:
+        sys.stdout.write(CLEAR_SCREEN)
+        sys.stdout.flush()
+
+    count = run_intake(ruleset, PlainAsker if args.plain else TerminalAsker, folder,
+                       report_format=args.format, clear=clear)
+    print(f"Intake ended: {count} screening{'s' * (count != 1)} saved in {folder}.")
+    return 0

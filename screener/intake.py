@@ -1,0 +1,197 @@
+"""Intake mode: one shared clinic terminal, one person after another.
+
+For each person: the operator types a respondent id (never a name), the person answers
+the real questionnaire, and three private files (0600, never overwritten) go into the
+clinic folder: ``ID-answers.json`` (with ``respondent_id``), ``ID-result.json`` and
+``ID-report.EXT`` (clinician view). The person sees their result; Enter clears the
+screen (and the scrollback) before the next person.
+
+Nothing of one person reaches the next: no draft is kept (``on_save`` is not given),
+each person gets a new asker and a new questionnaire state, and everything about a
+person lives in the locals of ``_one_person``, gone when it returns.
+
+The library prints nothing: all text goes through the asker and the ``clear`` callback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .answers import RESPONDENT_ID, RESPONDENT_ID_PATTERN
+from .asker import Asker, Prompt
+from .errors import OutputError
+from .models import RuleSet
+
+#: ANSI: cursor home, clear the screen, clear the scrollback (xterm, VTE, iTerm, tmux)
+CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
+QUIT_WORDS = ("q", "quit")
+REPORT_FORMATS = ("md", "html", "pdf")
+
+ID_HELP = ("Type the id the clinic uses for this person: 1 to 64 letters, digits, '.', '_' "
+           "or '-'. Never type a name: the id is written into the files.")
+
+
+class _Quit:
+    def __repr__(self) -> str:
+        return "QUIT"
+
+
+QUIT = _Quit()
+
+
+@dataclass(frozen=True)
+class Saved:
+    respondent_id: str
+    triage: str
+    files: tuple[Path, ...]
+
+
+def file_names(stem: str, report_ext: str) -> tuple[str, str, str]:
+    return f"{stem}-answers.json", f"{stem}-result.json", f"{stem}-report{report_ext}"
+
+
+def free_stem(folder: Path, respondent_id: str, report_ext: str) -> str:
+    """``ID``, or ``ID-2``, ``ID-3``... : the first stem with none of its files present."""
+    stem, n = respondent_id, 1
+    while any((folder / name).exists() for name in file_names(stem, report_ext)):
+        n += 1
+        stem = f"{respondent_id}-{n}"
+    return stem
+
+
+def parse_respondent_id(text: str):
+    text = text.strip()
+    if text.lower() in QUIT_WORDS:
+        return QUIT
+    if not re.fullmatch(RESPONDENT_ID_PATTERN, text):
+        raise ValueError("an id is 1 to 64 letters, digits, '.', '_' or '-' (no spaces), "
+                         "and never a name.")
+    return text
+
+
+def ask_respondent_id(asker: Asker, folder: Path, report_ext: str):
+    """(respondent id, file stem), or QUIT."""
+    while True:
+        rid = asker.ask(Prompt(
+            kind="text", key="respondent-id", parse=parse_respondent_id, help=ID_HELP,
+            text="Respondent id (an id, never a name), or q to quit:",
+            hint="letters, digits, . _ -"))
+        if rid is QUIT:
+            return QUIT
+        stem = free_stem(folder, rid, report_ext)
+        if stem == rid:
+            return rid, stem
+        if asker.ask(Prompt(kind="confirm", key="respondent-suffix", default=True,
+                            text=f"Files for {rid} already exist in this folder. Save this "
+                                 f"screening as {stem}? (no: type another id)")):
+            return rid, stem
+
+
+def run_intake(ruleset: RuleSet, new_asker: Callable[[], Asker], folder: Path, *,
+               report_format: str = "md", clear: Callable[[], None],
+               today: Callable[[], dt.date] = dt.date.today) -> int:
+    """Screen people one after another until the operator quits; return how many
+    screenings were saved. Ctrl-C during a screening abandons it (nothing saved)."""
+    from .reports import get_format
+
+    folder = Path(folder)
+    report_ext = get_format(report_format).EXTENSION
+    count = 0
+    while True:
+        clear()
+        try:
+            saved = _one_person(ruleset, new_asker(), folder, report_format, report_ext,
+                                today())
+        except _Stop as stop:
+            count += stop.saved
+            break
+        count += saved
+        gc.collect()  # drop the last person's objects now, not at some later point
+    clear()
+    return count
+
+
+class _Stop(Exception):
+    """The operator quit: q, Ctrl-D or Ctrl-C at the id prompt, or the input closed."""
+
+    def __init__(self, saved: int = 0):
+        super().__init__()
+        self.saved = saved
+
+
+def _one_person(ruleset: RuleSet, asker: Asker, folder: Path, report_format: str,
+                report_ext: str, today: dt.date) -> int:
+    from .questionnaire import run_questionnaire
+
+    asker.section("Clinic intake", "A new screening. The clinic staff types the id first.")
+    try:
+        picked = ask_respondent_id(asker, folder, report_ext)
+    except (EOFError, KeyboardInterrupt):
+        raise _Stop from None
+    if picked is QUIT:
+        raise _Stop
+    rid, stem = picked
+    asker.message(f"Screening {rid}. Please hand the keyboard to the person.")
+    try:
+        outcome = run_questionnaire(ruleset, asker, today=today)  # no on_save: no draft
+    except (EOFError, KeyboardInterrupt):
+        asker.message("\nScreening stopped: nothing was saved for this person.")
+        _wait_for_enter(asker, saved=0)
+        return 0
+    try:
+        _, person_view = save_screening(ruleset, outcome, rid, folder, stem, report_format,
+                                        today)
+    except OutputError as exc:  # e.g. the folder became read-only: tell the operator
+        asker.message(f"\nThe screening could not be saved: {exc}")
+        _wait_for_enter(asker, saved=0)
+        return 0
+    asker.section("Your result", "")
+    if outcome.status == "urgent":
+        asker.message("The questionnaire stopped here because of your answer.")
+    asker.message(person_view)
+    asker.message(f"\nYour answers and result were saved for the clinic under {rid}.")
+    _wait_for_enter(asker, saved=1)
+    return 1
+
+
+def save_screening(ruleset: RuleSet, outcome, rid: str, folder: Path, stem: str,
+                   report_format: str, today: dt.date) -> tuple[Saved, str]:
+    """Write the three files (0600, never overwriting); return them and the person view."""
+    from .answers import validate_answers
+    from .fsutil import write_private
+    from .reports import get_format, render
+    from .screening import screen
+
+    raw = {RESPONDENT_ID: rid, **outcome.answers}
+    validated = validate_answers(raw, ruleset, today=today)
+    result = screen(validated, ruleset)
+    answers_json = json.dumps({RESPONDENT_ID: rid, **validated.values}, indent=2,
+                              ensure_ascii=False) + "\n"
+    outputs = (answers_json, render(result, ruleset, "json", "clinician"),
+               render(result, ruleset, report_format, "clinician"))
+    names = file_names(stem, get_format(report_format).EXTENSION)
+    files = tuple(write_private(folder / name, data, overwrite=False)
+                  for name, data in zip(names, outputs))
+    person_view = render(result, ruleset, "text", "person").rstrip()
+    return Saved(rid, result.triage, files), person_view
+
+
+def _wait_for_enter(asker: Asker, *, saved: int) -> None:
+    try:
+        asker.ask(Prompt(kind="text", key="intake-done", parse=lambda text: text,
+                         text="Press Enter when you have finished reading. "
+                              "The screen will then be cleared for the next person."))
+    except KeyboardInterrupt:
+        pass  # Ctrl-C here means "done": clear the screen all the same
+    except EOFError:
+        raise _Stop(saved) from None
+
+
+__all__ = ["CLEAR_SCREEN", "QUIT", "REPORT_FORMATS", "Saved", "ask_respondent_id",
+           "file_names", "free_stem", "parse_respondent_id", "run_intake", "save_screening"]
