@@ -66,7 +66,8 @@ def run(args) -> int:
                       style=style)
     out.write(style.bold(f"Demo: {persona.name} ({persona.id}), an invented patient") + "\n"
               f"{persona.story}\n"
-              "Log: + a rule fires, - a rule no longer applies, = factor or triage so far\n")
+              "Log: + a rule fires, - a rule no longer applies, = factor or triage so far\n"
+              "(until the end, questions not reached yet count as unanswered)\n")
     try:
         demo = play(persona, ruleset, asker)
     except (DemoQuit, KeyboardInterrupt):
