@@ -183,7 +183,12 @@ def _line_of_key(text: str | None, key: str) -> int | None:
 
 def load_answers_file(path: str | Path, ruleset: RuleSet, today: dt.date | None = None
                       ) -> ValidatedAnswers:
-    """Read and validate an answers JSON file; errors name the file and line."""
+    """Read and validate an answers JSON file (``-`` reads standard input); errors name
+    the file and the line."""
+    if str(path) == "-":
+        import sys
+
+        return parse_answers_text(sys.stdin.read(), ruleset, "<stdin>", today)
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -191,9 +196,15 @@ def load_answers_file(path: str | Path, ruleset: RuleSet, today: dt.date | None 
         raise AnswersError("no such answers file", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise AnswersError(f"cannot read the answers file: {exc}", file=str(path)) from None
+    return parse_answers_text(text, ruleset, str(path), today)
+
+
+def parse_answers_text(text: str, ruleset: RuleSet, source: str,
+                       today: dt.date | None = None) -> ValidatedAnswers:
+    """Parse JSON text and validate it; a syntax error names the line and column."""
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise AnswersError(f"not valid JSON: {exc.msg} (column {exc.colno})",
-                           file=str(path), line=exc.lineno) from None
-    return validate_answers(raw, ruleset, source=str(path), text=text, today=today)
+                           file=source, line=exc.lineno) from None
+    return validate_answers(raw, ruleset, source=source, text=text, today=today)

@@ -16,10 +16,7 @@ def add_arguments(parser) -> None:
 
 def load(args, ruleset):
     """The validated answers the arguments point at; AnswersError when unusable."""
-    import json
-    import sys
-
-    from ..answers import load_answers_file, validate_answers
+    from ..answers import load_answers_file
     from ..errors import AnswersError
 
     if (args.answers is None) == (args.persona is None):
@@ -33,12 +30,4 @@ def load(args, ruleset):
             raise AnswersError(f"no persona '{args.persona}'{suggest(args.persona, personas)}; "
                                f"personas: {', '.join(personas)}")
         return persona_answers(personas[args.persona], ruleset)
-    if args.answers == "-":
-        text = sys.stdin.read()
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise AnswersError(f"not valid JSON: {exc.msg} (column {exc.colno})",
-                               file="<stdin>", line=exc.lineno) from None
-        return validate_answers(raw, ruleset, source="<stdin>", text=text)
     return load_answers_file(args.answers, ruleset)

@@ -29,26 +29,14 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    import json
     import sys
 
-    from ..answers import load_answers_file, validate_answers
-    from ..errors import AnswersError
+    from ..answers import load_answers_file
     from ..loading import load_ruleset
     from ..reports import render
     from ..screening import screen
 
     ruleset = load_ruleset(args.rules)
-    if args.answers == "-":
-        text = sys.stdin.read()
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise AnswersError(f"not valid JSON: {exc.msg} (column {exc.colno})",
-                               file="<stdin>", line=exc.lineno) from None
-        answers = validate_answers(raw, ruleset, source="<stdin>", text=text)
-    else:
-        answers = load_answers_file(args.answers, ruleset)
-    result = screen(answers, ruleset)
+    result = screen(load_answers_file(args.answers, ruleset), ruleset)
     sys.stdout.write(render(result, ruleset, args.format, args.view))
     return 0
