@@ -17,6 +17,7 @@ from . import __version__
 COMMANDS: dict[str, str] = {
     "screen": "screen an answers file and print the explained result",
     "schema": "print the JSON Schema of the answers file or of the result",
+    "batch": "screen a CSV or JSONL file of many records (in parallel, resumable)",
 }
 
 DESCRIPTION = """\

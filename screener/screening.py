@@ -222,8 +222,7 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
                                       because=because))
 
     triage_rules = [r for r in rules if r.kind == "triage"]
-    level = next((lvl for lvl in TRIAGE_ORDER if any(r.level == lvl for r in triage_rules)),
-                 "self_care")
+    level = triage_level(rules)
     detail = ruleset.triage[level]
     missing, unsure = unanswered(answers, ruleset)
     notes = [Note(id=r.id, text=_fill(r.text, missing + unsure, ruleset), evidence=trail[r.id])
@@ -239,6 +238,25 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
         derived_facts=[trail[r.id] for r in rules if r.kind == "derived"],
         fired_rules=fired, warnings=list(answers.warnings), answers=dict(answers.values),
         ruleset=RulesetStamp(**ruleset.stamp), tool_version=__version__)
+
+
+def triage_level(rules: list[Rule]) -> str:
+    """The most urgent level among the triage rules that fired (self_care if none)."""
+    levels = {r.level for r in rules if r.kind == "triage"}
+    return next((lvl for lvl in TRIAGE_ORDER if lvl in levels), "self_care")
+
+
+def outcome(answers: ValidatedAnswers, ruleset: RuleSet) -> tuple[str, dict[str, str], list[str]]:
+    """What batch rows need, without building the evidence trail: (triage level,
+    {raised factor id: strength} in factor order, note ids). Always equal to the
+    matching parts of ``screen()`` (tests/test_batch.py checks it on a sample)."""
+    facts = initial_facts(answers, ruleset)
+    fired = run_engine(facts, ruleset)
+    rules = [ruleset.rules_by_id[r] for r in fired]
+    strengths = {fid: facts[f"{fid}_strength"] for fid in ruleset.factors
+                 if facts[f"{fid}_raised"]}
+    notes = [r.id for r in rules if r.text and r.kind in ("note", "exception")]
+    return triage_level(rules), strengths, notes
 
 
 def _fill(text: str, items: list[str], ruleset: RuleSet) -> str:
