@@ -493,3 +493,23 @@ def _load_checkpoint(path: Path, options: dict) -> dict:
             raise BatchError(f"cannot resume: {what} since the interrupted run; use --force "
                              "to start again", file=str(path))
     return state
+
+
+# ------------------------------------------------------------- writing test input
+
+def write_input(path: str | Path, records: list[dict], ruleset: RuleSet) -> Path:
+    """Write answers mappings as a batch input file (format from the extension): the
+    inverse of reading, used by tests and benchmarks with generate.answer_sets."""
+    path = Path(path)
+    if format_of(path, "input") == "jsonl":
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    else:
+        columns = [RESPONDENT_ID] + list(ruleset.questions.by_id)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for record in records:
+            writer.writerow([";".join(v) if isinstance(v, list) else ("" if v is None else v)
+                             for v in (record.get(c) for c in columns)])
+        text = buffer.getvalue()
+    return write_private(path, text)
