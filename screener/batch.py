@@ -109,31 +109,41 @@ def format_of(path: str | Path, what: str) -> str:
 def read_records(path: Path, fmt: str, ruleset: RuleSet) -> Iterator[tuple[int, Any]]:
     """(record number from 1, raw record) in file order. CSV records are the row's
     cells (a list, header checked here once); JSONL records are the line's text.
-    Blank JSONL lines are not records."""
+    Blank lines are not records. A UTF-8 byte-order mark (Excel) is ignored."""
     try:
-        handle = open(path, encoding="utf-8", newline="")
+        handle = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise BatchError(f"cannot read the input: {exc.strerror}", file=str(path)) from None
-    with handle:
-        if fmt == "csv":
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                return
-            check_header(header, ruleset, str(path))
-            for number, cells in enumerate(reader, 1):
-                yield number, cells
-        else:
-            number = 0
-            for line in handle:
-                if line.strip():
-                    number += 1
-                    yield number, line
+    number = 0
+    try:
+        with handle:
+            if fmt == "csv":
+                reader = csv.reader(handle)
+                header = next(reader, None)
+                if header is None:
+                    return
+                check_header(header, ruleset, str(path))
+                for cells in reader:
+                    if cells:
+                        number += 1
+                        yield number, cells
+            else:
+                for line in handle:
+                    if line.strip():
+                        number += 1
+                        yield number, line
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise BatchError(f"cannot read record {number + 1}: {exc} (save the file as UTF-8 "
+                         "CSV or JSONL)", file=str(path)) from None
 
 
 def csv_header(path: Path) -> list[str]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return next(csv.reader(handle), [])
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise BatchError(f"cannot read the header: {exc} (save the file as UTF-8 CSV)",
+                         file=str(path), line=1) from None
 
 
 def check_header(header: list[str], ruleset: RuleSet, source: str) -> None:
@@ -375,10 +385,10 @@ def _fingerprint(path: Path) -> dict:
 
 def count_records(path: Path, fmt: str) -> int:
     """Number of records (for the progress bar's ETA); a quick pass over the file."""
-    with open(path, encoding="utf-8", newline="") as handle:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         if fmt == "jsonl":
             return sum(1 for line in handle if line.strip())
-        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+        return max(sum(1 for cells in csv.reader(handle) if cells) - 1, 0)
 
 
 def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=None,

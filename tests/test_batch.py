@@ -183,3 +183,18 @@ def test_cli_batch_summary_and_refusals(tmp_path, ruleset, capsys):
     assert cli.main([*args, "--force"]) == 0
     assert cli.main(["batch", str(source), "-o", str(tmp_path / "out.txt")]) == 2
     assert cli.main([*args, "--force", "--today", "15/06/2025"]) == 2
+
+
+def test_excel_bom_and_blank_lines_are_not_records(tmp_path, ruleset):
+    source = tmp_path / "in.csv"
+    source.write_bytes("\ufeffrespondent_id,age_years\nA1,70\n\nA2,40\n".encode("utf-8"))
+    summary = run_batch(source, tmp_path / "out.csv", today=FIXED_DAY)
+    assert (summary.input_records, summary.screened) == (2, 2)
+    assert [r["respondent_id"] for r in read_rows(tmp_path / "out.csv")] == ["A1", "A2"]
+
+
+def test_non_utf8_input_is_a_clear_error(tmp_path, ruleset):
+    source = tmp_path / "in.csv"
+    source.write_bytes("respondent_id,age_years\nJos\xe9,70\n".encode("latin-1"))
+    with pytest.raises(BatchError, match="cannot read.*UTF-8"):
+        run_batch(source, tmp_path / "out.csv", today=FIXED_DAY)
