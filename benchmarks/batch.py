@@ -13,7 +13,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from common import machine, run_timed, screener_command, write_generated
+from common import machine, run_cli, write_generated
 
 
 def main() -> None:
@@ -36,9 +36,8 @@ def main() -> None:
         base = None
         for workers in options.workers:
             output = folder / f"out-{workers}.{options.format}"
-            wall, rss_kib, _ = run_timed([*screener_command(), "batch", str(source), "-o",
-                                          str(output), "--workers", str(workers), "--force",
-                                          "--today", "2025-06-01"])
+            wall, rss_kib = run_cli(["batch", str(source), "-o", str(output), "--workers",
+                                     str(workers), "--force", "--today", "2025-06-01"])
             rate = options.records / wall
             base = base or rate
             print(f"workers {workers}: {wall:7.1f} s  {rate:8,.0f} records/s "

@@ -35,10 +35,14 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def screener_command() -> list[str]:
-    """The installed console script next to this interpreter, else python -m screener."""
-    script = Path(sys.executable).with_name("screener")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "screener"]
+#: runs the CLI in a child and reports its own peak RSS (VmHWM) on the last stderr line.
+#: ru_maxrss from wait4 is not used: Linux carries the forked parent's peak across exec.
+_MEASURED = ("import re, sys\n"
+             "from screener.cli import main\n"
+             "code = main(sys.argv[1:])\n"
+             "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
+             "print('VmHWM', hwm, file=sys.stderr)\n"
+             "sys.exit(code)\n")
 
 
 def write_generated(path: Path, count: int, seed: int = 0, block: int = 10_000) -> Path:
@@ -63,16 +67,14 @@ def write_generated(path: Path, count: int, seed: int = 0, block: int = 10_000) 
     return path
 
 
-def run_timed(args: list[str]) -> tuple[float, int, subprocess.CompletedProcess | None]:
-    """Run a command; (wall seconds, peak RSS in KiB of the process, ...)."""
+def run_cli(args: list[str]) -> tuple[float, int]:
+    """Run `screener ARGS` in a child; (wall seconds, peak RSS of that process in KiB)."""
     import time
 
     start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run([sys.executable, "-c", _MEASURED, *args], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode:
-        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}): {err}")
-    return wall, usage.ru_maxrss, None
+        raise SystemExit(f"screener {' '.join(args)} failed ({proc.returncode}): {proc.stderr}")
+    return wall, int(proc.stderr.strip().splitlines()[-1].split()[1])

@@ -7,8 +7,9 @@ import argparse
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from common import machine, median, screener_command
+from common import machine, median
 
 
 def timed(args: list[str], runs: int) -> float:
@@ -25,7 +26,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     runs = parser.parse_args().runs
     print(f"machine: {machine()}")
-    command = screener_command()
+    script = Path(sys.executable).with_name("screener")  # the installed console script
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "screener"]
     for label, args in [("bare interpreter (python -c pass)", [sys.executable, "-c", "pass"]),
                         ("screener --help", [*command, "--help"]),
                         ("screener --version", [*command, "--version"])]:
