@@ -161,14 +161,14 @@ _worker: dict[str, Any] = {}
 _engine_lock = threading.Lock()  # a Dask worker may run threads: one engine, one at a time
 
 
-def init_worker(rules_dir: str, ruleset_hash: str) -> RuleSet:
+def init_worker(rules_dir: str | None, ruleset_hash: str) -> RuleSet:
     """Load the ruleset and build this process's one engine (once per process)."""
     if _worker.get("hash") != ruleset_hash:
         from .engine import engine_for
 
         ruleset = load_ruleset(rules_dir)
         if ruleset.content_hash != ruleset_hash:
-            raise BatchError(f"the rules in {rules_dir} differ from the ones this run started "
+            raise BatchError(f"the rules in {ruleset.folder} differ from the ones this run started "
                              "with (every worker must see the same rules folder)")
         engine_for(ruleset)
         _worker.update(hash=ruleset_hash, ruleset=ruleset)
@@ -179,7 +179,7 @@ def init_worker(rules_dir: str, ruleset_hash: str) -> RuleSet:
 class Task:
     """Everything a worker needs besides the records (small, pickled with each chunk)."""
 
-    rules_dir: str
+    rules_dir: str | None  # None: the shipped rules of the worker's own installation
     ruleset_hash: str
     input_format: str
     output_format: str
@@ -431,7 +431,7 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
                 raise BatchError("already exists (use --force to replace it)", file=str(target))
     today_iso = state["today"] if state else (today or dt.date.today()).isoformat()
     header = tuple(csv_header(source)) if in_fmt == "csv" else ()
-    task = Task(rules_dir=ruleset.folder, ruleset_hash=ruleset.content_hash,
+    task = Task(rules_dir=str(Path(rules).resolve()) if rules else None, ruleset_hash=ruleset.content_hash,
                 input_format=in_fmt, output_format=out_fmt, error_format=err_fmt,
                 today=today_iso, header=header)
 
