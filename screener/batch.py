@@ -411,6 +411,9 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
         raise BatchError(f"unknown engine '{engine}'; choose one of: {', '.join(ENGINES)}")
     if not source.is_file():
         raise BatchError("no such input file", file=str(source))
+    if source.resolve() in (output.resolve(), errors.resolve()):
+        raise BatchError("the output and errors files must differ from the input",
+                         file=str(source))
     ruleset = load_ruleset(rules)
     partial, checkpoint_path = paths_for(output)
     errors_partial = errors.with_name(errors.name + ".partial")

@@ -198,3 +198,33 @@ def test_non_utf8_input_is_a_clear_error(tmp_path, ruleset):
     source.write_bytes("respondent_id,age_years\nJos\xe9,70\n".encode("latin-1"))
     with pytest.raises(BatchError, match="cannot read.*UTF-8"):
         run_batch(source, tmp_path / "out.csv", today=FIXED_DAY)
+
+
+def test_ctrl_c_on_the_command_then_resume(tmp_path, ruleset):
+    """A real SIGINT to a running `screener batch`, then --resume: same bytes as a run
+    that was never interrupted."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = write_input(tmp_path / "in.jsonl", records(ruleset, 20_000, seed=2), ruleset)
+    output = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "screener", "batch", str(source), "-o", str(output),
+               "--today", "2025-06-15"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    checkpoint = paths_for(output)[1]
+    deadline = time.monotonic() + 60
+    while not checkpoint.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "--resume" in err and not output.exists()
+    done = json.loads(checkpoint.read_text())["records_done"]
+    assert 0 < done < 20_000
+    resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout.startswith("20,000 records = 20,000 screened + 0 with errors")
+    run_batch(source, tmp_path / "full.jsonl", today=FIXED_DAY, chunk_size=1000)
+    assert output.read_bytes() == (tmp_path / "full.jsonl").read_bytes()

@@ -75,9 +75,15 @@ def run(args) -> int:
     if sys.stderr.isatty():
         total = count_records(Path(args.input), format_of(args.input, "input"))
         progress = _ProgressBar(total, time.monotonic())
-    summary = run_batch(args.input, args.output, errors_path=args.errors, rules=args.rules,
-                        workers=args.workers, engine=args.engine, scheduler=args.scheduler,
-                        resume=args.resume, force=args.force, today=today, progress=progress)
+    try:
+        summary = run_batch(args.input, args.output, errors_path=args.errors, rules=args.rules,
+                            workers=args.workers, engine=args.engine, scheduler=args.scheduler,
+                            resume=args.resume, force=args.force, today=today,
+                            progress=progress)
+    except KeyboardInterrupt:
+        print("\nscreener: interrupted; finished records are kept: run the same command "
+              "with --resume to continue", file=sys.stderr)
+        return 130
     if progress:
         progress.finish()
     data = summary.as_dict(load_ruleset(args.rules))
