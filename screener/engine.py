@@ -5,7 +5,8 @@ durable-rules traps (measured, see engineering notes) and how this module avoids
   turns them off. One host per process; rulesets are registered on it once.
 - At most 1,024 live sessions per ruleset: every screening deletes its session in a
   ``finally``.
-- Exceptions raised in actions are swallowed into the state: we check and re-raise.
+- durable swallows exceptions raised in actions: we dispatch actions ourselves (below)
+  and raise EngineError, abandoning the action; the session is deleted as always.
 - A fact matching no rule raises MessageNotHandledException: that just means no rule
   of the layer fired.
 
@@ -13,7 +14,8 @@ Speed (see benchmarks/README.md): each layer's fact carries only the names that 
 rules read (plus sid and layer), and actions are dispatched by a lean loop over the C
 engine instead of durable's Python dispatcher, which JSON-decoded the whole matched fact
 and re-encoded the session state for every fired rule. The rule id is the key of the
-action message, so nothing else needs decoding. Same engine, same matches: ~4x faster.
+action message, so nothing else needs decoding. Same engine, same matches;
+engine time per screening went from ~1.1 ms to ~0.22 ms.
 """
 
 from __future__ import annotations
