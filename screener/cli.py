@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "report": "write a summary report (md, html, pdf, json, fhir) for a clinician",
     "questionnaire": "export the question bank (FHIR Questionnaire with skip logic)",
     "rules": "check, test, show and graph the rules (tools for rule authors and reviewers)",
+    "batch": "screen a CSV or JSONL file of many records (in parallel, resumable)",
 }
 
 DESCRIPTION = """\

@@ -7,6 +7,7 @@ its evidence trail.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__, conditions
@@ -28,6 +29,37 @@ def screen(answers: dict | ValidatedAnswers, ruleset: RuleSet | None = None) -> 
     return build_result(answers, facts, fired, ruleset)
 
 
+# --------------------------------------------------------------------------- index
+
+@dataclass
+class _Index:
+    """Lookups computed once per ruleset (they were linear scans on every screening)."""
+
+    order: dict[str, int]  # rule id -> file order
+    derived_by_name: dict[str, Rule]  # concluded fact -> first derived rule concluding it
+    derived: list[Rule]
+    question_order: dict[str, int]
+    note_rules: set[str] = field(default_factory=set)  # rules whose text makes a note
+
+
+_indexes: dict[str, _Index] = {}
+
+
+def _index(ruleset: RuleSet) -> _Index:
+    key = ruleset.content_hash
+    if key not in _indexes:
+        derived = [r for r in ruleset.rules if r.kind == "derived"]
+        by_name: dict[str, Rule] = {}
+        for rule in derived:
+            by_name.setdefault(rule.concludes, rule)
+        _indexes[key] = _Index(
+            order={rule.id: i for i, rule in enumerate(ruleset.rules)},
+            derived_by_name=by_name, derived=derived,
+            question_order={qid: i for i, qid in enumerate(ruleset.questions.by_id)},
+            note_rules={r.id for r in ruleset.rules if r.text and r.kind in ("note", "exception")})
+    return _indexes[key]
+
+
 # --------------------------------------------------------------------------- inputs
 
 def initial_facts(answers: ValidatedAnswers, ruleset: RuleSet) -> dict[str, Any]:
@@ -42,9 +74,8 @@ def initial_facts(answers: ValidatedAnswers, ruleset: RuleSet) -> dict[str, Any]
     if "unanswered_count" in ruleset.computed:
         missing, unsure = unanswered(answers, ruleset)
         facts["unanswered_count"] = len(missing) + len(unsure)
-    for rule in ruleset.rules:
-        if rule.kind == "derived":
-            facts[rule.concludes] = False
+    for rule in _index(ruleset).derived:
+        facts[rule.concludes] = False
     update_factor_facts(facts, [], ruleset)
     return facts
 
@@ -70,13 +101,15 @@ def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
     from .engine import engine_for  # the only durable import, kept off the --help path
 
     engine = engine_for(ruleset)
-    order = {rule.id: i for i, rule in enumerate(ruleset.rules)}
+    order = _index(ruleset).order
+    by_id = ruleset.rules_by_id
     fired: list[str] = []
     with engine.session() as fire:
         for layer in range(1, engine.depth + 1):
             new = sorted(set(fire(layer, facts)), key=order.__getitem__)
+            if not new:
+                continue  # nothing fired: the factor facts are already up to date
             fired += new
-            by_id = ruleset.rules_by_id
             for rule_id in new:
                 if by_id[rule_id].kind == "derived":
                     facts[by_id[rule_id].concludes] = True
@@ -91,19 +124,28 @@ def update_factor_facts(facts: dict[str, Any], fired: list[str], ruleset: RuleSe
     strength is "several" from ``several_at`` indicators. A blocking triage rule (the
     screener is for adults) raises no factor at all.
     """
-    rules = [ruleset.rules_by_id[r] for r in fired]
-    blocked = any(r.blocks_factors for r in rules)
+    by_id = ruleset.rules_by_id
+    indicators: dict[str, list[str]] = {fid: [] for fid in ruleset.factors}
+    excepted: set[str] = set()
+    blocked = False
+    for rule_id in fired:  # one pass over what fired, in fired order
+        rule = by_id[rule_id]
+        if rule.blocks_factors:
+            blocked = True
+        if rule.kind == "indicator" and rule.factor in indicators:
+            indicators[rule.factor].append(rule_id)
+        elif rule.kind == "exception":
+            excepted.add(rule.factor)
     raised = []
-    for fid in ruleset.factors:
-        indicators = [r.id for r in rules if r.kind == "indicator" and r.factor == fid]
-        excepted = any(r.kind == "exception" and r.factor == fid for r in rules)
-        is_raised = bool(indicators) and not excepted and not blocked
-        facts[f"{fid}_count"] = len(indicators)
-        facts[f"{fid}_indicators"] = indicators
+    several_at = ruleset.several_at
+    for fid, found in indicators.items():
+        is_raised = bool(found) and fid not in excepted and not blocked
+        facts[f"{fid}_count"] = len(found)
+        facts[f"{fid}_indicators"] = found
         facts[f"{fid}_raised"] = is_raised
         facts.pop(f"{fid}_strength", None)
         if is_raised:
-            facts[f"{fid}_strength"] = "several" if len(indicators) >= ruleset.several_at else "some"
+            facts[f"{fid}_strength"] = "several" if len(found) >= several_at else "some"
             raised.append(fid)
     facts["factors_raised"] = raised
     facts["factor_count"] = len(raised)
@@ -116,7 +158,9 @@ def evidence(rule: Rule, facts: dict[str, Any], ruleset: RuleSet) -> Evidence:
     answers: dict[str, Any] = {}
     used: dict[str, Any] = {}
     _collect(rule.when, facts, ruleset, answers, used, top=True)
-    ordered = {q.id: answers[q.id] for q in ruleset.questions if q.id in answers}
+    position = _index(ruleset).question_order
+    ordered = {q: answers[q] for q in sorted((q for q in answers if q in position),
+                                              key=position.__getitem__)}
     return Evidence(rule=rule.id, title=rule.title, reason=rule.reason, answers=ordered,
                     facts=used, sources=list(rule.sources))
 
@@ -145,7 +189,7 @@ def _collect(cond, facts, ruleset: RuleSet, answers: dict, used: dict, top: bool
 
 
 def _derived_rule(name: str, ruleset: RuleSet) -> Rule | None:
-    return next((r for r in ruleset.rules if r.kind == "derived" and r.concludes == name), None)
+    return _index(ruleset).derived_by_name.get(name)
 
 
 def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[str],
@@ -178,8 +222,7 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
                                       because=because))
 
     triage_rules = [r for r in rules if r.kind == "triage"]
-    level = next((lvl for lvl in TRIAGE_ORDER if any(r.level == lvl for r in triage_rules)),
-                 "self_care")
+    level = triage_level(rules)
     detail = ruleset.triage[level]
     missing, unsure = unanswered(answers, ruleset)
     notes = [Note(id=r.id, text=_fill(r.text, missing + unsure, ruleset), evidence=trail[r.id])
@@ -195,6 +238,25 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
         derived_facts=[trail[r.id] for r in rules if r.kind == "derived"],
         fired_rules=fired, warnings=list(answers.warnings), answers=dict(answers.values),
         ruleset=RulesetStamp(**ruleset.stamp), tool_version=__version__)
+
+
+def triage_level(rules: list[Rule]) -> str:
+    """The most urgent level among the triage rules that fired (self_care if none)."""
+    levels = {r.level for r in rules if r.kind == "triage"}
+    return next((lvl for lvl in TRIAGE_ORDER if lvl in levels), "self_care")
+
+
+def outcome(answers: ValidatedAnswers, ruleset: RuleSet) -> tuple[str, dict[str, str], list[str]]:
+    """What batch rows need, without building the evidence trail: (triage level,
+    {raised factor id: strength} in factor order, note ids). Always equal to the
+    matching parts of ``screen()`` (tests/test_batch.py checks it on a sample)."""
+    facts = initial_facts(answers, ruleset)
+    fired = run_engine(facts, ruleset)
+    rules = [ruleset.rules_by_id[r] for r in fired]
+    strengths = {fid: facts[f"{fid}_strength"] for fid in ruleset.factors
+                 if facts[f"{fid}_raised"]}
+    notes = [r.id for r in rules if r.text and r.kind in ("note", "exception")]
+    return triage_level(rules), strengths, notes
 
 
 def _fill(text: str, items: list[str], ruleset: RuleSet) -> str:

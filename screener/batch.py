@@ -1,0 +1,528 @@
+"""Batch screening: many records in (CSV or JSONL), one row per record out, in order.
+
+Nothing is lost: a record that fails validation goes to the errors file with its row
+number, respondent id, field and message, and the run goes on; output rows + error rows
+always equal input records. No I/O happens outside ``run_batch`` and nothing is printed:
+progress goes to a callback, the summary is returned.
+
+Speed and safety (see engineering notes and benchmarks/README.md):
+- records are cut into chunks; ``process_chunk`` converts, validates, screens and
+  formats one chunk and is the one per-partition function every executor runs;
+- ``--workers N`` uses N *processes* (spawned), each loading the ruleset and building
+  its one engine once in an initializer; never threads on one engine;
+- ``--engine dask`` submits the same function to a Dask cluster;
+- results are written in input order whatever the number of workers, so the output is
+  byte-identical for any N.
+
+Interrupted runs: the output is written to ``OUTPUT.partial`` (and ``ERRORS.partial``),
+both private (0600). After every chunk both are flushed to disk and a checkpoint
+``OUTPUT.checkpoint.json`` records how many input records are done and the byte length
+of each partial file. ``--resume`` checks that the input, the ruleset and the options
+are unchanged, cuts the partial files back to the checkpointed lengths, skips the
+records already done and goes on. At the end the partial files are renamed into place
+and the checkpoint removed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from .answers import RESPONDENT_ID, validate_answers
+from .errors import AnswersError, ScreenerError
+from .fsutil import write_private
+from .loading import load_ruleset, suggest
+from .models import RuleSet
+
+INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+OUTPUT_FORMATS = INPUT_FORMATS
+ERROR_COLUMNS = ["row", "respondent_id", "field", "message"]
+CHECKPOINT_VERSION = 1
+DEFAULT_CHUNK = 500
+
+
+class BatchError(ScreenerError):
+    """A batch run cannot start or go on (bad file, stale checkpoint...)."""
+
+
+# ------------------------------------------------------------------------ summary
+
+@dataclass
+class Summary:
+    input_records: int = 0
+    screened: int = 0
+    errors: int = 0
+    by_triage: Counter = field(default_factory=Counter)
+    by_factor: Counter = field(default_factory=Counter)
+    output: str = ""
+    errors_file: str = ""
+    ruleset_hash: str = ""
+    resumed_at: int = 0  # records already done when this run resumed
+
+    def add(self, part: dict) -> None:
+        self.screened += part["screened"]
+        self.errors += part["errors"]
+        self.input_records += part["screened"] + part["errors"]
+        self.by_triage.update(part["by_triage"])
+        self.by_factor.update(part["by_factor"])
+
+    @property
+    def reconciles(self) -> bool:
+        return self.screened + self.errors == self.input_records
+
+    def as_dict(self, ruleset: RuleSet | None = None) -> dict:
+        def pct(n: int) -> float:
+            return round(100 * n / self.screened, 2) if self.screened else 0.0
+        levels = ["urgent", "prompt", "routine", "self_care"]
+        factors = list(ruleset.factors) if ruleset else sorted(self.by_factor)
+        return {
+            "input_records": self.input_records, "screened": self.screened,
+            "errors": self.errors, "reconciles": self.reconciles,
+            "triage": {lvl: {"count": self.by_triage.get(lvl, 0),
+                             "percent": pct(self.by_triage.get(lvl, 0))} for lvl in levels},
+            "factors": {fid: {"count": self.by_factor.get(fid, 0),
+                              "percent": pct(self.by_factor.get(fid, 0))} for fid in factors},
+            "output": self.output, "errors_file": self.errors_file,
+            "ruleset_hash": self.ruleset_hash, "resumed_at": self.resumed_at,
+        }
+
+
+# ------------------------------------------------------------------ reading input
+
+def format_of(path: str | Path, what: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in INPUT_FORMATS:
+        raise BatchError(f"cannot tell the {what} format from '{suffix or 'no extension'}': "
+                         f"name it {' or '.join(INPUT_FORMATS)}", file=str(path))
+    return INPUT_FORMATS[suffix]
+
+
+def read_records(path: Path, fmt: str, ruleset: RuleSet) -> Iterator[tuple[int, Any]]:
+    """(record number from 1, raw record) in file order. CSV records are the row's
+    cells (a list, header checked here once); JSONL records are the line's text.
+    Blank lines are not records. A UTF-8 byte-order mark (Excel) is ignored."""
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise BatchError(f"cannot read the input: {exc.strerror}", file=str(path)) from None
+    number = 0
+    try:
+        with handle:
+            if fmt == "csv":
+                reader = csv.reader(handle)
+                header = next(reader, None)
+                if header is None:
+                    return
+                check_header(header, ruleset, str(path))
+                for cells in reader:
+                    if cells:
+                        number += 1
+                        yield number, cells
+            else:
+                for line in handle:
+                    if line.strip():
+                        number += 1
+                        yield number, line
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise BatchError(f"cannot read record {number + 1}: {exc} (save the file as UTF-8 "
+                         "CSV or JSONL)", file=str(path)) from None
+
+
+def csv_header(path: Path) -> list[str]:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise BatchError(f"cannot read the header: {exc} (save the file as UTF-8 CSV)",
+                         file=str(path), line=1) from None
+
+
+def check_header(header: list[str], ruleset: RuleSet, source: str) -> None:
+    known = ruleset.questions.by_id
+    for column in header:
+        if column != RESPONDENT_ID and column not in known:
+            raise BatchError(f"unknown column '{column}'{suggest(column, known)}: columns are "
+                             "question ids (see `screener schema answers`) and respondent_id",
+                             file=source, line=1, field=column)
+
+
+# ------------------------------------------------------ the per-partition function
+
+_worker: dict[str, Any] = {}
+_engine_lock = threading.Lock()  # a Dask worker may run threads: one engine, one at a time
+
+
+def init_worker(rules_dir: str | None, ruleset_hash: str) -> RuleSet:
+    """Load the ruleset and build this process's one engine (once per process)."""
+    if _worker.get("hash") != ruleset_hash:
+        from .engine import engine_for
+
+        ruleset = load_ruleset(rules_dir)
+        if ruleset.content_hash != ruleset_hash:
+            raise BatchError(f"the rules in {ruleset.folder} differ from the ones this run started "
+                             "with (every worker must see the same rules folder)")
+        engine_for(ruleset)
+        _worker.update(hash=ruleset_hash, ruleset=ruleset)
+    return _worker["ruleset"]
+
+
+@dataclass(frozen=True)
+class Task:
+    """Everything a worker needs besides the records (small, pickled with each chunk)."""
+
+    rules_dir: str | None  # None: the shipped rules of the worker's own installation
+    ruleset_hash: str
+    input_format: str
+    output_format: str
+    error_format: str
+    today: str  # ISO date for records without screened_on
+    header: tuple[str, ...] = ()
+
+
+def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
+    """Screen one chunk: formatted output and error text plus counts, in chunk order."""
+    from .screening import outcome
+
+    ruleset = init_worker(task.rules_dir, task.ruleset_hash)
+    today = dt.date.fromisoformat(task.today)
+    out, err = io.StringIO(), io.StringIO()
+    write_row = _writer(out, task.output_format, _output_columns(ruleset))
+    write_error = _writer(err, task.error_format, ERROR_COLUMNS)
+    by_triage, by_factor = Counter(), Counter()
+    screened = 0
+    rid_column = task.header.index(RESPONDENT_ID) if RESPONDENT_ID in task.header else None
+    for number, raw in records:
+        rid = str(number)
+        if rid_column is not None and rid_column < len(raw) and raw[rid_column].strip():
+            rid = raw[rid_column].strip()
+        try:
+            answers_raw = _to_answers(raw, number, task, ruleset)
+            if isinstance(answers_raw, dict) and isinstance(answers_raw.get(RESPONDENT_ID), str):
+                rid = answers_raw[RESPONDENT_ID]
+            answers = validate_answers(answers_raw, ruleset, today=today)
+        except AnswersError as exc:
+            message = "; ".join(exc.problems) if exc.problems else exc.message
+            write_error({"row": number, "respondent_id": rid, "field": exc.field or "",
+                         "message": message})
+            continue
+        with _engine_lock:
+            level, strengths, notes = outcome(answers, ruleset)
+        row = {"respondent_id": answers.respondent_id or rid, "triage": level,
+               "factors": list(strengths), "notes": notes,
+               "ruleset_hash": ruleset.content_hash}
+        for fid in ruleset.factors:
+            row[f"{fid}_strength"] = strengths.get(fid)
+        write_row(row)
+        screened += 1
+        by_triage[level] += 1
+        by_factor.update(list(strengths))
+    return {"output": out.getvalue(), "error_text": err.getvalue(), "screened": screened,
+            "errors": len(records) - screened, "by_triage": dict(by_triage),
+            "by_factor": dict(by_factor)}
+
+
+def _to_answers(raw: Any, number: int, task: Task, ruleset: RuleSet) -> Any:
+    if task.input_format == "jsonl":
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise AnswersError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    return csv_answers(raw, task.header, ruleset, number)
+
+
+def csv_answers(cells: list[str], header: tuple[str, ...], ruleset: RuleSet, number: int) -> dict:
+    """One CSV row as an answers mapping: empty cell = unanswered, multi items split on
+    ';', whole numbers parsed from text (errors name the row and column)."""
+    if len(cells) != len(header):
+        raise AnswersError(f"row {number} has {len(cells)} cells but the header has "
+                           f"{len(header)} columns")
+    questions = ruleset.questions.by_id
+    answers: dict[str, Any] = {}
+    for column, cell in zip(header, cells):
+        text = cell.strip()
+        if not text:
+            continue
+        q = questions.get(column)
+        if q is None:  # respondent_id
+            answers[column] = text
+        elif q.type == "int":
+            try:
+                answers[column] = int(text)
+            except ValueError:
+                raise AnswersError(f"row {number}, column {column}: '{text}' is not a whole "
+                                   f"number", field=column) from None
+        elif q.type == "multi":
+            answers[column] = [item.strip() for item in text.split(";") if item.strip()]
+        else:
+            answers[column] = text
+    return answers
+
+
+def _output_columns(ruleset: RuleSet) -> list[str]:
+    return (["respondent_id", "triage", "factors"]
+            + [f"{fid}_strength" for fid in ruleset.factors] + ["notes", "ruleset_hash"])
+
+
+def _writer(buffer: io.StringIO, fmt: str, columns: list[str]) -> Callable[[dict], None]:
+    if fmt == "jsonl":
+        def write(row: dict) -> None:
+            buffer.write(json.dumps({c: row[c] for c in columns}, ensure_ascii=False) + "\n")
+        return write
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def write_csv(row: dict) -> None:
+        writer.writerow([";".join(v) if isinstance(v, list) else ("" if v is None else v)
+                         for v in (row[c] for c in columns)])
+    return write_csv
+
+
+def header_text(fmt: str, columns: list[str]) -> str:
+    if fmt == "jsonl":
+        return ""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(columns)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------- executors
+
+def _chunks(records: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(records)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _in_order(submit, chunks: Iterator[list], window: int) -> Iterator[dict]:
+    """Keep ``window`` chunks in flight; yield results in submission order."""
+    pending: list = []
+    for chunk in chunks:
+        pending.append(submit(chunk))
+        if len(pending) >= window:
+            yield pending.pop(0).result()
+    while pending:
+        yield pending.pop(0).result()
+
+
+def run_local(task: Task, chunks: Iterator[list], workers: int, scheduler: str | None
+              ) -> Iterator[dict]:
+    if workers <= 1:  # in this process: no pickling, same function
+        for chunk in chunks:
+            yield process_chunk(task, chunk)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn: a fresh interpreter per worker, so no engine state is inherited by fork
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=init_worker,
+                             initargs=(task.rules_dir, task.ruleset_hash)) as pool:
+        yield from _in_order(lambda c: pool.submit(process_chunk, task, c), chunks, 3 * workers)
+
+
+def run_dask(task: Task, chunks: Iterator[list], workers: int, scheduler: str | None
+             ) -> Iterator[dict]:
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise BatchError("the dask engine needs Dask: pip install 'screener[dask]'") from None
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        window = 3 * max(len(client.scheduler_info().get("workers", {})), 1)
+        yield from _in_order(lambda c: client.submit(process_chunk, task, c, pure=False),
+                             chunks, window)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+#: --engine name -> executor(task, chunks, workers, scheduler) yielding results in order
+ENGINES: dict[str, Callable[..., Iterator[dict]]] = {"local": run_local, "dask": run_dask}
+
+
+# ---------------------------------------------------------------------- the run
+
+def paths_for(output: Path) -> tuple[Path, Path]:
+    """(partial output, checkpoint) kept next to the output while a run is going."""
+    return (output.with_name(output.name + ".partial"),
+            output.with_name(output.name + ".checkpoint.json"))
+
+
+def default_errors_path(output: Path) -> Path:
+    return output.with_name(output.stem + ".errors" + output.suffix)
+
+
+def _open_private(path: Path, truncate_to: int | None):
+    """Open a partial file 0600: new (truncated) or cut back to a checkpointed length."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if truncate_to is None else 0)
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)
+    if truncate_to is not None:
+        os.ftruncate(fd, truncate_to)
+        os.lseek(fd, truncate_to, os.SEEK_SET)
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def _fingerprint(path: Path) -> dict:
+    stat = path.stat()
+    return {"input": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def count_records(path: Path, fmt: str) -> int:
+    """Number of records (for the progress bar's ETA); a quick pass over the file."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        if fmt == "jsonl":
+            return sum(1 for line in handle if line.strip())
+        return max(sum(1 for cells in csv.reader(handle) if cells) - 1, 0)
+
+
+def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=None,
+              rules: str | None = None, workers: int = 1, engine: str = "local",
+              scheduler: str | None = None, resume: bool = False, force: bool = False,
+              today: dt.date | None = None, chunk_size: int = DEFAULT_CHUNK,
+              progress: Callable[[int], None] | None = None,
+              stop_after: int | None = None) -> Summary:
+    """Screen every record of ``input_path`` into ``output_path`` (see module doc).
+
+    ``progress(done)`` is called after each chunk with the records done so far.
+    ``stop_after`` stops (as an interruption would) once that many chunks are written
+    and checkpointed: for tests of --resume.
+    """
+    source, output = Path(input_path), Path(output_path)
+    errors = Path(errors_path) if errors_path else default_errors_path(output)
+    in_fmt, out_fmt, err_fmt = (format_of(source, "input"), format_of(output, "output"),
+                                format_of(errors, "errors"))
+    if engine not in ENGINES:
+        raise BatchError(f"unknown engine '{engine}'; choose one of: {', '.join(ENGINES)}")
+    if not source.is_file():
+        raise BatchError("no such input file", file=str(source))
+    if source.resolve() in (output.resolve(), errors.resolve()):
+        raise BatchError("the output and errors files must differ from the input",
+                         file=str(source))
+    ruleset = load_ruleset(rules)
+    partial, checkpoint_path = paths_for(output)
+    errors_partial = errors.with_name(errors.name + ".partial")
+
+    options = {"version": CHECKPOINT_VERSION, **_fingerprint(source),
+               "ruleset_hash": ruleset.content_hash, "output": str(output.resolve()),
+               "errors": str(errors.resolve()), "chunk_size": chunk_size}
+    state = None
+    if checkpoint_path.exists():
+        if not (resume or force):
+            raise BatchError(f"an interrupted run left {checkpoint_path.name}: add --resume to "
+                             "continue it, or --force to start again", file=str(output))
+        if resume:
+            state = _load_checkpoint(checkpoint_path, options)
+    if state is None:
+        for target in (output, errors):
+            if target.exists() and not force:
+                raise BatchError("already exists (use --force to replace it)", file=str(target))
+    today_iso = state["today"] if state else (today or dt.date.today()).isoformat()
+    header = tuple(csv_header(source)) if in_fmt == "csv" else ()
+    task = Task(rules_dir=str(Path(rules).resolve()) if rules else None, ruleset_hash=ruleset.content_hash,
+                input_format=in_fmt, output_format=out_fmt, error_format=err_fmt,
+                today=today_iso, header=header)
+
+    summary = Summary(output=str(output), errors_file=str(errors),
+                      ruleset_hash=ruleset.content_hash)
+    done = 0
+    if state:
+        done = summary.resumed_at = state["records_done"]
+        summary.add(state["counts"])
+    out = _open_private(partial, state["output_bytes"] if state else None)
+    err = _open_private(errors_partial, state["errors_bytes"] if state else None)
+    try:
+        if state is None:
+            out.write(header_text(out_fmt, _output_columns(ruleset)))
+            err.write(header_text(err_fmt, ERROR_COLUMNS))
+        records = islice(read_records(source, in_fmt, ruleset), done, None)
+        results = ENGINES[engine](task, _chunks(records, chunk_size), workers, scheduler)
+        written = 0
+        for part in results:
+            out.write(part["output"])
+            err.write(part["error_text"])
+            summary.add(part)
+            done += part["screened"] + part["errors"]
+            _save_checkpoint(checkpoint_path, options, out, err, done, today_iso, summary)
+            written += 1
+            if progress:
+                progress(done)
+            if stop_after is not None and written >= stop_after:
+                results.close()
+                raise KeyboardInterrupt
+        _sync(out)
+        _sync(err)
+    finally:
+        out.close()
+        err.close()
+    os.replace(errors_partial, errors)
+    os.replace(partial, output)
+    checkpoint_path.unlink(missing_ok=True)
+    return summary
+
+
+def _sync(handle) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+def _save_checkpoint(path: Path, options: dict, out, err, done: int, today: str,
+                     summary: Summary) -> None:
+    """Flush the partial files to disk first, so a checkpoint never claims more."""
+    _sync(out)
+    _sync(err)
+    data = {**options, "today": today, "records_done": done, "output_bytes": out.tell(),
+            "errors_bytes": err.tell(),
+            "counts": {"screened": summary.screened, "errors": summary.errors,
+                       "by_triage": dict(summary.by_triage),
+                       "by_factor": dict(summary.by_factor)}}
+    write_private(path, json.dumps(data, indent=1))
+
+
+def _load_checkpoint(path: Path, options: dict) -> dict:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise BatchError(f"cannot read the checkpoint: {exc}", file=str(path)) from None
+    for key, value in options.items():
+        if state.get(key) != value:
+            what = {"size": "the input file changed", "mtime_ns": "the input file changed",
+                    "ruleset_hash": "the rules changed"}.get(key, f"'{key}' differs")
+            raise BatchError(f"cannot resume: {what} since the interrupted run; use --force "
+                             "to start again", file=str(path))
+    return state
+
+
+# ------------------------------------------------------------- writing test input
+
+def write_input(path: str | Path, records: list[dict], ruleset: RuleSet) -> Path:
+    """Write answers mappings as a batch input file (format from the extension): the
+    inverse of reading, used by tests and benchmarks with generate.answer_sets."""
+    path = Path(path)
+    if format_of(path, "input") == "jsonl":
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    else:
+        columns = [RESPONDENT_ID] + list(ruleset.questions.by_id)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for record in records:
+            writer.writerow([";".join(v) if isinstance(v, list) else ("" if v is None else v)
+                             for v in (record.get(c) for c in columns)])
+        text = buffer.getvalue()
+    return write_private(path, text)

@@ -1,0 +1,139 @@
+"""screener batch INPUT -o OUTPUT: screen every record of a CSV or JSONL file."""
+
+from __future__ import annotations
+
+DESCRIPTION = """\
+Screen many records with the same rules: a CSV export (one column per question id,
+multi items separated by ';', an empty cell = unanswered, an optional respondent_id
+column) or JSONL (one answers object per line). Writes one row per valid record, in
+input order: respondent_id, triage, factors, one <factor>_strength column per factor,
+notes and ruleset_hash. Invalid records go to the errors file (row, respondent_id,
+field, message) and the run goes on: output rows + error rows = input records.
+"""
+
+EPILOG = """\
+examples:
+  screener batch survey.csv -o results.csv
+  screener batch survey.csv -o results.csv --workers 2 --summary summary.json
+  screener batch answers.jsonl -o results.jsonl --errors rejected.csv --today 2025-06-01
+  screener batch survey.csv -o results.csv --resume      continue an interrupted run
+  screener batch survey.csv -o results.csv --engine dask --scheduler tcp://host:8786
+
+While running, results go to OUTPUT.partial with a checkpoint OUTPUT.checkpoint.json;
+they are moved into place at the end. --today sets the date used for records without
+screened_on (default: today), so that a run can be reproduced.
+"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("input", metavar="INPUT", help="records: .csv or .jsonl")
+    parser.add_argument("-o", "--output", required=True, metavar="OUTPUT",
+                        help="results file: .csv or .jsonl (format from the extension)")
+    parser.add_argument("--errors", metavar="FILE",
+                        help="rejected records (.csv or .jsonl; default OUTPUT-stem.errors.EXT)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="worker processes, each with its own engine (default 1)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue an interrupted run without redoing finished records")
+    parser.add_argument("--force", action="store_true",
+                        help="replace existing output/errors files or a stale checkpoint")
+    parser.add_argument("--summary", metavar="FILE.json",
+                        help="also save the summary (counts and percentages) as JSON")
+    parser.add_argument("--today", metavar="YYYY-MM-DD",
+                        help="date for records without screened_on (default: today)")
+    parser.add_argument("--engine", choices=["local", "dask"], default="local",
+                        help="local processes (default) or a Dask cluster "
+                             "(pip install 'screener[dask]')")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler address (default: a local cluster of --workers)")
+
+
+def run(args) -> int:
+    import datetime as dt
+    import json
+    import sys
+    import time
+    from pathlib import Path
+
+    from ..batch import BatchError, count_records, format_of, run_batch
+    from ..fsutil import write_private
+    from ..loading import load_ruleset
+
+    today = None
+    if args.today:
+        try:
+            today = dt.date.fromisoformat(args.today)
+        except ValueError:
+            raise BatchError(f"--today must be a date written YYYY-MM-DD, got '{args.today}'",
+                             field="--today") from None
+    if args.workers < 1:
+        raise BatchError("--workers must be at least 1", field="--workers")
+    if args.summary and Path(args.summary).exists() and not args.force:
+        raise BatchError("already exists (use --force to replace it)", file=args.summary)
+
+    progress = None
+    if sys.stderr.isatty():
+        total = count_records(Path(args.input), format_of(args.input, "input"))
+        progress = _ProgressBar(total, time.monotonic())
+    try:
+        summary = run_batch(args.input, args.output, errors_path=args.errors, rules=args.rules,
+                            workers=args.workers, engine=args.engine, scheduler=args.scheduler,
+                            resume=args.resume, force=args.force, today=today,
+                            progress=progress)
+    except KeyboardInterrupt:
+        print("\nscreener: interrupted; finished records are kept: run the same command "
+              "with --resume to continue", file=sys.stderr)
+        return 130
+    if progress:
+        progress.finish()
+    data = summary.as_dict(load_ruleset(args.rules))
+    sys.stdout.write(summary_table(data))
+    if args.summary:
+        write_private(args.summary, json.dumps(data, indent=2) + "\n")
+    return 0
+
+
+class _ProgressBar:
+    """One line on stderr, redrawn at most 5 times a second: done/total, records/s, ETA."""
+
+    def __init__(self, total: int, started: float):
+        self.total, self.started, self.last = total, started, 0.0
+        self.first: int | None = None
+
+    def __call__(self, done: int) -> None:
+        import sys
+        import time
+
+        now = time.monotonic()
+        if self.first is None:  # a resumed run: rate from what this run did
+            self.first = done
+            self.started = now
+            return
+        if now - self.last < 0.2 and done < self.total:
+            return
+        self.last = now
+        rate = (done - self.first) / max(now - self.started, 1e-9)
+        left = (self.total - done) / rate if rate else 0
+        width = 30
+        filled = int(width * done / self.total) if self.total else width
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{self.total:,} "
+                         f"{rate:,.0f} records/s  ETA {int(left // 60)}:{int(left % 60):02d} ")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        import sys
+
+        sys.stderr.write("\n")
+
+
+def summary_table(data: dict) -> str:
+    lines = [f"{data['input_records']:,} records = {data['screened']:,} screened + "
+             f"{data['errors']:,} with errors"
+             + ("" if data["reconciles"] else "  (DOES NOT RECONCILE)"),
+             f"results: {data['output']}", f"errors:  {data['errors_file']}", ""]
+    for title, rows in (("triage", data["triage"]), ("factor", data["factors"])):
+        lines.append(f"{title:<22} {'count':>10} {'% screened':>11}")
+        for name, row in rows.items():
+            lines.append(f"{name:<22} {row['count']:>10,} {row['percent']:>10.1f}%")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,230 @@
+"""Batch screening: CSV and JSONL in and out, nothing lost, same bytes whatever the
+number of workers or the executor, resumable, and every row equal to `screener screen`."""
+
+import csv
+import json
+import os
+import stat
+
+import pytest
+
+from screener import cli
+from screener.batch import BatchError, paths_for, run_batch, write_input
+from screener.generate import answer_sets
+
+from conftest import FIXED_DAY
+
+
+def records(ruleset, count=60, seed=3):
+    sets = answer_sets(ruleset, count, seed=seed)
+    for i, answers in enumerate(sets):
+        if i % 2:
+            answers["respondent_id"] = f"P{i:03d}"
+    return sets
+
+
+def read_rows(path):
+    if path.suffix == ".csv":
+        with open(path, newline="") as handle:
+            return list(csv.DictReader(handle))
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.fixture
+def good_and_bad(tmp_path, ruleset):
+    """A CSV and a JSONL file of the same 60 good records plus 3 bad ones."""
+    sets = records(ruleset)
+    bad = [{"respondent_id": "BAD1", "age_years": 300},
+           {"respondent_id": "BAD2", "housebound": "sometimes"},
+           {"respondent_id": "BAD3", "red_flags_now": ["none", "seizure"]}]
+    rows = sets[:10] + bad[:1] + sets[10:40] + bad[1:] + sets[40:]
+    return (write_input(tmp_path / "in.csv", rows, ruleset),
+            write_input(tmp_path / "in.jsonl", rows, ruleset))
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_good_and_bad_rows_reconcile(tmp_path, ruleset, good_and_bad, kind):
+    source = good_and_bad[0] if kind == "csv" else good_and_bad[1]
+    output = tmp_path / f"out.{kind}"
+    summary = run_batch(source, output, today=FIXED_DAY, chunk_size=16)
+    errors = tmp_path / f"out.errors.{kind}"
+    rows, bad = read_rows(output), read_rows(errors)
+    assert (summary.input_records, summary.screened, summary.errors) == (63, 60, 3)
+    assert len(rows) + len(bad) == summary.input_records and summary.reconciles
+    assert [b["respondent_id"] for b in bad] == ["BAD1", "BAD2", "BAD3"]
+    assert [str(b["row"]) for b in bad] == ["11", "42", "43"]
+    assert [b["field"] for b in bad] == ["age_years", "housebound", "red_flags_now"]
+    assert "from 0 to 120" in bad[0]["message"] and "'sometimes' is not a code" in bad[1]["message"]
+    assert rows[1]["respondent_id"] == "P001" and rows[0]["respondent_id"] == "1"
+    assert {r["ruleset_hash"] for r in rows} == {ruleset.content_hash}
+    assert sum(summary.by_triage.values()) == 60
+    for path in (output, errors):
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert not paths_for(output)[0].exists() and not paths_for(output)[1].exists()
+
+
+def test_csv_cells_parse_and_errors_name_row_and_column(tmp_path, ruleset):
+    source = tmp_path / "in.csv"
+    source.write_text("respondent_id,age_years,red_flags_now,housebound\n"
+                      "A1,70, none ,yes\n"
+                      "A2,seventy,none,yes\n"
+                      ",,chest_pain;fainting,\n")
+    summary = run_batch(source, tmp_path / "out.csv", today=FIXED_DAY)
+    rows, bad = read_rows(tmp_path / "out.csv"), read_rows(tmp_path / "out.errors.csv")
+    assert (summary.screened, summary.errors) == (2, 1)
+    assert bad == [{"row": "2", "respondent_id": "A2", "field": "age_years",
+                    "message": "row 2, column age_years: 'seventy' is not a whole number"}]
+    assert rows[0]["triage"] == "routine" and rows[0]["vitamin_d_strength"] in ("some", "several")
+    assert rows[1]["respondent_id"] == "3" and rows[1]["triage"] == "urgent"
+    assert rows[1]["factors"] == "" and rows[1]["vitamin_d_strength"] == ""
+
+
+def test_unknown_column_stops_before_screening(tmp_path, ruleset):
+    source = tmp_path / "in.csv"
+    source.write_text("respondent_id,age_yaers\nA1,70\n")
+    with pytest.raises(BatchError, match="unknown column 'age_yaers'.*age_years"):
+        run_batch(source, tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_one_and_two_workers_give_identical_bytes(tmp_path, ruleset, kind):
+    source = write_input(tmp_path / f"in.{kind}", records(ruleset, 400, seed=9), ruleset)
+    run_batch(source, tmp_path / f"one.{kind}", today=FIXED_DAY, workers=1, chunk_size=37)
+    run_batch(source, tmp_path / f"two.{kind}", today=FIXED_DAY, workers=2, chunk_size=37)
+    assert (tmp_path / f"one.{kind}").read_bytes() == (tmp_path / f"two.{kind}").read_bytes()
+    assert len(read_rows(tmp_path / f"one.{kind}")) == 400
+
+
+def test_resume_after_interruption_finishes_without_redoing(tmp_path, ruleset):
+    source = write_input(tmp_path / "in.csv", records(ruleset, 200, seed=4), ruleset)
+    run_batch(source, tmp_path / "full.csv", today=FIXED_DAY, chunk_size=25)
+    output = tmp_path / "out.csv"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(source, output, today=FIXED_DAY, chunk_size=25, stop_after=3)
+    partial, checkpoint = paths_for(output)
+    assert not output.exists() and partial.exists()
+    assert json.loads(checkpoint.read_text())["records_done"] == 75
+    assert stat.S_IMODE(os.stat(partial).st_mode) == 0o600
+    with open(partial, "a") as handle:  # a chunk written but not checkpointed when killed
+        handle.write("half a row,")
+    with pytest.raises(BatchError, match="--resume"):
+        run_batch(source, output, today=FIXED_DAY, chunk_size=25)
+    # a resumed run keeps the first run's date even if --today now differs
+    summary = run_batch(source, output, chunk_size=25, resume=True, workers=2)
+    assert summary.resumed_at == 75 and summary.input_records == 200
+    assert output.read_bytes() == (tmp_path / "full.csv").read_bytes()
+    assert not checkpoint.exists() and not partial.exists()
+
+
+def test_resume_refuses_a_changed_input(tmp_path, ruleset):
+    source = write_input(tmp_path / "in.jsonl", records(ruleset, 100), ruleset)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(source, tmp_path / "out.jsonl", chunk_size=10, stop_after=1)
+    with open(source, "a") as handle:
+        handle.write('{"age_years": 40}\n')
+    with pytest.raises(BatchError, match="input file changed"):
+        run_batch(source, tmp_path / "out.jsonl", chunk_size=10, resume=True)
+
+
+def test_dask_local_cluster_output_equals_local_run(tmp_path, ruleset):
+    pytest.importorskip("dask.distributed",
+                        reason="Dask is not installed (pip install 'screener[dask]')")
+    from dask.distributed import LocalCluster
+
+    source = write_input(tmp_path / "in.jsonl", records(ruleset, 300, seed=8), ruleset)
+    run_batch(source, tmp_path / "local.csv", today=FIXED_DAY, chunk_size=40)
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                      dashboard_address=None) as cluster:
+        summary = run_batch(source, tmp_path / "dask.csv", today=FIXED_DAY, chunk_size=40,
+                            engine="dask", scheduler=cluster.scheduler_address)
+    assert summary.screened == 300
+    assert (tmp_path / "dask.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
+    assert (tmp_path / "dask.errors.csv").read_bytes() == (tmp_path / "local.errors.csv").read_bytes()
+
+
+def test_rows_equal_screen_command_on_a_sample(tmp_path, ruleset, capsys):
+    sets = records(ruleset, 300, seed=21)
+    for answers in sets:
+        answers["screened_on"] = "2025-02-10"
+    source = write_input(tmp_path / "in.jsonl", sets, ruleset)
+    run_batch(source, tmp_path / "out.jsonl", chunk_size=50)
+    rows = read_rows(tmp_path / "out.jsonl")
+    sample = range(0, 300, 12)
+    assert {rows[i]["triage"] for i in sample} >= {"urgent", "prompt", "routine"}
+    for i in sample:
+        (tmp_path / "one.json").write_text(json.dumps(sets[i]))
+        assert cli.main(["screen", str(tmp_path / "one.json"), "--format", "json"]) == 0
+        result = json.loads(capsys.readouterr().out)
+        row = rows[i]
+        assert row["triage"] == result["triage"]
+        assert row["factors"] == [f["id"] for f in result["factors"]]
+        for fid in ruleset.factors:
+            expected = next((f["strength"] for f in result["factors"] if f["id"] == fid), None)
+            assert row[f"{fid}_strength"] == expected
+        assert row["notes"] == [n["id"] for n in result["notes"]]
+        assert row["ruleset_hash"] == result["ruleset"]["hash"]
+        assert row["respondent_id"] == (result["respondent_id"] or str(i + 1))
+
+
+def test_cli_batch_summary_and_refusals(tmp_path, ruleset, capsys):
+    source = write_input(tmp_path / "in.csv", records(ruleset, 30), ruleset)
+    args = ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--today", "2025-06-15",
+            "--summary", str(tmp_path / "summary.json")]
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("30 records = 30 screened + 0 with errors")
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["reconciles"] and summary["input_records"] == 30
+    assert sum(v["count"] for v in summary["triage"].values()) == 30
+    assert set(summary["factors"]) == set(ruleset.factors)
+    assert cli.main(args) == 2  # never overwrite without --force
+    assert "already exists" in capsys.readouterr().err
+    assert cli.main([*args, "--force"]) == 0
+    assert cli.main(["batch", str(source), "-o", str(tmp_path / "out.txt")]) == 2
+    assert cli.main([*args, "--force", "--today", "15/06/2025"]) == 2
+
+
+def test_excel_bom_and_blank_lines_are_not_records(tmp_path, ruleset):
+    source = tmp_path / "in.csv"
+    source.write_bytes("\ufeffrespondent_id,age_years\nA1,70\n\nA2,40\n".encode("utf-8"))
+    summary = run_batch(source, tmp_path / "out.csv", today=FIXED_DAY)
+    assert (summary.input_records, summary.screened) == (2, 2)
+    assert [r["respondent_id"] for r in read_rows(tmp_path / "out.csv")] == ["A1", "A2"]
+
+
+def test_non_utf8_input_is_a_clear_error(tmp_path, ruleset):
+    source = tmp_path / "in.csv"
+    source.write_bytes("respondent_id,age_years\nJos\xe9,70\n".encode("latin-1"))
+    with pytest.raises(BatchError, match="cannot read.*UTF-8"):
+        run_batch(source, tmp_path / "out.csv", today=FIXED_DAY)
+
+
+def test_ctrl_c_on_the_command_then_resume(tmp_path, ruleset):
+    """A real SIGINT to a running `screener batch`, then --resume: same bytes as a run
+    that was never interrupted."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = write_input(tmp_path / "in.jsonl", records(ruleset, 20_000, seed=2), ruleset)
+    output = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "screener", "batch", str(source), "-o", str(output),
+               "--today", "2025-06-15"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    checkpoint = paths_for(output)[1]
+    deadline = time.monotonic() + 60
+    while not checkpoint.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "--resume" in err and not output.exists()
+    done = json.loads(checkpoint.read_text())["records_done"]
+    assert 0 < done < 20_000
+    resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout.startswith("20,000 records = 20,000 screened + 0 with errors")
+    run_batch(source, tmp_path / "full.jsonl", today=FIXED_DAY, chunk_size=1000)
+    assert output.read_bytes() == (tmp_path / "full.jsonl").read_bytes()
