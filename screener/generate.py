@@ -9,14 +9,30 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from . import conditions
 from .answers import is_shown
 from .models import NONE, NOT_SURE, RuleSet
 
 
+def urgent_codes(ruleset: RuleSet) -> dict[str, set]:
+    """Answers that make an urgent triage rule fire (read from the rules, not listed
+    here), so the generator can keep them as rare as ``red_flag_rate`` says."""
+    codes: dict[str, set] = {}
+    for rule in ruleset.rules:
+        if rule.kind == "triage" and rule.level == "urgent":
+            for test in conditions.tests(rule.when):
+                codes.setdefault(test.name, set()).update(test.values())
+    return codes
+
+
 def random_answers(ruleset: RuleSet, rng: random.Random, *, skip_rate: float = 0.1,
                    not_sure_rate: float = 0.05, red_flag_rate: float = 0.1) -> dict:
-    """One answers mapping as a person could give it (valid by construction)."""
+    """One answers mapping as a person could give it (valid by construction).
+
+    Each answer that would trigger urgent triage is allowed with ``red_flag_rate``.
+    """
     answers: dict = {}
+    urgent = urgent_codes(ruleset)
     for q in ruleset.questions:  # bank order: skip logic only looks backwards
         if not is_shown(q, answers):
             continue
@@ -30,15 +46,15 @@ def random_answers(ruleset: RuleSet, rng: random.Random, *, skip_rate: float = 0
                 else rng.randint(18, 95)
         elif q.type == "date":
             answers[q.id] = (dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(731))).isoformat()
-        elif q.type == "choice":
-            answers[q.id] = rng.choice(q.options).code
         else:
-            codes = [o.code for o in q.options if o.code != NONE]
-            if q.id == "red_flags_now":
-                picked = rng.sample(codes, rng.randint(1, 2)) if rng.random() < red_flag_rate else []
+            codes = [o.code for o in q.options if o.code != NONE or q.type == "choice"]
+            if q.id in urgent and rng.random() >= red_flag_rate:
+                codes = [c for c in codes if c not in urgent[q.id]]
+            if q.type == "choice":
+                answers[q.id] = rng.choice(codes)
             else:
                 picked = rng.sample(codes, rng.randint(0, min(3, len(codes))))
-            answers[q.id] = picked or [NONE]
+                answers[q.id] = picked or [NONE]
     return answers
 
 
