@@ -18,11 +18,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from .answers import ValidatedAnswers, validate_answers
 from .errors import AnswersError, RulesError
-from .loading import Problems, line_of, read_yaml, suggest
+from .loading import Problems, line_of, read_yaml, shipped_folder, suggest
 from .models import Id, RuleSet
 
 #: The shipped sample patients: a sibling folder of the package, like rules/.
-DEFAULT_PERSONAS_DIR = Path(__file__).resolve().parent.parent / "personas"
+DEFAULT_PERSONAS_DIR = shipped_folder("personas")
 
 
 def _iso(value: Any) -> Any:
