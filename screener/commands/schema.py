@@ -8,6 +8,12 @@ bank, so it lists every question id and code), `result` describes the JSON resul
 `screener screen --format json`.
 """
 
+EPILOG = """\
+examples:
+  screener schema answers > answers.schema.json
+  screener schema result | python3 -m json.tool | less
+"""
+
 
 def add_arguments(parser) -> None:
     parser.add_argument("which", choices=["answers", "result"], help="which schema to print")
