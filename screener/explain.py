@@ -96,6 +96,9 @@ class _TreeBuilder:
         """Facts first, then the answers not already shown under one of those facts."""
         facts = [self.fact(n, v) for n, v in ev.facts.items() if n != skip]
         below = {a.id for f in facts for a in _walk(f) if a.kind == "answer"}
+        for name in ev.facts:  # a factor's answers sit under that factor (maybe shown above)
+            below |= {q for f in self.result.factors if f.id == self._factor_of(name)
+                      for i in f.indicators for q in i.answers}
         return facts + [self.answer(q, v) for q, v in ev.answers.items() if q not in below]
 
     def _derived_rule(self, name: str):

@@ -186,6 +186,20 @@ def _collect(cond, facts, ruleset: RuleSet, answers: dict, used: dict, top: bool
         for source_name in computed.uses if computed else []:
             if source_name in facts:
                 answers[source_name] = facts[source_name]
+        factor = _factor_of_fact(name, ruleset)
+        if factor is not None:  # e.g. CA-VITD reads vitamin_d_strength: show its answers
+            for rule_id in facts.get(f"{factor}_indicators", []):
+                _collect(ruleset.rules_by_id[rule_id].when, facts, ruleset, answers, used,
+                         top=False)
+
+
+FACTOR_FACTS = ("count", "indicators", "strength", "raised")
+
+
+def _factor_of_fact(name: str, ruleset: RuleSet) -> str | None:
+    """'vitamin_d' for 'vitamin_d_strength' (and the other per-factor facts)."""
+    factor, _, suffix = name.rpartition("_")
+    return factor if suffix in FACTOR_FACTS and factor in ruleset.factors else None
 
 
 def _derived_rule(name: str, ruleset: RuleSet) -> Rule | None:
