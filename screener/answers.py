@@ -27,6 +27,18 @@ from .models import NONE, NOT_SURE, Question, RuleSet
 
 RESPONDENT_ID = "respondent_id"
 RESPONDENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+RESPONDENT_ID_RULE = ("a respondent id is 1 to 64 letters, digits, '.', '_' or '-' (no spaces), "
+                      "never a name, and must not look like an amount such as 400IU")
+
+
+def check_respondent_id(value: str) -> str:
+    """The id unchanged, or ValueError: it is printed on every output, and output that
+    looks like a dose is refused, so an id such as '400IU' would hide the result."""
+    from .safety import DOSE_RE
+
+    if not re.fullmatch(RESPONDENT_ID_PATTERN, value) or DOSE_RE.search(value):
+        raise ValueError(RESPONDENT_ID_RULE)
+    return value
 
 
 class ValidatedAnswers(BaseModel):
@@ -78,7 +90,7 @@ def answers_model(ruleset: RuleSet) -> type[BaseModel]:
     if ruleset.content_hash not in _models:
         fields = {q.id: _field(q) for q in ruleset.questions}
         fields[RESPONDENT_ID] = (
-            Optional[Annotated[str, Field(pattern=RESPONDENT_ID_PATTERN)]],
+            Optional[Annotated[str, AfterValidator(check_respondent_id)]],
             Field(default=None, description="An id for the person screened (never a name)."))
         _models[ruleset.content_hash] = create_model(
             "Answers", __config__=ConfigDict(extra="forbid"), **fields)
@@ -106,8 +118,7 @@ def _message(err: dict, ruleset: RuleSet) -> tuple[str, str]:
     if err["type"] == "extra_forbidden":
         return field, f"unknown question id '{field}'{suggest(field, ruleset.questions.by_id)}"
     if field == RESPONDENT_ID:
-        return field, ("respondent_id must be 1-64 letters, digits, '.', '_' or '-' "
-                       "(an id, never a name)")
+        return field, f"respondent_id: {RESPONDENT_ID_RULE}"
     q = ruleset.questions.by_id.get(field)
     if q is None:
         return field, err["msg"]

@@ -336,10 +336,10 @@ def render_text(expl: Explanation, ruleset: RuleSet) -> str:
 
 def render(expl: Explanation, ruleset: RuleSet, fmt: str = "text") -> str:
     """Text or JSON, checked for dose-like text before anyone sees it."""
-    from .safety import ensure_no_dose
+    from .safety import ensure_safe_text
 
     text = expl.to_json() if fmt == "json" else render_text(expl, ruleset)
-    return ensure_no_dose(text, f"the explain {fmt} output")
+    return ensure_safe_text(text, f"the explain {fmt} output")
 
 
 __all__ = ["Node", "NearMiss", "Explanation", "explain", "near_misses", "candidate_values",

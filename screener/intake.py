@@ -18,12 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .answers import RESPONDENT_ID, RESPONDENT_ID_PATTERN
+from .answers import RESPONDENT_ID, check_respondent_id
 from .asker import Asker, Prompt
 from .errors import OutputError
 from .models import RuleSet
@@ -69,10 +68,7 @@ def parse_respondent_id(text: str):
     text = text.strip()
     if text.lower() in QUIT_WORDS:
         return QUIT
-    if not re.fullmatch(RESPONDENT_ID_PATTERN, text):
-        raise ValueError("an id is 1 to 64 letters, digits, '.', '_' or '-' (no spaces), "
-                         "and never a name.")
-    return text
+    return check_respondent_id(text)  # ValueError: re-asked with the reason
 
 
 def ask_respondent_id(asker: Asker, folder: Path, report_ext: str):
@@ -144,42 +140,52 @@ def _one_person(ruleset: RuleSet, asker: Asker, folder: Path, report_format: str
         asker.message("\nScreening stopped: nothing was saved for this person.")
         _wait_for_enter(asker, saved=0)
         return 0
-    try:
-        _, person_view = save_screening(ruleset, outcome, rid, folder, stem, report_format,
-                                        today)
-    except OutputError as exc:  # e.g. the folder became read-only: tell the operator
-        asker.message(f"\nThe screening could not be saved: {exc}")
-        _wait_for_enter(asker, saved=0)
-        return 0
+    # Show the result first: an urgent message must reach the person even if saving fails.
+    result, answers = screen_outcome(ruleset, outcome, rid, today)
     asker.section("Your result", "")
     if outcome.status == "urgent":
         asker.message("The questionnaire stopped here because of your answer.")
-    asker.message(person_view)
+    asker.message(render_person_view(result, ruleset))
+    try:
+        save_screening(ruleset, result, answers, folder, stem, report_format)
+    except OutputError as exc:  # e.g. the folder became read-only: tell the operator
+        asker.message(f"\nThe screening could not be saved for the clinic: {exc}")
+        _wait_for_enter(asker, saved=0)
+        return 0
     asker.message(f"\nYour answers and result were saved for the clinic under {rid}.")
     _wait_for_enter(asker, saved=1)
     return 1
 
 
-def save_screening(ruleset: RuleSet, outcome, rid: str, folder: Path, stem: str,
-                   report_format: str, today: dt.date) -> tuple[Saved, str]:
-    """Write the three files (0600, never overwriting); return them and the person view."""
+def screen_outcome(ruleset: RuleSet, outcome, rid: str, today: dt.date):
+    """(result, validated answers) of a finished questionnaire, with the respondent id."""
     from .answers import validate_answers
-    from .fsutil import write_private
-    from .reports import get_format, render
     from .screening import screen
 
-    raw = {RESPONDENT_ID: rid, **outcome.answers}
-    validated = validate_answers(raw, ruleset, today=today)
-    result = screen(validated, ruleset)
-    answers_json = json.dumps({RESPONDENT_ID: rid, **validated.values}, indent=2,
-                              ensure_ascii=False) + "\n"
+    validated = validate_answers({RESPONDENT_ID: rid, **outcome.answers}, ruleset, today=today)
+    return screen(validated, ruleset), validated
+
+
+def render_person_view(result, ruleset: RuleSet) -> str:
+    from .reports import render
+
+    return render(result, ruleset, "text", "person").rstrip()
+
+
+def save_screening(ruleset: RuleSet, result, answers, folder: Path, stem: str,
+                   report_format: str) -> Saved:
+    """Write the three files (0600, never overwriting)."""
+    from .fsutil import write_private
+    from .reports import get_format, render
+
+    answers_json = json.dumps({RESPONDENT_ID: answers.respondent_id, **answers.values},
+                              indent=2, ensure_ascii=False) + "\n"
     outputs = (answers_json, render(result, ruleset, "json", "clinician"),
                render(result, ruleset, report_format, "clinician"))
     names = file_names(stem, get_format(report_format).EXTENSION)
     files = tuple(write_private(folder / name, data, overwrite=False)
                   for name, data in zip(names, outputs))
-    person_view = render(result, ruleset, "text", "person").rstrip()
-    return Saved(rid, result.triage, files), person_view
+    return Saved(answers.respondent_id, result.triage, files)
 
 
 def _wait_for_enter(asker: Asker, *, saved: int) -> None:

@@ -417,16 +417,18 @@ def unused_question(ctx: Context):
 
 @check("dose-text")
 def dose_text(ctx: Context):
-    """No text in the rules folder may look like a dose (clinical spec principle 2)."""
+    """No text in the rules folder may look like a dose or a diagnosis (spec principles
+    1 and 2)."""
     for path in sorted(ctx.folder.rglob("*.y*ml")):
         raw = ctx.raw_of(str(path))
         lines = path.read_text(encoding="utf-8").splitlines()
         for text, line, ident in _strings(raw, 1, ""):
-            match = safety.DOSE_RE.search(text)
-            if match:
-                yield finding("dose-text", str(path), _line_with(lines, match.group(0), line),
-                              ident, f"text looks like a dose ('{match.group(0)}'): the "
-                              "screener never states amounts or doses (spec principle 2)")
+            found = safety.find_unsafe_text(text)
+            if found:
+                yield finding("dose-text", str(path), _line_with(lines, found, line),
+                              ident, f"text looks like a dose or a diagnosis ('{found}'): the "
+                              "screener never states amounts, doses or diagnoses "
+                              "(spec principles 1 and 2)")
 
 
 def _strings(node, line: int, ident: str):

@@ -1,8 +1,9 @@
-"""The dosing guard (clinical spec principle 2).
+"""The output guard (clinical spec principles 1 and 2).
 
-No text the screener shows may look like a dose or an amount to take. Rule content is
-checked when it is written (``screener rules check``) and every rendered output is
-checked again before it leaves the program: a match is a bug, so we refuse to print.
+No text the screener shows may look like a dose or an amount to take, or state a
+diagnosis. Rule content is checked when it is written (``screener rules check``) and
+every rendered output is checked again before it leaves the program: a match is a bug,
+so we refuse to print rather than show it.
 """
 
 from __future__ import annotations
@@ -11,24 +12,37 @@ import re
 
 from .errors import SafetyError
 
-#: The spec's pattern, verbatim: an amount with a unit, or the words dose/dosage/dosing.
+#: The spec's pattern (an amount with a unit, or the words dose/dosage/dosing), widened
+#: to the other forms of the word (doses, dosed, dosages).
 DOSE_RE = re.compile(
-    r"\d+(\.\d+)?\s*(mg|mcg|µg|ug|iu|units?|mmol|g)\b|\b(dose|dosage|dosing)\b",
+    r"\d+(\.\d+)?\s*(mg|mcg|µg|ug|iu|units?|mmol|g)\b|\bdos(e|es|ed|age|ages|ing)\b",
+    re.IGNORECASE,
+)
+
+#: Wording that states a diagnosis instead of a possible contributing factor.
+DIAGNOSIS_RE = re.compile(
+    r"\byou (have|are suffering from) (an? )?(\w+ ){0,2}(deficiency|deficiencies|"
+    r"hypo\w+|dehydration)\b|\byou are (deficient|dehydrated)\b|\bdiagnosis of\b|"
+    r"\bdiagnosed with (a |an )?(\w+ )?(deficiency|hypo\w+|dehydration)\b",
     re.IGNORECASE,
 )
 
 
-def find_dose_text(text: str) -> str | None:
-    """The first dose-like fragment in ``text``, or None."""
-    match = DOSE_RE.search(text)
-    return match.group(0) if match else None
+def find_unsafe_text(text: str) -> str | None:
+    """The first dose-like or diagnosis-like fragment in ``text``, or None."""
+    for pattern in (DOSE_RE, DIAGNOSIS_RE):
+        match = pattern.search(text)
+        if match:
+            return match.group(0)
+    return None
 
 
-def ensure_no_dose(text: str, where: str = "output") -> str:
-    """Return ``text`` unchanged, or raise SafetyError if it contains dose-like text."""
-    found = find_dose_text(text)
+def ensure_safe_text(text: str, where: str = "output") -> str:
+    """Return ``text`` unchanged, or raise SafetyError if it looks like a dose or a
+    diagnosis."""
+    found = find_unsafe_text(text)
     if found:
         raise SafetyError(
-            f"refusing to show {where}: it contains dose-like text '{found}'. This is a "
-            "bug in the rules or templates; please report it.")
+            f"refusing to show {where}: it contains '{found}', which looks like a dose or a "
+            "diagnosis. This is a bug in the rules or templates; please report it.")
     return text

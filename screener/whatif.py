@@ -239,10 +239,10 @@ def render_text(diff: WhatIf, ruleset: RuleSet) -> str:
 
 def render(diff: WhatIf, ruleset: RuleSet, fmt: str = "text") -> str:
     """Text or JSON, checked for dose-like text before anyone sees it."""
-    from .safety import ensure_no_dose
+    from .safety import ensure_safe_text
 
     text = diff.to_json() if fmt == "json" else render_text(diff, ruleset)
-    return ensure_no_dose(text, f"the whatif {fmt} output")
+    return ensure_safe_text(text, f"the whatif {fmt} output")
 
 
 __all__ = ["WhatIf", "FactorChange", "AnswerChange", "parse_sets", "apply_changes", "whatif",

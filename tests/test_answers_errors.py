@@ -28,6 +28,7 @@ def problems_of(exc_info):
     ({"screened_on": "15/06/2025"}, ["screened_on", "YYYY-MM-DD"]),
     ({"screened_on": "2025-02-30"}, ["screened_on", "YYYY-MM-DD"]),
     ({"respondent_id": "Jane Smith"}, ["respondent_id", "never a name"]),
+    ({"respondent_id": "400IU"}, ["respondent_id", "must not look like an amount"]),
 ])
 def test_bad_answer_is_named(ruleset, answers, expected):
     with pytest.raises(AnswersError) as info:

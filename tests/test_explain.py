@@ -12,7 +12,7 @@ from screener.answers import validate_answers
 from screener.cli import main
 from screener.explain import candidate_values, explain, render
 from screener.personas import load_personas
-from screener.safety import find_dose_text
+from screener.safety import find_unsafe_text
 from screener.screening import screen
 
 from conftest import FIXED_DAY, ROOT
@@ -70,7 +70,7 @@ def test_every_vignette_tree_matches_its_result(ruleset):
         assert {ev.rule for ev in result.triggered_by} <= rules, path.stem
         assert [n.id for n in expl.notes] == [n.id for n in result.notes]
         assert [n.id for n in expl.held_back] == [h.id for h in result.held_back]
-        assert find_dose_text(render(expl, ruleset)) is None
+        assert find_unsafe_text(render(expl, ruleset)) is None
 
 
 def test_held_back_factor_shows_indicator_and_exception(ruleset, personas):

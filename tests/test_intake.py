@@ -128,7 +128,7 @@ def test_a_used_id_gets_a_suffix_or_another_id(ruleset, tmp_path):
     count = run_intake(ruleset, lambda: PlainAsker(stdin=stdin, stdout=out), folder,
                        clear=lambda: None, today=lambda: TODAY)
     assert count == 1
-    assert "Sorry: an id is 1 to 64 letters" in out.getvalue()
+    assert "Sorry: a respondent id is 1 to 64 letters" in out.getvalue()
     assert (folder / "P-1-answers.json").read_text() == "{}"  # never overwritten
     saved = json.loads((folder / "P-1-2-answers.json").read_text())
     assert saved["respondent_id"] == "P-1"
@@ -201,3 +201,16 @@ def test_intake_needs_a_terminal(tmp_path):
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "not a terminal" in proc.stderr
     assert re.search(r"Traceback", proc.stderr) is None
+
+
+def test_an_id_that_looks_like_an_amount_is_refused():
+    """Every output carries the id and output that looks like a dose is refused, so an id
+    such as 400IU would hide the result (even an urgent one): refuse it up front."""
+    import pytest as _pytest
+
+    from screener.intake import parse_respondent_id
+
+    for bad in ("400IU", "bay-4G", "Jane Smith"):
+        with _pytest.raises(ValueError, match="must not look like an amount"):
+            parse_respondent_id(bad)
+    assert parse_respondent_id("bay-4") == "bay-4"

@@ -16,7 +16,7 @@ from screener import conditions
 from screener.generate import random_answers
 from screener.models import NONE, NOT_SURE
 from screener.reports import FORMATS, VIEWS, get_format, render
-from screener.safety import DOSE_RE
+from screener.safety import DOSE_RE, DIAGNOSIS_RE, find_unsafe_text
 from screener.screening import screen
 
 SYMPTOMS = ["muscle_cramps", "muscle_twitching", "tingling", "muscle_weakness", "bone_pain",
@@ -44,8 +44,7 @@ def test_no_output_contains_a_dose(ruleset, seed):
             continue
         for view in VIEWS:
             output = render(result, ruleset, fmt, view)
-            text = output
-            assert not DOSE_RE.search(text), (fmt, view, DOSE_RE.search(text).group(0))
+            assert find_unsafe_text(output) is None, (fmt, view, find_unsafe_text(output))
 
 
 @common
@@ -115,6 +114,21 @@ def test_same_answers_same_json(ruleset, seed):
     first = screen(answers, ruleset).to_json()
     screen(answers_from(ruleset, seed + 1), ruleset)  # other work in between
     assert screen(dict(answers), ruleset).to_json() == first
+
+
+def test_guard_patterns():
+    """The guard catches the spec's pattern and its plurals, and diagnosis wording,
+    but not our own safe phrases."""
+    for bad in ["take 400 IU", "1000mg", "5 units", "2.5 mmol", "the dose", "no doses",
+                "dosing", "1 g"]:
+        assert DOSE_RE.search(bad), bad
+    for bad in ["You have a vitamin D deficiency", "you are deficient", "a diagnosis of",
+                "you have hypokalaemia", "You are dehydrated"]:
+        assert DIAGNOSIS_RE.search(bad), bad
+    for fine in ["This is a screening, not a diagnosis.", "Possible low vitamin D",
+                 "about 250 ml", "Possible dehydration", "a blood test may be appropriate",
+                 "Has a doctor ever told you that you have any of these?"]:
+        assert find_unsafe_text(fine) is None, fine
 
 
 def test_not_sure_on_red_flags_escalates(ruleset):

@@ -7,7 +7,7 @@ from conftest import ROOT
 from screener.errors import SafetyError
 from screener.generate import answer_sets
 from screener.reports import FORMATS, VIEWS, get_format, render
-from screener.safety import DOSE_RE
+from screener.safety import find_unsafe_text
 from screener.screening import screen
 
 VIGNETTES = sorted(p.stem for p in (ROOT / "tests" / "vignettes").glob("*.json"))
@@ -24,15 +24,14 @@ def test_no_dose_text_in_any_format_or_view(ruleset, name):
         for view in VIEWS:
             text = _text(fmt, render(result, ruleset, fmt, view))
             assert text.strip()
-            found = DOSE_RE.search(text)
-            assert not found, (fmt, view, found and found.group(0))
+            assert find_unsafe_text(text) is None, (fmt, view, find_unsafe_text(text))
 
 
 def test_no_dose_text_in_pdfs_of_generated_answers(ruleset):
     for answers in answer_sets(ruleset, 12, seed=7, red_flag_rate=0.05):
         result = screen(answers, ruleset)
         for view in VIEWS:
-            assert not DOSE_RE.search(pdf_text(render(result, ruleset, "pdf", view)))
+            assert find_unsafe_text(pdf_text(render(result, ruleset, "pdf", view))) is None
 
 
 @pytest.mark.parametrize("fmt", sorted(set(FORMATS) - {"json"}))

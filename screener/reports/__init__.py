@@ -33,12 +33,12 @@ def render(result, ruleset, fmt: str = "text", view: str = "person", **options):
 
     ``options`` go to the format's ``render`` (e.g. ``paper="letter"`` for pdf); binary
     formats check their words themselves before laying them out."""
-    from ..safety import ensure_no_dose
+    from ..safety import ensure_safe_text
 
     if view not in VIEWS:
         raise ValueError(f"unknown view '{view}'; choose one of: {', '.join(VIEWS)}")
     module = get_format(fmt)
     output = module.render(result, ruleset, view, **options)
     if isinstance(output, str):
-        ensure_no_dose(output, f"the {fmt} output")
+        ensure_safe_text(output, f"the {fmt} output")
     return output

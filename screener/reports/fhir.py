@@ -287,15 +287,15 @@ def questionnaire(ruleset) -> tuple[dict, list[str]]:
         "name": name or "Screener", "title": "Nutrition screening questionnaire",
         "status": "active", "subjectType": ["Patient"],
         "description": ("Rule-based nutrition screening: possible contributing factors to "
-                        "discuss with a clinician. Not a diagnosis; no doses."),
+                        "discuss with a clinician. Not a diagnosis, and never an amount to take."),
         "item": groups,
     }
     return resource, problems
 
 
 def render_questionnaire(ruleset) -> tuple[str, list[str]]:
-    from ..safety import ensure_no_dose
+    from ..safety import ensure_safe_text
 
     resource, problems = questionnaire(ruleset)
     validate(resource)
-    return ensure_no_dose(_dump(resource), "the FHIR Questionnaire"), problems
+    return ensure_safe_text(_dump(resource), "the FHIR Questionnaire"), problems

@@ -215,14 +215,14 @@ def render(result, ruleset, view: str, paper: str = "a4") -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
 
-    from ..safety import ensure_no_dose
+    from ..safety import ensure_safe_text
     from .content import build
 
     if paper not in PAPERS:
         raise ValueError(f"unknown paper '{paper}'; choose one of: {', '.join(PAPERS)}")
     report = build(result, ruleset, view)
     # the PDF's text is compressed: check the words before they are laid out
-    ensure_no_dose(json.dumps(asdict(report), ensure_ascii=False), "the pdf output")
+    ensure_safe_text(json.dumps(asdict(report), ensure_ascii=False), "the pdf output")
     _register_fonts()
     size = A4 if paper == "a4" else LETTER
     margin = 18 * mm
