@@ -31,6 +31,8 @@ def write_private(path: str | Path, data: str | bytes, *, overwrite: bool = True
     also a FileExistsError). Other failures raise OutputError naming the file.
     """
     path = Path(path)
+    if not path.parent.is_dir():  # a mistyped folder is an error, not a new folder tree
+        raise OutputError(f"cannot write {path}: the folder {path.parent} does not exist")
     if not overwrite and path.exists():
         raise OutputExistsError(_EXISTS.format(path=path))
     try:
@@ -45,7 +47,6 @@ _EXISTS = "{path} already exists: use --force to replace it, or choose another f
 
 
 def _write(path: Path, data: str | bytes, overwrite: bool) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -97,6 +97,7 @@ def run_intake(ruleset: RuleSet, new_asker: Callable[[], Asker], folder: Path, *
     from .reports import get_format
 
     folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # personal data: owner only
     report_ext = get_format(report_format).EXTENSION
     count = 0
     while True:

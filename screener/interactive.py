@@ -46,9 +46,10 @@ def session(ruleset: RuleSet, asker: Asker, *, store: DraftStore, resume: bool =
         asker.message("\nThe questionnaire stopped here because of your answer.")
     asker.section("Your result", "")
     asker.message(render(result, ruleset, "text", view).rstrip())
-    store.discard()  # the result is shown: the answers are kept only if the person asks
     offer_saves(ruleset, asker, validated.values, result, view=view, today=today,
                 folder=folder or Path.cwd())
+    # Only now: Ctrl-C at a save prompt must not lose the screening (resume shows it again).
+    store.discard()
     return outcome, result
 
 

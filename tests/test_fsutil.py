@@ -10,7 +10,7 @@ from screener.fsutil import write_private
 
 
 def test_private_mode_and_content(tmp_path):
-    path = write_private(tmp_path / "out" / "a.json", "{}\n")
+    path = write_private(tmp_path / "a.json", "{}\n")
     assert path.read_text() == "{}\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
@@ -32,3 +32,9 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
         write_private(path, "new")
     assert path.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_missing_folder_is_an_error_not_created(tmp_path):
+    with pytest.raises(OutputError, match="does not exist"):
+        write_private(tmp_path / "typo" / "a.txt", "x")
+    assert not (tmp_path / "typo").exists()
