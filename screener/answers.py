@@ -44,7 +44,7 @@ def check_respondent_id(value: str) -> str:
 class ValidatedAnswers(BaseModel):
     """Answers that passed validation, with skip logic applied."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     values: dict[str, Any]  # question id -> code, list of codes, int, or ISO date string
     respondent_id: str | None = None
     warnings: list[str] = []

@@ -44,7 +44,7 @@ MULTI_OPERATORS = {"has", "has_any", "lacks", "lacks_all"}
 
 
 class Test(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     name: str
     op: Literal[
         "is", "is_not", "in", "not_in", "has", "has_any", "lacks", "lacks_all",
@@ -57,18 +57,18 @@ class Test(BaseModel):
 
 
 class All(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     all: list["Condition"]
 
 
 class AnyOf(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     any: list["Condition"]
 
 
 Condition = Union[All, AnyOf, Test]
-All.model_rebuild()
-AnyOf.model_rebuild()
+# The "Condition" forward reference is resolved when a model is first used (defer_build):
+# the interactive questionnaire can then start without building any schema.
 
 
 def parse(raw: Any) -> Condition:

@@ -18,7 +18,7 @@ FILE_NAME = "consistency.yaml"
 
 
 class Check(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
     id: Id
     when: ConditionField
     ask: str
@@ -63,6 +63,11 @@ def load_checks(ruleset: RuleSet) -> tuple[Check, ...]:
     if ruleset.content_hash not in _cache:
         _cache[ruleset.content_hash] = _load(ruleset.folder, ruleset)
     return _cache[ruleset.content_hash]
+
+
+def remember(ruleset: RuleSet, checks: tuple[Check, ...]) -> None:
+    """Use checks loaded earlier for this ruleset (the interactive rules cache)."""
+    _cache[ruleset.content_hash] = checks
 
 
 def triggered(checks, answers: dict, just_answered: str, confirmed: set[str]) -> list[Check]:

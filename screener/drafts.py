@@ -23,7 +23,7 @@ DRAFT_VERSION = 1
 
 
 class Draft(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     draft_version: int = DRAFT_VERSION
     ruleset_hash: str
     answers: dict[str, Any] = {}

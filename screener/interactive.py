@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .asker import Asker, Option, Prompt
 from .drafts import Draft, DraftStore
@@ -16,7 +17,9 @@ from .errors import AnswersError, ScreenerError
 from .fsutil import write_private
 from .models import RuleSet
 from .questionnaire import Outcome, State, run_questionnaire
-from .result import Result
+
+if TYPE_CHECKING:  # the result models are not needed before the first question
+    from .result import Result
 
 RESUME_HINT = ("Your answers so far are saved. Continue with: screener resume "
                "(or start over with: screener run --fresh)")

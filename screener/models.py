@@ -24,7 +24,7 @@ RULE_KINDS = ("derived", "indicator", "exception", "symptom", "triage", "note")
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Located(Frozen):
