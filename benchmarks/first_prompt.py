@@ -1,15 +1,18 @@
 """Time to first prompt: `screener run` spawned in a pseudo-terminal until the first
-question text appears, median of N runs; compared with a bare interpreter that only
-imports questionary + pydantic + durable (the floor the engineering notes measured).
+question text appears, against a bare interpreter that only imports questionary,
+pydantic and durable (the floor the engineering notes measured), spawned the same way
+(a pty, same environment) until it prints a marker.
 
-    .venv/bin/python benchmarks/first_prompt.py [N]
+Both are warmed up once (OS file cache, .pyc files, the rules cache), then run
+alternately so that load from other work hits both alike; medians are printed.
+
+    .venv/bin/python benchmarks/first_prompt.py [N]      # N runs each, default 21
 """
 
 from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,15 +22,15 @@ import pexpect
 
 BIN = Path(sys.executable).parent
 FIRST_QUESTION = "Do you have any of these right now?"
-BARE = "import questionary, pydantic, durable.lang"
+BARE = "import questionary, pydantic, durable.lang; print('imported')"
 
 
-def first_prompt_seconds(home: str) -> float:
+def seconds_until(args: list[str], marker: str, home: str) -> float:
     env = dict(os.environ, SCREENER_HOME=home, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
     start = time.perf_counter()
-    child = pexpect.spawn(str(BIN / "screener"), ["run", "--fresh"], env=env,
-                          encoding="utf-8", timeout=30, dimensions=(40, 120))
-    child.expect_exact(FIRST_QUESTION)
+    child = pexpect.spawn(args[0], args[1:], env=env, encoding="utf-8", timeout=30,
+                          dimensions=(40, 120))
+    child.expect_exact(marker)
     elapsed = time.perf_counter() - start
     child.sendintr()
     child.expect(pexpect.EOF)
@@ -35,22 +38,21 @@ def first_prompt_seconds(home: str) -> float:
     return elapsed
 
 
-def bare_import_seconds() -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", BARE], check=True)
-    return time.perf_counter() - start
-
-
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 21
+    screener = ([str(BIN / "screener"), "run", "--fresh"], FIRST_QUESTION)
+    bare = ([sys.executable, "-c", BARE], "imported")
+    prompt, floor = [], []
     with tempfile.TemporaryDirectory() as home:
-        first_prompt_seconds(home)  # warm the OS file cache and .pyc files
-        prompt = statistics.median(first_prompt_seconds(home) for _ in range(runs))
-    bare_import_seconds()
-    bare = statistics.median(bare_import_seconds() for _ in range(runs))
-    print(f"time to first prompt (screener run in a pty), median of {runs}: {prompt * 1000:.0f} ms")
-    print(f"bare `python -c '{BARE}'`, median of {runs}: {bare * 1000:.0f} ms")
-    print(f"ratio first prompt / bare imports: {prompt / bare:.2f}")
+        seconds_until(*screener, home)  # warm-up (writes the rules cache)
+        seconds_until(*bare, home)
+        for _ in range(runs):
+            prompt.append(seconds_until(*screener, home))
+            floor.append(seconds_until(*bare, home))
+    p, b = statistics.median(prompt), statistics.median(floor)
+    print(f"time to first prompt (screener run in a pty), median of {runs}: {p * 1000:.0f} ms")
+    print(f"bare `python -c \"{BARE}\"` in a pty, median of {runs}: {b * 1000:.0f} ms")
+    print(f"ratio first prompt / bare imports: {p / b:.2f}")
 
 
 if __name__ == "__main__":
