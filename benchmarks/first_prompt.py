@@ -3,7 +3,7 @@ question text appears, against a bare interpreter that only imports questionary,
 pydantic and durable (the floor the engineering notes measured), spawned the same way
 (a pty, same environment) until it prints a marker.
 
-Both are warmed up once (OS file cache, .pyc files, the rules cache), then run
+Both are warmed up once (OS file cache, .pyc files), then run
 alternately so that load from other work hits both alike; medians are printed.
 
     .venv/bin/python benchmarks/first_prompt.py [N]      # N runs each, default 21
@@ -44,7 +44,7 @@ def main() -> None:
     bare = ([sys.executable, "-c", BARE], "imported")
     prompt, floor = [], []
     with tempfile.TemporaryDirectory() as home:
-        seconds_until(*screener, home)  # warm-up (writes the rules cache)
+        seconds_until(*screener, home)  # warm-up (OS file cache, .pyc files)
         seconds_until(*bare, home)
         for _ in range(runs):
             prompt.append(seconds_until(*screener, home))

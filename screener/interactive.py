@@ -30,10 +30,6 @@ def session(ruleset: RuleSet, asker: Asker, *, store: DraftStore, resume: bool =
             folder: Path | None = None, on_answer=None) -> tuple[Outcome, Result]:
     """Run (or resume) a screening and show the result; KeyboardInterrupt propagates
     with the draft kept."""
-    from .answers import validate_answers
-    from .reports import render
-    from .screening import screen
-
     today = today or dt.date.today()
     state = _starting_state(ruleset, asker, store, resume=resume, fresh=fresh)
 
@@ -43,6 +39,11 @@ def session(ruleset: RuleSet, asker: Asker, *, store: DraftStore, resume: bool =
 
     outcome = run_questionnaire(ruleset, asker, state=state, on_save=save, today=today,
                                 on_answer=on_answer)
+    # imported only now, so the first question appears sooner
+    from .answers import validate_answers
+    from .reports import render
+    from .screening import screen
+
     validated = validate_answers(outcome.answers, ruleset, today=today)
     result = screen(validated, ruleset)
     if outcome.status == "urgent":

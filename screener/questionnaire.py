@@ -214,7 +214,7 @@ class _Flow:
 
     def _save(self, position: str | None) -> None:
         self.state.position = position
-        if self.on_save is not None:
+        if self.on_save is not None and self.state.answers:  # nothing to keep before that
             self.on_save(self.state)
 
     def _shown_answers(self) -> dict[str, Any]:
