@@ -304,7 +304,9 @@ def test_cli_shouts_about_rejected_records_with_red_flags(tmp_path, ruleset, cap
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
     assert lines[0] == "3 records = 1 screened + 2 with errors"
-    assert lines[1].startswith("!!! URGENT: 2 records with errors that report a red flag")
+    assert lines[1].startswith("!!! URGENT: records with errors that report a red flag: 2 ")
+    assert captured.err.startswith("screener: URGENT: records with errors that report a red "
+                                   "flag: 2; check these people now:")
     assert "row 2 (respondent_id P2): red_flags_now=chest_pain" in captured.err
     assert "row 3 (respondent_id P3): palpitations=with_chest_pain_or_fainting" in captured.err
     data = json.loads((tmp_path / "summary.json").read_text())

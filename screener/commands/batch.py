@@ -115,8 +115,8 @@ def _warn(text: str) -> None:
 def urgent_errors_text(data: dict) -> str:
     """Stderr: the rejected records that report a red flag, by row and respondent id."""
     count, named = data["errors_with_red_flag"], data["errors_with_red_flag_named"]
-    lines = [f"screener: URGENT: {_records(count)} with errors "
-             "report a red flag; check these people now:"]
+    lines = [f"screener: URGENT: records with errors that report a red flag: {count:,}; "
+             "check these people now:"]
     lines += [f"  row {r['row']} (respondent_id {r['respondent_id']}): {', '.join(r['urgent'])}"
               for r in named]
     if count > len(named):
@@ -168,8 +168,8 @@ def summary_table(data: dict) -> str:
         lines.insert(1, f"{_records(unanswered)} did not answer the urgent check "
                         "(red_flags_now): screened without it")
     if flagged:  # right under the counts, so it cannot be missed
-        lines.insert(1, f"!!! URGENT: {_records(flagged)} with errors that report a red flag: "
-                        "check these people now (column 'urgent' in the errors file)")
+        lines.insert(1, f"!!! URGENT: records with errors that report a red flag: {flagged:,} "
+                        "(check these people now: column 'urgent' in the errors file)")
     for title, rows in (("triage", data["triage"]), ("factor", data["factors"])):
         lines.append(f"{title:<22} {'count':>10} {'% screened':>11}")
         for name, row in rows.items():
