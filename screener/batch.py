@@ -20,7 +20,15 @@ both private (0600). After every chunk both are flushed to disk and a checkpoint
 of each partial file. ``--resume`` checks that the input, the ruleset and the options
 are unchanged, cuts the partial files back to the checkpointed lengths, skips the
 records already done and goes on. At the end the partial files are renamed into place
-and the checkpoint removed.
+and the checkpoint removed. The input's header (CSV) or first line (JSONL) is checked
+before any partial file exists, and a run that fails before its first checkpoint
+removes the partial files it created (there is nothing to resume).
+
+Red flags always win, even in rejected records: an invalid record whose raw answers
+hold a code that an urgent triage rule tests (read from the rules) is marked in the
+errors file's ``urgent`` column, counted and named in the summary. Records screened
+without an answer to the urgent check (``red_flags_now``) are counted too: unknown is
+not "no", even though the rules do not escalate a missing answer.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -45,8 +54,10 @@ from .models import RuleSet
 
 INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 OUTPUT_FORMATS = INPUT_FORMATS
-ERROR_COLUMNS = ["row", "respondent_id", "field", "message"]
-CHECKPOINT_VERSION = 1
+ERROR_COLUMNS = ["row", "respondent_id", "field", "message", "urgent"]
+URGENT_CHECK = "red_flags_now"  # the spec's first question: "unknown is not no"
+MAX_NAMED = 50  # urgent error records kept by row in the summary (all are in the errors file)
+CHECKPOINT_VERSION = 2  # 2: errors file has the "urgent" column
 DEFAULT_CHUNK = 500
 
 
@@ -67,6 +78,10 @@ class Summary:
     errors_file: str = ""
     ruleset_hash: str = ""
     resumed_at: int = 0  # records already done when this run resumed
+    errors_urgent: int = 0  # rejected records whose raw answers hold a red flag
+    urgent_errors: list = field(default_factory=list)  # the first MAX_NAMED of them
+    urgent_check_unanswered: int = 0  # screened records without red_flags_now
+    warnings: list = field(default_factory=list)
 
     def add(self, part: dict) -> None:
         self.screened += part["screened"]
@@ -74,6 +89,17 @@ class Summary:
         self.input_records += part["screened"] + part["errors"]
         self.by_triage.update(part["by_triage"])
         self.by_factor.update(part["by_factor"])
+        self.errors_urgent += part.get("errors_urgent", 0)
+        room = MAX_NAMED - len(self.urgent_errors)
+        self.urgent_errors.extend(part.get("urgent_errors", [])[:max(room, 0)])
+        self.urgent_check_unanswered += part.get("urgent_check_unanswered", 0)
+
+    def counts(self) -> dict:
+        """What a checkpoint keeps to rebuild this summary on --resume."""
+        return {"screened": self.screened, "errors": self.errors,
+                "by_triage": dict(self.by_triage), "by_factor": dict(self.by_factor),
+                "errors_urgent": self.errors_urgent, "urgent_errors": self.urgent_errors,
+                "urgent_check_unanswered": self.urgent_check_unanswered}
 
     @property
     def reconciles(self) -> bool:
@@ -87,12 +113,16 @@ class Summary:
         return {
             "input_records": self.input_records, "screened": self.screened,
             "errors": self.errors, "reconciles": self.reconciles,
+            "errors_with_red_flag": self.errors_urgent,
+            "errors_with_red_flag_named": self.urgent_errors,
+            "urgent_check_unanswered": self.urgent_check_unanswered,
             "triage": {lvl: {"count": self.by_triage.get(lvl, 0),
                              "percent": pct(self.by_triage.get(lvl, 0))} for lvl in levels},
             "factors": {fid: {"count": self.by_factor.get(fid, 0),
                               "percent": pct(self.by_factor.get(fid, 0))} for fid in factors},
             "output": self.output, "errors_file": self.errors_file,
             "ruleset_hash": self.ruleset_hash, "resumed_at": self.resumed_at,
+            "warnings": self.warnings,
         }
 
 
@@ -146,6 +176,27 @@ def csv_header(path: Path) -> list[str]:
                          file=str(path), line=1) from None
 
 
+def check_start(path: Path, fmt: str, ruleset: RuleSet) -> tuple[tuple[str, ...], list[str]]:
+    """Check the input can be read before any file is created: the CSV header (known
+    columns) or the first JSONL line (UTF-8). Returns (CSV header, warnings)."""
+    if fmt == "jsonl":
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                handle.readline()
+        except UnicodeDecodeError as exc:
+            raise BatchError(f"cannot read the first line: {exc} (save the file as UTF-8 "
+                             "JSONL)", file=str(path), line=1) from None
+        return (), []
+    header = csv_header(path)
+    check_header(header, ruleset, str(path))
+    warnings = []
+    if header and URGENT_CHECK not in header:
+        warnings.append(f"{path.name} has no {URGENT_CHECK} column: every record is screened "
+                        "without the urgent check (the rules do not escalate a missing "
+                        "answer); ask these people about red flags")
+    return tuple(header), warnings
+
+
 def check_header(header: list[str], ruleset: RuleSet, source: str) -> None:
     known = ruleset.questions.by_id
     for column in header:
@@ -192,13 +243,17 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
     """Screen one chunk: formatted output and error text plus counts, in chunk order."""
     from .screening import outcome
 
+    from .generate import urgent_codes
+
     ruleset = init_worker(task.rules_dir, task.ruleset_hash)
+    urgent = urgent_codes(ruleset)
     today = dt.date.fromisoformat(task.today)
     out, err = io.StringIO(), io.StringIO()
     write_row = _writer(out, task.output_format, _output_columns(ruleset))
     write_error = _writer(err, task.error_format, ERROR_COLUMNS)
     by_triage, by_factor = Counter(), Counter()
-    screened = 0
+    screened = unanswered = 0
+    urgent_errors: list[dict] = []
     rid_column = task.header.index(RESPONDENT_ID) if RESPONDENT_ID in task.header else None
     for number, raw in records:
         rid = str(number)
@@ -211,9 +266,14 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
             answers = validate_answers(answers_raw, ruleset, today=today)
         except AnswersError as exc:
             message = "; ".join(exc.problems) if exc.problems else exc.message
+            found = red_flags_in(raw, task, urgent)
             write_error({"row": number, "respondent_id": rid, "field": exc.field or "",
-                         "message": message})
+                         "message": message, "urgent": found})
+            if found:
+                urgent_errors.append({"row": number, "respondent_id": rid, "urgent": found})
             continue
+        if not answers.values.get(URGENT_CHECK):  # missing key or blank cell
+            unanswered += 1
         with _engine_lock:
             level, strengths, notes = outcome(answers, ruleset)
         row = {"respondent_id": answers.respondent_id or rid, "triage": level,
@@ -227,7 +287,62 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
         by_factor.update(list(strengths))
     return {"output": out.getvalue(), "error_text": err.getvalue(), "screened": screened,
             "errors": len(records) - screened, "by_triage": dict(by_triage),
-            "by_factor": dict(by_factor)}
+            "by_factor": dict(by_factor), "errors_urgent": len(urgent_errors),
+            "urgent_errors": urgent_errors, "urgent_check_unanswered": unanswered}
+
+
+_SPLIT = re.compile(r"[;,|]")
+
+
+def _code(text: str) -> str:
+    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+def _items(value: Any) -> list[str]:
+    """An answer as codes, whatever its shape: a list, a ';'/','-separated string, a
+    scalar; case, spaces and hyphens are forgiven (``Chest pain`` is chest_pain)."""
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    return [_code(part) for v in values if isinstance(v, (str, int, float))
+            for part in _SPLIT.split(str(v)) if part.strip()]
+
+
+def red_flags_in(raw: Any, task: Task, urgent: dict[str, set]) -> list[str]:
+    """``question=code`` for every urgent code in a *rejected* record's raw answers.
+
+    Rejected records never reach the rules, so this reads the raw text as tolerantly as
+    it can: a false alarm costs a look, a missed red flag can cost a life. A JSONL line
+    that is not valid JSON is searched as text (the question id and the code as words).
+    """
+    mapping: dict | None = None
+    if task.input_format == "csv":
+        mapping = dict(zip(task.header, raw))
+    else:
+        try:
+            loaded = json.loads(raw)
+            mapping = loaded if isinstance(loaded, dict) else None
+        except json.JSONDecodeError:
+            pass
+    found: list[str] = []
+    if mapping is not None:
+        answers = {_code(str(k)): v for k, v in mapping.items()}
+        for name, codes in urgent.items():
+            for item in dict.fromkeys(_items(answers.get(name))):
+                if item in codes:
+                    found.append(f"{name}={item}")
+        return found
+    text = str(raw).lower()
+    for name, codes in urgent.items():
+        if _word(name).search(text):
+            found.extend(f"{name}={code}" for code in sorted(codes) if _word(code).search(text))
+    return found
+
+
+def _word(code: str) -> re.Pattern:
+    """A code as a whole word, '_' also matching spaces or hyphens."""
+    body = r"[\s_\-]+".join(re.escape(part) for part in code.split("_"))
+    return re.compile(rf"(?<![a-z0-9_]){body}(?![a-z0-9_])")
 
 
 def _to_answers(raw: Any, number: int, task: Task, ruleset: RuleSet) -> Any:
@@ -384,8 +499,9 @@ def _fingerprint(path: Path) -> dict:
 
 
 def count_records(path: Path, fmt: str) -> int:
-    """Number of records (for the progress bar's ETA); a quick pass over the file."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
+    """Number of records (for the progress bar's ETA); a quick pass over the file.
+    Undecodable bytes are replaced: the run itself reports them with their record."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
         if fmt == "jsonl":
             return sum(1 for line in handle if line.strip())
         return max(sum(1 for cells in csv.reader(handle) if cells) - 1, 0)
@@ -396,10 +512,13 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
               scheduler: str | None = None, resume: bool = False, force: bool = False,
               today: dt.date | None = None, chunk_size: int = DEFAULT_CHUNK,
               progress: Callable[[int], None] | None = None,
+              warn: Callable[[str], None] | None = None,
               stop_after: int | None = None) -> Summary:
     """Screen every record of ``input_path`` into ``output_path`` (see module doc).
 
-    ``progress(done)`` is called after each chunk with the records done so far.
+    ``progress(done)`` is called after each chunk with the records done so far;
+    ``warn(text)`` once per warning about the input, before any record is screened
+    (the warnings are also in the summary).
     ``stop_after`` stops (as an interruption would) once that many chunks are written
     and checkpointed: for tests of --resume.
     """
@@ -415,6 +534,7 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
         raise BatchError("the output and errors files must differ from the input",
                          file=str(source))
     ruleset = load_ruleset(rules)
+    header, warnings = check_start(source, in_fmt, ruleset)  # before any file is created
     partial, checkpoint_path = paths_for(output)
     errors_partial = errors.with_name(errors.name + ".partial")
 
@@ -433,17 +553,22 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
             if target.exists() and not force:
                 raise BatchError("already exists (use --force to replace it)", file=str(target))
     today_iso = state["today"] if state else (today or dt.date.today()).isoformat()
-    header = tuple(csv_header(source)) if in_fmt == "csv" else ()
     task = Task(rules_dir=str(Path(rules).resolve()) if rules else None, ruleset_hash=ruleset.content_hash,
                 input_format=in_fmt, output_format=out_fmt, error_format=err_fmt,
                 today=today_iso, header=header)
 
     summary = Summary(output=str(output), errors_file=str(errors),
-                      ruleset_hash=ruleset.content_hash)
+                      ruleset_hash=ruleset.content_hash, warnings=warnings)
+    for text in warnings:
+        if warn:
+            warn(text)
     done = 0
     if state:
         done = summary.resumed_at = state["records_done"]
         summary.add(state["counts"])
+    else:  # a fresh start (--force): a stale checkpoint must not outlive its partial files
+        checkpoint_path.unlink(missing_ok=True)
+    written = 0
     out = _open_private(partial, state["output_bytes"] if state else None)
     err = _open_private(errors_partial, state["errors_bytes"] if state else None)
     try:
@@ -452,7 +577,6 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
             err.write(header_text(err_fmt, ERROR_COLUMNS))
         records = islice(read_records(source, in_fmt, ruleset), done, None)
         results = ENGINES[engine](task, _chunks(records, chunk_size), workers, scheduler)
-        written = 0
         for part in results:
             out.write(part["output"])
             err.write(part["error_text"])
@@ -467,9 +591,15 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
                 raise KeyboardInterrupt
         _sync(out)
         _sync(err)
-    finally:
+    except BaseException:
         out.close()
         err.close()
+        if state is None and written == 0:  # no checkpoint: nothing to resume, leave nothing
+            partial.unlink(missing_ok=True)
+            errors_partial.unlink(missing_ok=True)
+        raise
+    out.close()
+    err.close()
     os.replace(errors_partial, errors)
     os.replace(partial, output)
     checkpoint_path.unlink(missing_ok=True)
@@ -487,10 +617,7 @@ def _save_checkpoint(path: Path, options: dict, out, err, done: int, today: str,
     _sync(out)
     _sync(err)
     data = {**options, "today": today, "records_done": done, "output_bytes": out.tell(),
-            "errors_bytes": err.tell(),
-            "counts": {"screened": summary.screened, "errors": summary.errors,
-                       "by_triage": dict(summary.by_triage),
-                       "by_factor": dict(summary.by_factor)}}
+            "errors_bytes": err.tell(), "counts": summary.counts()}
     write_private(path, json.dumps(data, indent=1))
 
 

@@ -54,6 +54,13 @@ def test_good_and_bad_rows_reconcile(tmp_path, ruleset, good_and_bad, kind):
     assert [b["respondent_id"] for b in bad] == ["BAD1", "BAD2", "BAD3"]
     assert [str(b["row"]) for b in bad] == ["11", "42", "43"]
     assert [b["field"] for b in bad] == ["age_years", "housebound", "red_flags_now"]
+    # BAD3 is rejected ('none' with another code) but reports a seizure: marked, counted
+    urgent = [b["urgent"] for b in bad]
+    assert urgent == (["", "", "red_flags_now=seizure"] if kind == "csv"
+                      else [[], [], ["red_flags_now=seizure"]])
+    assert summary.errors_urgent == 1
+    assert summary.urgent_errors == [{"row": 43, "respondent_id": "BAD3",
+                                      "urgent": ["red_flags_now=seizure"]}]
     assert "from 0 to 120" in bad[0]["message"] and "'sometimes' is not a code" in bad[1]["message"]
     assert rows[1]["respondent_id"] == "P001" and rows[0]["respondent_id"] == "1"
     assert {r["ruleset_hash"] for r in rows} == {ruleset.content_hash}
@@ -73,7 +80,8 @@ def test_csv_cells_parse_and_errors_name_row_and_column(tmp_path, ruleset):
     rows, bad = read_rows(tmp_path / "out.csv"), read_rows(tmp_path / "out.errors.csv")
     assert (summary.screened, summary.errors) == (2, 1)
     assert bad == [{"row": "2", "respondent_id": "A2", "field": "age_years",
-                    "message": "row 2, column age_years: 'seventy' is not a whole number"}]
+                    "message": "row 2, column age_years: 'seventy' is not a whole number",
+                    "urgent": ""}]
     assert rows[0]["triage"] == "routine" and rows[0]["vitamin_d_strength"] in ("some", "several")
     assert rows[1]["respondent_id"] == "3" and rows[1]["triage"] == "urgent"
     assert rows[1]["factors"] == "" and rows[1]["vitamin_d_strength"] == ""
@@ -84,7 +92,7 @@ def test_unknown_column_stops_before_screening(tmp_path, ruleset):
     source.write_text("respondent_id,age_yaers\nA1,70\n")
     with pytest.raises(BatchError, match="unknown column 'age_yaers'.*age_years"):
         run_batch(source, tmp_path / "out.csv")
-    assert not (tmp_path / "out.csv").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]  # no .partial left
 
 
 @pytest.mark.parametrize("kind", ["csv", "jsonl"])
@@ -228,3 +236,146 @@ def test_ctrl_c_on_the_command_then_resume(tmp_path, ruleset):
     assert resumed.stdout.startswith("20,000 records = 20,000 screened + 0 with errors")
     run_batch(source, tmp_path / "full.jsonl", today=FIXED_DAY, chunk_size=1000)
     assert output.read_bytes() == (tmp_path / "full.jsonl").read_bytes()
+
+
+# ------------------------------------------- red flags in rejected records, unknown urgent check
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_every_urgent_code_in_a_rejected_record_is_marked(tmp_path, ruleset, kind):
+    """Each answer that an urgent rule tests (read from the rules, not listed here) makes
+    a rejected record (age 200) stand out: errors column, summary count, names."""
+    from screener.generate import urgent_codes
+
+    pairs = [(name, code) for name, codes in urgent_codes(ruleset).items()
+             for code in sorted(codes)]
+    assert {"urine_colour", "palpitations", "muscle_weakness"} <= {n for n, _ in pairs}
+    multi = {q.id for q in ruleset.questions if q.type == "multi"}
+    rows = [{"respondent_id": f"R{i}", "age_years": 200,
+             name: [code] if name in multi else code} for i, (name, code) in enumerate(pairs)]
+    rows.append({"respondent_id": "CALM", "age_years": 200, "red_flags_now": ["none"]})
+    source = write_input(tmp_path / f"in.{kind}", rows, ruleset)
+    summary = run_batch(source, tmp_path / f"out.{kind}", today=FIXED_DAY)
+    bad = read_rows(tmp_path / f"out.errors.{kind}")
+    assert summary.errors == len(bad) == len(pairs) + 1 and summary.reconciles
+    expected = [f"{name}={code}" for name, code in pairs] + [""]
+    got = [b["urgent"] if kind == "csv" else ";".join(b["urgent"]) for b in bad]
+    assert got == expected
+    assert summary.errors_urgent == len(pairs)
+    assert summary.as_dict()["errors_with_red_flag"] == len(pairs)
+    assert [r["respondent_id"] for r in summary.urgent_errors] == [f"R{i}" for i in range(len(pairs))]
+
+
+def test_red_flags_are_read_tolerantly_from_raw_jsonl_and_csv(tmp_path, ruleset):
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text(
+        '{"respondent_id": "S1", "age_years": 200, "red_flags_now": "Chest pain; fainting"}\n'
+        '{"respondent_id": "S2", "red_flags_now": ["none", " SEIZURE "]}\n'
+        '{"respondent_id": "S3", "age_years": 70, "urine_colour": "brown",\n'
+        '{"respondent_id": "S4", "age_years": 200, "red_flags_now": ["none"]}\n')
+    summary = run_batch(jsonl, tmp_path / "out.jsonl", today=FIXED_DAY)
+    bad = read_rows(tmp_path / "out.errors.jsonl")
+    assert [b["urgent"] for b in bad] == [
+        ["red_flags_now=chest_pain", "red_flags_now=fainting"], ["red_flags_now=seizure"],
+        ["urine_colour=brown"], []]
+    assert "not valid JSON" in bad[2]["message"] and summary.errors_urgent == 3
+
+    csv_in = tmp_path / "in.csv"
+    csv_in.write_text('respondent_id,age_years,red_flags_now,muscle_weakness\n'
+                      'C1,200,"Chest pain, cola-urine",\n'
+                      'C2,seventy,,Severe or worsening\n'
+                      'C3,200,none,mild\n'
+                      'C4,70,none\n')  # too few cells: rejected, still read
+    summary = run_batch(csv_in, tmp_path / "out.csv", today=FIXED_DAY)
+    bad = read_rows(tmp_path / "out.errors.csv")
+    assert [b["urgent"] for b in bad] == ["red_flags_now=chest_pain;red_flags_now=cola_urine",
+                                          "muscle_weakness=severe_or_worsening", "", ""]
+    assert summary.errors == 4 and summary.errors_urgent == 2
+
+
+def test_cli_shouts_about_rejected_records_with_red_flags(tmp_path, ruleset, capsys):
+    source = tmp_path / "in.csv"
+    source.write_text("respondent_id,age_years,red_flags_now,palpitations\n"
+                      "P1,70,none,no\n"
+                      "P2,200,chest_pain,no\n"
+                      "P3,200,none,with_chest_pain_or_fainting\n")
+    args = ["batch", str(source), "-o", str(tmp_path / "out.csv"), "--today", "2025-06-15",
+            "--summary", str(tmp_path / "summary.json")]
+    assert cli.main(args) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0] == "3 records = 1 screened + 2 with errors"
+    assert lines[1].startswith("!!! URGENT: records with errors that report a red flag: 2 ")
+    assert captured.err.startswith("screener: URGENT: records with errors that report a red "
+                                   "flag: 2; check these people now:")
+    assert "row 2 (respondent_id P2): red_flags_now=chest_pain" in captured.err
+    assert "row 3 (respondent_id P3): palpitations=with_chest_pain_or_fainting" in captured.err
+    data = json.loads((tmp_path / "summary.json").read_text())
+    assert data["errors_with_red_flag"] == 2 and data["reconciles"]
+    assert data["triage"]["urgent"]["count"] == 0  # why the line above matters
+
+
+def test_unanswered_urgent_check_is_counted_not_escalated(tmp_path, ruleset, capsys):
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text('{"age_years": 70, "housebound": "yes"}\n'
+                     '{"age_years": 70, "housebound": "yes", "red_flags_now": null}\n'
+                     '{"age_years": 70, "housebound": "yes", "red_flags_now": ["none"]}\n')
+    summary = run_batch(jsonl, tmp_path / "out.jsonl", today=FIXED_DAY)
+    rows = read_rows(tmp_path / "out.jsonl")
+    assert summary.urgent_check_unanswered == 2 and summary.warnings == []
+    assert [r["triage"] for r in rows] == ["routine"] * 3  # the rules' answer, unchanged
+
+    csv_in = tmp_path / "blank.csv"
+    csv_in.write_text("age_years,red_flags_now\n70,\n70,none\n")
+    assert run_batch(csv_in, tmp_path / "blank.out.csv").urgent_check_unanswered == 1
+
+    no_column = tmp_path / "nocol.csv"
+    no_column.write_text("respondent_id,age_years\nA1,70\nA2,40\n")
+    warned = []
+    summary = run_batch(no_column, tmp_path / "nocol.out.csv", warn=warned.append)
+    assert summary.urgent_check_unanswered == 2
+    assert len(warned) == 1 and "no red_flags_now column" in warned[0]
+    assert summary.as_dict()["warnings"] == warned
+
+    args = ["batch", str(no_column), "-o", str(tmp_path / "cli.csv"), "--summary",
+            str(tmp_path / "summary.json")]
+    assert cli.main(args) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith("screener: warning: nocol.csv has no red_flags_now column")
+    assert captured.out.splitlines()[1] == ("2 records did not answer the urgent check "
+                                            "(red_flags_now): screened without it")
+    assert json.loads((tmp_path / "summary.json").read_text())["urgent_check_unanswered"] == 2
+
+
+# ------------------------------------------------------------ failed runs leave nothing behind
+
+def test_a_run_failing_before_its_first_checkpoint_leaves_no_partial_files(tmp_path, ruleset):
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_bytes('{"respondent_id": "Jos\xe9"}\n'.encode("latin-1"))
+    with pytest.raises(BatchError, match="first line.*UTF-8"):
+        run_batch(jsonl, tmp_path / "out.jsonl")
+    source = tmp_path / "in.csv"  # a good header, a bad record: fails inside the run
+    source.write_bytes(("respondent_id,age_years\n" + "A1,70\n" * 3000 + "Jos\xe9,70\n")
+                       .encode("latin-1"))
+    with pytest.raises(BatchError, match="cannot read record"):
+        run_batch(source, tmp_path / "out.csv", today=FIXED_DAY, chunk_size=5000)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "in.jsonl"]
+    assert cli.main(["batch", str(source), "-o", str(tmp_path / "out.csv"), "--today",
+                     "2025-06-15"]) == 2  # chunks of 500: fails after a checkpoint
+    assert (tmp_path / "out.csv.partial").exists() and (tmp_path / "out.csv.checkpoint.json").exists()
+    for leftover in ("out.csv.partial", "out.errors.csv.partial", "out.csv.checkpoint.json"):
+        (tmp_path / leftover).unlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "in.jsonl"]
+
+
+def test_force_after_an_interruption_drops_the_stale_checkpoint(tmp_path, ruleset):
+    source = write_input(tmp_path / "in.jsonl", records(ruleset, 100), ruleset)
+    output = tmp_path / "out.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(source, output, chunk_size=10, stop_after=2)
+    partial, checkpoint = paths_for(output)
+    assert partial.exists() and checkpoint.exists()  # resumable: kept
+    with open(source, "ab") as handle:
+        handle.write('{"respondent_id": "Jos\xe9"}\n'.encode("latin-1"))
+    with pytest.raises(BatchError, match="cannot read record"):
+        run_batch(source, output, chunk_size=1000, force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]

@@ -8,7 +8,10 @@ multi items separated by ';', an empty cell = unanswered, an optional respondent
 column) or JSONL (one answers object per line). Writes one row per valid record, in
 input order: respondent_id, triage, factors, one <factor>_strength column per factor,
 notes and ruleset_hash. Invalid records go to the errors file (row, respondent_id,
-field, message) and the run goes on: output rows + error rows = input records.
+field, message, urgent) and the run goes on: output rows + error rows = input records.
+Red flags always win: an invalid record whose answers hold a red flag is marked in the
+errors file's urgent column and named on stderr; records without an answer to the
+urgent check (red_flags_now) are counted in the summary.
 """
 
 EPILOG = """\
@@ -55,7 +58,7 @@ def run(args) -> int:
     import time
     from pathlib import Path
 
-    from ..batch import BatchError, count_records, format_of, run_batch
+    from ..batch import BatchError, count_records, format_of, paths_for, run_batch
     from ..fsutil import write_private
     from ..loading import load_ruleset
 
@@ -79,18 +82,47 @@ def run(args) -> int:
         summary = run_batch(args.input, args.output, errors_path=args.errors, rules=args.rules,
                             workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                             resume=args.resume, force=args.force, today=today,
-                            progress=progress)
+                            progress=progress, warn=_warn)
     except KeyboardInterrupt:
-        print("\nscreener: interrupted; finished records are kept: run the same command "
-              "with --resume to continue", file=sys.stderr)
+        if paths_for(Path(args.output))[1].exists():
+            print("\nscreener: interrupted; finished records are kept: run the same command "
+                  "with --resume to continue", file=sys.stderr)
+        else:
+            print("\nscreener: interrupted before any record was saved; nothing to resume",
+                  file=sys.stderr)
         return 130
     if progress:
         progress.finish()
     data = summary.as_dict(load_ruleset(args.rules))
     sys.stdout.write(summary_table(data))
+    if data["errors_with_red_flag"]:
+        sys.stderr.write(urgent_errors_text(data))
     if args.summary:
         write_private(args.summary, json.dumps(data, indent=2) + "\n")
     return 0
+
+
+def _records(count: int) -> str:
+    return f"{count:,} record{'' if count == 1 else 's'}"
+
+
+def _warn(text: str) -> None:
+    import sys
+
+    print(f"screener: warning: {text}", file=sys.stderr)
+
+
+def urgent_errors_text(data: dict) -> str:
+    """Stderr: the rejected records that report a red flag, by row and respondent id."""
+    count, named = data["errors_with_red_flag"], data["errors_with_red_flag_named"]
+    lines = [f"screener: URGENT: records with errors that report a red flag: {count:,}; "
+             "check these people now:"]
+    lines += [f"  row {r['row']} (respondent_id {r['respondent_id']}): {', '.join(r['urgent'])}"
+              for r in named]
+    if count > len(named):
+        lines.append(f"  ... and {count - len(named):,} more")
+    lines.append(f"  (column 'urgent' in {data['errors_file']})")
+    return "\n".join(lines) + "\n"
 
 
 class _ProgressBar:
@@ -131,6 +163,13 @@ def summary_table(data: dict) -> str:
              f"{data['errors']:,} with errors"
              + ("" if data["reconciles"] else "  (DOES NOT RECONCILE)"),
              f"results: {data['output']}", f"errors:  {data['errors_file']}", ""]
+    flagged, unanswered = data["errors_with_red_flag"], data["urgent_check_unanswered"]
+    if unanswered:  # unknown is not "no"
+        lines.insert(1, f"{_records(unanswered)} did not answer the urgent check "
+                        "(red_flags_now): screened without it")
+    if flagged:  # right under the counts, so it cannot be missed
+        lines.insert(1, f"!!! URGENT: records with errors that report a red flag: {flagged:,} "
+                        "(check these people now: column 'urgent' in the errors file)")
     for title, rows in (("triage", data["triage"]), ("factor", data["factors"])):
         lines.append(f"{title:<22} {'count':>10} {'% screened':>11}")
         for name, row in rows.items():
