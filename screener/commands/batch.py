@@ -159,7 +159,8 @@ class _ProgressBar:
 
 
 def summary_table(data: dict) -> str:
-    lines = [f"{data['input_records']:,} records = {data['screened']:,} screened + "
+    count = data["input_records"]
+    lines = [f"{count:,} record{'s' if count != 1 else ''} = {data['screened']:,} screened + "
              f"{data['errors']:,} with errors"
              + ("" if data["reconciles"] else "  (DOES NOT RECONCILE)"),
              f"results: {data['output']}", f"errors:  {data['errors_file']}", ""]
