@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +47,9 @@ class DraftStore:
 
     def save(self, draft: Draft) -> Path:
         draft = draft.model_copy(update={"saved_at": dt.datetime.now().isoformat(timespec="seconds")})
-        return write_private(self.path, draft.model_dump_json(indent=2) + "\n")
+        data = draft.model_dump_json(indent=2) + "\n"
+        with _interrupt_after():
+            return write_private(self.path, data)
 
     def load(self) -> Draft | None:
         """The saved draft, or None when there is none."""
@@ -64,3 +69,23 @@ class DraftStore:
             self.path.unlink()
         except FileNotFoundError:
             pass
+
+
+@contextmanager
+def _interrupt_after():
+    """Hold a Ctrl-C (SIGINT) that arrives during the block until it ends.
+
+    Drafts are saved between prompts, when the terminal turns Ctrl-C into a signal: one
+    arriving mid-write would abandon the new draft (the write is atomic, so the old one
+    survives, one answer behind) and could leave a temporary file. Blocked, the signal is
+    delivered right after the draft is on disk and the interrupt proceeds as usual.
+    """
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not \
+            threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
