@@ -171,3 +171,23 @@ def test_command_help_is_light(command):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stderr.strip() == "[]"
     assert "--plain" in proc.stdout
+
+
+def test_help_then_enter_on_a_menu_chooses_nothing(tmp_path, ruleset):
+    """In a real terminal, ? prints the help above the open menu and the Enter typed
+    next (as on typed questions) records nothing; the draft shows what was chosen."""
+    home = tmp_path / "home"
+    child = spawn(home, "run")
+    answer_until(child, ruleset, ROUTINE, stop_at="sex_at_birth")
+    child.send("?")
+    child.expect("an Enter right after \\? is ignored")
+    child.send("\r")  # would have recorded "Female", the highlighted option
+    child.send("2\r")  # "Male"
+    child.expect(PROGRESS)  # the next question: the draft is saved before it is asked
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    draft = json.loads((home / "draft.json").read_text())
+    assert draft["answers"]["sex_at_birth"] == "male"
+    assert draft["position"] != "sex_at_birth"
