@@ -77,15 +77,18 @@ def _interrupt_after():
 
     Drafts are saved between prompts, when the terminal turns Ctrl-C into a signal: one
     arriving mid-write would abandon the new draft (the write is atomic, so the old one
-    survives, one answer behind) and could leave a temporary file. Blocked, the signal is
-    delivered right after the draft is on disk and the interrupt proceeds as usual.
+    survives, one answer behind) and could leave a temporary file. Here the signal is
+    only noted, then raised again once the draft is on disk. (A signal mask would not
+    do: it is per thread, and prompt_toolkit's worker threads would take the signal.)
     """
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not \
-            threading.main_thread():
-        yield
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread receives Python signal handlers
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            signal.raise_signal(signal.SIGINT)  # handled as usual: KeyboardInterrupt
