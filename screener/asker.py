@@ -265,6 +265,12 @@ class TerminalAsker:
                 continue
             return value
 
+    def _show_help(self, prompt: Prompt) -> None:
+        """Help for ``?`` on a menu, printed above the menu that stays open."""
+        self._print("Help: " + prompt.help)
+        self._print("(Nothing is chosen yet: pick your answer below; "
+                    "an Enter right after ? is ignored.)")
+
     # one method a kind: a registry by name, no if/elif chain
     def _ask_choice(self, prompt: Prompt) -> Any:
         import questionary
@@ -282,7 +288,7 @@ class TerminalAsker:
             prompt.text, choices=choices + ([questionary.Separator()] + extra if extra else []),
             default=default, use_shortcuts=shortcuts, use_jk_keys=False,
             instruction=f"({keys}, then Enter)")
-        _bind_help_back(question, prompt)
+        _bind_help_back(question, prompt, self._show_help)
         return question.unsafe_ask()
 
     def _ask_multi(self, prompt: Prompt) -> Any:
@@ -300,7 +306,7 @@ class TerminalAsker:
             prompt.text, choices=choices, instruction="(" + ", ".join(hints) + ")",
             validate=lambda values: exclusive_error(values, prompt) or True)
         _exclusive_toggle(question, prompt)
-        _bind_help_back(question, prompt)
+        _bind_help_back(question, prompt, self._show_help)
         return question.unsafe_ask()
 
     def _ask_text(self, prompt: Prompt) -> Any:
@@ -341,11 +347,30 @@ class TerminalAsker:
         return questionary.confirm(prompt.text, default=default).unsafe_ask()
 
 
-def _bind_help_back(question, prompt: Prompt) -> None:
-    """Add ``?`` (help) and ``<`` (back) keys to a questionary menu."""
+def _bind_help_back(question, prompt: Prompt, show_help: Callable[[Prompt], None]) -> None:
+    """Add ``?`` (help) and ``<`` (back) keys to a questionary menu.
+
+    ``?`` prints the help above the menu, which stays open as it was (pointer and ticks
+    kept), and the Enter typed right after ``?`` is ignored: people used to ``?`` + Enter
+    on typed questions must not record the highlighted option, an answer they never chose.
+    """
+    from prompt_toolkit.application import run_in_terminal
+    from prompt_toolkit.keys import Keys
+
     bindings = question.application.key_bindings
     if prompt.help:
-        bindings.add("?", eager=True)(lambda event: event.app.exit(result=_HELP))
+        enter = [b for b in bindings.bindings if b.keys == (Keys.ControlM,)][-1].handler
+
+        @bindings.add("?", eager=True)
+        def _help(_event):
+            run_in_terminal(lambda: show_help(prompt))
+
+        @bindings.add(Keys.ControlM, eager=True)  # added last, so it wins over questionary's
+        def _enter(event):
+            previous = event.previous_key_sequence
+            if previous and previous[-1].key == "?":
+                return  # the Enter of "? Enter": help was shown, nothing is chosen
+            enter(event)
     if prompt.can_back:
         bindings.add("<", eager=True)(lambda event: event.app.exit(result=BACK))
 

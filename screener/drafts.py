@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +47,9 @@ class DraftStore:
 
     def save(self, draft: Draft) -> Path:
         draft = draft.model_copy(update={"saved_at": dt.datetime.now().isoformat(timespec="seconds")})
-        return write_private(self.path, draft.model_dump_json(indent=2) + "\n")
+        data = draft.model_dump_json(indent=2) + "\n"
+        with _interrupt_after():
+            return write_private(self.path, data)
 
     def load(self) -> Draft | None:
         """The saved draft, or None when there is none."""
@@ -64,3 +69,26 @@ class DraftStore:
             self.path.unlink()
         except FileNotFoundError:
             pass
+
+
+@contextmanager
+def _interrupt_after():
+    """Hold a Ctrl-C (SIGINT) that arrives during the block until it ends.
+
+    Drafts are saved between prompts, when the terminal turns Ctrl-C into a signal: one
+    arriving mid-write would abandon the new draft (the write is atomic, so the old one
+    survives, one answer behind) and could leave a temporary file. Here the signal is
+    only noted, then raised again once the draft is on disk. (A signal mask would not
+    do: it is per thread, and prompt_toolkit's worker threads would take the signal.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread receives Python signal handlers
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            signal.raise_signal(signal.SIGINT)  # handled as usual: KeyboardInterrupt

@@ -108,7 +108,7 @@ def spawn_demo(home: Path, *args: str):
                PROMPT_TOOLKIT_NO_CPR="1")
     env.pop("NO_COLOR", None)
     return pexpect.spawn(str(SCREENER), ["demo", *args], env=env, encoding="utf-8",
-                         timeout=30, dimensions=(50, 200))
+                         timeout=60, dimensions=(50, 200))
 
 
 FACTOR_LINE = re.compile(r"^\d+\. .+ \((some|several) signs\)  \[(\w+)\]\s*$", re.M)

@@ -171,7 +171,7 @@ def test_two_people_in_a_terminal(ruleset, tmp_path):
                PROMPT_TOOLKIT_NO_CPR="1")
     child = pexpect.spawn(str(SCREENER), ["intake", "--out", str(folder), "--plain",
                                           "--format", "html"],
-                          env=env, encoding="utf-8", timeout=30, dimensions=(50, 200))
+                          env=env, encoding="utf-8", timeout=60, dimensions=(50, 200))
     transcript = ""
     for line in (["P-0001", *lines_for(FIRST), ""] + ["P-0002", *lines_for(SECOND), ""]
                  + ["q"]):

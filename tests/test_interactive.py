@@ -254,6 +254,43 @@ def test_help_key_shows_the_help(drive, ruleset):
     assert "Help: " + ruleset.questions.by_id["bone_pain"].help in asker.printed
 
 
+def test_enter_after_help_on_a_menu_records_nothing(drive, ruleset):
+    """People type ? then Enter (as on typed questions): that Enter must not record the
+    highlighted option ("Yes", the first). The menu stays open and "2" then picks "No"."""
+    from screener.questionnaire import prompt_for
+
+    none = keys_for(prompt_for(ruleset.questions.by_id["medicines"], today=TODAY), ["none"])
+    outcome, _, asker, _ = drive({**ROUTINE, "bone_pain": Keys("?" + ENTER + "2" + ENTER),
+                                  "medicines": Keys("?" + ENTER + none)})
+    assert outcome.answers["bone_pain"] == "no"
+    assert outcome.answers["medicines"] == ["none"]
+    assert asker.asked.count("bone_pain") == 1 and asker.asked.count("medicines") == 1
+    assert "Help: " + ruleset.questions.by_id["bone_pain"].help in asker.printed
+    assert "an Enter right after ? is ignored" in asker.printed  # said on screen
+
+
+@pytest.mark.parametrize("key", ["bone_pain", "medicines", "review"])
+def test_question_still_pending_after_help_and_enter(ruleset, key):
+    """Only "?" and Enter typed, then the keyboard ends: no answer comes back at all."""
+    from screener.asker import Option, Prompt
+    from screener.questionnaire import prompt_for
+
+    if key == "review":  # a menu with a preselected default: Enter would pick it
+        prompt = Prompt(kind="choice", text="Is everything right?", key="review",
+                        help="Choose an answer to change it.", default="done",
+                        options=(Option("done", "Show my result"), Option("x", "Change x")))
+    else:
+        prompt = prompt_for(ruleset.questions.by_id[key], today=TODAY)
+    assert prompt.help
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        asker = TerminalAsker(stdout=io.StringIO())
+        pipe.send_text("?" + ENTER)
+        pipe.close()
+        with pytest.raises(EOFError):
+            asker.ask(prompt)
+    assert "Help: " in asker.stdout.getvalue()
+
+
 # ------------------------------------------------------------------ drafts and resume
 
 def test_ctrl_c_keeps_a_private_draft_and_resume_gives_the_same_result(drive, ruleset):

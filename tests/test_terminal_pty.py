@@ -7,6 +7,7 @@ Ctrl-C arriving as a signal character from the terminal, and the resume message.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import sys
@@ -17,57 +18,80 @@ import pytest
 pexpect = pytest.importorskip("pexpect")
 
 from screener.questionnaire import prompt_for  # noqa: E402
-from test_interactive import ROUTINE, keys_for  # noqa: E402
+from test_interactive import CLEAR, ROUTINE, keys_for  # noqa: E402
 
 pytestmark = pytest.mark.timeout(120)
 SCREENER = Path(sys.executable).with_name("screener")
 PROGRESS = r"\n([A-Z][A-Za-z ,]+): \d+ of \d+ · "
 
 
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+TIMEOUT = 60  # generous: CI is a loaded 2-core machine; every wait is on explicit text
+
+
 def spawn(home: Path, *args: str):
     env = dict(os.environ, SCREENER_HOME=str(home), TERM="xterm-256color", NO_COLOR="1",
                PROMPT_TOOLKIT_NO_CPR="1")  # pexpect does not answer cursor-position queries
-    child = pexpect.spawn(str(SCREENER), list(args), env=env, encoding="utf-8", timeout=20,
+    child = pexpect.spawn(str(SCREENER), list(args), env=env, encoding="utf-8", timeout=TIMEOUT,
                           dimensions=(50, 220))
     return child
 
 
-def answer_until(child, ruleset, script: dict, *, stop_at: str | None = None) -> str:
-    """Answer each question as it appears (found by its text); return everything read
-    once the result is shown and the save offer declined."""
+def answer_until(child, ruleset, script: dict, *, stop_at: str | None = None,
+                 save_to: Path | None = None) -> str:
+    """Answer each question as it appears; return everything read once the result is
+    shown and the save offers answered (answers saved to ``save_to`` when given).
+
+    Each step waits for a screen's own marker: a question is recognised only by its
+    text right after its progress line, never anywhere on the screen (the review
+    screen lists every question's text, and answering those would type stray keys
+    that the terminal echoes or a later prompt takes)."""
     today = dt.date.today()
     by_text = {q.text: q for q in ruleset.questions}
-    patterns = [re.escape(t) for t in by_text] + [r"Is everything right\?",
-                                                  r"Save your answers to a file"]
+    questions = [re.escape(t) for t in by_text]
+    steps = [PROGRESS, r"Is everything right\?"]
     seen = ""
-    while True:
-        index = child.expect(patterns)
+
+    def wait(pattern: str) -> None:
+        nonlocal seen
+        child.expect(pattern)
         seen += child.before + child.after
-        if index == len(by_text):  # the review screen: show my result
-            child.send("\r")
-            continue
-        if index == len(by_text) + 1:
-            child.send("n")
-            child.expect(pexpect.EOF)
-            return seen + child.before
+
+    while True:
+        step = child.expect(steps)
+        seen += child.before + child.after
+        if step == 1:
+            break
+        # a question screen: its text follows the progress line
+        index = child.expect(questions)
+        seen += child.before + child.after
         question = list(by_text.values())[index]
         if question.id == stop_at:
             return seen
         prompt = prompt_for(question, today=today)
         answer = script.get(question.id)
-        keys = "\r" if answer is None and question.type == "date" else keys_for(prompt, answer)
-        child.send(keys)
-        # wait for the answered line so the next expect cannot match this question again
-        child.expect(PROGRESS + "|Is everything right|Save your answers")
-        seen += child.before
-        # put back what we consumed: re-expect from the progress line on the next loop
-        child.buffer = child.after + child.buffer
+        child.send("\r" if answer is None and question.type == "date"
+                   else keys_for(prompt, answer))
+    # after the review, each screen once, in order (a prompt redraws its own text when
+    # answered, so each step waits for the next screen before typing again)
+    child.send("\r")  # "show my result" is highlighted
+    wait("RESULT:")
+    wait(r"Save your answers to a file")
+    child.send("y" if save_to else "n")
+    if save_to:
+        wait("File name for the answers")
+        child.send(CLEAR + str(save_to) + "\r")
+        wait("Saved your answers to")
+    wait(r"Save a report of this result\?")
+    child.send("\r")  # "No report" is highlighted
+    child.expect(pexpect.EOF)
+    return seen + child.before
 
 
 def result_text(transcript: str) -> str:
     start = transcript.index("RESULT:")
     end = transcript.index("Save your answers", start)
-    return re.sub(r"\s+", " ", transcript[start:end])
+    return re.sub(r"\s+", " ", ANSI.sub("", transcript[start:end]))
 
 
 def test_full_run_in_a_terminal(tmp_path, ruleset):
@@ -91,17 +115,23 @@ def test_ctrl_c_then_resume_gives_the_same_result(tmp_path, ruleset):
     child.close()
     assert child.exitstatus == 130
     assert (home / "draft.json").stat().st_mode & 0o777 == 0o600
+    assert json.loads((home / "draft.json").read_text())["position"] == "diet_pattern"
 
     child = spawn(home, "resume")
     child.expect("Continuing your screening")
-    resumed = answer_until(child, ruleset, ROUTINE)
+    resumed = answer_until(child, ruleset, ROUTINE, save_to=tmp_path / "resumed.json")
     child.close()
     assert child.exitstatus == 0
     assert "About you: 1 of" not in resumed and "Diet: 1 of 8" in resumed  # only the rest
 
     child = spawn(tmp_path / "other-home", "run")
-    uninterrupted = answer_until(child, ruleset, ROUTINE)
+    uninterrupted = answer_until(child, ruleset, ROUTINE, save_to=tmp_path / "straight.json")
     child.close()
+    assert child.exitstatus == 0
+    # the saved answers are the contract; the screen text is checked too, without colour codes
+    resumed_answers = json.loads((tmp_path / "resumed.json").read_text())
+    assert resumed_answers == json.loads((tmp_path / "straight.json").read_text())
+    assert resumed_answers["diet_pattern"] == "omnivore" and resumed_answers["age_years"] == 70
     assert result_text(resumed) == result_text(uninterrupted)
 
 
@@ -122,7 +152,7 @@ def test_no_color(tmp_path, colour_off):
     if not colour_off:
         env["NO_COLOR"] = "1"  # the variable alone does it too
     child = pexpect.spawn(str(SCREENER), ["run", *colour_off], env=env, encoding="utf-8",
-                          timeout=20, dimensions=(50, 220))
+                          timeout=TIMEOUT, dimensions=(50, 220))
     child.expect("None of these")
     screen = child.before
     child.sendintr()
@@ -141,3 +171,23 @@ def test_command_help_is_light(command):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stderr.strip() == "[]"
     assert "--plain" in proc.stdout
+
+
+def test_help_then_enter_on_a_menu_chooses_nothing(tmp_path, ruleset):
+    """In a real terminal, ? prints the help above the open menu and the Enter typed
+    next (as on typed questions) records nothing; the draft shows what was chosen."""
+    home = tmp_path / "home"
+    child = spawn(home, "run")
+    answer_until(child, ruleset, ROUTINE, stop_at="sex_at_birth")
+    child.send("?")
+    child.expect("an Enter right after \\? is ignored")
+    child.send("\r")  # would have recorded "Female", the highlighted option
+    child.send("2\r")  # "Male"
+    child.expect(PROGRESS)  # the next question: the draft is saved before it is asked
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    draft = json.loads((home / "draft.json").read_text())
+    assert draft["answers"]["sex_at_birth"] == "male"
+    assert draft["position"] != "sex_at_birth"
