@@ -117,3 +117,15 @@ def test_help_and_version_are_light():
     assert "screen" in proc.stdout
     version = run("--version")
     assert version.stdout.startswith("screener ")
+
+
+@pytest.mark.parametrize("command", sorted(__import__("screener.cli").cli.COMMANDS))
+def test_every_command_help_is_light(command):
+    """`screener COMMAND --help` must not import the heavy libraries either."""
+    code = ("import sys; from screener.cli import main\n"
+            f"try:\n    main([{command!r}, '--help'])\nexcept SystemExit:\n    pass\n"
+            "print([m for m in ('pydantic', 'durable', 'questionary', 'prompt_toolkit', "
+            "'jinja2', 'reportlab', 'fhir', 'yaml') if m in sys.modules], file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.stderr.strip() == "[]", proc.stderr
+    assert f"screener {command}" in proc.stdout

@@ -150,15 +150,3 @@ def test_demo_list_and_unknown_persona(tmp_path):
     child.close()
     assert child.exitstatus == 2
     assert "did you mean" in child.before.lower() or "office-worker-winter" in child.before
-
-
-@pytest.mark.parametrize("command", ["demo", "intake"])
-def test_command_help_is_light(command):
-    import subprocess
-    code = ("import sys; from screener.cli import main\n"
-            f"try:\n    main([{command!r}, '--help'])\nexcept SystemExit:\n    pass\n"
-            "print([m for m in ('pydantic', 'durable', 'questionary', 'prompt_toolkit')"
-            " if m in sys.modules], file=sys.stderr)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.stderr.strip() == "[]"
-    assert "--plain" in proc.stdout

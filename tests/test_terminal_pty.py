@@ -161,18 +161,6 @@ def test_no_color(tmp_path, colour_off):
     assert not re.search(r"\x1b\[[0-9;]*(38|48);[25];", screen)  # no colour codes
 
 
-@pytest.mark.parametrize("command", ["run", "resume"])
-def test_command_help_is_light(command):
-    import subprocess
-    code = ("import sys; from screener.cli import main\n"
-            f"try:\n    main([{command!r}, '--help'])\nexcept SystemExit:\n    pass\n"
-            "print([m for m in ('pydantic', 'durable', 'questionary', 'prompt_toolkit')"
-            " if m in sys.modules], file=sys.stderr)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.stderr.strip() == "[]"
-    assert "--plain" in proc.stdout
-
-
 def test_help_then_enter_on_a_menu_chooses_nothing(tmp_path, ruleset):
     """In a real terminal, ? prints the help above the open menu and the Enter typed
     next (as on typed questions) records nothing; the draft shows what was chosen."""
