@@ -301,7 +301,7 @@ class TerminalAsker:
         if prompt.help:
             hints.append("? help")
         if prompt.can_back:
-            hints.append("< back")
+            hints.append("< Enter: back")
         question = questionary.checkbox(
             prompt.text, choices=choices, instruction="(" + ", ".join(hints) + ")",
             validate=lambda values: exclusive_error(values, prompt) or True)
@@ -348,31 +348,40 @@ class TerminalAsker:
 
 
 def _bind_help_back(question, prompt: Prompt, show_help: Callable[[Prompt], None]) -> None:
-    """Add ``?`` (help) and ``<`` (back) keys to a questionary menu.
+    """Add ``?`` (help) and ``<`` + Enter (back) to a questionary menu.
 
     ``?`` prints the help above the menu, which stays open as it was (pointer and ticks
     kept), and the Enter typed right after ``?`` is ignored: people used to ``?`` + Enter
     on typed questions must not record the highlighted option, an answer they never chose.
+    ``<`` goes back only with the Enter that follows, as on typed questions: going back at
+    the ``<`` itself let that habitual Enter confirm the previous question at once.
     """
     from prompt_toolkit.application import run_in_terminal
     from prompt_toolkit.keys import Keys
 
+    if not (prompt.help or prompt.can_back):
+        return
     bindings = question.application.key_bindings
+    enter = [b for b in bindings.bindings if b.keys == (Keys.ControlM,)][-1].handler
     if prompt.help:
-        enter = [b for b in bindings.bindings if b.keys == (Keys.ControlM,)][-1].handler
-
         @bindings.add("?", eager=True)
         def _help(_event):
             run_in_terminal(lambda: show_help(prompt))
-
-        @bindings.add(Keys.ControlM, eager=True)  # added last, so it wins over questionary's
-        def _enter(event):
-            previous = event.previous_key_sequence
-            if previous and previous[-1].key == "?":
-                return  # the Enter of "? Enter": help was shown, nothing is chosen
-            enter(event)
     if prompt.can_back:
-        bindings.add("<", eager=True)(lambda event: event.app.exit(result=BACK))
+        @bindings.add("<", eager=True)
+        def _back(_event):
+            run_in_terminal(lambda: print("(press Enter to go back to the previous question)"))
+
+    @bindings.add(Keys.ControlM, eager=True)  # added last, so it wins over questionary's
+    def _enter(event):
+        previous = event.previous_key_sequence
+        last = previous[-1].key if previous else None
+        if last == "?" and prompt.help:
+            return  # the Enter of "? Enter": help was shown, nothing is chosen
+        if last == "<" and prompt.can_back:
+            event.app.exit(result=BACK)
+            return
+        enter(event)
 
 
 def _exclusive_toggle(question, prompt: Prompt) -> None:

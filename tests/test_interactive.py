@@ -62,7 +62,7 @@ def keys_for(prompt, answer) -> str:
     if isinstance(answer, Keys):
         return str(answer)
     if answer is BACK:
-        return "<"
+        return "<" + ENTER  # on menus too: the Enter after < is what goes back
     values = [o.value for o in prompt.options]
     if prompt.kind == "confirm":
         return "y" if answer else "n"
