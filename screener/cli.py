@@ -75,11 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        default = COMMANDS.get("run") and "run"
-        if default is None:
-            parser.print_help()
-            return 0
-        args = parser.parse_args([default, *(argv or sys.argv[1:])])
+        args = parser.parse_args(["run"])  # no command: the questionnaire
     from .errors import ScreenerError
 
     try:

@@ -65,11 +65,6 @@ def load_checks(ruleset: RuleSet) -> tuple[Check, ...]:
     return _cache[ruleset.content_hash]
 
 
-def remember(ruleset: RuleSet, checks: tuple[Check, ...]) -> None:
-    """Use checks loaded earlier for this ruleset (the interactive rules cache)."""
-    _cache[ruleset.content_hash] = checks
-
-
 def triggered(checks, answers: dict, just_answered: str, confirmed: set[str]) -> list[Check]:
     """Checks made true by the answer to ``just_answered`` and not yet confirmed."""
     return [c for c in checks if c.id not in confirmed and just_answered in c.names

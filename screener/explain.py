@@ -24,7 +24,7 @@ from .answers import ValidatedAnswers, is_shown, validate_answers
 from .errors import AnswersError
 from .models import NOT_SURE, Question, RuleSet
 from .result import Evidence, Result
-from .screening import screen, unanswered
+from .screening import derived_rule, factor_of_fact, screen, unanswered
 
 NodeKind = Literal["triage", "rule", "factor", "held_back", "fact", "computed", "answer",
                    "symptom", "see_above"]
@@ -97,16 +97,13 @@ class _TreeBuilder:
         facts = [self.fact(n, v) for n, v in ev.facts.items() if n != skip]
         below = {a.id for f in facts for a in _walk(f) if a.kind == "answer"}
         for name in ev.facts:  # a factor's answers sit under that factor (maybe shown above)
-            below |= {q for f in self.result.factors if f.id == self._factor_of(name)
+            fid = factor_of_fact(name, self.ruleset)
+            below |= {q for f in self.result.factors if f.id == fid
                       for i in f.indicators for q in i.answers}
         return facts + [self.answer(q, v) for q, v in ev.answers.items() if q not in below]
 
-    def _derived_rule(self, name: str):
-        return next((r for r in self.ruleset.rules
-                     if r.kind == "derived" and r.concludes == name), None)
-
     def fact(self, name: str, value: Any) -> Node | None:
-        rule = self._derived_rule(name)
+        rule = derived_rule(name, self.ruleset)
         if rule is not None and rule.id in self.derived:
             ev = self.derived[rule.id]
             return Node(kind="fact", id=name, value=value, text=f"{name} = {_code_text(value)}",
@@ -118,19 +115,13 @@ class _TreeBuilder:
                         text=f"{name} = {_code_text(value)}",
                         children=[self.answer(q, self.result.answers[q])
                                   for q in computed.uses if q in self.result.answers])
-        factor = self._factor_of(name)
+        factor = factor_of_fact(name, self.ruleset)
         if factor is not None and any(f.id == factor for f in self.result.factors):
             return self.factor(factor)
         if name in ("factor_count", "factors_raised"):
             return Node(kind="fact", id=name, value=value, text=f"{name} = {_code_text(value)}",
                         children=[self.factor(f.id) for f in self.result.factors])
         return Node(kind="fact", id=name, value=value, text=f"{name} = {_code_text(value)}")
-
-    def _factor_of(self, name: str) -> str | None:
-        for fid in self.ruleset.factors:
-            if name in (f"{fid}_count", f"{fid}_raised", f"{fid}_strength", f"{fid}_indicators"):
-                return fid
-        return None
 
     def factor(self, fid: str) -> Node:
         found = next(f for f in self.result.factors if f.id == fid)

@@ -27,7 +27,7 @@ RESUME_HINT = ("Your answers so far are saved. Continue with: screener resume "
 
 def session(ruleset: RuleSet, asker: Asker, *, store: DraftStore, resume: bool = False,
             fresh: bool = False, view: str = "person", today: dt.date | None = None,
-            folder: Path | None = None, on_answer=None) -> tuple[Outcome, Result]:
+            folder: Path | None = None) -> tuple[Outcome, Result]:
     """Run (or resume) a screening and show the result; KeyboardInterrupt propagates
     with the draft kept."""
     today = today or dt.date.today()
@@ -37,8 +37,7 @@ def session(ruleset: RuleSet, asker: Asker, *, store: DraftStore, resume: bool =
         store.save(Draft(ruleset_hash=ruleset.content_hash, answers=st.answers,
                          position=st.position, confirmed=sorted(st.confirmed)))
 
-    outcome = run_questionnaire(ruleset, asker, state=state, on_save=save, today=today,
-                                on_answer=on_answer)
+    outcome = run_questionnaire(ruleset, asker, state=state, on_save=save, today=today)
     # imported only now, so the first question appears sooner
     from .answers import validate_answers
     from .reports import render

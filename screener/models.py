@@ -20,7 +20,6 @@ Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 NOT_SURE = "not_sure"
 NONE = "none"
 TRIAGE_ORDER = ("urgent", "prompt", "routine", "self_care")  # most urgent first
-RULE_KINDS = ("derived", "indicator", "exception", "symptom", "triage", "note")
 
 
 class Frozen(BaseModel):
@@ -168,6 +167,11 @@ class Rule(Located):
     level: Literal["urgent", "prompt", "routine", "self_care"] | None = None  # triage
     text: str | None = None  # note (and exception) text for the person
     blocks_factors: bool = False  # triage: when it fires, no factor is raised
+
+    @property
+    def makes_note(self) -> bool:
+        """Its text is shown as a note when it fires (notes, and exceptions with text)."""
+        return bool(self.text) and self.kind in ("note", "exception")
 
     @model_validator(mode="after")
     def _fields_for_kind(self):

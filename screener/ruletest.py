@@ -152,7 +152,7 @@ def coverage(ruleset: RuleSet, results: list[Result]) -> Coverage:
     levels = {result.triage for result in results}
     raised = {f.id for result in results for f in result.factors}
     shown = {n.id for result in results for n in result.notes}
-    note_rules = [r.id for r in ruleset.rules if r.text and r.kind in ("note", "exception")]
+    note_rules = [r.id for r in ruleset.rules if r.makes_note]
     return Coverage(
         rules=[r.id for r in ruleset.rules],
         rules_missed=[r.id for r in ruleset.rules if r.id not in fired],

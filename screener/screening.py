@@ -7,7 +7,7 @@ its evidence trail.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import __version__, conditions
@@ -39,7 +39,6 @@ class _Index:
     derived_by_name: dict[str, Rule]  # concluded fact -> first derived rule concluding it
     derived: list[Rule]
     question_order: dict[str, int]
-    note_rules: set[str] = field(default_factory=set)  # rules whose text makes a note
 
 
 _indexes: dict[str, _Index] = {}
@@ -55,8 +54,7 @@ def _index(ruleset: RuleSet) -> _Index:
         _indexes[key] = _Index(
             order={rule.id: i for i, rule in enumerate(ruleset.rules)},
             derived_by_name=by_name, derived=derived,
-            question_order={qid: i for i, qid in enumerate(ruleset.questions.by_id)},
-            note_rules={r.id for r in ruleset.rules if r.text and r.kind in ("note", "exception")})
+            question_order={qid: i for i, qid in enumerate(ruleset.questions.by_id)})
     return _indexes[key]
 
 
@@ -179,14 +177,14 @@ def _collect(cond, facts, ruleset: RuleSet, answers: dict, used: dict, top: bool
             continue
         if top:
             used[name] = value
-        derived = _derived_rule(name, ruleset)
+        derived = derived_rule(name, ruleset)
         if derived is not None and value is True:
             _collect(derived.when, facts, ruleset, answers, used, top=False)
         computed = ruleset.computed.get(name)
         for source_name in computed.uses if computed else []:
             if source_name in facts:
                 answers[source_name] = facts[source_name]
-        factor = _factor_of_fact(name, ruleset)
+        factor = factor_of_fact(name, ruleset)
         if factor is not None:  # e.g. CA-VITD reads vitamin_d_strength: show its answers
             for rule_id in facts.get(f"{factor}_indicators", []):
                 _collect(ruleset.rules_by_id[rule_id].when, facts, ruleset, answers, used,
@@ -196,13 +194,13 @@ def _collect(cond, facts, ruleset: RuleSet, answers: dict, used: dict, top: bool
 FACTOR_FACTS = ("count", "indicators", "strength", "raised")
 
 
-def _factor_of_fact(name: str, ruleset: RuleSet) -> str | None:
+def factor_of_fact(name: str, ruleset: RuleSet) -> str | None:
     """'vitamin_d' for 'vitamin_d_strength' (and the other per-factor facts)."""
     factor, _, suffix = name.rpartition("_")
     return factor if suffix in FACTOR_FACTS and factor in ruleset.factors else None
 
 
-def _derived_rule(name: str, ruleset: RuleSet) -> Rule | None:
+def derived_rule(name: str, ruleset: RuleSet) -> Rule | None:
     return _index(ruleset).derived_by_name.get(name)
 
 
@@ -240,7 +238,7 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
     detail = ruleset.triage[level]
     missing, unsure = unanswered(answers, ruleset)
     notes = [Note(id=r.id, text=_fill(r.text, missing + unsure, ruleset), evidence=trail[r.id])
-             for r in rules if r.text and r.kind in ("note", "exception")]
+             for r in rules if r.makes_note]
     return Result(
         respondent_id=answers.respondent_id,
         screened_on=answers.values.get("screened_on"),
@@ -269,7 +267,7 @@ def outcome(answers: ValidatedAnswers, ruleset: RuleSet) -> tuple[str, dict[str,
     rules = [ruleset.rules_by_id[r] for r in fired]
     strengths = {fid: facts[f"{fid}_strength"] for fid in ruleset.factors
                  if facts[f"{fid}_raised"]}
-    notes = [r.id for r in rules if r.text and r.kind in ("note", "exception")]
+    notes = [r.id for r in rules if r.makes_note]
     return triage_level(rules), strengths, notes
 
 

@@ -187,10 +187,6 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _strength(word: str) -> str:
-    return "not raised" if word == "not_raised" else word
-
-
 def render_text(diff: WhatIf, ruleset: RuleSet) -> str:
     import textwrap
 

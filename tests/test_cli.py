@@ -101,9 +101,20 @@ def test_schema(which):
 
 
 def test_result_validates_against_published_schema(answers_file):
-    jsonschema = pytest.importorskip("jsonschema")
-    result = json.loads(run("screen", answers_file({"age_years": 70}), "--format", "json").stdout)
+    import jsonschema
+
+    proc = run("screen", answers_file({"age_years": 70, "housebound": "yes"}), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["factors"]  # a result with a factor, so the nested schemas are used
     jsonschema.validate(result, json.loads(run("schema", "result").stdout))
+
+
+def test_no_command_runs_the_questionnaire():
+    """`screener` alone is `screener run`: without a terminal it says what to do instead."""
+    proc = run()
+    assert proc.returncode == 2
+    assert "screener screen ANSWERS.json" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_help_and_version_are_light():

@@ -150,3 +150,13 @@ def test_demo_list_and_unknown_persona(tmp_path):
     child.close()
     assert child.exitstatus == 2
     assert "did you mean" in child.before.lower() or "office-worker-winter" in child.before
+
+
+@pytest.mark.parametrize("speed", ["-1", "inf", "nan"])
+def test_bad_speed_is_a_clean_error(speed):
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-m", "screener", "demo", "--auto", "--speed", speed,
+                           "healthy-adult"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "--speed" in proc.stderr and "Traceback" not in proc.stderr

@@ -31,7 +31,7 @@ def test_vignettes_cover_every_triage_level_factor_and_note(ruleset):
     cases = [json.loads(p.read_text())["expect"] for p in VIGNETTES]
     assert {c["triage"] for c in cases} == {"urgent", "prompt", "routine", "self_care"}
     assert {f for c in cases for f in c["factors"]} == set(ruleset.factors)
-    note_rules = {r.id for r in ruleset.rules if r.kind in ("note", "exception") and r.text}
+    note_rules = {r.id for r in ruleset.rules if r.makes_note}
     assert note_rules <= {n for c in cases for n in c["notes_include"]}
     exceptions = {r.factor for r in ruleset.rules if r.kind == "exception"}
     assert exceptions <= {h for c in cases for h in c["held_back"]}

@@ -42,8 +42,9 @@ def run(args) -> int:
     from ..loading import load_ruleset, suggest
     from ..personas import load_personas
 
-    if args.speed is not None and args.speed < 0:
-        raise ScreenerError("--speed is a number of seconds, 0 or more")
+    if args.speed is not None and not 0 <= args.speed < 3600:  # also refuses nan and inf
+        raise ScreenerError("--speed is a number of seconds between answers, from 0 "
+                            "(no pause) to under an hour")
     ruleset = load_ruleset(args.rules)
     personas = load_personas(args.personas, ruleset)
     out = sys.stdout

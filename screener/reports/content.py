@@ -21,8 +21,6 @@ DISCLAIMER = (
     "whether any test is appropriate. It does not recommend any supplement or amount.")
 
 STRENGTH_WORDS = {"some": "some signs", "several": "several signs"}
-SYMPTOMS_INTRO = ("Symptoms you mentioned that can fit (they do not raise the factor "
-                  "on their own)")
 NO_FACTORS = "No possible contributing factors were found by this screening."
 
 
