@@ -47,13 +47,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .answers import RESPONDENT_ID, validate_answers
-from .errors import AnswersError, ScreenerError
+from .errors import AnswersError, OutputError, ScreenerError
 from .fsutil import write_private
 from .loading import load_ruleset, suggest
 from .models import RuleSet
 
 INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-OUTPUT_FORMATS = INPUT_FORMATS
 ERROR_COLUMNS = ["row", "respondent_id", "field", "message", "urgent"]
 URGENT_CHECK = "red_flags_now"  # the spec's first question: "unknown is not no"
 MAX_NAMED = 50  # urgent error records kept by row in the summary (all are in the errors file)
@@ -199,6 +198,11 @@ def check_start(path: Path, fmt: str, ruleset: RuleSet) -> tuple[tuple[str, ...]
 
 def check_header(header: list[str], ruleset: RuleSet, source: str) -> None:
     known = ruleset.questions.by_id
+    repeated = [column for column, n in Counter(header).items() if n > 1]
+    if repeated:  # a record is a mapping: one of the cells (maybe a red flag) would be lost
+        raise BatchError(f"column '{repeated[0]}' appears {Counter(header)[repeated[0]]} times: "
+                         "each column must appear once (merge the copies)",
+                         file=source, line=1, field=repeated[0])
     for column in header:
         if column != RESPONDENT_ID and column not in known:
             raise BatchError(f"unknown column '{column}'{suggest(column, known)}: columns are "
@@ -395,9 +399,13 @@ def _writer(buffer: io.StringIO, fmt: str, columns: list[str]) -> Callable[[dict
     writer = csv.writer(buffer, lineterminator="\n")
 
     def write_csv(row: dict) -> None:
-        writer.writerow([";".join(v) if isinstance(v, list) else ("" if v is None else v)
-                         for v in (row[c] for c in columns)])
+        writer.writerow([_cell(row[c]) for c in columns])
     return write_csv
+
+
+def _cell(value: Any) -> Any:
+    """A value as a CSV cell: lists ';'-separated (as read), None empty."""
+    return ";".join(value) if isinstance(value, list) else ("" if value is None else value)
 
 
 def header_text(fmt: str, columns: list[str]) -> str:
@@ -482,10 +490,38 @@ def default_errors_path(output: Path) -> Path:
     return output.with_name(output.stem + ".errors" + output.suffix)
 
 
+def check_input(path: Path) -> None:
+    """The input is a readable file (checked before anything else reads or creates)."""
+    if path.is_dir():
+        raise BatchError("is a folder: name the CSV or JSONL file to screen", file=str(path))
+    if not path.is_file():
+        raise BatchError("no such input file", file=str(path))
+    try:
+        open(path, "rb").close()
+    except OSError as exc:
+        raise BatchError(f"cannot read the input: {exc.strerror}", file=str(path)) from None
+
+
+def check_destination(path: Path, what: str) -> None:
+    """A file can be written at ``path``: checked before the run, so that a mistyped
+    folder fails at once, cleanly, not after screening every record."""
+    folder = path.parent
+    if not folder.is_dir():
+        state = "is not a folder" if folder.exists() else "does not exist"
+        raise OutputError(f"cannot write the {what}: the folder {folder} {state}",
+                          file=str(path))
+    if path.is_dir():
+        raise OutputError(f"cannot write the {what}: this is a folder; name a file",
+                          file=str(path))
+
+
 def _open_private(path: Path, truncate_to: int | None):
     """Open a partial file 0600: new (truncated) or cut back to a checkpointed length."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if truncate_to is None else 0)
-    fd = os.open(path, flags, 0o600)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror}", file=str(path)) from None
     os.fchmod(fd, 0o600)
     if truncate_to is not None:
         os.ftruncate(fd, truncate_to)
@@ -496,6 +532,15 @@ def _open_private(path: Path, truncate_to: int | None):
 def _fingerprint(path: Path) -> dict:
     stat = path.stat()
     return {"input": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def checkpoint_done(output: Path) -> int:
+    """Records an interrupted run into ``output`` finished (0 without a readable
+    checkpoint): where a --resume run's progress starts. run_batch checks the rest."""
+    try:
+        return int(json.loads(paths_for(output)[1].read_text(encoding="utf-8"))["records_done"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
 
 
 def count_records(path: Path, fmt: str) -> int:
@@ -528,8 +573,9 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
                                 format_of(errors, "errors"))
     if engine not in ENGINES:
         raise BatchError(f"unknown engine '{engine}'; choose one of: {', '.join(ENGINES)}")
-    if not source.is_file():
-        raise BatchError("no such input file", file=str(source))
+    check_input(source)
+    check_destination(output, "output")
+    check_destination(errors, "errors file")
     if source.resolve() in (output.resolve(), errors.resolve()):
         raise BatchError("the output and errors files must differ from the input",
                          file=str(source))
@@ -569,9 +615,10 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     else:  # a fresh start (--force): a stale checkpoint must not outlive its partial files
         checkpoint_path.unlink(missing_ok=True)
     written = 0
-    out = _open_private(partial, state["output_bytes"] if state else None)
-    err = _open_private(errors_partial, state["errors_bytes"] if state else None)
-    try:
+    out = err = None
+    try:  # opened inside: if the second open fails, the first is closed and removed
+        out = _open_private(partial, state["output_bytes"] if state else None)
+        err = _open_private(errors_partial, state["errors_bytes"] if state else None)
         if state is None:
             out.write(header_text(out_fmt, _output_columns(ruleset)))
             err.write(header_text(err_fmt, ERROR_COLUMNS))
@@ -592,11 +639,13 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
         _sync(out)
         _sync(err)
     except BaseException:
-        out.close()
-        err.close()
+        for handle in (out, err):
+            if handle is not None:
+                handle.close()
         if state is None and written == 0:  # no checkpoint: nothing to resume, leave nothing
-            partial.unlink(missing_ok=True)
-            errors_partial.unlink(missing_ok=True)
+            for handle, path in ((out, partial), (err, errors_partial)):
+                if handle is not None:  # only what this run created
+                    path.unlink(missing_ok=True)
         raise
     out.close()
     err.close()
@@ -649,7 +698,6 @@ def write_input(path: str | Path, records: list[dict], ruleset: RuleSet) -> Path
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         for record in records:
-            writer.writerow([";".join(v) if isinstance(v, list) else ("" if v is None else v)
-                             for v in (record.get(c) for c in columns)])
+            writer.writerow([_cell(record.get(c)) for c in columns])
         text = buffer.getvalue()
     return write_private(path, text)

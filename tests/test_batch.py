@@ -10,6 +10,7 @@ import pytest
 
 from screener import cli
 from screener.batch import BatchError, paths_for, run_batch, write_input
+from screener.errors import OutputError
 from screener.generate import answer_sets
 
 from conftest import FIXED_DAY
@@ -379,3 +380,101 @@ def test_force_after_an_interruption_drops_the_stale_checkpoint(tmp_path, rulese
     with pytest.raises(BatchError, match="cannot read record"):
         run_batch(source, output, chunk_size=1000, force=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+# ------------------------------------------------ bad paths fail at once, cleanly, leaving nothing
+
+def test_missing_or_bad_destination_folders_are_refused_up_front(tmp_path, ruleset, capsys):
+    source = tmp_path / "in.csv"
+    source.write_text("respondent_id,age_years\nA1,70\n")
+    missing = tmp_path / "nodir"
+    with pytest.raises(OutputError, match=f"the folder {missing} does not exist"):
+        run_batch(source, missing / "o.csv")
+    # only the errors file's folder is missing: the output's partial file is not created
+    with pytest.raises(OutputError, match=f"errors file: the folder {missing} does not exist"):
+        run_batch(source, tmp_path / "o.csv", errors_path=missing / "e.csv")
+    (tmp_path / "afile").write_text("")
+    with pytest.raises(OutputError, match="afile is not a folder"):
+        run_batch(source, tmp_path / "afile" / "o.csv")
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(OutputError, match="this is a folder"):
+        run_batch(source, tmp_path / "folder.csv", force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "folder.csv", "in.csv"]
+
+    base = ["batch", str(source), "-o", str(tmp_path / "o.csv"), "--today", "2025-06-15"]
+    for extra in (["-o", str(missing / "o.csv")], ["--errors", str(missing / "e.csv")],
+                  ["--summary", str(missing / "s.json")],
+                  ["--summary", str(tmp_path / "folder.csv"), "--force"]):
+        assert cli.main([*base, *extra]) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+        assert str(missing) in err or "this is a folder" in err
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "folder.csv", "in.csv"]
+
+
+def test_a_failed_second_open_closes_and_removes_the_first(tmp_path, ruleset):
+    """The errors partial cannot be created (a folder is in the way): the output's partial
+    file, opened just before, is closed and removed."""
+    source = tmp_path / "in.csv"
+    source.write_text("respondent_id,age_years\nA1,70\n")
+    (tmp_path / "o.errors.csv.partial").mkdir()
+    with pytest.raises(OutputError, match="o.errors.csv.partial: cannot write"):
+        run_batch(source, tmp_path / "o.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "o.errors.csv.partial"]
+
+
+@pytest.mark.parametrize("tty", [False, True])
+def test_missing_or_folder_input_is_a_clean_error_with_or_without_progress_bar(
+        tmp_path, ruleset, capsys, monkeypatch, tty):
+    import sys
+
+    (tmp_path / "folder.csv").mkdir()
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)  # a terminal draws the bar
+    for name, expected in (("absent.csv", "absent.csv: no such input file"),
+                           ("folder.csv", "folder.csv: is a folder")):
+        assert cli.main(["batch", str(tmp_path / name), "-o", str(tmp_path / "o.csv")]) == 2
+        err = capsys.readouterr().err
+        assert expected in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.csv"]
+
+
+def test_a_repeated_column_is_refused_naming_file_line_and_column(tmp_path, ruleset, capsys):
+    source = tmp_path / "in.csv"  # the second red_flags_now cell would have been dropped
+    source.write_text("respondent_id,red_flags_now,age_years,red_flags_now\nA1,none,70,chest_pain\n")
+    with pytest.raises(BatchError) as caught:
+        run_batch(source, tmp_path / "o.csv")
+    assert (caught.value.file, caught.value.line, caught.value.field) == (
+        str(source), 1, "red_flags_now")
+    assert str(caught.value).startswith(f"{source}:1: column 'red_flags_now' appears 2 times")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    assert cli.main(["batch", str(source), "-o", str(tmp_path / "o.csv")]) == 2
+    assert "column 'red_flags_now' appears 2 times" in capsys.readouterr().err
+
+
+def test_progress_bar_draws_the_first_update_and_rates_only_this_run(capsys):
+    import time
+
+    from screener.commands.batch import _ProgressBar
+
+    bar = _ProgressBar(40, time.monotonic())  # a fresh run of one chunk
+    bar(40)
+    drawn = capsys.readouterr().err
+    assert drawn.startswith("\r[" + "#" * 30 + "] 40/40 ") and "records/s" in drawn
+
+    bar = _ProgressBar(100, time.monotonic() - 10, resumed_at=60)  # resumed at 60
+    assert bar.first == 60
+    bar(80)
+    drawn = capsys.readouterr().err
+    assert "] 80/100 " in drawn
+    rate = float(drawn.split()[2].replace(",", ""))
+    assert rate <= 2.5  # 20 records in about 10 s: the 60 done before are not counted
+
+
+def test_checkpoint_done_reads_where_a_resumed_run_starts(tmp_path, ruleset):
+    from screener.batch import checkpoint_done
+
+    source = write_input(tmp_path / "in.jsonl", records(ruleset, 50), ruleset)
+    assert checkpoint_done(tmp_path / "out.jsonl") == 0
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(source, tmp_path / "out.jsonl", chunk_size=10, stop_after=2)
+    assert checkpoint_done(tmp_path / "out.jsonl") == 20

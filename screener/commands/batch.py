@@ -58,7 +58,8 @@ def run(args) -> int:
     import time
     from pathlib import Path
 
-    from ..batch import BatchError, count_records, format_of, paths_for, run_batch
+    from ..batch import (BatchError, check_destination, check_input, checkpoint_done,
+                         count_records, format_of, paths_for, run_batch)
     from ..fsutil import write_private
     from ..loading import load_ruleset
 
@@ -71,13 +72,18 @@ def run(args) -> int:
                              field="--today") from None
     if args.workers < 1:
         raise BatchError("--workers must be at least 1", field="--workers")
-    if args.summary and Path(args.summary).exists() and not args.force:
-        raise BatchError("already exists (use --force to replace it)", file=args.summary)
+    fmt = format_of(args.input, "input")
+    check_input(Path(args.input))  # before the progress bar reads it
+    if args.summary:  # written last: refuse a bad path before the run, not after it
+        check_destination(Path(args.summary), "summary")
+        if Path(args.summary).exists() and not args.force:
+            raise BatchError("already exists (use --force to replace it)", file=args.summary)
 
     progress = None
     if sys.stderr.isatty():
-        total = count_records(Path(args.input), format_of(args.input, "input"))
-        progress = _ProgressBar(total, time.monotonic())
+        resumed_at = checkpoint_done(Path(args.output)) if args.resume else 0
+        progress = _ProgressBar(count_records(Path(args.input), fmt), time.monotonic(),
+                                resumed_at)
     try:
         summary = run_batch(args.input, args.output, errors_path=args.errors, rules=args.rules,
                             workers=args.workers, engine=args.engine, scheduler=args.scheduler,
@@ -128,19 +134,15 @@ def urgent_errors_text(data: dict) -> str:
 class _ProgressBar:
     """One line on stderr, redrawn at most 5 times a second: done/total, records/s, ETA."""
 
-    def __init__(self, total: int, started: float):
-        self.total, self.started, self.last = total, started, 0.0
-        self.first: int | None = None
+    def __init__(self, total: int, started: float, resumed_at: int = 0):
+        self.total, self.started, self.last = total, started, float("-inf")
+        self.first = resumed_at  # records/s counts what this run did, not a resumed start
 
     def __call__(self, done: int) -> None:
         import sys
         import time
 
         now = time.monotonic()
-        if self.first is None:  # a resumed run: rate from what this run did
-            self.first = done
-            self.started = now
-            return
         if now - self.last < 0.2 and done < self.total:
             return
         self.last = now
