@@ -524,6 +524,10 @@ def _open_private(path: Path, truncate_to: int | None):
         raise OutputError(f"cannot write: {exc.strerror}", file=str(path)) from None
     os.fchmod(fd, 0o600)
     if truncate_to is not None:
+        if os.fstat(fd).st_size < truncate_to:  # cut short or recreated since the checkpoint
+            os.close(fd)
+            raise OutputError("is shorter than its checkpoint says, so finished records "
+                              "were lost: start over with --force", file=str(path))
         os.ftruncate(fd, truncate_to)
         os.lseek(fd, truncate_to, os.SEEK_SET)
     return os.fdopen(fd, "w", encoding="utf-8", newline="")

@@ -126,6 +126,34 @@ def test_resume_after_interruption_finishes_without_redoing(tmp_path, ruleset):
     assert not checkpoint.exists() and not partial.exists()
 
 
+def test_resume_refuses_a_partial_file_cut_short(tmp_path, ruleset):
+    """Finished records must never come back as zero bytes: a partial file shorter than
+    its checkpoint is refused, not padded."""
+    from screener.errors import OutputError
+
+    source = write_input(tmp_path / "in.csv", records(ruleset, 100, seed=3), ruleset)
+    output = tmp_path / "out.csv"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(source, output, today=FIXED_DAY, chunk_size=10, stop_after=3)
+    partial, _ = paths_for(output)
+    partial.write_text("respondent_id\n")
+    with pytest.raises(OutputError, match="shorter than its checkpoint"):
+        run_batch(source, output, today=FIXED_DAY, chunk_size=10, resume=True)
+    assert b"\0" not in partial.read_bytes()
+
+
+def test_summary_cannot_be_the_output(tmp_path, ruleset):
+    import subprocess
+    import sys
+
+    source = write_input(tmp_path / "in.csv", records(ruleset, 5), ruleset)
+    out = tmp_path / "out.csv"
+    proc = subprocess.run([sys.executable, "-m", "screener", "batch", str(source), "-o", str(out),
+                           "--summary", str(out)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "choose another name" in proc.stderr
+    assert not out.exists()
+
+
 def test_resume_refuses_a_changed_input(tmp_path, ruleset):
     source = write_input(tmp_path / "in.jsonl", records(ruleset, 100), ruleset)
     with pytest.raises(KeyboardInterrupt):

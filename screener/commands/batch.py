@@ -76,6 +76,10 @@ def run(args) -> int:
     check_input(Path(args.input))  # before the progress bar reads it
     if args.summary:  # written last: refuse a bad path before the run, not after it
         check_destination(Path(args.summary), "summary")
+        others = {Path(p).resolve() for p in (args.output, args.errors, args.input) if p}
+        if Path(args.summary).resolve() in others:
+            raise BatchError("is also the input, output or errors file: choose another name",
+                             file=args.summary)
         if Path(args.summary).exists() and not args.force:
             raise BatchError("already exists (use --force to replace it)", file=args.summary)
 
