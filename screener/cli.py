@@ -34,7 +34,8 @@ DESCRIPTION = """\
 Nutrition screening questionnaire. It maps answers about diet, sun, fluids, medicines,
 conditions and symptoms to POSSIBLE contributing factors (low vitamin D, magnesium,
 potassium, calcium intake, dehydration) and says what to ask a clinician. It never
-gives a diagnosis or a dose. Red-flag symptoms stop the screening with urgent advice.
+gives a diagnosis or says how much of anything to take. Red-flag symptoms stop the
+screening with urgent advice.
 """
 
 EPILOG = """\

@@ -117,6 +117,15 @@ def test_no_command_runs_the_questionnaire():
     assert "screener screen ANSWERS.json" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_error_messages_pass_the_output_guard(answers_file):
+    """Error messages are output people read: they must not look like a dose either."""
+    from screener.safety import find_unsafe_text
+
+    proc = run("screen", answers_file({"respondent_id": "400IU", "age_years": 400}))
+    assert proc.returncode == 2
+    assert find_unsafe_text(proc.stderr.replace("400IU", "")) is None, proc.stderr
+
+
 def test_help_and_version_are_light():
     """--help must not import pydantic, durable or questionary (start-up speed)."""
     code = ("import sys; from screener.cli import main\n"
@@ -140,3 +149,6 @@ def test_every_command_help_is_light(command):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.stderr.strip() == "[]", proc.stderr
     assert f"screener {command}" in proc.stdout
+    from screener.safety import find_unsafe_text
+
+    assert find_unsafe_text(proc.stdout) is None  # help is output people read too
