@@ -219,7 +219,11 @@ def test_cli_batch_summary_and_refusals(tmp_path, ruleset, capsys):
     assert "already exists" in capsys.readouterr().err
     assert cli.main([*args, "--force"]) == 0
     assert cli.main(["batch", str(source), "-o", str(tmp_path / "out.txt")]) == 2
-    assert cli.main([*args, "--force", "--today", "15/06/2025"]) == 2
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as bad_date:  # argparse: a usage error, exit status 2
+        cli.main([*args, "--force", "--today", "15/06/2025"])
+    assert bad_date.value.code == 2
+    assert "'15/06/2025' is not a date written YYYY-MM-DD" in capsys.readouterr().err
 
 
 def test_excel_bom_and_blank_lines_are_not_records(tmp_path, ruleset):

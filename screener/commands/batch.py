@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import iso_date
+
 DESCRIPTION = """\
 Screen many records with the same rules: a CSV export (one column per question id,
 multi items separated by ';', an empty cell = unanswered, an optional respondent_id
@@ -42,7 +44,7 @@ def add_arguments(parser) -> None:
                         help="replace existing output/errors files or a stale checkpoint")
     parser.add_argument("--summary", metavar="FILE.json",
                         help="also save the summary (counts and percentages) as JSON")
-    parser.add_argument("--today", metavar="YYYY-MM-DD",
+    parser.add_argument("--today", metavar="YYYY-MM-DD", type=iso_date,
                         help="date for records without screened_on (default: today)")
     parser.add_argument("--engine", choices=["local", "dask"], default="local",
                         help="local processes (default) or a Dask cluster "
@@ -52,7 +54,6 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    import datetime as dt
     import json
     import sys
     import time
@@ -63,13 +64,7 @@ def run(args) -> int:
     from ..fsutil import write_private
     from ..loading import load_ruleset
 
-    today = None
-    if args.today:
-        try:
-            today = dt.date.fromisoformat(args.today)
-        except ValueError:
-            raise BatchError(f"--today must be a date written YYYY-MM-DD, got '{args.today}'",
-                             field="--today") from None
+    today = args.today
     if args.workers < 1:
         raise BatchError("--workers must be at least 1", field="--workers")
     fmt = format_of(args.input, "input")

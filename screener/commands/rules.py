@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import iso_date
+
 DESCRIPTION = """\
 Tools for the clinicians who write and review the rules (see rules/README.md):
   check    validate every file in the rules folder and lint its content
@@ -39,7 +41,7 @@ def _check_args(parser) -> None:
 def _test_args(parser) -> None:
     parser.add_argument("vignettes", metavar="FOLDER", nargs="?", default=None,
                         help="folder of vignette *.json files to run too (format: rules/README.md)")
-    parser.add_argument("--today", metavar="YYYY-MM-DD", default=None,
+    parser.add_argument("--today", metavar="YYYY-MM-DD", default=None, type=iso_date,
                         help="screening date for answers without screened_on (default: today)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print only failing cases and the summary")
@@ -118,17 +120,11 @@ def run_check(args, folder: Path) -> int:
 
 
 def run_test(args, folder: Path) -> int:
-    import datetime as dt
 
-    from ..errors import ScreenerError
     from ..loading import load_ruleset
     from ..ruletest import run_all
 
-    try:
-        today = dt.date.fromisoformat(args.today) if args.today else None
-    except ValueError:
-        raise ScreenerError(f"--today: '{args.today}' is not a date written YYYY-MM-DD") from None
-    report = run_all(load_ruleset(folder), args.vignettes, today=today)
+    report = run_all(load_ruleset(folder), args.vignettes, today=args.today)
     shown = [case for case in report.cases if not (case.passed and args.quiet)]
     for case in shown:
         print(f"{'PASS' if case.passed else 'FAIL'}  {case.name}")
