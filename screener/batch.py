@@ -50,7 +50,7 @@ from .answers import RESPONDENT_ID, validate_answers
 from .errors import AnswersError, OutputError, ScreenerError
 from .fsutil import write_private
 from .loading import load_ruleset, suggest
-from .models import RuleSet
+from .models import TRIAGE_ORDER, RuleSet
 
 INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 ERROR_COLUMNS = ["row", "respondent_id", "field", "message", "urgent"]
@@ -77,6 +77,7 @@ class Summary:
     errors_file: str = ""
     ruleset_hash: str = ""
     resumed_at: int = 0  # records already done when this run resumed
+    incomplete: int = 0  # screened records with too few answers (spec 5)
     errors_urgent: int = 0  # rejected records whose raw answers hold a red flag
     urgent_errors: list = field(default_factory=list)  # the first MAX_NAMED of them
     urgent_check_unanswered: int = 0  # screened records without red_flags_now
@@ -88,6 +89,7 @@ class Summary:
         self.input_records += part["screened"] + part["errors"]
         self.by_triage.update(part["by_triage"])
         self.by_factor.update(part["by_factor"])
+        self.incomplete += part.get("incomplete", 0)
         self.errors_urgent += part.get("errors_urgent", 0)
         room = MAX_NAMED - len(self.urgent_errors)
         self.urgent_errors.extend(part.get("urgent_errors", [])[:max(room, 0)])
@@ -97,7 +99,7 @@ class Summary:
         """What a checkpoint keeps to rebuild this summary on --resume."""
         return {"screened": self.screened, "errors": self.errors,
                 "by_triage": dict(self.by_triage), "by_factor": dict(self.by_factor),
-                "errors_urgent": self.errors_urgent, "urgent_errors": self.urgent_errors,
+                "incomplete": self.incomplete, "errors_urgent": self.errors_urgent, "urgent_errors": self.urgent_errors,
                 "urgent_check_unanswered": self.urgent_check_unanswered}
 
     @property
@@ -107,7 +109,6 @@ class Summary:
     def as_dict(self, ruleset: RuleSet | None = None) -> dict:
         def pct(n: int) -> float:
             return round(100 * n / self.screened, 2) if self.screened else 0.0
-        levels = ["urgent", "prompt", "routine", "self_care"]
         factors = list(ruleset.factors) if ruleset else sorted(self.by_factor)
         return {
             "input_records": self.input_records, "screened": self.screened,
@@ -116,7 +117,9 @@ class Summary:
             "errors_with_red_flag_named": self.urgent_errors,
             "urgent_check_unanswered": self.urgent_check_unanswered,
             "triage": {lvl: {"count": self.by_triage.get(lvl, 0),
-                             "percent": pct(self.by_triage.get(lvl, 0))} for lvl in levels},
+                             "percent": pct(self.by_triage.get(lvl, 0))}
+                       for lvl in TRIAGE_ORDER},
+            "incomplete": {"count": self.incomplete, "percent": pct(self.incomplete)},
             "factors": {fid: {"count": self.by_factor.get(fid, 0),
                               "percent": pct(self.by_factor.get(fid, 0))} for fid in factors},
             "output": self.output, "errors_file": self.errors_file,
@@ -256,6 +259,7 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
     write_row = _writer(out, task.output_format, _output_columns(ruleset))
     write_error = _writer(err, task.error_format, ERROR_COLUMNS)
     by_triage, by_factor = Counter(), Counter()
+    incomplete = 0
     screened = unanswered = 0
     urgent_errors: list[dict] = []
     rid_column = task.header.index(RESPONDENT_ID) if RESPONDENT_ID in task.header else None
@@ -279,10 +283,11 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
         if not answers.values.get(URGENT_CHECK):  # missing key or blank cell
             unanswered += 1
         with _engine_lock:
-            level, strengths, notes = outcome(answers, ruleset)
+            level, strengths, notes, complete = outcome(answers, ruleset)
         row = {"respondent_id": answers.respondent_id or rid, "triage": level,
-               "factors": list(strengths), "notes": notes,
+               "complete": complete, "factors": list(strengths), "notes": notes,
                "ruleset_hash": ruleset.content_hash}
+        incomplete += not complete
         for fid in ruleset.factors:
             row[f"{fid}_strength"] = strengths.get(fid)
         write_row(row)
@@ -291,7 +296,8 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
         by_factor.update(list(strengths))
     return {"output": out.getvalue(), "error_text": err.getvalue(), "screened": screened,
             "errors": len(records) - screened, "by_triage": dict(by_triage),
-            "by_factor": dict(by_factor), "errors_urgent": len(urgent_errors),
+            "by_factor": dict(by_factor), "incomplete": incomplete,
+            "errors_urgent": len(urgent_errors),
             "urgent_errors": urgent_errors, "urgent_check_unanswered": unanswered}
 
 
@@ -387,7 +393,7 @@ def csv_answers(cells: list[str], header: tuple[str, ...], ruleset: RuleSet, num
 
 
 def _output_columns(ruleset: RuleSet) -> list[str]:
-    return (["respondent_id", "triage", "factors"]
+    return (["respondent_id", "triage", "complete", "factors"]
             + [f"{fid}_strength" for fid in ruleset.factors] + ["notes", "ruleset_hash"])
 
 
@@ -404,7 +410,10 @@ def _writer(buffer: io.StringIO, fmt: str, columns: list[str]) -> Callable[[dict
 
 
 def _cell(value: Any) -> Any:
-    """A value as a CSV cell: lists ';'-separated (as read), None empty."""
+    """A value as a CSV cell: lists ';'-separated (as read), None empty, booleans as in
+    JSON (true/false)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return ";".join(value) if isinstance(value, list) else ("" if value is None else value)
 
 

@@ -32,6 +32,8 @@ def producers(ruleset: RuleSet) -> dict[str, list[Rule]]:
         made[f"{fid}_strength"] = made[f"{fid}_raised"] = indicators + exceptions + blocking
         everything += indicators + exceptions
     made["factor_count"] = made["factors_raised"] = everything + blocking
+    # the decided triage level (notes such as N-CRAMPS-COMMON read it): every triage rule
+    made["triage_level"] = [r for r in ruleset.rules if r.kind == "triage"]
     return made
 
 

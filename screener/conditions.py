@@ -37,10 +37,14 @@ OPERATORS: dict[str, str] = {
     "gt": "is more than",
     "lte": "is at most",
     "lt": "is less than",
+    "known": "is known (answered)",
 }
 LIST_OPERATORS = {"in", "not_in", "has_any", "lacks_all"}
 NUMBER_OPERATORS = {"gte", "gt", "lte", "lt"}
 MULTI_OPERATORS = {"has", "has_any", "lacks", "lacks_all"}
+#: "not sure" is an answer that equals no code (spec 0.1): the person may take the
+#: medicine, so on a multi item "lacks X" is unknown rather than true.
+NOT_SURE = "not_sure"
 
 
 class Test(BaseModel):
@@ -48,7 +52,7 @@ class Test(BaseModel):
     name: str
     op: Literal[
         "is", "is_not", "in", "not_in", "has", "has_any", "lacks", "lacks_all",
-        "gte", "gt", "lte", "lt",
+        "gte", "gt", "lte", "lt", "known",
     ]
     value: Any
 
@@ -106,6 +110,8 @@ def parse(raw: Any) -> Condition:
         raise ValueError(f"'{op}' on '{key}' needs a single value, got {_show(value)}")
     if op in NUMBER_OPERATORS and (isinstance(value, bool) or not isinstance(value, (int, float))):
         raise ValueError(f"'{op}' on '{key}' needs a number, got {_show(value)}")
+    if op == "known" and not isinstance(value, bool):
+        raise ValueError(f"'known' on '{key}' needs true or false, got {_show(value)}")
     for item in value if isinstance(value, list) else [value]:
         if item is None or isinstance(item, (list, dict)):
             raise ValueError(f"'{op}' on '{key}' has an empty or nested value")
@@ -134,17 +140,25 @@ def names(cond: Condition) -> list[str]:
 # ---------------------------------------------------------------- evaluation (Python)
 
 def evaluate_test(test: Test, facts: dict) -> bool | None:
-    """True, False, or None when the name has no value (unknown)."""
-    if test.name not in facts or facts[test.name] is None:
-        return None
-    have = facts[test.name]
+    """True, False, or None when the name has no value (unknown).
+
+    Spec 0.1: a test on an unanswered item or an unknown fact is unknown, whatever the
+    operator; only ``known`` asks about the missing value itself, so it is never unknown.
+    """
+    have = facts.get(test.name)
     op, want = test.op, test.value
+    if op == "known":
+        return (have is not None) == want
+    if have is None:
+        return None
     if op in MULTI_OPERATORS:
         items = have if isinstance(have, list) else [have]
         if op == "has":
             return want in items
         if op == "has_any":
             return any(w in items for w in want)
+        if NOT_SURE in items:  # "lacks" on not_sure: the person may take it
+            return None
         if op == "lacks":
             return want not in items
         return all(w not in items for w in want)
@@ -192,7 +206,9 @@ def compile_condition(cond: Condition) -> dict:
     """durable-rules JSON for a condition (see durable docs/json/reference.md).
 
     durable has no ``$in``: lists become ``$or`` of equalities. A test on a missing
-    attribute never matches in durable, which is exactly our "unknown is not true".
+    attribute never matches in durable, which is exactly our "unknown is not true"
+    (the engine module leaves unknown facts out of the asserted fact). ``lacks`` also
+    requires the list not to be ``[not_sure]``, and ``known`` is ``$ex`` / ``$nex``.
     """
     if isinstance(cond, All):
         return {"$and": [compile_condition(c) for c in cond.all]}
@@ -211,11 +227,11 @@ def compile_condition(cond: Condition) -> dict:
         return {"$iany": {name: {"$i": value}}}
     if op == "has_any":
         return _one_or({"$iany": {name: {"$i": v}}} for v in value)
-    if op == "lacks":
-        return {"$and": [{"$ex": {name: 1}}, {"$iall": {name: {"$neq": {"$i": value}}}}]}
-    if op == "lacks_all":
+    if op in ("lacks", "lacks_all"):
         return {"$and": [{"$ex": {name: 1}}]
-                + [{"$iall": {name: {"$neq": {"$i": v}}}} for v in value]}
+                + [{"$iall": {name: {"$neq": {"$i": v}}}} for v in [*cond.values(), NOT_SURE]]}
+    if op == "known":
+        return {"$ex" if value else "$nex": {name: 1}}
     return {"$" + op: {name: value}}
 
 
@@ -229,6 +245,8 @@ def _one_or(parts) -> dict:
 def describe(cond: Condition, label=lambda name, value: str(value), indent: str = "") -> str:
     """The condition in words, one test a line, for rule cards and reviews."""
     if isinstance(cond, Test):
+        if cond.op == "known":
+            return f"{indent}{cond.name} {'is answered' if cond.value else 'is unanswered (unknown)'}"
         shown = ", ".join(label(cond.name, v) for v in cond.values())
         return f"{indent}{cond.name} {OPERATORS[cond.op]} {shown}"
     word = "all of" if isinstance(cond, All) else "any of"

@@ -107,7 +107,8 @@ class Engine:
             return []
         fired = self._fired[sid]
         start = len(fired)
-        fact = {name: facts[name] for name in names if name in facts}
+        # unknown facts are left out: a test on a missing attribute never matches
+        fact = {name: facts[name] for name in names if facts.get(name) is not None}
         fact["sid"] = sid
         fact[LAYER] = layer
         handle = self._ruleset._handle

@@ -292,7 +292,7 @@ def never_concluded(ctx: Context):
     for name, file, line, who in ctx.read_names():
         if name in inputs or name not in ctx.names:
             continue
-        producers = [r for r in made.get(name, []) if r.kind in ("derived", "indicator")]
+        producers = [r for r in made.get(name, []) if r.kind in ("derived", "indicator", "triage")]
         if not producers:
             yield finding("never-concluded", file, line, who,
                           f"reads '{name}', but no rule concludes it (a factor needs an indicator rule)")

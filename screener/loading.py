@@ -327,8 +327,9 @@ def known_names(ruleset: RuleSet) -> dict[str, dict]:
     for q in ruleset.questions:
         kind = {"int": "number", "date": "date", "choice": "code", "multi": "multi"}[q.type]
         names[q.id] = {"kind": kind, "codes": q.codes if q.type in ("choice", "multi") else None}
-    for name in ruleset.computed:
-        names[name] = {"kind": "number", "codes": None}
+    for name, computed in ruleset.computed.items():
+        names[name] = ({"kind": "bool", "codes": [True, False]} if computed.kind == "bool"
+                       else {"kind": "number", "codes": None})
     for rule in ruleset.rules:
         if rule.kind == "derived":
             names[rule.concludes] = {"kind": "bool", "codes": [True, False]}
@@ -341,6 +342,7 @@ def known_names(ruleset: RuleSet) -> dict[str, dict]:
         names[f"{fid}_raised"] = {"kind": "bool", "codes": [True, False]}
     names["factor_count"] = {"kind": "number", "codes": None}
     names["factors_raised"] = {"kind": "multi", "codes": ids}
+    names["triage_level"] = {"kind": "code", "codes": list(TRIAGE_ORDER)}
     return names
 
 
@@ -352,6 +354,8 @@ def check_condition(cond, names: dict, report) -> None:
             report(f"unknown name '{test.name}'{suggest(test.name, names)}")
             continue
         kind, codes = info["kind"], info["codes"]
+        if test.op == "known":  # asks whether there is a value at all: fits any name
+            continue
         if test.op in conditions.MULTI_OPERATORS and kind != "multi":
             report(f"'{test.op}' is for multi-answer items; '{test.name}' holds one value")
         if test.op not in conditions.MULTI_OPERATORS and kind == "multi":

@@ -7,7 +7,7 @@ These describe *content*; the answers and the screening result have their own mo
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -19,7 +19,10 @@ Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 
 NOT_SURE = "not_sure"
 NONE = "none"
-TRIAGE_ORDER = ("urgent", "prompt", "routine", "self_care")  # most urgent first
+#: The triage levels, most urgent first (spec section 5). The one definition: the
+#: result, personas and reports read it from here.
+TriageLevelId = Literal["urgent", "same_day", "prompt", "routine", "self_care"]
+TRIAGE_ORDER: tuple[str, ...] = get_args(TriageLevelId)
 
 
 class Frozen(BaseModel):
@@ -139,7 +142,7 @@ class Factor(Located):
 
 
 class TriageLevel(Frozen):
-    id: Literal["urgent", "prompt", "routine", "self_care"]
+    id: TriageLevelId
     title: str  # "Get urgent medical care now"
     message: str  # what the person should do
 
@@ -164,7 +167,7 @@ class Rule(Located):
     examples: list[Example] = Field(min_length=1)
     factor: Id | None = None  # indicator, exception, symptom
     concludes: Id | None = None  # derived: the fact name it makes true
-    level: Literal["urgent", "prompt", "routine", "self_care"] | None = None  # triage
+    level: TriageLevelId | None = None  # triage
     text: str | None = None  # note (and exception) text for the person
     blocks_factors: bool = False  # triage: when it fires, no factor is raised
 
@@ -190,6 +193,7 @@ class Computed(Frozen):
 
     meaning: str
     uses: list[str] = []  # the answers it is computed from, for the evidence trail
+    kind: Literal["number", "bool"] = "number"  # what conditions may test it against
 
 
 class RuleSet(Frozen):

@@ -19,7 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from .answers import ValidatedAnswers, validate_answers
 from .errors import AnswersError, RulesError
 from .loading import Problems, line_of, read_yaml, shipped_folder, suggest
-from .models import Id, RuleSet
+from .models import Id, RuleSet, TriageLevelId
 
 #: The shipped sample patients: a sibling folder of the package, like rules/.
 DEFAULT_PERSONAS_DIR = shipped_folder("personas")
@@ -36,7 +36,7 @@ def _iso_dates(values: Any) -> Any:
 
 class Expectation(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    triage: Literal["urgent", "prompt", "routine", "self_care"]
+    triage: TriageLevelId
     factors: dict[str, Literal["some", "several"]]  # factor id -> strength; {} for none
     held_back: list[str] = []  # factors whose indicators fired but an exception held
     notes: list[str] = []  # note ids that must be among the result's notes

@@ -10,7 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-SCHEMA_VERSION = "1"
+from .models import TriageLevelId
+
+SCHEMA_VERSION = "2"  # 2: same_day level, complete / completeness (ruleset 2.0.0)
 
 
 class Frozen(BaseModel):
@@ -61,9 +63,17 @@ class Note(Frozen):
 
 
 class Triage(Frozen):
-    level: Literal["urgent", "prompt", "routine", "self_care"]
+    level: TriageLevelId
     title: str
     message: str
+
+
+class Completeness(Frozen):
+    """How many counted questions there were and how many were unanswered or not sure
+    (spec section 5). An urgent result is complete whatever these say."""
+
+    counted: int
+    missing: int
 
 
 class RulesetStamp(Frozen):
@@ -76,8 +86,10 @@ class Result(Frozen):
     schema_version: str = SCHEMA_VERSION
     respondent_id: str | None
     screened_on: str | None
-    triage: Literal["urgent", "prompt", "routine", "self_care"]
+    triage: TriageLevelId
     triage_detail: Triage
+    complete: bool
+    completeness: Completeness
     triggered_by: list[Evidence]
     factors: list[FactorResult]
     held_back: list[HeldBack]

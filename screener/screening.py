@@ -8,15 +8,21 @@ its evidence trail.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__, conditions
-from .answers import ValidatedAnswers, is_shown, validate_answers
+from .answers import ValidatedAnswers, validate_answers
+from .compiler import rule_layers
 from .loading import load_ruleset
 from .models import NOT_SURE, TRIAGE_ORDER, Rule, RuleSet
 from .result import (
-    Evidence, FactorResult, HeldBack, Note, Result, RulesetStamp, Symptom, Triage,
+    Completeness, Evidence, FactorResult, HeldBack, Note, Result, RulesetStamp, Symptom,
+    Triage,
 )
+
+#: The fact holding the level the triage rules decided, for notes that depend on it
+#: (N-CRAMPS-COMMON only beside self care). Every triage rule produces it.
+TRIAGE_FACT = "triage_level"
 
 
 def screen(answers: dict | ValidatedAnswers, ruleset: RuleSet | None = None) -> Result:
@@ -38,6 +44,8 @@ class _Index:
     order: dict[str, int]  # rule id -> file order
     derived_by_name: dict[str, Rule]  # concluded fact -> first derived rule concluding it
     derived: list[Rule]
+    concluding: dict[str, list[Rule]]  # derived fact -> every rule concluding it
+    settled_at: dict[int, list[str]]  # layer -> derived facts final after that layer
     question_order: dict[str, int]
 
 
@@ -49,11 +57,18 @@ def _index(ruleset: RuleSet) -> _Index:
     if key not in _indexes:
         derived = [r for r in ruleset.rules if r.kind == "derived"]
         by_name: dict[str, Rule] = {}
+        concluding: dict[str, list[Rule]] = {}
         for rule in derived:
             by_name.setdefault(rule.concludes, rule)
+            concluding.setdefault(rule.concludes, []).append(rule)
+        layers = rule_layers(ruleset)
+        settled_at: dict[int, list[str]] = {}
+        for name, rules in concluding.items():
+            settled_at.setdefault(max(layers[r.id] for r in rules), []).append(name)
         _indexes[key] = _Index(
             order={rule.id: i for i, rule in enumerate(ruleset.rules)},
-            derived_by_name=by_name, derived=derived,
+            derived_by_name=by_name, derived=derived, concluding=concluding,
+            settled_at=settled_at,
             question_order={qid: i for i, qid in enumerate(ruleset.questions.by_id)})
     return _indexes[key]
 
@@ -72,21 +87,57 @@ def initial_facts(answers: ValidatedAnswers, ruleset: RuleSet) -> dict[str, Any]
     if "unanswered_count" in ruleset.computed:
         missing, unsure = unanswered(answers, ruleset)
         facts["unanswered_count"] = len(missing) + len(unsure)
-    for rule in _index(ruleset).derived:
-        facts[rule.concludes] = False
+    if "complete" in ruleset.computed:
+        facts["complete"] = is_complete(answers, ruleset)
+    # Derived facts start unknown (absent): run_engine makes them true or false.
     update_factor_facts(facts, [], ruleset)
     return facts
 
 
+def _shown_for_sure(q, values: dict) -> bool:
+    """Spec 5: only items whose skip logic is definitely true are listed and counted."""
+    return q.shown_if is None or conditions.evaluate(q.shown_if, values) is True
+
+
+def _is_unsure(value: Any) -> bool:
+    return value == NOT_SURE or value == [NOT_SURE]
+
+
 def unanswered(answers: ValidatedAnswers, ruleset: RuleSet) -> tuple[list[str], list[str]]:
-    """(shown questions left unanswered, questions answered not_sure), in bank order."""
+    """(shown questions left unanswered, questions answered not_sure), in bank order.
+
+    Spec 6 (N-UNANSWERED): every item shown to the person, height and weight included;
+    the date (which defaults to today) is never missing.
+    """
     values = answers.values
     missing = [q.id for q in ruleset.questions
-               if q.id not in values and not q.optional and q.default is None
-               and is_shown(q, values)]
-    unsure = [q.id for q in ruleset.questions
-              if values.get(q.id) == NOT_SURE or values.get(q.id) == [NOT_SURE]]
+               if q.id not in values and q.default is None and _shown_for_sure(q, values)]
+    unsure = [q.id for q in ruleset.questions if _is_unsure(values.get(q.id))]
     return missing, unsure
+
+
+def completeness(answers: ValidatedAnswers, ruleset: RuleSet) -> Completeness:
+    """Counted items and how many of them are unanswered or not_sure (spec section 5).
+
+    Counted: every item whose skip logic definitely shows it, except optional items
+    (height, weight) and items with a default (the date).
+    """
+    values = answers.values
+    counted = [q.id for q in ruleset.questions
+               if not q.optional and q.default is None and _shown_for_sure(q, values)]
+    missing = [qid for qid in counted if qid not in values or _is_unsure(values[qid])]
+    return Completeness(counted=len(counted), missing=len(missing))
+
+
+def is_complete(answers: ValidatedAnswers, ruleset: RuleSet) -> bool:
+    """Spec 5: incomplete when age is unanswered, medicines unanswered or not sure, or
+    more than a quarter of the counted items are unanswered or not sure."""
+    values = answers.values
+    if values.get("age_years") is None or values.get("medicines") is None \
+            or _is_unsure(values["medicines"]):
+        return False
+    count = completeness(answers, ruleset)
+    return count.missing * 4 <= count.counted
 
 
 # --------------------------------------------------------------------------- engine
@@ -99,20 +150,38 @@ def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
     from .engine import engine_for  # the only durable import, kept off the --help path
 
     engine = engine_for(ruleset)
-    order = _index(ruleset).order
+    index = _index(ruleset)
     by_id = ruleset.rules_by_id
     fired: list[str] = []
     with engine.session() as fire:
         for layer in range(1, engine.depth + 1):
-            new = sorted(set(fire(layer, facts)), key=order.__getitem__)
-            if not new:
-                continue  # nothing fired: the factor facts are already up to date
+            new = sorted(set(fire(layer, facts)), key=index.order.__getitem__)
             fired += new
             for rule_id in new:
                 if by_id[rule_id].kind == "derived":
                     facts[by_id[rule_id].concludes] = True
-            update_factor_facts(facts, fired, ruleset)
+            settle_derived(facts, index.settled_at.get(layer, ()), index)
+            if new:  # otherwise the factor facts are already up to date
+                update_factor_facts(facts, fired, ruleset)
+                facts[TRIAGE_FACT] = triage_level([by_id[r] for r in fired])
     return fired
+
+
+def settle_derived(facts: dict[str, Any], names, index: _Index) -> None:
+    """Derived facts the engine did not make true: false when every rule concluding
+    them is definitely false, else unknown (spec 0.1: never false from a missing answer).
+
+    The engine only reports what fired; the three-valued evaluator (the same one the
+    rule examples are checked with) tells "false" from "unknown".
+    """
+    for name in names:
+        if facts.get(name) is True:
+            continue
+        if all(conditions.evaluate(rule.when, facts) is False
+               for rule in index.concluding[name]):
+            facts[name] = False
+        else:
+            facts.pop(name, None)
 
 
 def update_factor_facts(facts: dict[str, Any], fired: list[str], ruleset: RuleSet) -> None:
@@ -147,6 +216,7 @@ def update_factor_facts(facts: dict[str, Any], fired: list[str], ruleset: RuleSe
             raised.append(fid)
     facts["factors_raised"] = raised
     facts["factor_count"] = len(raised)
+    facts.setdefault(TRIAGE_FACT, "self_care")
 
 
 # --------------------------------------------------------------------------- result
@@ -168,7 +238,13 @@ def _collect(cond, facts, ruleset: RuleSet, answers: dict, used: dict, top: bool
     computed inputs). For multi items only the matching codes are kept."""
     questions = ruleset.questions.by_id
     for test in conditions.true_tests(cond, facts):
-        name, value = test.name, facts[test.name]
+        name, value = test.name, facts.get(test.name)
+        if value is None:  # a true `known: false` test: the evidence is the gap itself
+            if name in questions:
+                answers[name] = None
+            elif top:
+                used[name] = None
+            continue
         if name in questions:
             if test.op in ("has", "has_any") and isinstance(value, list):
                 matched = [v for v in value if v in test.values()]
@@ -244,6 +320,9 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
         screened_on=answers.values.get("screened_on"),
         triage=level,
         triage_detail=Triage(level=level, title=detail.title, message=detail.message),
+        # spec 5: an urgent result is always complete (the questionnaire stops on purpose)
+        complete=level == "urgent" or is_complete(answers, ruleset),
+        completeness=completeness(answers, ruleset),
         triggered_by=[trail[r.id] for r in triage_rules if r.level == level],
         factors=factors, held_back=held_back, notes=notes,
         unanswered=missing, not_sure=unsure,
@@ -258,17 +337,26 @@ def triage_level(rules: list[Rule]) -> str:
     return next((lvl for lvl in TRIAGE_ORDER if lvl in levels), "self_care")
 
 
-def outcome(answers: ValidatedAnswers, ruleset: RuleSet) -> tuple[str, dict[str, str], list[str]]:
-    """What batch rows need, without building the evidence trail: (triage level,
-    {raised factor id: strength} in factor order, note ids). Always equal to the
-    matching parts of ``screen()`` (tests/test_batch.py checks it on a sample)."""
+class Outcome(NamedTuple):
+    """What a batch row needs, without the evidence trail."""
+
+    triage: str
+    strengths: dict[str, str]  # raised factor id -> strength, in factor order
+    notes: list[str]  # note ids
+    complete: bool
+
+
+def outcome(answers: ValidatedAnswers, ruleset: RuleSet) -> Outcome:
+    """The batch row's part of ``screen()``, always equal to the matching parts of its
+    result (tests/test_batch.py checks it on a sample)."""
     facts = initial_facts(answers, ruleset)
     fired = run_engine(facts, ruleset)
     rules = [ruleset.rules_by_id[r] for r in fired]
     strengths = {fid: facts[f"{fid}_strength"] for fid in ruleset.factors
                  if facts[f"{fid}_raised"]}
     notes = [r.id for r in rules if r.makes_note]
-    return triage_level(rules), strengths, notes
+    level = triage_level(rules)
+    return Outcome(level, strengths, notes, level == "urgent" or is_complete(answers, ruleset))
 
 
 def _fill(text: str, items: list[str], ruleset: RuleSet) -> str:

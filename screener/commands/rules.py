@@ -135,6 +135,8 @@ def run_test(args, folder: Path) -> int:
 
 
 def summary(report) -> str:
+    from ..models import TRIAGE_ORDER
+
     cov = report.coverage
     examples = sum(1 for c in report.cases if c.kind == "example")
     vignettes = len(report.cases) - examples
@@ -142,7 +144,7 @@ def summary(report) -> str:
     lines = [f"{len(report.cases)} cases ({examples} rule examples, {vignettes} vignettes): "
                  f"{len(report.cases) - failed} passed, {failed} failed", "coverage:"]
     rows = [("rules fired", len(cov.rules), cov.rules_missed),
-            ("triage levels reached", 4, cov.triage_missed),
+            ("triage levels reached", len(TRIAGE_ORDER), cov.triage_missed),
             ("factors raised", len(cov.factors), cov.factors_missed),
             ("notes shown", len(cov.notes), cov.notes_missed)]
     for label, total, missed in rows:
