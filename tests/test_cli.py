@@ -29,7 +29,7 @@ def test_screen_text_person(answers_file):
     path = answers_file({"red_flags_now": ["none"], "age_years": 70, "housebound": "yes"})
     proc = run("screen", path)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("RESULT: DISCUSS THESE POSSIBLE FACTORS")
+    assert proc.stdout.startswith("RESULT: DISCUSS WITH A CLINICIAN AT A ROUTINE APPOINTMENT")
     assert "Possible low vitamin D" in proc.stdout and "VD-SUN" not in proc.stdout
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from screener.answers import validate_answers
+from screener.models import TRIAGE_ORDER
 from screener.screening import screen
 
 from conftest import FIXED_DAY
@@ -25,11 +26,13 @@ def test_vignette(ruleset, path):
     assert set(expect["notes_include"]) <= notes, case["story"]
     assert not set(expect["notes_exclude"]) & notes, case["story"]
     assert [h.id for h in result.held_back] == expect["held_back"], case["story"]
+    assert result.complete == expect["complete"], case["story"]
 
 
 def test_vignettes_cover_every_triage_level_factor_and_note(ruleset):
     cases = [json.loads(p.read_text())["expect"] for p in VIGNETTES]
-    assert {c["triage"] for c in cases} == {"urgent", "prompt", "routine", "self_care"}
+    assert {c["triage"] for c in cases} == set(TRIAGE_ORDER)
+    assert {c["complete"] for c in cases} == {True, False}
     assert {f for c in cases for f in c["factors"]} == set(ruleset.factors)
     note_rules = {r.id for r in ruleset.rules if r.makes_note}
     assert note_rules <= {n for c in cases for n in c["notes_include"]}
