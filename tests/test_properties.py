@@ -4,11 +4,18 @@
 - any red-flag answer gives `urgent` (red flags always win);
 - symptoms alone never raise a factor (principle 4);
 - every raised factor has at least one indicator with a source (principle 6);
+- v2: kidney disease or dialysis never raises potassium, magnesium or calcium intake
+  (principle 7); an incomplete screening is never self care and says so in every format;
+  the signs of nerve irritability are never below prompt; nothing advises a person with
+  a fluid limit to drink more;
 - the engine (durable) and the Python reading of each condition agree;
 - the same answers always give byte-identical JSON.
 """
 
+import json
 import random
+import re
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -19,8 +26,13 @@ from screener.reports import FORMATS, VIEWS, get_format, render
 from screener.safety import DOSE_RE, DIAGNOSIS_RE, find_unsafe_text
 from screener.screening import screen
 
-SYMPTOMS = ["muscle_cramps", "muscle_twitching", "tingling", "muscle_weakness", "bone_pain",
-            "fatigue", "dizzy_on_standing", "constipation", "palpitations"]
+SYMPTOMS = ["muscle_cramps", "muscle_twitching", "tingling", "nerve_symptoms_new",
+            "muscle_weakness", "bone_pain", "fatigue", "dizzy_on_standing", "constipation",
+            "palpitations"]
+#: a well adult who answered every question (a vignette), as a base to vary
+WELL_ADULT = json.loads((Path(__file__).parent / "vignettes" / "healthy-adult.json")
+                        .read_text())["answers"]
+ABOVE_ROUTINE = ("urgent", "same_day", "prompt")
 URGENT_SYMPTOM_ANSWERS = {"muscle_weakness": "severe_or_worsening",
                           "palpitations": "with_chest_pain_or_fainting"}
 
@@ -65,13 +77,16 @@ def test_any_red_flag_is_urgent(ruleset, seed, flags):
 @common
 @given(seed=seeds)
 def test_symptoms_alone_never_raise_a_factor(ruleset, seed):
-    """Answer only symptoms (and 'no red flags'): nothing may be raised."""
+    """A well adult's answers with random symptoms: nothing may be raised, and the
+    triage is set by the symptoms alone (self care, or prompt and above for the
+    symptoms that need a clinician)."""
     full = answers_from(ruleset, seed, skip_rate=0.0)
-    answers = {"red_flags_now": [NONE], **{k: full[k] for k in SYMPTOMS if k in full}}
+    answers = {k: v for k, v in WELL_ADULT.items() if k not in SYMPTOMS}
+    answers.update({k: full[k] for k in SYMPTOMS if k in full})
     result = screen(answers, ruleset)
     assert result.factors == []
-    if not any(answers.get(k) == v for k, v in URGENT_SYMPTOM_ANSWERS.items()) \
-            and answers.get("urine_colour") != "brown":
+    assert result.complete
+    if not any(answers.get(k) == v for k, v in URGENT_SYMPTOM_ANSWERS.items()):
         assert result.triage in ("prompt", "self_care")
 
 
@@ -86,8 +101,72 @@ def test_every_factor_has_sourced_indicators(ruleset, seed):
             assert ev.rule in ruleset.rules_by_id
     for ev in result.triggered_by:
         assert ev.sources
-    assert (result.triage == "routine") == (bool(result.factors) and result.triage
-                                            not in ("urgent", "prompt"))
+    if result.factors and result.triage not in ABOVE_ROUTINE:
+        assert result.triage == "routine"
+    if result.triage == "routine":  # a factor, too few answers, or thirst despite drinking
+        assert result.factors or not result.complete or "TR-ROUTINE-THIRST" in result.fired_rules
+
+
+@common
+@given(seed=seeds, conditions=st.lists(st.sampled_from(
+    ["kidney_disease", "dialysis", "diabetes", "malabsorption", "ileostomy",
+     "fluid_restriction", "eating_disorder"]), min_size=1, max_size=3, unique=True))
+def test_kidney_never_raises_potassium_magnesium_or_calcium(ruleset, seed, conditions):
+    """Principle 7: with kidney disease or dialysis these can run high; never 'low'."""
+    answers = answers_from(ruleset, seed, not_sure_rate=0.1)
+    if not {"kidney_disease", "dialysis"} & set(conditions):
+        conditions = conditions + ["dialysis"]
+    answers["conditions"] = conditions
+    result = screen(answers, ruleset)
+    assert not {f.id for f in result.factors} & {"potassium", "magnesium", "calcium_intake"}
+    assert "N-KIDNEY" in {n.id for n in result.notes}
+    for fmt in ("text", "md", "html"):
+        for view in VIEWS:
+            output = render(result, ruleset, fmt, view)
+            for label in ("Possible low potassium", "Possible low magnesium",
+                          "Possibly low calcium intake"):
+                assert label not in output, (fmt, view, label)
+
+
+@common
+@given(seed=seeds, skip_rate=st.sampled_from([0.0, 0.2, 0.4, 0.8, 1.0]))
+def test_incomplete_is_never_self_care_and_says_so(ruleset, seed, skip_rate):
+    result = screen(answers_from(ruleset, seed, skip_rate=skip_rate, not_sure_rate=0.2),
+                    ruleset)
+    if result.complete:
+        return
+    assert result.triage != "self_care"
+    assert result.triage in ("same_day", "prompt", "routine")  # urgent is always complete
+    for fmt in ("text", "md", "html"):
+        for view in VIEWS:
+            assert "Incomplete screening" in render(result, ruleset, fmt, view), (fmt, view)
+
+
+@common
+@given(seed=seeds, sign=st.sampled_from([("tingling", "mouth_or_fingertips"),
+                                         ("muscle_twitching", "frequent")]))
+def test_nerve_irritability_is_never_below_prompt(ruleset, seed, sign):
+    answers = answers_from(ruleset, seed, not_sure_rate=0.1)
+    answers[sign[0]] = sign[1]
+    result = screen(answers, ruleset)
+    assert result.triage in ABOVE_ROUTINE
+
+
+DRINK_MORE = re.compile(r"\bdrink(ing|s)? (more|plenty|regularly|extra)\b(?! or less| than)",
+                        re.IGNORECASE)
+
+
+@common
+@given(seed=seeds, limit=st.sampled_from(["dialysis", "fluid_restriction"]))
+def test_nothing_tells_a_fluid_limited_person_to_drink_more(ruleset, seed, limit):
+    answers = answers_from(ruleset, seed)
+    answers["conditions"] = [limit]
+    result = screen(answers, ruleset)
+    assert "N-FLUID-LIMIT" in {n.id for n in result.notes}
+    for fmt in ("text", "md", "html", "json"):
+        for view in VIEWS:
+            output = " ".join(render(result, ruleset, fmt, view).split())  # unwrap lines
+            assert not DRINK_MORE.search(output), (fmt, view, DRINK_MORE.search(output))
 
 
 @common

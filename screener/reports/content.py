@@ -22,6 +22,26 @@ DISCLAIMER = (
 
 STRENGTH_WORDS = {"some": "some signs", "several": "several signs"}
 NO_FACTORS = "No possible contributing factors were found by this screening."
+#: Levels whose reasons are shown right under the triage: each says what to do, and soon.
+EXPLAINED_LEVELS = ("urgent", "same_day", "prompt")
+INCOMPLETE = ("Incomplete screening: too few answers to rule the factors out "
+              "({missing} of {counted} questions unanswered or answered \"not sure\").")
+COMPLETE = "Complete screening: {missing} of {counted} questions unanswered or answered \"not sure\"."
+
+
+def completeness_line(result, clinician: bool) -> str:
+    """Said next to the triage: always when incomplete (spec 5), for the clinician also
+    when complete. Empty for a person's complete screening."""
+    numbers = result.completeness.model_dump()
+    if not result.complete:
+        return INCOMPLETE.format(**numbers)
+    return COMPLETE.format(**numbers) if clinician else ""
+
+
+def held_back_label(factor_id: str) -> str:
+    """'potassium: not raised'. Never the factor's own 'Possible low ...' label: a held-back
+    factor (kidney disease and potassium) must not read like a suggestion."""
+    return f"{factor_id.replace('_', ' ')}: not raised"
 
 
 @dataclass
@@ -90,11 +110,12 @@ class Report:
     title: str
     view: str
     clinician: bool
-    level: str  # urgent | prompt | routine | self_care
+    level: str  # urgent | same_day | prompt | routine | self_care
     header: list[tuple[str, str]]
     triage_title: str
     triage_message: str
-    triage_why: list[Reason]  # shown under the triage for urgent and prompt
+    completeness: str  # next to the triage: "Incomplete screening: ..." or ""
+    triage_why: list[Reason]  # shown under the triage for urgent, same_day and prompt
     urgent_only: bool  # person view of an urgent result: nothing else is shown
     factors: list[FactorView]
     no_factors: str
@@ -177,10 +198,11 @@ def build(result, ruleset, view: str) -> Report:
     t = result.triage_detail
     urgent_only = result.triage == "urgent" and not clinician
     why = ([_reason(ev, ruleset, cite) for ev in result.triggered_by]
-           if result.triage in ("urgent", "prompt") else [])
+           if result.triage in EXPLAINED_LEVELS else [])
     report = Report(
         title=TITLE, view=view, clinician=clinician, level=result.triage,
         header=header(result), triage_title=t.title, triage_message=" ".join(t.message.split()),
+        completeness=completeness_line(result, clinician),
         triage_why=why, urgent_only=urgent_only, factors=[], no_factors="", notes=[],
         unanswered=[], ask=[], answer_sections=[], references=[],
         disclaimer=DISCLAIMER, stamp=stamp(result))
@@ -210,10 +232,10 @@ def build(result, ruleset, view: str) -> Report:
         if lines:
             report.answer_sections.append(AnswerSection(section.title, lines))
     if clinician:
-        if result.triage not in ("urgent", "prompt"):
+        if result.triage not in EXPLAINED_LEVELS:
             report.triage_decision = [_reason(ev, ruleset, cite) for ev in result.triggered_by]
         report.held_back = [
-            HeldBackView(h.id, h.label, [e.rule for e in h.indicators],
+            HeldBackView(h.id, held_back_label(h.id), [e.rule for e in h.indicators],
                          [_reason(ev, ruleset, cite) for ev in h.because])
             for h in result.held_back]
         report.derived = [_reason(ev, ruleset, cite) for ev in result.derived_facts]

@@ -8,7 +8,8 @@
   ``valueDate``;
 - a ``RiskAssessment``: ``basis`` -> the response (by its ``urn:uuid`` fullUrl), one
   ``prediction`` per raised factor (``outcome`` = the factor, ``qualitativeRisk`` = its
-  strength, ``rationale`` = the indicators that fired), the triage and the notes as
+  strength, ``rationale`` = the indicators that fired), the triage, whether the
+  screening is complete, the factors held back by an exception and the notes as
   ``note`` entries.
 
 Our code systems (URNs, so they never pretend to be an HL7 or LOINC code):
@@ -20,7 +21,8 @@ Our code systems (URNs, so they never pretend to be an HL7 or LOINC code):
 ``urn:screener:factor-strength``    ``some`` (1-2 indicators), ``several`` (3 or more);
                                     deliberately not mapped to HL7 risk-probability: the
                                     screen counts risk factors, it does not estimate risk
-``urn:screener:triage``             ``urgent``, ``prompt``, ``routine``, ``self_care``
+``urn:screener:triage``             ``urgent``, ``same_day``, ``prompt``, ``routine``,
+                                    ``self_care``
 ``urn:screener:respondent-id``      identifier system of ``respondent_id`` (never a name)
 ==================================  =====================================================
 
@@ -123,10 +125,15 @@ def _rationale(factor) -> str:
 
 
 def risk_assessment(result, ident: str, basis: str) -> dict:
-    from .content import DISCLAIMER, stamp
+    from .content import DISCLAIMER, completeness_line, held_back_label, stamp
 
     t = result.triage_detail
-    notes = [{"text": f"Triage ({t.level}): {t.title}. {' '.join(t.message.split())}"}]
+    notes = [{"text": f"Triage ({t.level}): {t.title}. {' '.join(t.message.split())}"},
+             {"text": completeness_line(result, clinician=True)}]
+    notes += [{"text": f"{held_back_label(h.id)}: indicators "
+                       f"{', '.join(e.rule for e in h.indicators)}; held back by "
+                       f"{', '.join(f'{e.rule} ({e.title})' for e in h.because)}."}
+              for h in result.held_back]
     notes += [{"text": f"{n.id}: {' '.join(n.text.split())}"} for n in result.notes]
     notes.append({"text": DISCLAIMER})
     resource = {

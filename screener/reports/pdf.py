@@ -21,7 +21,8 @@ FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 
 TRIAGE_COLOURS = {  # border colour per level; all pass WCAG AA on white as text
-    "urgent": "#a00000", "prompt": "#8a4b00", "routine": "#0b4f9c", "self_care": "#1d6b2f"}
+    "urgent": "#a00000", "same_day": "#b3261e", "prompt": "#8a4b00", "routine": "#0b4f9c",
+    "self_care": "#1d6b2f"}
 
 
 def _register_fonts() -> None:
@@ -112,6 +113,8 @@ class _Builder:
         from reportlab.platypus import Paragraph
         inner = [Paragraph(_t(r.triage_title), self.s["h2"]),
                  Paragraph(_t(r.triage_message), self.s["body"])]
+        if r.completeness:
+            inner.append(Paragraph(f"<b>{_t(r.completeness)}</b>", self.s["body"]))
         box = Table([[inner]], colWidths=[width])
         box.setStyle(TableStyle([("LINEBEFORE", (0, 0), (0, 0), 5, colour),
                                  ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f4f4f4")),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import textwrap
 
+from .content import EXPLAINED_LEVELS, completeness_line, held_back_label
+
 EXTENSION = ".txt"
 BINARY = False
 WIDTH = 78
@@ -51,7 +53,10 @@ def render(result, ruleset, view: str) -> str:
     clinician = view == "clinician"
     t = result.triage_detail
     out = [f"RESULT: {t.title.upper()}", "", _wrap(t.message), ""]
-    if result.triggered_by and result.triage in ("urgent", "prompt"):
+    completeness = completeness_line(result, clinician)
+    if completeness:
+        out += [_wrap(completeness), ""]
+    if result.triggered_by and result.triage in EXPLAINED_LEVELS:
         out.append("Why:")
         for ev in result.triggered_by:
             out += _evidence(ev, ruleset, clinician)
@@ -95,7 +100,7 @@ def render(result, ruleset, view: str) -> str:
 
 def _clinician_trail(result, ruleset) -> list[str]:
     out = []
-    if result.triage not in ("urgent", "prompt"):
+    if result.triage not in EXPLAINED_LEVELS:
         out.append("Triage decision:")
         for ev in result.triggered_by:
             out += _evidence(ev, ruleset, True)
@@ -103,7 +108,7 @@ def _clinician_trail(result, ruleset) -> list[str]:
     if result.held_back:
         out.append("Factors with indicators that were not raised:")
         for h in result.held_back:
-            out.append(f"   {h.label} [{h.id}]: indicators "
+            out.append(f"   {held_back_label(h.id)} [{h.id}]: indicators "
                        + ", ".join(e.rule for e in h.indicators))
             for ev in h.because:
                 out += _evidence(ev, ruleset, True, "     ")
