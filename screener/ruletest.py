@@ -65,6 +65,7 @@ class Expect(BaseModel):
     notes_include: list[str] = []
     notes_exclude: list[str] = []
     held_back: list[str] | None = None
+    complete: bool | None = None  # spec 5: enough answers to rule the factors out
 
 
 class Vignette(BaseModel):
@@ -136,6 +137,9 @@ def compare(expect: Expect, result: Result) -> list[str]:
     unwanted = [n for n in expect.notes_exclude if n in notes]
     if unwanted:
         problems.append(f"notes: did not expect {', '.join(unwanted)}")
+    if expect.complete is not None and result.complete != expect.complete:
+        problems.append(f"complete: expected {str(expect.complete).lower()}, "
+                        f"got {str(result.complete).lower()}")
     held = [h.id for h in result.held_back]
     if expect.held_back is not None and held != expect.held_back:
         problems.append(f"held back: expected {', '.join(expect.held_back) or 'none'}, "

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/regenerate_golden_reports.py
 
-Renders three vignettes (routine, urgent, self_care) in every text format and both
+Renders five vignettes (routine, urgent, self_care, same_day with factors held back, incomplete) in every text format and both
 views. tests/test_report_golden.py compares fresh output with these files, so any change
 to a template, the content model or the rules shows up as a reviewable diff. Run this
 after an intended change and commit the files with it.
@@ -20,7 +20,9 @@ VIGNETTES = ROOT / "tests" / "vignettes"
 
 #: vignette -> the triage it must have (each has a fixed screened_on: stable output)
 CASES = {"office-worker-winter": "routine", "cola-urine": "urgent",
-         "vitd-one-indicator-supplement": "self_care"}
+         "vitd-one-indicator-supplement": "self_care",
+         "v2-kidney-ace-spironolactone-palpitations": "same_day",  # held back: kidney
+         "v2-age-missing": "routine"}  # incomplete
 FORMATS = {"md": ".md", "html": ".html", "json": ".json", "fhir": ".fhir.json"}
 VIEWS = ("person", "clinician")
 

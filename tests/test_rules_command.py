@@ -49,13 +49,13 @@ def test_check_shipped_rules():
 
 def test_check_broken_folder_one_line_per_finding(rules_copy):
     break_file(rules_copy, "vitamin_d.yaml", 'skin_covered_outdoors: "yes"}', 'skin_covered_outdoors: "yess"}')
-    break_file(rules_copy, "potassium.yaml", "reason: Regular heavy sweating loses potassium along with water and salt.",
+    break_file(rules_copy, "potassium.yaml", "reason: Heavy drinking can lower potassium through the kidneys and a poorer diet.",
                'reason: "TODO"')
     proc = run("rules", "--rules", str(rules_copy), "check")
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
     assert len(lines) == 2 and all(line.startswith(str(rules_copy)) for line in lines)
-    assert "K-SWEAT: reason: missing or too short" in lines[0]  # by file, then line
+    assert "K-ALCOHOL: reason: missing or too short" in lines[0]  # by file, then line
     assert "VD-COVER: when: 'skin_covered_outdoors' has no code 'yess' (did you mean 'yes'?)" in lines[1]
     assert proc.stderr == f"2 findings in {rules_copy}\n"
 
@@ -79,7 +79,7 @@ def test_test_with_vignettes_prints_cases_and_coverage():
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert "PASS  VD-SUN example 1 (fires)" in proc.stdout
     assert "PASS  tests/vignettes/healthy-adult.json" in proc.stdout
-    assert "rules fired:           72/72 (100%)" in proc.stdout
+    assert "rules fired:           115/115 (100%)" in proc.stdout
     assert proc.stdout.rstrip().endswith("RESULT: PASS")
 
 
@@ -99,12 +99,12 @@ def test_test_failing_example_and_vignette_exit_1(rules_copy, tmp_path):
 
 
 def test_test_reports_a_rule_nothing_fires(rules_copy):
-    break_file(rules_copy, "notes.yaml", '{answers: {medicines: ["statin"], muscle_cramps: "weekly_or_more"}, expect: fires}',
-               '{answers: {medicines: ["statin"], muscle_cramps: "none"}, expect: silent}')
+    break_file(rules_copy, "magnesium.yaml", '{answers: {medicines: ["calcineurin_inhibitor"]}, expect: fires}',
+               '{answers: {medicines: ["none"]}, expect: silent}')
     proc = run("rules", "--rules", str(rules_copy), "test", "-q")
-    assert proc.returncode == 1  # every case passed, but N-STATIN is untested
-    assert "163 passed, 0 failed" in proc.stdout
-    assert "rules fired:           71/72 (98%)\n    never: N-STATIN" in proc.stdout
+    assert proc.returncode == 1  # every case passed, but MG-MEDS is untested
+    assert "304 passed, 0 failed" in proc.stdout
+    assert "rules fired:           114/115 (99%)\n    never: MG-MEDS" in proc.stdout
 
 
 # ------------------------------------------------------------------ show and graph

@@ -41,10 +41,10 @@ def test_unknown_name_in_condition(rules_copy):
 
 def test_missing_reason_names_line(rules_copy):
     path = break_file(rules_copy, "potassium.yaml",
-                      "    reason: Regular heavy sweating loses potassium along with water and salt.\n", "")
+                      "    reason: Heavy drinking can lower potassium through the kidneys and a poorer diet.\n", "")
     text = problems(rules_copy)
-    line = line_of(path, "id: K-SWEAT")
-    assert f"{path}:{line}: K-SWEAT: reason: Field required" in text
+    line = line_of(path, "id: K-ALCOHOL")
+    assert f"{path}:{line}: K-ALCOHOL: reason: Field required" in text
 
 
 def test_unknown_source(rules_copy):

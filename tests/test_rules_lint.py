@@ -43,8 +43,8 @@ def test_unknown_question_id_is_a_finding(rules_copy):
 
 def test_structural_error_is_a_finding_not_a_crash(rules_copy):
     path = break_file(rules_copy, "potassium.yaml",
-                      "    reason: Regular heavy sweating loses potassium along with water and salt.\n", "")
-    assert lint(rules_copy) == [f"{path}:{line_of(path, 'id: K-SWEAT')}: K-SWEAT: reason: Field required"]
+                      "    reason: Heavy drinking can lower potassium through the kidneys and a poorer diet.\n", "")
+    assert lint(rules_copy) == [f"{path}:{line_of(path, 'id: K-ALCOHOL')}: K-ALCOHOL: reason: Field required"]
 
 
 def test_invalid_yaml_is_a_finding(rules_copy):
@@ -76,7 +76,7 @@ def test_invalid_yaml_is_a_finding(rules_copy):
      "'none' is never chosen together with another code"),
     ("when: {skin_covered_outdoors: \"yes\"}",
      "when: {vitamin_d_count: {gte: 20}}",
-     "(it ranges from 0 to 10)"),
+     "(it ranges from 0 to 11)"),
 ])
 def test_rule_that_can_never_fire(rules_copy, old, new, fragment):
     path = break_file(rules_copy, "vitamin_d.yaml", old, new)
@@ -129,7 +129,7 @@ def test_computed_input_the_program_does_not_compute(rules_copy):
     [text] = lint(rules_copy, "never-concluded")
     assert text.startswith(f"{path}:{line_of(path, 'waist_ratio:')}: waist_ratio: computed input "
                            "declared here, but the program does not compute it")
-    assert "it computes: bmi, screened_month, unanswered_count" in text
+    assert "it computes: bmi, complete, screened_month, unanswered_count" in text
 
 
 # --------------------------------------------------------------------- duplicate-ids
@@ -153,14 +153,14 @@ def test_ids_differing_only_in_case_and_taken_fact_names(rules_copy):
 
 def test_rule_without_reason_or_source(rules_copy):
     path = break_file(rules_copy, "potassium.yaml",
-                      "reason: Regular heavy sweating loses potassium along with water and salt.",
+                      "reason: Heavy drinking can lower potassium through the kidneys and a poorer diet.",
                       'reason: "TODO"')
-    break_file(rules_copy, "potassium.yaml", "sources: [mayo-k, iom-water-2004]", "sources: []")
+    break_file(rules_copy, "potassium.yaml", "sources: [mayo-k, ods-k]", "sources: []")
     found = lint(rules_copy)
-    assert f"{path}:{line_of(path, 'sources: []')}: K-SWEAT: sources: List should have at least 1 item after validation, not 0" in found
+    assert f"{path}:{line_of(path, 'sources: []')}: K-ALCOHOL: sources: List should have at least 1 item after validation, not 0" in found
     break_file(rules_copy, "potassium.yaml", "sources: []", "sources: [mayo-k]")
-    line = line_of(path, "id: K-SWEAT")
-    assert lint(rules_copy) == [f"{path}:{line}: K-SWEAT: reason: missing or too short; write one "
+    line = line_of(path, "id: K-ALCOHOL")
+    assert lint(rules_copy) == [f"{path}:{line}: K-ALCOHOL: reason: missing or too short; write one "
                                 "plain sentence saying why these answers matter"]
 
 
@@ -178,9 +178,9 @@ def test_source_without_citation_and_uncited_source(rules_copy):
 
 
 def test_rule_citing_a_source_that_does_not_exist(rules_copy):
-    break_file(rules_copy, "potassium.yaml", "sources: [mayo-k, iom-water-2004]", "sources: [mayo-kk]")
+    break_file(rules_copy, "potassium.yaml", "sources: [mayo-k, ods-k]", "sources: [mayo-kk]")
     [text] = lint(rules_copy, "load")
-    assert "K-SWEAT: source 'mayo-kk' is not in sources.yaml (did you mean 'mayo-k'?)" in text
+    assert "K-ALCOHOL: source 'mayo-kk' is not in sources.yaml (did you mean 'mayo-k'?)" in text
 
 
 # ------------------------------------------------------------------ unused-question
@@ -197,12 +197,12 @@ def test_question_no_rule_uses(rules_copy):
 
 def test_dose_text_in_a_rule_and_in_a_question(rules_copy):
     rule = break_file(rules_copy, "potassium.yaml",
-                      "reason: Regular heavy sweating loses potassium along with water and salt.",
-                      "reason: Regular heavy sweating loses potassium; take 20 mmol a day.")
+                      "reason: Heavy drinking can lower potassium through the kidneys and a poorer diet.",
+                      "reason: Heavy drinking can lower potassium; take 20 mmol a day.")
     questions = break_file(rules_copy, "questions.yaml", 'text: "How old are you?"',
                            'text: "How old are you? (this decides your dose)"')
     assert lint(rules_copy) == [
-        f"{rule}:{line_of(rule, '20 mmol')}: K-SWEAT: text looks like a dose or a diagnosis "
+        f"{rule}:{line_of(rule, '20 mmol')}: K-ALCOHOL: text looks like a dose or a diagnosis "
         "('20 mmol'): the screener never states amounts, doses or diagnoses (spec principles "
         "1 and 2)",
         f"{questions}:{line_of(questions, 'your dose')}: age_years: text looks like a dose or a "
