@@ -145,7 +145,9 @@ class _TreeBuilder:
                     reason=r.triage_detail.message, children=rules)
 
     def held_back(self) -> list[Node]:
-        return [Node(kind="held_back", id=h.id, text=f"{h.label}: not raised",
+        # never the factor's "Possible low ..." label: held back means not suggested
+        return [Node(kind="held_back", id=h.id,
+                     text="not raised (indicators fired; held back by the rules below)",
                      children=[self.rule(ev, "indicator") for ev in h.indicators]
                      + [self.rule(ev, "exception") for ev in h.because])
                 for h in self.result.held_back]

@@ -208,7 +208,9 @@ def render_text(diff: WhatIf, ruleset: RuleSet) -> str:
     if diff.factors:
         out += ["", "Factors:"]
     for f in diff.factors:
-        if f.before == "not_raised":
+        if f.before == f.after == "not_raised":  # held back before and after
+            head = f"  = {f.id.replace('_', ' ')}: still not raised (held back)"
+        elif f.before == "not_raised":
             head = f"  + {f.label}: now raised ({f.after})"
         elif f.after == "not_raised":
             head = f"  - {f.label}: no longer raised (was {f.before})"

@@ -21,6 +21,8 @@ from screener.demo import DemoAsker, DemoQuit, Log, Pacer, persona_today, play
 from screener.personas import check_expectation, load_personas
 from screener.questionnaire import run_questionnaire
 
+from test_properties import WELL_ADULT
+
 pytestmark = pytest.mark.timeout(120)
 SCREENER = Path(sys.executable).with_name("screener")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -53,7 +55,8 @@ def test_demo_walks_the_same_screens_as_the_real_flow(ruleset, personas):
 
         if persona.expect.triage == "urgent":
             assert demo.outcome.status == "urgent" and demo.result.triage == "urgent"
-            assert recorded == ["red_flags_now"]  # stopped at the red flag, like a real run
+            if persona.answers["red_flags_now"] != ["none"]:
+                assert recorded == ["red_flags_now"]  # stopped at the red flag, like a real run
         else:
             assert demo.outcome.status == "complete"
             assert check_expectation(persona, demo.result) == [], persona.id
@@ -79,12 +82,20 @@ def test_log_lines_appear_in_order_under_the_answer_that_fired_them(ruleset, per
 
 def test_log_reports_rules_that_stop_applying(ruleset):
     log = Log(ruleset, dt.date(2025, 1, 20))  # January: the dark season far north
-    first = log.update({"red_flags_now": ["none"]})
+    well = {k: v for k, v in WELL_ADULT.items() if k != "screened_on"}
+    first = log.update({**well, "hemisphere": "north", "latitude_band": "subtropics"})
     assert ("=", "triage so far: self_care") in first
-    later = log.update({"red_flags_now": ["none"], "hemisphere": "north",
-                        "latitude_band": "far"})
-    assert ("-", "TR-SELF-CARE No possible factor (no longer applies)") in later
+    later = log.update({**well, "hemisphere": "north", "latitude_band": "far"})
+    assert ("-", "TR-SELF-CARE No possible factor, and enough answers (no longer applies)") in later
     assert ("=", "factor vitamin_d: some") in later
+
+
+def test_log_says_an_unfinished_screening_is_not_self_care(ruleset):
+    """Questions not reached yet count as unanswered: never 'self care' on the way."""
+    log = Log(ruleset, dt.date(2025, 1, 20))
+    first = log.update({"red_flags_now": ["none"]})
+    assert ("=", "triage so far: routine") in first
+    assert ("+", "TR-ROUTINE-INCOMPLETE Too few answers to rule the factors out -> triage routine") in first
 
 
 def test_enter_advances_and_q_stops(ruleset, personas):
@@ -132,8 +143,9 @@ def test_demo_auto_in_a_terminal(tmp_path, ruleset, personas, persona_id):
     assert "Rules fired:" in clinician  # the clinician view, not the person view
     shown = {fid: strength for strength, fid in FACTOR_LINE.findall(clinician)}
     if persona.expect.triage == "urgent":
-        assert "stopped at the red flag" in text
-        assert "== About you ==" not in text
+        assert "stopped at an urgent sign" in text
+        if persona.answers["red_flags_now"] != ["none"]:
+            assert "== About you ==" not in text
     else:
         assert shown == persona.expect.factors
         assert "Is everything right?" in text  # the real flow's review screen

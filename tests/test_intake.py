@@ -93,7 +93,7 @@ def test_two_people_in_process(ruleset, tmp_path, monkeypatch):
     screens = out.getvalue().split(CLEAR_SCREEN)
     first, second = screens[1], screens[2]
     assert "P-0001" in first and "How old are you?" in first
-    assert "RESULT: DISCUSS THESE POSSIBLE FACTORS" in first
+    assert "RESULT: DISCUSS WITH A CLINICIAN AT A ROUTINE APPOINTMENT" in first
     assert "->  87" in first and "Possible low vitamin D" in first  # the secrets are real
     assert "P-0002" in second and "->  35" in second and "Is everything right?" in second
     for secret in SECRETS:

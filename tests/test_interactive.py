@@ -48,8 +48,10 @@ ROUTINE = {
     "oily_fish_per_week": "none", "dairy_per_day": "two", "avoids_dairy": "no",
     "fortified_foods": "no", "fruit_veg_per_day": "two_to_four",
     "greens_nuts_wholegrains": "some_days", "alcohol_per_week": "none",
+    "weight_control": ["none"],
     "fluids_per_day": "6_to_8", "urine_colour": "pale", "urination_under_4_per_day": "no",
-    "thirsty_often": "no", "heavy_sweating": "no", "vomiting_diarrhoea": "none",
+    "thirsty_often": "no", "heavy_sweating": "no", "hot_weather_now": "no",
+    "vomiting_diarrhoea": "none",
     "medicines": ["none"], "supplements": ["none"], "conditions": ["none"],
     "muscle_cramps": "none", "muscle_twitching": "none", "tingling": "none",
     "muscle_weakness": "none", "bone_pain": "no", "fatigue": "no",
@@ -143,7 +145,7 @@ def test_full_run_to_routine_result(drive, tmp_path, ruleset):
     assert [f.id for f in result.factors] == ["vitamin_d", "calcium_intake"]
     # the result screen: triage first, then the factor with its reason
     printed = asker.printed
-    assert "RESULT: DISCUSS THESE POSSIBLE FACTORS" in printed
+    assert "RESULT: DISCUSS WITH A CLINICIAN AT A ROUTINE APPOINTMENT" in printed
     assert printed.index("RESULT:") < printed.index("Possible low vitamin D")
     assert "Urgent check: 1 of 1" in printed and "Diet: 1 of 8" in printed
     # the answers file was saved privately and screens to the same answers

@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from screener.models import TRIAGE_ORDER
+
 from screener.answers import validate_answers
 from screener.cli import main
 from screener.errors import RulesError
@@ -40,7 +42,7 @@ def test_persona_reaches_expected_result(ruleset, personas, path):
 
 def test_personas_cover_every_factor_triage_level_and_two_red_flags(ruleset, personas):
     expects = [p.expect for p in personas.values()]
-    assert {e.triage for e in expects} == {"urgent", "prompt", "routine", "self_care"}
+    assert {e.triage for e in expects} == set(TRIAGE_ORDER)
     assert {f for e in expects for f in e.factors} == set(ruleset.factors)
     assert {"several"} <= {s for e in expects for s in e.factors.values()}
     flags = {code for p in personas.values() for code in p.answers["red_flags_now"]} - {"none"}

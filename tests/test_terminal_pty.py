@@ -100,7 +100,7 @@ def test_full_run_in_a_terminal(tmp_path, ruleset):
     child.close()
     assert child.exitstatus == 0
     assert "Urgent check: 1 of 1" in transcript
-    assert "RESULT: DISCUSS THESE POSSIBLE FACTORS" in transcript
+    assert "RESULT: DISCUSS WITH A CLINICIAN AT A ROUTINE APPOINTMENT" in transcript
     assert "Possible low vitamin D" in transcript
     assert not (tmp_path / "home" / "draft.json").exists()
 
@@ -122,7 +122,7 @@ def test_ctrl_c_then_resume_gives_the_same_result(tmp_path, ruleset):
     resumed = answer_until(child, ruleset, ROUTINE, save_to=tmp_path / "resumed.json")
     child.close()
     assert child.exitstatus == 0
-    assert "About you: 1 of" not in resumed and "Diet: 1 of 8" in resumed  # only the rest
+    assert "About you: 1 of" not in resumed and "Diet: 1 of 9" in resumed  # only the rest
 
     child = spawn(tmp_path / "other-home", "run")
     uninterrupted = answer_until(child, ruleset, ROUTINE, save_to=tmp_path / "straight.json")

@@ -54,7 +54,7 @@ def test_stopping_the_diuretic(ruleset, personas):
     hydration = diff.factors[-1]
     assert [r.rule for r in hydration.indicators_removed] == ["HY-DIURETIC"]
     assert "still some, for different reasons" in render(diff, ruleset)
-    assert [n.id for n in diff.notes_removed] == ["N-DIURETIC-CRAMPS"]
+    assert [n.id for n in diff.notes_removed] == ["N-DIURETIC-KIND", "N-DIURETIC-CRAMPS"]
 
 
 def test_triage_change_to_urgent(ruleset, personas):
@@ -134,7 +134,9 @@ def test_whatif_file(capsys, write_json, personas):
     path = write_json(personas["marathon-runner-heat"].answers)
     assert main(["whatif", str(path), "--set", "heavy_sweating=no"]) == 0
     out = capsys.readouterr().out
-    assert "- Possible low potassium: no longer raised (was some)" in out
+    # potassium was held back (sweating alone) and stays so: never "now raised"
+    assert "= potassium: still not raised (held back)" in out
+    assert "Possible low potassium" not in out
     assert "~ Possible dehydration: strength several -> some" in out
 
 

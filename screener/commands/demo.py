@@ -75,7 +75,7 @@ def run(args) -> int:
         out.write("\nDemo stopped. Nothing was saved.\n")
         return 0
     if demo.outcome.status == "urgent":
-        out.write("\nThe questionnaire stopped at the red flag ("
+        out.write("\nThe questionnaire stopped at an urgent sign ("
                   + ", ".join(demo.outcome.urgent_rules) + "), as a real run does.\n")
     out.write("\n" + style.bold("== Result: clinician view ==") + "\n")
     out.write(render(demo.result, ruleset, "text", "clinician").rstrip() + "\n")
