@@ -8,8 +8,8 @@ DESCRIPTION = """\
 Screen many records with the same rules: a CSV export (one column per question id,
 multi items separated by ';', an empty cell = unanswered, an optional respondent_id
 column) or JSONL (one answers object per line). Writes one row per valid record, in
-input order: respondent_id, triage, factors, one <factor>_strength column per factor,
-notes and ruleset_hash. Invalid records go to the errors file (row, respondent_id,
+input order: respondent_id, triage, complete (false: too few answers to rule the
+factors out), factors, one <factor>_strength column per factor, notes and ruleset_hash. Invalid records go to the errors file (row, respondent_id,
 field, message, urgent) and the run goes on: output rows + error rows = input records.
 Red flags always win: an invalid record whose answers hold a red flag is marked in the
 errors file's urgent column and named on stderr; records without an answer to the
@@ -176,5 +176,8 @@ def summary_table(data: dict) -> str:
         lines.append(f"{title:<22} {'count':>10} {'% screened':>11}")
         for name, row in rows.items():
             lines.append(f"{name:<22} {row['count']:>10,} {row['percent']:>10.1f}%")
+        if title == "triage":  # too few answers to rule the factors out (never self care)
+            row = data["incomplete"]
+            lines.append(f"{'(incomplete)':<22} {row['count']:>10,} {row['percent']:>10.1f}%")
         lines.append("")
     return "\n".join(lines)
