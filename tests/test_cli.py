@@ -49,7 +49,7 @@ def test_screen_json_contract(answers_file):
     factor = data["factors"][0]
     assert {"id", "label", "strength", "indicators", "consistent_symptoms"} <= set(factor)
     assert {"rule", "answers", "reason", "sources"} <= set(factor["indicators"][0])
-    assert [t["rule"] for t in data["triggered_by"]] == ["TR-ROUTINE", "TR-ROUTINE-INCOMPLETE"]
+    assert {t["rule"] for t in data["triggered_by"]} == {"TR-ROUTINE", "TR-ROUTINE-INCOMPLETE"}
     assert data["complete"] is False and data["completeness"]["missing"] > 30
     assert {"notes", "unanswered", "ruleset"} <= set(data)
     assert set(data["ruleset"]) == {"name", "version", "hash"} and len(data["ruleset"]["hash"]) == 64
