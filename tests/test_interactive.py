@@ -147,7 +147,7 @@ def test_full_run_to_routine_result(drive, tmp_path, ruleset):
     printed = asker.printed
     assert "RESULT: DISCUSS WITH A CLINICIAN AT A ROUTINE APPOINTMENT" in printed
     assert printed.index("RESULT:") < printed.index("Possible low vitamin D")
-    assert "Urgent check: 1 of 1" in printed and "Diet: 1 of 8" in printed
+    assert "Urgent check: 1 of 1" in printed and "Diet: 1 of 9" in printed
     # the answers file was saved privately and screens to the same answers
     saved = tmp_path / f"screening-answers-{TODAY.isoformat()}.json"
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
