@@ -190,14 +190,29 @@ def evaluate(cond: Condition, facts: dict) -> bool | None:
 
 
 def true_tests(cond: Condition, facts: dict) -> list[Test]:
-    """The leaf tests that made a (true) condition true: the evidence to show."""
+    """The leaf tests that made a true condition true: the evidence to show (every part
+    of a true ``all``, the true parts of a true ``any``). Empty unless true."""
+    value, found = _evaluate_with_tests(cond, facts)
+    return found if value else []
+
+
+def _evaluate_with_tests(cond: Condition, facts: dict) -> tuple[bool | None, list[Test]]:
+    """``evaluate`` and the true leaf tests in one pass (evidence is built for every
+    fired rule of every screening, so walking each condition once matters)."""
     if isinstance(cond, Test):
-        return [cond] if evaluate_test(cond, facts) else []
-    found: list[Test] = []
-    for part in cond.all if isinstance(cond, All) else cond.any:
-        if evaluate(part, facts):
-            found.extend(true_tests(part, facts))
-    return found
+        value = evaluate_test(cond, facts)
+        return value, [cond] if value else []
+    parts = [_evaluate_with_tests(p, facts) for p in (cond.all if isinstance(cond, All) else cond.any)]
+    values = [v for v, _ in parts]
+    if isinstance(cond, All):
+        if False in values:
+            return False, []
+        if None in values:
+            return None, []
+        return True, [t for _, found in parts for t in found]
+    if True in values:
+        return True, [t for v, found in parts if v for t in found]
+    return (None if None in values else False), []
 
 
 # ---------------------------------------------------------- compilation (durable JSON)

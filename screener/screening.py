@@ -46,6 +46,8 @@ class _Index:
     derived: list[Rule]
     concluding: dict[str, list[Rule]]  # derived fact -> every rule concluding it
     settled_at: dict[int, list[str]]  # layer -> derived facts final after that layer
+    listable: list  # questions N-UNANSWERED may list (all but those with a default)
+    countable: list  # questions completeness counts (also not optional)
     question_order: dict[str, int]
 
 
@@ -69,6 +71,8 @@ def _index(ruleset: RuleSet) -> _Index:
             order={rule.id: i for i, rule in enumerate(ruleset.rules)},
             derived_by_name=by_name, derived=derived, concluding=concluding,
             settled_at=settled_at,
+            listable=[q for q in ruleset.questions if q.default is None],
+            countable=[q for q in ruleset.questions if q.default is None and not q.optional],
             question_order={qid: i for i, qid in enumerate(ruleset.questions.by_id)})
     return _indexes[key]
 
@@ -110,8 +114,8 @@ def unanswered(answers: ValidatedAnswers, ruleset: RuleSet) -> tuple[list[str], 
     the date (which defaults to today) is never missing.
     """
     values = answers.values
-    missing = [q.id for q in ruleset.questions
-               if q.id not in values and q.default is None and _shown_for_sure(q, values)]
+    missing = [q.id for q in _index(ruleset).listable
+               if q.id not in values and _shown_for_sure(q, values)]
     unsure = [q.id for q in ruleset.questions if _is_unsure(values.get(q.id))]
     return missing, unsure
 
@@ -123,20 +127,20 @@ def completeness(answers: ValidatedAnswers, ruleset: RuleSet) -> Completeness:
     (height, weight) and items with a default (the date).
     """
     values = answers.values
-    counted = [q.id for q in ruleset.questions
-               if not q.optional and q.default is None and _shown_for_sure(q, values)]
+    counted = [q.id for q in _index(ruleset).countable if _shown_for_sure(q, values)]
     missing = [qid for qid in counted if qid not in values or _is_unsure(values[qid])]
     return Completeness(counted=len(counted), missing=len(missing))
 
 
-def is_complete(answers: ValidatedAnswers, ruleset: RuleSet) -> bool:
+def is_complete(answers: ValidatedAnswers, ruleset: RuleSet,
+                count: Completeness | None = None) -> bool:
     """Spec 5: incomplete when age is unanswered, medicines unanswered or not sure, or
     more than a quarter of the counted items are unanswered or not sure."""
     values = answers.values
     if values.get("age_years") is None or values.get("medicines") is None \
             or _is_unsure(values["medicines"]):
         return False
-    count = completeness(answers, ruleset)
+    count = count or completeness(answers, ruleset)
     return count.missing * 4 <= count.counted
 
 
@@ -221,11 +225,20 @@ def update_factor_facts(facts: dict[str, Any], fired: list[str], ruleset: RuleSe
 
 # --------------------------------------------------------------------------- result
 
-def evidence(rule: Rule, facts: dict[str, Any], ruleset: RuleSet) -> Evidence:
-    """The answers and facts that made ``rule`` fire, derived facts traced to answers."""
-    answers: dict[str, Any] = {}
+def evidence(rule: Rule, facts: dict[str, Any], ruleset: RuleSet,
+             memo: dict | None = None) -> Evidence:
+    """The answers and facts that made ``rule`` fire, derived facts traced to answers.
+
+    ``memo`` (one per screening) keeps each derived or factor fact's trace, so a fact
+    many rules read (kidney, older_adult, a factor's count) is traced once.
+    """
+    writes: list[tuple[str, Any, bool]] = []
     used: dict[str, Any] = {}
-    _collect(rule.when, facts, ruleset, answers, used, top=True)
+    _collect(rule.when, facts, ruleset, writes, used, True, {} if memo is None else memo)
+    answers: dict[str, Any] = {}
+    for question, value, union in writes:  # in walk order, as the trail reads
+        answers[question] = (list(dict.fromkeys(answers.get(question, []) + value))
+                             if union else value)
     position = _index(ruleset).question_order
     ordered = {q: answers[q] for q in sorted((q for q in answers if q in position),
                                               key=position.__getitem__)}
@@ -233,38 +246,50 @@ def evidence(rule: Rule, facts: dict[str, Any], ruleset: RuleSet) -> Evidence:
                     facts=used, sources=list(rule.sources))
 
 
-def _collect(cond, facts, ruleset: RuleSet, answers: dict, used: dict, top: bool) -> None:
+def _collect(cond, facts, ruleset: RuleSet, writes: list, used: dict, top: bool,
+             memo: dict) -> None:
     """Walk the true tests of a condition down to answers (through derived facts and
-    computed inputs). For multi items only the matching codes are kept."""
+    computed inputs), as (question, value, union) writes. For multi items only the
+    matching codes are kept (union=True merges them with codes matched before)."""
     questions = ruleset.questions.by_id
     for test in conditions.true_tests(cond, facts):
         name, value = test.name, facts.get(test.name)
         if value is None:  # a true `known: false` test: the evidence is the gap itself
             if name in questions:
-                answers[name] = None
+                writes.append((name, None, False))
             elif top:
                 used[name] = None
             continue
         if name in questions:
             if test.op in ("has", "has_any") and isinstance(value, list):
-                matched = [v for v in value if v in test.values()]
-                value = list(dict.fromkeys(answers.get(name, []) + matched))
-            answers[name] = value
+                writes.append((name, [v for v in value if v in test.values()], True))
+            else:
+                writes.append((name, value, False))
             continue
         if top:
             used[name] = value
-        derived = derived_rule(name, ruleset)
-        if derived is not None and value is True:
-            _collect(derived.when, facts, ruleset, answers, used, top=False)
-        computed = ruleset.computed.get(name)
-        for source_name in computed.uses if computed else []:
-            if source_name in facts:
-                answers[source_name] = facts[source_name]
-        factor = factor_of_fact(name, ruleset)
-        if factor is not None:  # e.g. CA-VITD reads vitamin_d_strength: show its answers
-            for rule_id in facts.get(f"{factor}_indicators", []):
-                _collect(ruleset.rules_by_id[rule_id].when, facts, ruleset, answers, used,
-                         top=False)
+        writes.extend(_trace(name, value, facts, ruleset, memo))
+
+
+def _trace(name: str, value: Any, facts, ruleset: RuleSet, memo: dict) -> list:
+    """The answer writes behind a derived fact, a computed input or a factor fact."""
+    if name in memo:
+        return memo[name]
+    writes: list = []
+    derived = derived_rule(name, ruleset)
+    if derived is not None and value is True:
+        _collect(derived.when, facts, ruleset, writes, {}, False, memo)
+    computed = ruleset.computed.get(name)
+    for source_name in computed.uses if computed else []:
+        if source_name in facts:
+            writes.append((source_name, facts[source_name], False))
+    factor = factor_of_fact(name, ruleset)
+    if factor is not None:  # e.g. CA-VITD reads vitamin_d_strength: show its answers
+        for rule_id in facts.get(f"{factor}_indicators", []):
+            _collect(ruleset.rules_by_id[rule_id].when, facts, ruleset, writes, {}, False,
+                     memo)
+    memo[name] = writes
+    return writes
 
 
 FACTOR_FACTS = ("count", "indicators", "strength", "raised")
@@ -283,7 +308,8 @@ def derived_rule(name: str, ruleset: RuleSet) -> Rule | None:
 def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[str],
                  ruleset: RuleSet) -> Result:
     rules = [ruleset.rules_by_id[r] for r in fired]
-    trail = {r.id: evidence(r, facts, ruleset) for r in rules}
+    memo: dict = {}
+    trail = {r.id: evidence(r, facts, ruleset, memo) for r in rules}
     questions = ruleset.questions.by_id
 
     factors, held_back = [], []
@@ -313,6 +339,7 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
     level = triage_level(rules)
     detail = ruleset.triage[level]
     missing, unsure = unanswered(answers, ruleset)
+    count = completeness(answers, ruleset)
     notes = [Note(id=r.id, text=_fill(r.text, missing + unsure, ruleset), evidence=trail[r.id])
              for r in rules if r.makes_note]
     return Result(
@@ -321,8 +348,9 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
         triage=level,
         triage_detail=Triage(level=level, title=detail.title, message=detail.message),
         # spec 5: an urgent result is always complete (the questionnaire stops on purpose)
-        complete=level == "urgent" or is_complete(answers, ruleset),
-        completeness=completeness(answers, ruleset),
+        complete=level == "urgent" or (facts["complete"] if "complete" in facts
+                                       else is_complete(answers, ruleset, count)),
+        completeness=count,
         triggered_by=[trail[r.id] for r in triage_rules if r.level == level],
         factors=factors, held_back=held_back, notes=notes,
         unanswered=missing, not_sure=unsure,
