@@ -165,8 +165,10 @@ def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
                 if by_id[rule_id].kind == "derived":
                     facts[by_id[rule_id].concludes] = True
             settle_derived(facts, index.settled_at.get(layer, ()), index)
-            if new:  # otherwise the factor facts are already up to date
-                update_factor_facts(facts, fired, ruleset)
+            new_rules = [by_id[r] for r in new]
+            if any(r.kind in ("indicator", "exception") or r.blocks_factors for r in new_rules):
+                update_factor_facts(facts, fired, ruleset)  # else still up to date
+            if any(r.kind == "triage" for r in new_rules):
                 facts[TRIAGE_FACT] = triage_level([by_id[r] for r in fired])
     return fired
 
