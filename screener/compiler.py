@@ -64,11 +64,18 @@ def rule_layers(ruleset: RuleSet) -> dict[str, int]:
     return layers
 
 
+def single_code_names(ruleset: RuleSet) -> frozenset[str]:
+    """Answers holding one code, asserted to the engine as one-item lists (see
+    conditions.compile_condition: one node per test instead of one per code)."""
+    return frozenset(q.id for q in ruleset.questions if q.type == "choice")
+
+
 def compile_ruleset(ruleset: RuleSet) -> dict[str, dict]:
     """durable-rules JSON: {rule_id: {"all": [{"m": condition-and-layer}]}}."""
     layers = rule_layers(ruleset)
+    as_lists = single_code_names(ruleset)
     return {
-        rule.id: {"all": [{"m": {"$and": [{LAYER: layers[rule.id]},
-                                          conditions.compile_condition(rule.when)]}}]}
+        rule.id: {"all": [{"m": {"$and": [
+            {LAYER: layers[rule.id]}, conditions.compile_condition(rule.when, as_lists)]}}]}
         for rule in ruleset.rules
     }

@@ -217,19 +217,29 @@ def _evaluate_with_tests(cond: Condition, facts: dict) -> tuple[bool | None, lis
 
 # ---------------------------------------------------------- compilation (durable JSON)
 
-def compile_condition(cond: Condition) -> dict:
+def compile_condition(cond: Condition, as_lists: frozenset[str] = frozenset()) -> dict:
     """durable-rules JSON for a condition (see durable docs/json/reference.md).
 
-    durable has no ``$in``: lists become ``$or`` of equalities. A test on a missing
-    attribute never matches in durable, which is exactly our "unknown is not true"
-    (the engine module leaves unknown facts out of the asserted fact). ``lacks`` also
-    requires the list not to be ``[not_sure]``, and ``known`` is ``$ex`` / ``$nex``.
+    A test on a missing attribute never matches in durable, which is exactly our
+    "unknown is not true" (the engine module leaves unknown facts out of the asserted
+    fact). ``lacks`` also requires the list not to be ``[not_sure]``, and ``known`` is
+    ``$ex`` / ``$nex``.
+
+    Speed: durable expands every ``$or`` nested in an ``$and`` into separate branches,
+    each matched on every fact, and it has no ``$in``. So tests on a list are one
+    ``$iany`` / ``$iall`` over an inner ``$or`` / ``$and``, and the names in
+    ``as_lists`` (single-code answers) are asserted as one-item lists (see engine.py)
+    so that ``in`` and ``not_in`` on them are one node too.
     """
     if isinstance(cond, All):
-        return {"$and": [compile_condition(c) for c in cond.all]}
+        return {"$and": [compile_condition(c, as_lists) for c in cond.all]}
     if isinstance(cond, AnyOf):
-        return {"$or": [compile_condition(c) for c in cond.any]}
+        return {"$or": [compile_condition(c, as_lists) for c in cond.any]}
     name, op, value = cond.name, cond.op, cond.value
+    if op == "known":
+        return {"$ex" if value else "$nex": {name: 1}}
+    if name in as_lists and op in ("is", "in", "is_not", "not_in"):
+        op = {"is": "has", "in": "has_any", "is_not": "_none_of", "not_in": "_none_of"}[op]
     if op == "is":
         return {name: value}
     if op == "is_not":
@@ -238,16 +248,20 @@ def compile_condition(cond: Condition) -> dict:
         return _one_or({name: v} for v in value) if len(value) > 1 else {name: value[0]}
     if op == "not_in":
         return {"$and": [{"$neq": {name: v}} for v in value]}
-    if op == "has":
-        return {"$iany": {name: {"$i": value}}}
-    if op == "has_any":
-        return _one_or({"$iany": {name: {"$i": v}}} for v in value)
-    if op in ("lacks", "lacks_all"):
-        return {"$and": [{"$ex": {name: 1}}]
-                + [{"$iall": {name: {"$neq": {"$i": v}}}} for v in [*cond.values(), NOT_SURE]]}
-    if op == "known":
-        return {"$ex" if value else "$nex": {name: 1}}
+    if op in ("has", "has_any"):
+        return _list_test("$iany", name, [{"$i": v} for v in cond.values()], "$or")
+    if op in ("lacks", "lacks_all"):  # [not_sure] lacks nothing for sure: unknown
+        return {"$and": [{"$ex": {name: 1}}, _list_test(
+            "$iall", name, [{"$neq": {"$i": v}} for v in [*cond.values(), NOT_SURE]], "$and")]}
+    if op == "_none_of":  # a single code, asserted as a list, that is none of these
+        return {"$and": [{"$ex": {name: 1}}, _list_test(
+            "$iall", name, [{"$neq": {"$i": v}} for v in cond.values()], "$and")]}
     return {"$" + op: {name: value}}
+
+
+def _list_test(quantifier: str, name: str, item_tests: list[dict], join: str) -> dict:
+    inner = item_tests[0] if len(item_tests) == 1 else {join: item_tests}
+    return {quantifier: {name: inner}}
 
 
 def _one_or(parts) -> dict:

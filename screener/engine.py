@@ -29,7 +29,7 @@ import durable_rules_engine as _native
 from durable import engine as _durable
 
 from . import conditions
-from .compiler import LAYER, compile_ruleset, rule_layers
+from .compiler import LAYER, compile_ruleset, rule_layers, single_code_names
 from .errors import EngineError
 from .models import RuleSet
 
@@ -68,6 +68,7 @@ class Engine:
         self.layers = rule_layers(ruleset)
         self.depth = max(self.layers.values(), default=0)
         self._fired: dict[str, list[str]] = {}
+        self.as_lists = single_code_names(ruleset)
         definition = copy.deepcopy(compile_ruleset(ruleset))  # durable mutates it
         for rule_id, rule in definition.items():
             rule["run"] = self._recorder(rule_id)
@@ -107,8 +108,11 @@ class Engine:
             return []
         fired = self._fired[sid]
         start = len(fired)
-        # unknown facts are left out: a test on a missing attribute never matches
-        fact = {name: facts[name] for name in names if facts.get(name) is not None}
+        # unknown facts are left out: a test on a missing attribute never matches;
+        # single-code answers go as one-item lists (compiler.single_code_names)
+        as_lists = self.as_lists
+        fact = {name: [facts[name]] if name in as_lists else facts[name]
+                for name in names if facts.get(name) is not None}
         fact["sid"] = sid
         fact[LAYER] = layer
         handle = self._ruleset._handle
