@@ -22,6 +22,12 @@ DISCLAIMER = (
 
 STRENGTH_WORDS = {"some": "some signs", "several": "several signs"}
 NO_FACTORS = "No possible contributing factors were found by this screening."
+NO_FACTORS_INCOMPLETE = ("No possible contributing factors were found in the answers "
+                         "given, but too few questions were answered to rule them out.")
+
+
+def no_factors_text(result) -> str:
+    return NO_FACTORS if result.complete else NO_FACTORS_INCOMPLETE
 #: Levels whose reasons are shown right under the triage: each says what to do, and soon.
 EXPLAINED_LEVELS = ("urgent", "same_day", "prompt")
 INCOMPLETE = ("Incomplete screening: too few answers to rule the factors out "
@@ -218,7 +224,7 @@ def build(result, ruleset, view: str) -> Report:
             symptoms=[s.label for s in f.consistent_symptoms], ask=list(f.ask),
             refs=cite.cite(f.sources)))
     if not result.factors and result.triage != "urgent":
-        report.no_factors = NO_FACTORS
+        report.no_factors = no_factors_text(result)
     report.notes = [NoteView(n.id, " ".join(n.text.split()), cite.cite(n.evidence.sources))
                     for n in result.notes]
     questions = ruleset.questions.by_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .content import EXPLAINED_LEVELS, completeness_line, held_back_label
+from .content import EXPLAINED_LEVELS, completeness_line, held_back_label, no_factors_text
 
 EXTENSION = ".txt"
 BINARY = False
@@ -81,7 +81,7 @@ def render(result, ruleset, view: str) -> str:
             out += [_wrap(q, "   ", "- ") for q in f.ask]
             out.append("")
     elif result.triage != "urgent":
-        out += ["No possible contributing factors were found by this screening.", ""]
+        out += [_wrap(no_factors_text(result)), ""]
 
     if result.notes:
         out += ["Notes", "-----"]
