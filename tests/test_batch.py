@@ -188,13 +188,15 @@ def test_rows_equal_screen_command_on_a_sample(tmp_path, ruleset, capsys):
     run_batch(source, tmp_path / "out.jsonl", chunk_size=50)
     rows = read_rows(tmp_path / "out.jsonl")
     sample = range(0, 300, 12)
-    assert {rows[i]["triage"] for i in sample} >= {"urgent", "prompt", "routine"}
+    levels = {rows[i]["triage"] for i in sample}
+    assert "urgent" in levels and len(levels) >= 3, levels
     for i in sample:
         (tmp_path / "one.json").write_text(json.dumps(sets[i]))
         assert cli.main(["screen", str(tmp_path / "one.json"), "--format", "json"]) == 0
         result = json.loads(capsys.readouterr().out)
         row = rows[i]
         assert row["triage"] == result["triage"]
+        assert row["complete"] == result["complete"]
         assert row["factors"] == [f["id"] for f in result["factors"]]
         for fid in ruleset.factors:
             expected = next((f["strength"] for f in result["factors"] if f["id"] == fid), None)
