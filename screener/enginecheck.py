@@ -9,6 +9,7 @@ and, when it fails, says what happened and the exact commands that fix it (exit 
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 
@@ -56,7 +57,8 @@ def fix_commands() -> list[str]:
     from pathlib import Path
 
     prefix = Path(sys.prefix)
-    made_by_uv = "uv = " in _read(prefix / "pyvenv.cfg")
+    # made by uv, or run by `uv run` (which sets UV) in a venv pip made
+    made_by_uv = "uv = " in _read(prefix / "pyvenv.cfg") or bool(os.environ.get("UV"))
     project = prefix.parent
     commands = []
     if made_by_uv and (project / "pyproject.toml").is_file():

@@ -94,3 +94,13 @@ def test_the_list_of_screening_commands_is_complete():
         args = SCREENING[name]
         args = [a.replace("{tmp}", "/tmp") for a in args]
         assert needs_engine(parser.parse_args(args)), name
+
+
+def test_under_uv_run_the_fix_is_uv_sync(tmp_path):
+    """`uv run` sets UV; a venv pip made and uv now runs gets uv's one-line fix."""
+    env = _broken_engine(tmp_path, UNDEFINED)
+    env["UV"] = "uv"
+    proc = _run(["screen", "examples/answers.json"], env, tmp_path)
+    assert proc.returncode == 3
+    if (__import__("pathlib").Path(sys.prefix).parent / "pyproject.toml").is_file():
+        assert "uv sync --reinstall-package durable-rules --no-cache" in proc.stderr
