@@ -18,7 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import pexpect
+try:
+    import pexpect
+except ImportError:
+    raise SystemExit("first_prompt.py needs pexpect, one of the test tools: run it with "
+                     "`uv run python benchmarks/first_prompt.py`, or install them with "
+                     "`.venv/bin/pip install -e '.[test]'`") from None
 
 BIN = Path(sys.executable).parent
 FIRST_QUESTION = "Do you have any of these right now?"

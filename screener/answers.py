@@ -128,6 +128,16 @@ def _message(err: dict, ruleset: RuleSet) -> tuple[str, str]:
     detail = ""
     if err["type"] in ("value_error", "assertion_error"):
         detail = err["msg"].removeprefix("Value error, ") + "; "
+    if q.type == "multi" and isinstance(given, str) and len(loc) == 1:
+        # a single code where a list belongs: say so, with the list written out
+        codes = [c.strip() for c in given.replace(";", ",").split(",") if c.strip()]
+        unknown = [c for c in codes if c not in q.codes]
+        fix = json.dumps(codes) if codes and not unknown else None
+        detail = ("a list is needed" + (", even for one answer" if len(codes) == 1 else "")
+                  + (f": write {fix}" if fix else "") + "; ")
+        if unknown:
+            detail += f"'{unknown[0]}' is not a code{suggest(unknown[0], q.codes)}; "
+        return field, f"{field}: {detail}got {json.dumps(given)}; expected {allowed(q)}"
     if q.type in ("choice", "multi") and isinstance(given, str) and len(loc) <= 2:
         detail += f"'{given}' is not a code{suggest(given, q.codes)}; "
         shown = ""
@@ -139,8 +149,11 @@ def validate_answers(raw: Any, ruleset: RuleSet, *, source: str | None = None,
                      text: str | None = None, today: dt.date | None = None) -> ValidatedAnswers:
     """Validate an answers mapping; raise AnswersError listing every problem."""
     if not isinstance(raw, dict):
-        raise AnswersError("the answers must be a JSON object mapping question ids to answers",
-                           file=source, line=1)
+        many = ("; this is a list: to screen many records, write one object a line "
+                "(JSON Lines) and use: screener batch FILE.jsonl -o results.csv"
+                if isinstance(raw, list) else "")
+        raise AnswersError("the answers must be a JSON object mapping question ids to "
+                           "answers" + many, file=source, line=1)
     try:
         model = answers_model(ruleset).model_validate(raw)
     except ValidationError as exc:
@@ -211,12 +224,32 @@ def load_answers_file(path: str | Path, ruleset: RuleSet, today: dt.date | None 
     return parse_answers_text(text, ruleset, str(path), today)
 
 
+def _many_records(text: str, source: str, exc: json.JSONDecodeError) -> str | None:
+    """When a file of many records was given where one answers object belongs (a CSV
+    export, JSON Lines), the message that points to ``screener batch``."""
+    name = source if source != "<stdin>" else "FILE"
+    first = text.lstrip().split("\n", 1)[0]
+    suffix = Path(source).suffix.lower()
+    if exc.msg == "Extra data" and first.startswith("{") or suffix == ".jsonl":
+        kind, example = "JSON Lines (one record a line)", "results.jsonl"
+    elif suffix in (".csv", ".tsv") or ("," in first and first[:1] not in "{[\""):
+        kind, example = "a CSV table (one record a row)", "results.csv"
+    else:
+        return None
+    return (f"this looks like {kind}, but screen reads one answers object in JSON "
+            f"(see `screener schema answers`). To screen many records use: "
+            f"screener batch {name} -o {example}")
+
+
 def parse_answers_text(text: str, ruleset: RuleSet, source: str,
                        today: dt.date | None = None) -> ValidatedAnswers:
     """Parse JSON text and validate it; a syntax error names the line and column."""
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
+        many = _many_records(text, source, exc)
+        if many:
+            raise AnswersError(many, file=source) from None
         raise AnswersError(f"not valid JSON: {exc.msg} (column {exc.colno})",
                            file=source, line=exc.lineno) from None
     return validate_answers(raw, ruleset, source=source, text=text, today=today)

@@ -275,14 +275,17 @@ class TerminalAsker:
     def _ask_choice(self, prompt: Prompt) -> Any:
         import questionary
 
-        choices = [questionary.Choice(o.label, value=o.value) for o in prompt.options]
+        shortcuts = len(prompt.options) + 2 <= 36  # questionary has 36 shortcut keys
+        indent = 6 if shortcuts else 3  # " » 1) " before the label
+        choices = [questionary.Choice(_wrap(o.label, indent), value=o.value)
+                   for o in prompt.options]
         extra = []
         if prompt.help:
             extra.append(questionary.Choice("? Show help for this question", value=_HELP))
         if prompt.can_back:
             extra.append(questionary.Choice("< Go back to the previous question", value=BACK))
         default = next((c for c in choices if c.value == prompt.default), None)
-        shortcuts = len(choices) + len(extra) <= 36  # questionary has 36 shortcut keys
+        shortcuts = len(choices) + len(extra) <= 36
         keys = "type the number or use the arrow keys" if shortcuts else "use the arrow keys"
         question = questionary.select(
             prompt.text, choices=choices + ([questionary.Separator()] + extra if extra else []),
@@ -295,9 +298,12 @@ class TerminalAsker:
         import questionary
 
         defaults = prompt.default or []
-        choices = [questionary.Choice(o.label, value=o.value, checked=o.value in defaults)
-                   for o in prompt.options]
-        hints = ["Space ticks", "Enter confirms"]
+        width = len(str(len(prompt.options)))
+        choices = [questionary.Choice(_wrap(f"{n:>{width}}. {o.label}", 7 + width),
+                                      value=o.value,
+                                      checked=o.value in defaults)
+                   for n, o in enumerate(prompt.options, 1)]
+        hints = ["Space or the number ticks", "Enter confirms"]
         if prompt.help:
             hints.append("? help")
         if prompt.can_back:
@@ -305,9 +311,13 @@ class TerminalAsker:
         question = questionary.checkbox(
             prompt.text, choices=choices, instruction="(" + ", ".join(hints) + ")",
             validate=lambda values: exclusive_error(values, prompt) or True)
-        _exclusive_toggle(question, prompt)
-        _bind_help_back(question, prompt, self._show_help)
-        return question.unsafe_ask()
+        flush = _tick_keys(question, prompt)
+        _bind_help_back(question, prompt, self._show_help, before_enter=flush)
+        values = question.unsafe_ask()
+        if values is not BACK and len(values) > 1:  # questionary only says "done (N selections)"
+            labels = {o.value: o.label for o in prompt.options}
+            self._print("  Ticked: " + "; ".join(labels.get(v, str(v)) for v in values))
+        return values
 
     def _ask_text(self, prompt: Prompt) -> Any:
         import questionary
@@ -347,7 +357,8 @@ class TerminalAsker:
         return questionary.confirm(prompt.text, default=default).unsafe_ask()
 
 
-def _bind_help_back(question, prompt: Prompt, show_help: Callable[[Prompt], None]) -> None:
+def _bind_help_back(question, prompt: Prompt, show_help: Callable[[Prompt], None],
+                    before_enter: Callable[[], None] | None = None) -> None:
     """Add ``?`` (help) and ``<`` + Enter (back) to a questionary menu.
 
     ``?`` prints the help above the menu, which stays open as it was (pointer and ticks
@@ -359,7 +370,7 @@ def _bind_help_back(question, prompt: Prompt, show_help: Callable[[Prompt], None
     from prompt_toolkit.application import run_in_terminal
     from prompt_toolkit.keys import Keys
 
-    if not (prompt.help or prompt.can_back):
+    if not (prompt.help or prompt.can_back or before_enter):
         return
     bindings = question.application.key_bindings
     enter = [b for b in bindings.bindings if b.keys == (Keys.ControlM,)][-1].handler
@@ -381,28 +392,92 @@ def _bind_help_back(question, prompt: Prompt, show_help: Callable[[Prompt], None
         if last == "<" and prompt.can_back:
             event.app.exit(result=BACK)
             return
+        if before_enter is not None:
+            before_enter()
         enter(event)
 
 
-def _exclusive_toggle(question, prompt: Prompt) -> None:
-    """In a checkbox, ticking an exclusive answer ("None of these") clears the others,
-    and ticking any other answer clears the exclusive ones."""
+def _tick_keys(question, prompt: Prompt) -> Callable[[], None]:
+    """Space and the option numbers tick and untick in a checkbox; returns the function
+    that ticks a number still being typed (called on Enter).
+
+    Ticking an exclusive answer ("None of these") clears the others, and ticking any
+    other answer clears the exclusive ones. A number ticks its option as soon as no
+    longer number can start with it ("3" of 9 options at once; "1" of 16 waits for a
+    second digit, Enter, or a short pause: "1", "6" ticks 16).
+    """
+    import asyncio
+
     from questionary.prompts.common import InquirerControl
 
     app = question.application
     control = next(c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl))
+    count = len(prompt.options)
+    pending: list[str] = []  # digits typed so far
+    timer: list = []
 
-    @app.key_bindings.add(" ", eager=True)  # added last, so it wins over questionary's own
-    def toggle(_event):
-        pointed = control.get_pointed_at().value
+    def toggle(value) -> None:
         selected = control.selected_options
-        if pointed in selected:
-            selected.remove(pointed)
+        if value in selected:
+            selected.remove(value)
             return
-        if pointed in prompt.exclusive:
+        if value in prompt.exclusive:
             selected.clear()
         else:
-            for value in prompt.exclusive:
-                if value in selected:
-                    selected.remove(value)
-        selected.append(pointed)
+            for other in prompt.exclusive:
+                if other in selected:
+                    selected.remove(other)
+        selected.append(value)
+
+    def flush() -> None:
+        for handle in timer:
+            handle.cancel()
+        timer.clear()
+        if pending:
+            number = int("".join(pending))
+            pending.clear()
+            if 1 <= number <= count:
+                toggle(prompt.options[number - 1].value)
+                app.invalidate()
+
+    @app.key_bindings.add(" ", eager=True)  # added last, so it wins over questionary's own
+    def space(_event):
+        flush()
+        toggle(control.get_pointed_at().value)
+
+    def digit(event):
+        typed = "".join(pending) + event.data
+        if pending and 1 <= int(typed) <= count:  # the second digit of "16"
+            pending.clear()
+            for handle in timer:
+                handle.cancel()
+            timer.clear()
+        else:
+            flush()  # a number typed before this digit ticks now
+            typed = event.data
+            if not 1 <= int(typed) <= count:
+                return
+        control.pointed_at = int(typed) - 1
+        if int(typed) * 10 > count:  # nothing longer can start with it
+            toggle(prompt.options[int(typed) - 1].value)
+        else:
+            pending.extend(typed)
+            timer.append(asyncio.get_running_loop().call_later(1.0, flush))
+
+    for key in "0123456789":
+        app.key_bindings.add(key, eager=True)(digit)
+    return flush
+
+
+def _wrap(label: str, indent: int) -> str:
+    """A long menu line wrapped to the terminal width (prompt_toolkit would cut it),
+    continuation lines indented under the label's first character."""
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size((100, 24)).columns - 1
+    if indent + len(label) <= width:
+        return label
+    lines = textwrap.wrap(label, max(20, width - indent), break_long_words=False,
+                          break_on_hyphens=False)
+    return ("\n" + " " * indent).join(lines)

@@ -48,7 +48,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .answers import RESPONDENT_ID, validate_answers
 from .errors import AnswersError, OutputError, ScreenerError
-from .fsutil import write_private
+from .fsutil import exists_message, write_private
 from .loading import load_ruleset, suggest
 from .models import TRIAGE_ORDER, RuleSet
 
@@ -613,7 +613,7 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     if state is None:
         for target in (output, errors):
             if target.exists() and not force:
-                raise BatchError("already exists (use --force to replace it)", file=str(target))
+                raise BatchError(exists_message(target))
     today_iso = state["today"] if state else (today or dt.date.today()).isoformat()
     task = Task(rules_dir=str(Path(rules).resolve()) if rules else None, ruleset_hash=ruleset.content_hash,
                 input_format=in_fmt, output_format=out_fmt, error_format=err_fmt,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from . import __version__
@@ -62,12 +63,44 @@ Everything runs on this machine; nothing is sent anywhere.
 """
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with did-you-mean for a mistyped command, action or choice."""
+
+    def error(self, message):
+        match = re.search(r"invalid choice: '([^']*)'", message)
+        if match:
+            from .loading import suggest
+
+            choices = [c for a in self._actions if a.choices for c in a.choices]
+            hint = suggest(match.group(1), choices)
+            message = message.replace(match.group(0), match.group(0) + hint, 1)
+        super().error(message)
+
+
+def _unrecognized(parser: argparse.ArgumentParser, args, extras: list[str]) -> None:
+    """The usage error for arguments no parser took, from the command's own parser and
+    with did-you-mean for options (``--veiw`` -> ``--view``)."""
+    from .loading import suggest
+
+    target = parser
+    for name in (getattr(args, "command", None), getattr(args, "action", None)):
+        sub = next((a for a in target._actions
+                    if isinstance(a, argparse._SubParsersAction)), None)
+        if sub is None or name not in sub.choices:
+            break
+        target = sub.choices[name]
+    options = [o for a in target._actions for o in a.option_strings if o.startswith("--")]
+    hints = [f"{x}{suggest(x.split('=')[0], options)}" if x.startswith("-") else x
+             for x in extras]
+    target.error("unrecognized arguments: " + " ".join(hints))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="screener", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"screener {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--rules", metavar="DIR", default=None,
         help="rules folder to use (default: the shipped rules/ folder)")
@@ -86,7 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        _unrecognized(parser, args, extras)
     if args.command is None:
         args = parser.parse_args(["run"])  # no command: the questionnaire
     from .errors import ScreenerError

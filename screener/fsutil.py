@@ -46,6 +46,11 @@ def write_private(path: str | Path, data: str | bytes, *, overwrite: bool = True
 _EXISTS = "{path} already exists: use --force to replace it, or choose another file name"
 
 
+def exists_message(path) -> str:
+    """The one wording, in every command, for an output file that is already there."""
+    return _EXISTS.format(path=path)
+
+
 def _write(path: Path, data: str | bytes, overwrite: bool) -> Path:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -109,7 +109,7 @@ NO_REPORT = "no-report"
 def offer_saves(ruleset: RuleSet, asker: Asker, answers: dict, result: Result, *,
                 view: str, today: dt.date, folder: Path) -> list[Path]:
     """Offer to save the answers file and, where extra formats exist, a report."""
-    from .reports import FORMATS, get_format, render
+    from .reports import FORMATS, LABELS, get_format, render
 
     saved = []
     if asker.ask(Prompt(kind="confirm", key="save-answers", default=False,
@@ -124,7 +124,8 @@ def offer_saves(ruleset: RuleSet, asker: Asker, answers: dict, result: Result, *
     extra = [name for name in FORMATS if name not in ("text", "json")]
     if extra:
         # a string, not None: questionary returns the title for a choice whose value is None
-        options = (Option(NO_REPORT, "No report"),) + tuple(Option(n, n.upper()) for n in extra)
+        options = (Option(NO_REPORT, "No report"),) + tuple(
+            Option(n, LABELS.get(n, n)) for n in extra)
         fmt = asker.ask(Prompt(kind="choice", key="save-report", options=options,
                                default=NO_REPORT, text="Save a report of this result?"))
         if fmt and fmt != NO_REPORT:

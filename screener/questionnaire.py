@@ -90,6 +90,11 @@ def prompt_for(q: Question, *, default: Any = None, today: dt.date, can_back: bo
                   parse=_parser(q, today), can_back=can_back, progress=progress, hint=hint)
 
 
+def _filled_in(q: Question) -> bool:
+    """A question the terminal does not ask: the screening date (today, or --date)."""
+    return q.type == "date" and q.default == "today"
+
+
 def _parser(q: Question, today: dt.date):
     if q.type == "date":
         return lambda text: units.parse_date(text, today)
@@ -177,6 +182,14 @@ class _Flow:
             q = self.questions[i]
             if not is_shown(q, answers):
                 answers.pop(q.id, None)  # hidden by a later change: the answer no longer applies
+            elif _filled_in(q):
+                # the screening date is not a question for a person: the screening
+                # date is today, or the date a clinician gave (--date)
+                if q.id not in self.seen or answers.get(q.id) != self.today.isoformat():
+                    answers[q.id] = self.today.isoformat()
+                    self.seen.add(q.id)
+                    if self.on_answer is not None:  # the demo logs what the date changes
+                        self.on_answer(q, answers[q.id], dict(answers))
             elif not (gaps_only and q.id in self.seen):
                 return i
             i += 1
@@ -232,16 +245,27 @@ class _Flow:
                           can_back=bool(self.history), progress=self._progress(q, i))
 
     def _progress(self, q: Question, i: int) -> str:
-        """'Diet: 3 of 8 · about 4 min left' (counts follow the skip logic so far)."""
+        """'Diet · question 12 of up to 40 · about 4 min left'.
+
+        The total counts the questions asked so far and every later one that can still
+        be shown (a skip condition that is not yet decided counts as shown), so it never
+        grows as answers come in; "up to" says when some may still be skipped. The time
+        is that count at SECONDS_PER_QUESTION each, always an estimate ("about").
+        """
         answers = self.state.answers
-        in_section = [p for p in self.questions if p.section == q.section and is_shown(p, answers)]
-        position = next((n for n, p in enumerate(in_section, 1) if p.id == q.id), 1)
-        left = sum(1 for p in self.questions[i:] if is_shown(p, answers))
-        minutes = math.ceil(left * SECONDS_PER_QUESTION / 60)
-        time_left = "under a minute left" if left * SECONDS_PER_QUESTION < 60 \
-            else f"about {minutes} min left"
-        title = self.sections[q.section].title
-        return f"{title}: {position} of {len(in_section)} · {time_left}"
+        before = sum(1 for p in self.questions[:i] if not _filled_in(p)
+                     and is_shown(p, answers))
+        ahead = [p for p in self.questions[i:] if not _filled_in(p) and is_shown(p, answers)]
+        maybe = any(p.shown_if is not None and conditions.evaluate(p.shown_if, answers) is None
+                    for p in ahead)
+        total = before + len(ahead)
+        count = f"question {before + 1} of {'up to ' if maybe else ''}{total}"
+        if len(ahead) <= 1:
+            time_left = "last question"
+        else:
+            minutes = max(1, math.ceil(len(ahead) * SECONDS_PER_QUESTION / 60))
+            time_left = f"about {minutes} min left"
+        return f"{self.sections[q.section].title} · {count} · {time_left}"
 
     def _review(self) -> Any:
         answers = self.state.answers
@@ -250,7 +274,7 @@ class _Flow:
         self.last_section = None
         options = [Option(DONE, "Everything is right: show my result")]
         for q in self.questions:
-            if is_shown(q, answers):
+            if is_shown(q, answers) and not _filled_in(q):
                 shown = q.describe_answer(answers[q.id]) if q.id in answers else "(not answered)"
                 options.append(Option(q.id, f"{q.text}  ->  {shown}"))
         return self.asker.ask(Prompt(kind="choice", text="Is everything right?", key=REVIEW,

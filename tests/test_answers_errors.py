@@ -1,6 +1,7 @@
 """Bad answers are rejected with a message naming the field, the line and what is allowed."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,75 @@ def test_answers_schema_lists_codes(ruleset):
     assert schema["additionalProperties"] is False
     text = json.dumps(schema)
     assert "under_15_min" in text and "not_sure" in text
+
+
+# ---------------------------------------------------------- issue 12: clearer messages
+
+def _screen(*args, stdin=None):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "screener", *args], input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("given, says", [
+    ('"diuretic"', 'a list is needed, even for one answer: write ["diuretic"]'),
+    ('"diuretic;statin"', 'a list is needed: write ["diuretic", "statin"]'),
+    ('"diuretc"', "a list is needed, even for one answer; 'diuretc' is not a code "
+                  "(did you mean 'diuretic'?)"),
+])
+def test_a_multi_answer_given_as_a_string_says_a_list_is_needed(given, says):
+    proc = _screen("screen", "-", stdin='{"medicines": ' + given + "}")
+    assert proc.returncode == 2 and says in proc.stderr, proc.stderr
+    assert "'diuretic' is not a code" not in proc.stderr  # the old, wrong reason
+
+
+def test_a_many_records_file_given_to_screen_points_to_batch(tmp_path):
+    csv_file = tmp_path / "survey.csv"
+    csv_file.write_text("respondent_id,age_years\nP1,70\n")
+    proc = _screen("screen", str(csv_file))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert f"screener batch {csv_file} -o results.csv" in proc.stderr
+    jsonl = tmp_path / "survey.jsonl"
+    jsonl.write_text('{"age_years": 70}\n{"age_years": 71}\n')
+    proc = _screen("screen", str(jsonl))
+    assert proc.returncode == 2 and f"screener batch {jsonl} -o results.jsonl" in proc.stderr
+    proc = _screen("screen", "-", stdin='[{"age_years": 70}]')
+    assert proc.returncode == 2 and "screener batch" in proc.stderr
+
+
+@pytest.mark.parametrize("args, says", [
+    (["scren", "x.json"], "invalid choice: 'scren' (did you mean 'screen'?)"),
+    (["screen", "x.json", "--veiw", "clinician"], "--veiw (did you mean '--view'?)"),
+    (["rules", "chek"], "invalid choice: 'chek' (did you mean 'check'?)"),
+    (["batch", "in.csv", "-o", "out.csv", "--wokrers", "2"], "(did you mean '--workers'?)"),
+])
+def test_did_you_mean_for_commands_and_options(args, says):
+    proc = _screen(*args)
+    assert proc.returncode == 2 and says in proc.stderr, proc.stderr
+
+
+def test_one_already_exists_wording_for_every_command(tmp_path):
+    import json as _json
+
+    answers = tmp_path / "a.json"
+    answers.write_text(_json.dumps({"age_years": 70}))
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"age_years": 70}\n')
+    taken = tmp_path / "taken.out"
+    messages = []
+    for args in (["report", str(answers), "-o", str(taken.with_suffix(".md"))],
+                 ["batch", str(source), "-o", str(taken.with_suffix(".csv"))],
+                 ["batch", str(source), "-o", str(tmp_path / "new.csv"), "--summary",
+                  str(taken.with_suffix(".json"))],
+                 ["rules", "compile", "-o", str(taken.with_suffix(".txt"))],
+                 ["questionnaire", "--fhir", "-o", str(taken.with_suffix(".fhir"))]):
+        target = next(Path(a) for a in args if a.startswith(str(taken.with_suffix(""))))
+        target.write_text("keep me")
+        proc = _screen(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert target.read_text() == "keep me"
+        messages.append(proc.stderr.strip().replace(str(target), "FILE"))
+    assert set(messages) == {"screener: error: FILE already exists: use --force to replace "
+                             "it, or choose another file name"}, messages

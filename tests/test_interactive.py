@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import json
 import os
 import stat
@@ -147,7 +148,16 @@ def test_full_run_to_routine_result(drive, tmp_path, ruleset):
     printed = asker.printed
     assert "RESULT: DISCUSS WITH A CLINICIAN AT A ROUTINE APPOINTMENT" in printed
     assert printed.index("RESULT:") < printed.index("Possible low vitamin D")
-    assert "Urgent check: 1 of 1" in printed and "Diet: 1 of 9" in printed
+    # progress: a question number that goes up by one, a total that can only shrink
+    # (questions that may still be shown are counted), an honest "about" for the time
+    progress = re.findall(r"^(.+) · question (\d+) of (up to )?(\d+) · (.+)$", printed, re.M)
+    assert progress[0][:2] == ("Urgent check", "1") and progress[0][2] == "up to "
+    assert [int(p[1]) for p in progress] == list(range(1, len(progress) + 1))
+    totals = [int(p[3]) for p in progress]
+    assert totals == sorted(totals, reverse=True) and totals[-1] == len(progress)
+    assert progress[-1][2:] == ("", str(len(progress)), "last question")
+    assert all(re.fullmatch(r"about \d+ min left", p[4]) for p in progress[:-1])
+    assert "Diet · question" in printed and "under a minute" not in printed
     # the answers file was saved privately and screens to the same answers
     saved = tmp_path / f"screening-answers-{TODAY.isoformat()}.json"
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
@@ -365,3 +375,74 @@ def test_saving_does_not_overwrite_without_confirmation(drive, tmp_path):
     drive(script)
     assert target.read_text() == "keep me"
     assert json.loads(other.read_text())["age_years"] == 70
+
+
+# ------------------------------------------------------------ first-run polish (issue 12)
+
+def _ask_multi(keys: str, prompt):
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        asker = TerminalAsker(stdout=io.StringIO())
+        pipe.send_text(keys)
+        return asker.ask(prompt), asker.stdout.getvalue()
+
+
+@pytest.mark.parametrize("keys, picked", [
+    ("3" + ENTER, [3]),              # one digit that nothing longer starts with: at once
+    ("1" + "6" + ENTER, [16]),       # "1" waits for a second digit: 16
+    ("1" + ENTER, [1]),              # ... or for Enter: 1
+    ("2" + "1" + "4" + ENTER, [2, 14]),  # 2 at once, then "1", "4": 14
+    ("3" + "3" + "5" + ENTER, [5]),  # typing a number again unticks it
+    ("2" + "15" + ENTER, [15]),      # 15 is "None of these": it clears the others
+])
+def test_numbers_tick_on_a_multi_select(ruleset, keys, picked):
+    from screener.questionnaire import prompt_for
+
+    medicines = ruleset.questions.by_id["medicines"]
+    prompt = prompt_for(medicines, today=TODAY)
+    values = [o.value for o in prompt.options]
+    assert len(values) == 16 and values[14] == "none"
+    answer, printed = _ask_multi(keys, prompt)
+    assert answer == [values[n - 1] for n in sorted(picked)]
+    if len(picked) > 1:  # the ticked answers are repeated in words
+        labels = [prompt.options[n - 1].label for n in sorted(picked)]
+        assert "Ticked: " + "; ".join(labels) in printed
+
+
+def test_review_lines_wrap_instead_of_being_cut(monkeypatch):
+    from screener.asker import _wrap
+
+    monkeypatch.setenv("COLUMNS", "60")
+    label = ("Do you regularly take any of these medicines?  ->  Stomach-acid tablets "
+             "taken most days for more than a year (such as omeprazole or lansoprazole)")
+    wrapped = _wrap(label, 3)
+    lines = wrapped.split("\n")
+    assert len(lines) > 1 and all(len(line) <= 59 for line in lines)
+    assert wrapped.split() == label.split()  # every word kept, none cut
+    assert all(line.startswith("   ") for line in lines[1:])
+    assert _wrap("short", 3) == "short"
+
+
+def test_nobody_is_asked_the_date(drive):
+    outcome, result, asker, _ = drive(dict(ROUTINE))
+    assert "screened_on" not in asker.asked
+    assert outcome.answers["screened_on"] == TODAY.isoformat()  # today, or --date
+    questions = asker.printed.split("Your result")[0]
+    assert "Date of this screening" not in questions and "today's date" not in questions
+
+
+def test_report_menu_names_formats_in_words(drive):
+    from screener.asker import ScriptedAsker
+    from screener.interactive import offer_saves
+    from screener.screening import screen
+    from screener.answers import validate_answers
+
+    asker = ScriptedAsker({"save-answers": False, "save-report": "no-report"})
+    from screener.loading import load_ruleset
+    ruleset = load_ruleset()
+    validated = validate_answers(ROUTINE, ruleset, today=TODAY)
+    offer_saves(ruleset, asker, validated.values, screen(validated, ruleset), view="person",
+                today=TODAY, folder=None)
+    menu = next(p for p in asker.shown if p.key == "save-report")
+    labels = [o.label for o in menu.options]
+    assert "Markdown (.md)" in labels and "PDF (.pdf)" in labels
+    assert not any(label in ("MD", "HTML", "PDF", "FHIR") for label in labels)

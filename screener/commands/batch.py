@@ -76,7 +76,9 @@ def run(args) -> int:
             raise BatchError("is also the input, output or errors file: choose another name",
                              file=args.summary)
         if Path(args.summary).exists() and not args.force:
-            raise BatchError("already exists (use --force to replace it)", file=args.summary)
+            from ..fsutil import exists_message
+
+            raise BatchError(exists_message(args.summary))
 
     progress = None
     if sys.stderr.isatty():

@@ -26,6 +26,11 @@ def add_arguments(parser) -> None:
                         help="folder for the answers, results and reports (created, 0700)")
     parser.add_argument("--format", choices=["md", "html", "pdf"], default="md",
                         help="report format (default: md)")
+    from . import iso_date
+
+    parser.add_argument("--date", metavar="YYYY-MM-DD", type=iso_date, default=None,
+                        help="screening date for everyone in this session (default: the "
+                             "day each screening happens; nobody is asked for it)")
     parser.add_argument("--plain", action="store_true",
                         help="screen-reader friendly: numbered options, typed answers, "
                              "no arrow-key menus or colour")
@@ -62,6 +67,7 @@ def run(args) -> int:
         sys.stdout.flush()
 
     count = run_intake(ruleset, PlainAsker if args.plain else TerminalAsker, folder,
-                       report_format=args.format, clear=clear)
+                       report_format=args.format, clear=clear,
+                       **({"today": lambda: args.date} if args.date else {}))
     print(f"Intake ended: {count} screening{'s' * (count != 1)} saved in {folder}.")
     return 0

@@ -17,12 +17,15 @@ examples:
   screener run --plain          numbered options and typed answers (screen readers)
   screener run --fresh          discard an unfinished screening and start over
   screener run --view clinician   result with rule ids, sources and the full trail
+  screener run --date 2025-01-20  answers given on an earlier day (sets the season)
 
 Not at a terminal? Write the answers to a file and use: screener screen ANSWERS.json
 """
 
 
 def add_arguments(parser, *, fresh: bool = True) -> None:
+    from . import iso_date
+
     if fresh:
         parser.add_argument("--fresh", action="store_true",
                             help="discard any unfinished screening and start over")
@@ -33,6 +36,10 @@ def add_arguments(parser, *, fresh: bool = True) -> None:
                         help="no colour (also when the NO_COLOR variable is set)")
     parser.add_argument("--view", choices=["person", "clinician"], default="person",
                         help="how the result is shown (default: person)")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", type=iso_date, default=None,
+                        help="screening date, for a clinician entering answers given on "
+                             "an earlier day (default: today; it sets the season, and "
+                             "nobody is asked for it)")
 
 
 def run(args, *, resume: bool = False) -> int:
@@ -58,7 +65,7 @@ def run(args, *, resume: bool = False) -> int:
     store = DraftStore()
     try:
         session(ruleset, asker, store=store, resume=resume,
-                fresh=getattr(args, "fresh", False), view=args.view)
+                fresh=getattr(args, "fresh", False), view=args.view, today=args.date)
     except (KeyboardInterrupt, EOFError):
         saved = store.path.exists()
         print("\nStopped. " + (RESUME_HINT if saved else "Nothing was saved yet."),

@@ -20,6 +20,16 @@ FORMATS: dict[str, str] = {
     "fhir": ".fhir",
 }
 
+#: how a format is named to a person choosing one (menus), by format name
+LABELS: dict[str, str] = {
+    "text": "Plain text",
+    "json": "JSON (.json, for programs)",
+    "md": "Markdown (.md)",
+    "html": "Web page (.html)",
+    "pdf": "PDF (.pdf)",
+    "fhir": "HL7 FHIR (.fhir.json, for health record systems)",
+}
+
 
 def get_format(name: str):
     """The module rendering ``name``; a clear error lists the valid ones."""
