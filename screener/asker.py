@@ -316,7 +316,8 @@ class TerminalAsker:
         values = question.unsafe_ask()
         if values is not BACK and len(values) > 1:  # questionary only says "done (N selections)"
             labels = {o.value: o.label for o in prompt.options}
-            self._print("  Ticked: " + "; ".join(labels.get(v, str(v)) for v in values))
+            ticked = "  Ticked: " + "; ".join(labels.get(v, str(v)) for v in values)
+            self._print(_wrap(ticked, 4))
         return values
 
     def _ask_text(self, prompt: Prompt) -> Any:
