@@ -38,7 +38,6 @@ import datetime as dt
 import io
 import json
 import os
-import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -248,12 +247,10 @@ class Task:
 
 def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
     """Screen one chunk: formatted output and error text plus counts, in chunk order."""
+    from .interop.red_flags import red_flags_in
     from .screening import outcome
 
-    from .generate import urgent_codes
-
     ruleset = init_worker(task.rules_dir, task.ruleset_hash)
-    urgent = urgent_codes(ruleset)
     today = dt.date.fromisoformat(task.today)
     out, err = io.StringIO(), io.StringIO()
     write_row = _writer(out, task.output_format, _output_columns(ruleset))
@@ -274,7 +271,8 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
             answers = validate_answers(answers_raw, ruleset, today=today)
         except AnswersError as exc:
             message = "; ".join(exc.problems) if exc.problems else exc.message
-            found = red_flags_in(raw, task, urgent)
+            found = red_flags_in(raw, ruleset,
+                                 header=task.header if task.input_format == "csv" else None)
             write_error({"row": number, "respondent_id": rid, "field": exc.field or "",
                          "message": message, "urgent": found})
             if found:
@@ -299,60 +297,6 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
             "by_factor": dict(by_factor), "incomplete": incomplete,
             "errors_urgent": len(urgent_errors),
             "urgent_errors": urgent_errors, "urgent_check_unanswered": unanswered}
-
-
-_SPLIT = re.compile(r"[;,|]")
-
-
-def _code(text: str) -> str:
-    return re.sub(r"[\s\-]+", "_", text.strip().lower())
-
-
-def _items(value: Any) -> list[str]:
-    """An answer as codes, whatever its shape: a list, a ';'/','-separated string, a
-    scalar; case, spaces and hyphens are forgiven (``Chest pain`` is chest_pain)."""
-    if value is None:
-        return []
-    values = value if isinstance(value, list) else [value]
-    return [_code(part) for v in values if isinstance(v, (str, int, float))
-            for part in _SPLIT.split(str(v)) if part.strip()]
-
-
-def red_flags_in(raw: Any, task: Task, urgent: dict[str, set]) -> list[str]:
-    """``question=code`` for every urgent code in a *rejected* record's raw answers.
-
-    Rejected records never reach the rules, so this reads the raw text as tolerantly as
-    it can: a false alarm costs a look, a missed red flag can cost a life. A JSONL line
-    that is not valid JSON is searched as text (the question id and the code as words).
-    """
-    mapping: dict | None = None
-    if task.input_format == "csv":
-        mapping = dict(zip(task.header, raw))
-    else:
-        try:
-            loaded = json.loads(raw)
-            mapping = loaded if isinstance(loaded, dict) else None
-        except json.JSONDecodeError:
-            pass
-    found: list[str] = []
-    if mapping is not None:
-        answers = {_code(str(k)): v for k, v in mapping.items()}
-        for name, codes in urgent.items():
-            for item in dict.fromkeys(_items(answers.get(name))):
-                if item in codes:
-                    found.append(f"{name}={item}")
-        return found
-    text = str(raw).lower()
-    for name, codes in urgent.items():
-        if _word(name).search(text):
-            found.extend(f"{name}={code}" for code in sorted(codes) if _word(code).search(text))
-    return found
-
-
-def _word(code: str) -> re.Pattern:
-    """A code as a whole word, '_' also matching spaces or hyphens."""
-    body = r"[\s_\-]+".join(re.escape(part) for part in code.split("_"))
-    return re.compile(rf"(?<![a-z0-9_]){body}(?![a-z0-9_])")
 
 
 def _to_answers(raw: Any, number: int, task: Task, ruleset: RuleSet) -> Any:
