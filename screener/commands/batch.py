@@ -36,6 +36,11 @@ def add_arguments(parser) -> None:
                         help="results file: .csv or .jsonl (format from the extension)")
     parser.add_argument("--errors", metavar="FILE",
                         help="rejected records (.csv or .jsonl; default OUTPUT-stem.errors.EXT)")
+    parser.add_argument("--from", dest="read_as", default="auto",
+                        choices=["auto", "plain", "redcap", "odk"],
+                        help="what made the CSV file: plain (question id columns), redcap (a "
+                             "REDCap 'CSV (raw data)' export), odk (an ODK Central CSV export); "
+                             "default: told from its header, and said on stderr")
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="worker processes, each with its own engine (default 1)")
     parser.add_argument("--resume", action="store_true",
@@ -60,7 +65,8 @@ def run(args) -> int:
     from pathlib import Path
 
     from ..batch import (BatchError, check_destination, check_input, checkpoint_done,
-                         count_records, format_of, paths_for, run_batch)
+                         count_records, format_of, paths_for, resolve_read_as, run_batch)
+    from ..interop.records import DESCRIPTIONS
     from ..fsutil import write_private
     from ..loading import load_ruleset
 
@@ -69,6 +75,10 @@ def run(args) -> int:
         raise BatchError("--workers must be at least 1", field="--workers")
     fmt = format_of(args.input, "input")
     check_input(Path(args.input))  # before the progress bar reads it
+    read_as = resolve_read_as(Path(args.input), fmt, args.read_as)
+    if args.read_as == "auto" and read_as != "plain":  # a plain file needs no word
+        print(f"screener: reading {args.input} as {DESCRIPTIONS[read_as]}; "
+              "use --from plain|redcap|odk to choose", file=sys.stderr)
     if args.summary:  # written last: refuse a bad path before the run, not after it
         check_destination(Path(args.summary), "summary")
         others = {Path(p).resolve() for p in (args.output, args.errors, args.input) if p}
@@ -87,7 +97,7 @@ def run(args) -> int:
         summary = run_batch(args.input, args.output, errors_path=args.errors, rules=args.rules,
                             workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                             resume=args.resume, force=args.force, today=today,
-                            progress=progress, warn=_warn)
+                            progress=progress, warn=_warn, read_as=read_as)
     except KeyboardInterrupt:
         if paths_for(Path(args.output))[1].exists():
             print("\nscreener: interrupted; finished records are kept: run the same command "

@@ -11,6 +11,15 @@ in an answers file).
              section, skip logic as enableWhen, 'none'/'not_sure' exclusive
              (optionExclusive), help as itemControl help, urgent advice shown when a red
              flag is chosen. Renders in SDC form fillers such as LHC-Forms.
+  --redcap   a REDCap data dictionary (CSV) to upload in Designer: one instrument per
+             section, radio and checkbox fields with 'code, label' choices, branching
+             logic, integer and date validation, @NONEOFTHEABOVE on 'none'/'not_sure'.
+  --xlsform  an XLSForm (.xlsx: survey, choices and settings sheets) for ODK Central,
+             KoboToolbox or any XLSForm tool: relevance from the skip logic,
+             constraints for ranges and for 'none'/'not_sure' standing alone.
+
+Skip logic keeps the screener's meaning: a question is hidden only when its condition
+is definitely false (a question it depends on that is still blank shows it).
 
 A skip-logic condition a format cannot express is reported on stderr and that item is
 left always shown (shown more often, never less).
@@ -20,6 +29,11 @@ EPILOG = """\
 examples:
   screener questionnaire --fhir -o questionnaire.json          FHIR R4
   screener questionnaire --fhir --fhir-version R5 > questionnaire.json
+  screener questionnaire --redcap -o dictionary.csv            upload in REDCap
+  screener questionnaire --xlsform -o form.xlsx                upload to ODK Central
+
+Collected answers come back with `screener batch EXPORT.csv` (REDCap and ODK Central
+exports are recognised) or `screener screen response.json` (a FHIR QuestionnaireResponse).
 """
 
 #: --flag -> (what it writes, module in screener.interop with render(ruleset, args)
@@ -27,6 +41,10 @@ examples:
 FORMATS = {
     "fhir": ("FHIR Questionnaire", "fhir_questionnaire", False,
              "an HL7 FHIR Questionnaire (JSON)"),
+    "redcap": ("REDCap data dictionary", "redcap", False,
+               "a REDCap data dictionary (CSV) to upload in Designer"),
+    "xlsform": ("XLSForm", "xlsform", True,
+                "an XLSForm (.xlsx) for ODK Central, KoboToolbox, ..."),
 }
 
 
