@@ -83,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         return args._module.run(args)
     except ScreenerError as exc:
         print(f"screener: error: {exc}", file=sys.stderr)
+        if exc.red_flags:
+            print(f"screener: URGENT: these answers report a red flag ({', '.join(exc.red_flags)}) "
+                  "but could not be screened: get urgent medical care now (call your local "
+                  "emergency number or go to an emergency department)", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("\nscreener: interrupted", file=sys.stderr)

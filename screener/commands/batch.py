@@ -11,9 +11,17 @@ column) or JSONL (one answers object per line). Writes one row per valid record,
 input order: respondent_id, triage, complete (false: too few answers to rule the
 factors out), factors, one <factor>_strength column per factor, notes and ruleset_hash. Invalid records go to the errors file (row, respondent_id,
 field, message, urgent) and the run goes on: output rows + error rows = input records.
-Red flags always win: an invalid record whose answers hold a red flag is marked in the
-errors file's urgent column and named on stderr; records without an answer to the
-urgent check (red_flags_now) are counted in the summary.
+Red flags always win: an invalid record whose answers hold a red flag (whatever the
+separator or column spelling) is marked in the errors file's urgent column and named on
+stderr; records without an answer to the urgent check (red_flags_now) are counted in the
+summary.
+
+Survey tool exports screen as they are (forms from `screener questionnaire --redcap`
+or `--xlsform`): a REDCap "CSV (raw data)" export (record_id as respondent id, checkbox
+columns <question>___<code> folded into lists, REDCap's own columns ignored) or an ODK
+Central CSV export (group paths removed, space-separated multi answers, KEY as
+respondent id, SubmissionDate as screened_on when missing). The source is told from the
+header and said on stderr; --from chooses it.
 """
 
 EPILOG = """\
@@ -22,6 +30,8 @@ examples:
   screener batch survey.csv -o results.csv --workers 2 --summary summary.json
   screener batch answers.jsonl -o results.jsonl --errors rejected.csv --today 2025-06-01
   screener batch survey.csv -o results.csv --resume      continue an interrupted run
+  screener batch redcap_export.csv -o results.csv        a REDCap raw-data export
+  screener batch odk_export.csv -o results.csv --from odk
   screener batch survey.csv -o results.csv --engine dask --scheduler tcp://host:8786
 
 While running, results go to OUTPUT.partial with a checkpoint OUTPUT.checkpoint.json;

@@ -28,7 +28,8 @@ SUFFIXES = {".fhir.json": "fhir", ".markdown": "md", ".md": "md", ".html": "html
 
 def add_arguments(parser) -> None:
     parser.add_argument("answers", metavar="ANSWERS.json",
-                        help="answers file (JSON object of question id -> answer)")
+                        help="answers file (JSON object of question id -> answer, or a FHIR "
+                             "QuestionnaireResponse or a Bundle holding one)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write here (private, 0600); without it text formats go to stdout")
     parser.add_argument("--format", metavar="FORMAT",
