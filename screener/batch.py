@@ -38,7 +38,6 @@ import datetime as dt
 import io
 import json
 import os
-import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -301,66 +300,27 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
             "urgent_errors": urgent_errors, "urgent_check_unanswered": unanswered}
 
 
-_SPLIT = re.compile(r"[;,|]")
-
-
-def _code(text: str) -> str:
-    return re.sub(r"[\s\-]+", "_", text.strip().lower())
-
-
-def _items(value: Any) -> list[str]:
-    """An answer as codes, whatever its shape: a list, a ';'/','-separated string, a
-    scalar; case, spaces and hyphens are forgiven (``Chest pain`` is chest_pain)."""
-    if value is None:
-        return []
-    values = value if isinstance(value, list) else [value]
-    return [_code(part) for v in values if isinstance(v, (str, int, float))
-            for part in _SPLIT.split(str(v)) if part.strip()]
-
-
 def red_flags_in(raw: Any, task: Task, urgent: dict[str, set]) -> list[str]:
-    """``question=code`` for every urgent code in a *rejected* record's raw answers.
+    """``question=code`` for every urgent code in a *rejected* record's raw answers
+    (see redflags.found_in). A JSONL line is read with every copy of a repeated key;
+    one that is not JSON at all is searched as text."""
+    from .reading import UnreadableInput, parse_json
+    from .redflags import found_in
 
-    Rejected records never reach the rules, so this reads the raw text as tolerantly as
-    it can: a false alarm costs a look, a missed red flag can cost a life. A JSONL line
-    that is not valid JSON is searched as text (the question id and the code as words).
-    """
-    mapping: dict | None = None
     if task.input_format == "csv":
-        mapping = dict(zip(task.header, raw))
-    else:
-        try:
-            loaded = json.loads(raw)
-            mapping = loaded if isinstance(loaded, dict) else None
-        except json.JSONDecodeError:
-            pass
-    found: list[str] = []
-    if mapping is not None:
-        answers = {_code(str(k)): v for k, v in mapping.items()}
-        for name, codes in urgent.items():
-            for item in dict.fromkeys(_items(answers.get(name))):
-                if item in codes:
-                    found.append(f"{name}={item}")
-        return found
-    text = str(raw).lower()
-    for name, codes in urgent.items():
-        if _word(name).search(text):
-            found.extend(f"{name}={code}" for code in sorted(codes) if _word(code).search(text))
-    return found
-
-
-def _word(code: str) -> re.Pattern:
-    """A code as a whole word, '_' also matching spaces or hyphens."""
-    body = r"[\s_\-]+".join(re.escape(part) for part in code.split("_"))
-    return re.compile(rf"(?<![a-z0-9_]){body}(?![a-z0-9_])")
+        return found_in(dict(zip(task.header, raw)), urgent)
+    try:
+        seen = parse_json(raw)
+    except UnreadableInput as exc:
+        seen = exc.seen
+    return found_in(seen if isinstance(seen, dict) else raw, urgent)
 
 
 def _to_answers(raw: Any, number: int, task: Task, ruleset: RuleSet) -> Any:
     if task.input_format == "jsonl":
-        try:
-            return json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise AnswersError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+        from .reading import parse_json
+
+        return parse_json(raw)
     return csv_answers(raw, task.header, ruleset, number)
 
 

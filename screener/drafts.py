@@ -9,7 +9,7 @@ they already confirmed and the hash of the rules they were answering.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -53,22 +53,27 @@ class DraftStore:
 
     def load(self) -> Draft | None:
         """The saved draft, or None when there is none."""
+        from .reading import load_json
+
         path = self.path
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        if not os.path.lexists(path):
             return None
-        try:
-            return Draft.model_validate(json.loads(text))
-        except (json.JSONDecodeError, ValidationError):
-            raise AnswersError("the saved unfinished screening cannot be read; start again "
-                               "with `screener run --fresh`", file=str(path)) from None
+        try:  # the same locks as an answers file: regular, small, UTF-8, no repeated key
+            return Draft.model_validate(load_json(path, "unfinished screening"))
+        except (AnswersError, ValidationError) as exc:
+            why = exc.message if isinstance(exc, AnswersError) else "its content is not a draft"
+            raise AnswersError(f"the saved unfinished screening cannot be read ({why}); start "
+                               "again with `screener run --fresh`", file=str(path)) from None
 
     def discard(self) -> None:
         try:
             self.path.unlink()
         except FileNotFoundError:
             pass
+        except OSError as exc:  # e.g. a folder where the draft should be
+            raise AnswersError(f"cannot remove the saved unfinished screening: "
+                               f"{exc.strerror or exc}; remove it yourself",
+                               file=str(self.path)) from None
 
 
 @contextmanager
