@@ -59,8 +59,8 @@ def run(args) -> int:
     import time
     from pathlib import Path
 
-    from ..batch import (BatchError, check_destination, check_input, checkpoint_done,
-                         count_records, format_of, paths_for, run_batch)
+    from ..batch import (BatchError, check_input, checkpoint_done, count_records, format_of,
+                         paths_for, run_batch)
     from ..fsutil import write_private
     from ..loading import load_ruleset
 
@@ -69,14 +69,6 @@ def run(args) -> int:
         raise BatchError("--workers must be at least 1", field="--workers")
     fmt = format_of(args.input, "input")
     check_input(Path(args.input))  # before the progress bar reads it
-    if args.summary:  # written last: refuse a bad path before the run, not after it
-        check_destination(Path(args.summary), "summary")
-        others = {Path(p).resolve() for p in (args.output, args.errors, args.input) if p}
-        if Path(args.summary).resolve() in others:
-            raise BatchError("is also the input, output or errors file: choose another name",
-                             file=args.summary)
-        if Path(args.summary).exists() and not args.force:
-            raise BatchError("already exists (use --force to replace it)", file=args.summary)
 
     progress = None
     if sys.stderr.isatty():
@@ -87,7 +79,7 @@ def run(args) -> int:
         summary = run_batch(args.input, args.output, errors_path=args.errors, rules=args.rules,
                             workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                             resume=args.resume, force=args.force, today=today,
-                            progress=progress, warn=_warn)
+                            progress=progress, warn=_warn, summary_path=args.summary)
     except KeyboardInterrupt:
         if paths_for(Path(args.output))[1].exists():
             print("\nscreener: interrupted; finished records are kept: run the same command "
