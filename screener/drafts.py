@@ -18,10 +18,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import AnswersError
+from .errors import AnswersError, ScreenerError
 from .fsutil import data_dir, write_private
 
 FILE_NAME = "draft.json"
+LOCK_NAME = "draft.lock"
 DRAFT_VERSION = 1
 
 
@@ -64,6 +65,34 @@ class DraftStore:
             why = exc.message if isinstance(exc, AnswersError) else "its content is not a draft"
             raise AnswersError(f"the saved unfinished screening cannot be read ({why}); start "
                                "again with `screener run --fresh`", file=str(path)) from None
+
+    @contextmanager
+    def locked(self):
+        """Hold the draft for one session: a second session at the same time (another
+        terminal) gets a clear error instead of silently overwriting, or deleting, the
+        first one's answers. The lock is ``draft.lock`` (flock), freed when the session
+        ends, even by a crash."""
+        import fcntl
+
+        path = self.path.with_name(LOCK_NAME)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
+                         | getattr(os, "O_CLOEXEC", 0), 0o600)
+        except OSError as exc:
+            raise ScreenerError(f"cannot lock the saved unfinished screening: "
+                                f"{exc.strerror or exc}", file=str(path)) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise ScreenerError(
+                "another screening is open right now (in another terminal or window), and "
+                "only one at a time can keep its answers: finish or stop that one first, "
+                "then run this command again") from None
+        try:
+            yield
+        finally:
+            os.close(fd)  # frees the lock
 
     def discard(self) -> None:
         try:

@@ -397,3 +397,150 @@ def test_item12_csv_numbers_blank_rows_and_repeated_ids(tmp_path):
     assert "'4_0' is not a whole number" in text and "'\u0664\u0660' is not a whole" in text
     assert "row 3 is blank" in text
     assert any("'D' (2 times)" in w for w in warnings) and summary.warnings[-1] == warnings[-1]
+
+
+# ----------------------------------------------------------- 8. orphaned workers
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
+def test_item08_workers_exit_when_the_parent_dies(tmp_path, sig):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = good_jsonl(tmp_path, 30_000)
+    output = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "screener", "batch", str(source), "-o",
+                             str(output), "--workers", "2"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    kids: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None and \
+                not (tmp_path / "out.jsonl.checkpoint.json").exists():
+            time.sleep(0.05)
+        kids = children_of(proc.pid)
+        assert len(kids) >= 2, "the run should have started its workers"
+        proc.send_signal(getattr(signal, sig))
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(alive(k) for k in kids):
+            time.sleep(0.1)
+        assert not [k for k in kids if alive(k)], "workers outlived the parent"
+    finally:
+        for pid in [proc.pid, *kids]:  # only what this test started
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+# ------------------------------------------------------------------ 9. drafts (2)
+
+def test_item09_a_second_session_gets_a_clear_message_and_changes_nothing(tmp_path, ruleset):
+    from screener.asker import ScriptedAsker
+    from screener.drafts import Draft
+    from screener.errors import ScreenerError
+    from screener.interactive import session
+
+    first = DraftStore(tmp_path)
+    first.save(Draft(ruleset_hash=ruleset.content_hash, answers={"age_years": 70},
+                     position="sex_at_birth"))
+    saved = first.path.read_bytes()
+    with first.locked():
+        for fresh in (False, True):  # neither overwrite nor delete the first one's draft
+            asker = ScriptedAsker(answers={})
+            with pytest.raises(ScreenerError, match="another screening is open"):
+                session(ruleset, asker, store=DraftStore(tmp_path), fresh=fresh, today=FIXED_DAY)
+            assert asker.shown == [] and first.path.read_bytes() == saved
+    with DraftStore(tmp_path).locked():  # freed when the first session ended
+        pass
+
+
+def test_item09_a_draft_with_invalid_values_is_checked_before_any_question(tmp_path, ruleset):
+    from screener.asker import ScriptedAsker
+    from screener.drafts import Draft
+    from screener.interactive import _starting_state
+
+    store = DraftStore(tmp_path)
+    store.save(Draft(ruleset_hash=ruleset.content_hash,
+                     answers={"age_years": "old", "housebound": "sometimes", "nonsense": 1,
+                              "sex_at_birth": "female"}, position="height_cm"))
+    asker = ScriptedAsker(answers={})
+    state = _starting_state(ruleset, asker, store, resume=True, fresh=False)
+    assert state.answers == {"sex_at_birth": "female"}
+    assert any("3 answer(s) no longer fit" in m for m in asker.messages)
+
+
+# --------------------------------------------------------- 11. links in Markdown/HTML
+
+@pytest.mark.parametrize("rid", ["www.evil-phish.com", "WWW.evil.com", "x.www.evil.com"])
+def test_item11_respondent_ids_never_render_as_links(tmp_path, capsys, rid):
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({**EXAMPLE, "respondent_id": rid}))
+    assert cli.main(["report", str(path), "--format", "md"]) == 0
+    line = next(l for l in capsys.readouterr().out.splitlines() if "Respondent" in l)
+    assert "www." not in line.lower() and "www\\." in line.lower()
+
+
+def test_item11_md_escape_breaks_gfm_autolinks():
+    import re
+
+    from screener.reports.templating import md_escape
+
+    text = md_escape("see www.x.com, WWW.y.org, https://x.com, ftp://z.net")
+    assert not re.search(r"(?i)www\.|(?<!\\)://", text)
+    try:  # GitHub's own renderer, where installed (not a dependency)
+        import cmarkgfm
+    except ImportError:
+        return
+    html = cmarkgfm.github_flavored_markdown_to_html(text)
+    assert "<a " not in html and "www.x.com" in html
+
+
+def test_item11_rules_check_accepts_only_https_source_urls(rules_copy, capsys):
+    sources = rules_copy / "sources.yaml"
+    text = sources.read_text()
+    first_url = next(line for line in text.splitlines() if "url:" in line)
+    for bad in ("javascript:alert(1)", "http://example.org/x", "data:text/html,x"):
+        sources.write_text(text.replace(first_url, f'    url: "{bad}"', 1))
+        code = cli.main(["rules", "check", "--rules", str(rules_copy)])
+        out = capsys.readouterr().out
+        assert code == 1 and "is not an https: address" in out
+
+
+def test_item11_reports_drop_source_urls_that_are_not_https(rules_copy, tmp_path):
+    from screener.loading import load_ruleset
+    from screener.reports.content import build
+    from screener.answers import load_answers_file
+    from screener.screening import screen as run_screen
+
+    sources = rules_copy / "sources.yaml"
+    text = sources.read_text()
+    first_url = next(line for line in text.splitlines() if "url:" in line)
+    sources.write_text(text.replace(first_url, '    url: "javascript:alert(1)"', 1))
+    ruleset = load_ruleset(rules_copy)
+    result = run_screen(load_answers_file(ROOT / "examples" / "answers.json", ruleset), ruleset)
+    content = build(result, ruleset, "clinician")
+    assert all(ref.url.startswith("https://") or not ref.url for ref in content.references)
