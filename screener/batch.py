@@ -228,11 +228,13 @@ def _header(reader, source: str) -> list[str] | None:
 
 
 def _not_utf8(cells) -> str | None:
-    """The first character read from a byte that was not UTF-8, if any."""
+    """The first character read from a byte that was not UTF-8, if any (such a byte
+    was read as a lone surrogate, which cannot be encoded back: a fast check)."""
     for cell in [cells] if isinstance(cells, str) else cells:
-        for char in cell:
-            if "\udc80" <= char <= "\udcff":
-                return char
+        try:
+            cell.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return cell[exc.start]
     return None
 
 

@@ -117,11 +117,13 @@ class _TooLong(ValueError):
 
 
 def _unique(pairs: list[tuple[str, Any]]) -> dict:
-    result: dict = {}
-    for key, value in pairs:
-        if key in result:
-            raise _Repeated(key)
-        result[key] = value
+    result = dict(pairs)
+    if len(result) < len(pairs):  # rare: find the key given twice
+        seen: set = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Repeated(key)
+            seen.add(key)
     return result
 
 
@@ -174,7 +176,8 @@ def parse_json(text: str, source: str | None = None) -> Any:
                               **where) from None
     except ValueError as exc:  # e.g. a number the interpreter refuses to convert
         raise UnreadableInput(f"not valid JSON: {shown(exc)}", seen=text, **where) from None
-    if _depth_over(data, MAX_DEPTH):
+    # no deeper than the number of brackets: most answers need no walk at all
+    if text.count("[") + text.count("{") > MAX_DEPTH and _depth_over(data, MAX_DEPTH):
         raise UnreadableInput(f"nested too deeply: answers are at most {MAX_DEPTH} levels "
                               "deep", seen=text, **where)
     return data
