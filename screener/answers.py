@@ -26,10 +26,11 @@ from .loading import suggest
 from .models import NONE, NOT_SURE, Question, RuleSet
 
 RESPONDENT_ID = "respondent_id"
-RESPONDENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-RESPONDENT_ID_RULE = ("a respondent id is 1 to 64 letters, digits, '.', '_' or '-' (no spaces), "
-                      "never a name, and must not look like an amount (a number followed by a unit such "
-                      "as IU or mg)")
+#: an ODK instance id (``uuid:`` + a UUID) is kept as given, so records can be traced back
+RESPONDENT_ID_PATTERN = r"^(uuid:)?[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+RESPONDENT_ID_RULE = ("a respondent id is 1 to 64 letters, digits, '.', '_' or '-' (no spaces; an "
+                      "ODK 'uuid:...' instance id is accepted as is), never a name, and must not "
+                      "look like an amount (a number followed by a unit such as IU or mg)")
 
 
 def check_respondent_id(value: str) -> str:
@@ -152,10 +153,14 @@ def validate_answers(raw: Any, ruleset: RuleSet, *, source: str | None = None,
             fields.append(field)
             problems.append((f"line {line}: " if line and source else "") + message)
         count = len(problems)
-        raise AnswersError(
+        error = AnswersError(
             f"{count} invalid answer{'s' if count > 1 else ''}" + (f" in {source}" if source else ""),
             file=source, line=first_line, field=fields[0] if fields else None,
-            problems=problems) from None
+            problems=problems)
+        from .interop.red_flags import red_flags_in
+
+        error.red_flags = red_flags_in(raw, ruleset)  # red flags win, even in bad answers
+        raise error from None
     values = {k: v for k, v in model.model_dump().items() if v is not None and k != RESPONDENT_ID}
     if "screened_on" in ruleset.questions.by_id and "screened_on" not in values:
         values["screened_on"] = today or dt.date.today()
@@ -197,7 +202,7 @@ def load_answers_file(path: str | Path, ruleset: RuleSet, today: dt.date | None 
                       ) -> ValidatedAnswers:
     """Read and validate an answers JSON file (``-`` reads standard input) through
     ``reading`` (regular files only, size and shape limits); errors name the file and
-    the line, and put first any red flag the rejected answers report."""
+    the line, and carry any red flag the rejected answers report."""
     from .reading import UnreadableInput, read_stream, read_text
 
     source = "<stdin>" if str(path) == "-" else str(path)
@@ -215,25 +220,32 @@ def load_answers_file(path: str | Path, ruleset: RuleSet, today: dt.date | None 
 
 def parse_answers_text(text: str, ruleset: RuleSet, source: str,
                        today: dt.date | None = None) -> ValidatedAnswers:
-    """Parse JSON text and validate it; a syntax error names the line and column."""
+    """Parse JSON text (under reading's limits) and validate it; a syntax error names
+    the line and column.
+
+    A FHIR QuestionnaireResponse (or a Bundle holding one) is read as the answers it
+    gives (interop.fhir_response), told apart by its ``resourceType``."""
     from .reading import UnreadableInput, parse_json
 
-    raw = None
     try:
         raw = parse_json(text, source)
-        return validate_answers(raw, ruleset, source=source, text=text, today=today)
     except UnreadableInput as exc:
         raise _with_red_flags(exc, exc.seen, ruleset) from None
-    except AnswersError as exc:
-        raise _with_red_flags(exc, raw, ruleset) from None
+    if isinstance(raw, dict) and "resourceType" in raw:
+        from .interop.fhir_response import answers_from_fhir
+
+        raw, text = answers_from_fhir(raw, ruleset, source), None  # no answer-key lines
+    return validate_answers(raw, ruleset, source=source, text=text, today=today)
 
 
 def _with_red_flags(exc: AnswersError, seen: Any, ruleset: RuleSet) -> AnswersError:
-    """The error with, first, any red flag that the rejected answers report."""
-    from .generate import urgent_codes
-    from .redflags import found_in, urgent_note
+    """The error, carrying any red flag in what was read of input that could not be
+    parsed (every copy of a repeated key, or the text): the CLI says it loudly."""
+    from .interop.red_flags import scanner
 
-    found = found_in(seen, urgent_codes(ruleset))
-    if found:
-        exc.problems.insert(0, urgent_note(found))
+    scan = scanner(ruleset)
+    if isinstance(seen, dict):
+        exc.red_flags = scan.in_mapping(seen)
+    elif isinstance(seen, str):
+        exc.red_flags = scan.in_text(seen)
     return exc

@@ -58,7 +58,7 @@ INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 ERROR_COLUMNS = ["row", "respondent_id", "field", "message", "urgent"]
 URGENT_CHECK = "red_flags_now"  # the spec's first question: "unknown is not no"
 MAX_NAMED = 50  # urgent error records kept by row in the summary (all are in the errors file)
-CHECKPOINT_VERSION = 3  # 2: errors file has the "urgent" column; 3: sha256 and rows checked
+CHECKPOINT_VERSION = 4  # 2: errors file has the "urgent" column; 3: read_as; 4: sha256 and rows checked
 DEFAULT_CHUNK = 500
 
 
@@ -84,6 +84,7 @@ class Summary:
     urgent_errors: list = field(default_factory=list)  # the first MAX_NAMED of them
     urgent_check_unanswered: int = 0  # screened records without red_flags_now
     warnings: list = field(default_factory=list)
+    read_as: str = "plain"  # CSV input: plain, redcap or odk (interop.records)
 
     def add(self, part: dict) -> None:
         self.screened += part["screened"]
@@ -126,6 +127,7 @@ class Summary:
                               "percent": pct(self.by_factor.get(fid, 0))} for fid in factors},
             "output": self.output, "errors_file": self.errors_file,
             "ruleset_hash": self.ruleset_hash, "resumed_at": self.resumed_at,
+            "read_as": self.read_as,
             "warnings": self.warnings,
         }
 
@@ -180,7 +182,8 @@ def _jsonl_lines(handle) -> Iterator[str | Unreadable]:
         yield line.decode("utf-8", "surrogateescape")
 
 
-def read_records(path: Path, fmt: str, ruleset: RuleSet) -> Iterator[tuple[int, Any]]:
+def read_records(path: Path, fmt: str, ruleset: RuleSet, source: str = "plain"
+                 ) -> Iterator[tuple[int, Any]]:
     """(record number from 1, raw record) in file order. CSV records are the row's
     cells (a list, header checked here once); JSONL records are the line's text. A
     record that cannot be cut out is an Unreadable (an error row; the run goes on).
@@ -201,7 +204,7 @@ def read_records(path: Path, fmt: str, ruleset: RuleSet) -> Iterator[tuple[int, 
         header = _header(reader, str(path))
         if header is None:
             return
-        check_header(header, ruleset, str(path))
+        check_header(header, ruleset, str(path), source)
         while True:
             try:
                 cells = next(reader)
@@ -243,34 +246,53 @@ def csv_header(path: Path) -> list[str]:
         return _header(csv.reader(_lines(handle)), str(path)) or []
 
 
-def check_start(path: Path, fmt: str, ruleset: RuleSet) -> tuple[tuple[str, ...], list[str]]:
-    """Check the input can be read before any file is created: the CSV header (known
-    columns, UTF-8). Returns (CSV header, warnings). A JSONL line that is not UTF-8 is
-    rejected on its own, as record N."""
+def check_start(path: Path, fmt: str, ruleset: RuleSet, source: str = "plain"
+                ) -> tuple[tuple[str, ...], tuple, list[str]]:
+    """Check the input can be read before any file is created: the CSV header (UTF-8,
+    known columns for ``source``, see interop.records). Returns (CSV header, what each
+    column means, warnings). A JSONL line that is not UTF-8 is rejected on its own, as
+    record N."""
     if fmt == "jsonl":
-        return (), []
+        return (), (), []
     header = csv_header(path)
-    check_header(header, ruleset, str(path))
+    columns = check_header(header, ruleset, str(path), source)
     warnings = []
-    if header and URGENT_CHECK not in header:
+    if header and not any(c.question == URGENT_CHECK for c in columns):
         warnings.append(f"{path.name} has no {URGENT_CHECK} column: every record is screened "
                         "without the urgent check (the rules do not escalate a missing "
                         "answer); ask these people about red flags")
-    return tuple(header), warnings
+    return tuple(header), columns, warnings
 
 
-def check_header(header: list[str], ruleset: RuleSet, source: str) -> None:
-    known = ruleset.questions.by_id
+def resolve_read_as(path: Path, fmt: str, read_as: str) -> str:
+    """``plain``/``redcap``/``odk`` for a CSV file (``auto``: told from its header);
+    JSONL is always plain answers objects."""
+    from .interop.records import SOURCES, detect
+
+    if read_as != "auto" and read_as not in SOURCES:
+        raise BatchError(f"unknown source '{read_as}'; choose one of: auto, {', '.join(SOURCES)}")
+    if fmt == "jsonl":
+        if read_as not in ("auto", "plain"):
+            raise BatchError(f"--from {read_as} reads a CSV export; this is a JSONL file, "
+                             "read as answers objects (leave --from out)", file=str(path))
+        return "plain"
+    return detect(csv_header(path)) if read_as == "auto" else read_as
+
+
+def check_header(header: list[str], ruleset: RuleSet, file: str, source: str = "plain") -> tuple:
+    """What each column means (interop.records.plan); BatchError for a repeated column
+    or naming every unknown column."""
+    from .interop.records import ColumnsError, plan
+
     repeated = [column for column, n in Counter(header).items() if n > 1]
     if repeated:  # a record is a mapping: one of the cells (maybe a red flag) would be lost
         raise BatchError(f"column '{repeated[0]}' appears {Counter(header)[repeated[0]]} times: "
                          "each column must appear once (merge the copies)",
-                         file=source, line=1, field=repeated[0])
-    for column in header:
-        if column != RESPONDENT_ID and column not in known:
-            raise BatchError(f"unknown column '{column}'{suggest(column, known)}: columns are "
-                             "question ids (see `screener schema answers`) and respondent_id",
-                             file=source, line=1, field=column)
+                         file=file, line=1, field=repeated[0])
+    try:
+        return plan(header, source, ruleset, file)
+    except ColumnsError as exc:
+        raise BatchError(exc.message, file=exc.file, line=exc.line, field=exc.field) from None
 
 
 # ------------------------------------------------------ the per-partition function
@@ -304,16 +326,15 @@ class Task:
     error_format: str
     today: str  # ISO date for records without screened_on
     header: tuple[str, ...] = ()
+    source: str = "plain"  # CSV: plain, redcap or odk (interop.records)
+    columns: tuple = ()  # CSV: what each header column means (interop.records.Column)
 
 
 def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
     """Screen one chunk: formatted output and error text plus counts, in chunk order."""
     from .screening import outcome
 
-    from .generate import urgent_codes
-
     ruleset = init_worker(task.rules_dir, task.ruleset_hash)
-    urgent = urgent_codes(ruleset)
     today = dt.date.fromisoformat(task.today)
     out, err = io.StringIO(), io.StringIO()
     write_row = _writer(out, task.output_format, _output_columns(ruleset))
@@ -322,7 +343,7 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
     incomplete = 0
     screened = unanswered = 0
     urgent_errors: list[dict] = []
-    rid_column = task.header.index(RESPONDENT_ID) if RESPONDENT_ID in task.header else None
+    rid_column = next((i for i, c in enumerate(task.columns) if c.kind == RESPONDENT_ID), None)
     for number, raw in records:
         rid = str(number)
         if isinstance(raw, list) and rid_column is not None and rid_column < len(raw) \
@@ -335,7 +356,7 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
             answers = validate_answers(answers_raw, ruleset, today=today)
         except AnswersError as exc:
             message = "; ".join(exc.problems) if exc.problems else exc.message
-            found = red_flags_in(raw, task, urgent)
+            found = red_flags_in(raw, task, ruleset)
             rid = shown(rid, 64)  # a rejected record's id is untrusted text
             write_error({"row": number, "respondent_id": rid, "field": shown(exc.field or ""),
                          "message": message, "urgent": found})
@@ -363,22 +384,24 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
             "urgent_errors": urgent_errors, "urgent_check_unanswered": unanswered}
 
 
-def red_flags_in(raw: Any, task: Task, urgent: dict[str, set]) -> list[str]:
-    """``question=code`` for every urgent code in a *rejected* record's raw answers
-    (see redflags.found_in). A JSONL line is read with every copy of a repeated key;
-    one that is not JSON at all is searched as text."""
+def red_flags_in(raw: Any, task: Task, ruleset: RuleSet) -> list[str]:
+    """``question=code`` for every urgent answer in a *rejected* record's raw answers
+    (interop.red_flags). A JSONL line is read with every copy of a repeated key; one
+    that cannot be parsed at all (or cut out of the file) is searched as text."""
+    from .interop.red_flags import red_flags_in as scan, scanner
     from .reading import UnreadableInput, parse_json
-    from .redflags import found_in
 
     if isinstance(raw, Unreadable):
-        return found_in(raw.text, urgent)
+        return scanner(ruleset).in_text(raw.text)
     if task.input_format == "csv":
-        return found_in(dict(zip(task.header, raw)), urgent)
+        return scan(raw, ruleset, header=task.header)
     try:
         seen = parse_json(raw)
     except UnreadableInput as exc:
         seen = exc.seen
-    return found_in(seen if isinstance(seen, dict) else raw, urgent)
+    if isinstance(seen, dict):
+        return scan(seen, ruleset)
+    return scanner(ruleset).in_text(raw)
 
 
 def _to_answers(raw: Any, number: int, task: Task, ruleset: RuleSet) -> Any:
@@ -392,39 +415,11 @@ def _to_answers(raw: Any, number: int, task: Task, ruleset: RuleSet) -> Any:
         from .reading import parse_json
 
         return parse_json(raw)
-    return csv_answers(raw, task.header, ruleset, number)
-
-
-def csv_answers(cells: list[str], header: tuple[str, ...], ruleset: RuleSet, number: int) -> dict:
-    """One CSV row as an answers mapping: empty cell = unanswered, multi items split on
-    ';', whole numbers parsed from text (errors name the row and column)."""
-    if len(cells) != len(header):
-        raise AnswersError(f"row {number} has {len(cells)} cells but the header has "
-                           f"{len(header)} columns")
-    questions = ruleset.questions.by_id
-    answers: dict[str, Any] = {}
-    for column, cell in zip(header, cells):
-        text = cell.strip()
-        if not text:
-            continue
-        q = questions.get(column)
-        if q is None:  # respondent_id
-            answers[column] = text
-        elif q.type == "int":
-            if not _WHOLE.fullmatch(text):  # int() would take '4_0' and Arabic-Indic digits
-                raise AnswersError(f"row {number}, column {column}: '{shown(text)}' is not a "
-                                   "whole number written with the digits 0-9", field=column)
-            answers[column] = int(text)
-        elif q.type == "multi":
-            answers[column] = [item.strip() for item in text.split(";") if item.strip()]
-        else:
-            answers[column] = text
-    if not answers:  # a row of empty cells is not a person who answered nothing
+    if not any(cell.strip() for cell in raw):  # not a person who answered nothing
         raise AnswersError(f"row {number} is blank: every cell is empty")
-    return answers
+    from .interop.records import answers
 
-
-_WHOLE = re.compile(r"[+-]?[0-9]{1,18}", re.ASCII)
+    return answers(raw, task.columns, task.source, ruleset, number)
 
 
 def _output_columns(ruleset: RuleSet) -> list[str]:
@@ -531,7 +526,10 @@ def run_dask(task: Task, chunks: Iterator[list], workers: int, scheduler: str | 
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise BatchError("the dask engine needs Dask: pip install 'screener[dask]'") from None
+        raise BatchError(
+            "the dask engine needs Dask, which is not installed: in the screener folder "
+            "run `uv sync --extra dask`, or `pip install 'dask[distributed]>=2024.1'` "
+            "into screener's environment") from None
     cluster = None
     if scheduler:
         client = Client(scheduler)
@@ -692,12 +690,14 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
               progress: Callable[[int], None] | None = None,
               warn: Callable[[str], None] | None = None,
               summary_path: str | Path | None = None,
-              stop_after: int | None = None) -> Summary:
+              stop_after: int | None = None, read_as: str = "auto") -> Summary:
     """Screen every record of ``input_path`` into ``output_path`` (see module doc).
 
     ``progress(done)`` is called after each chunk with the records done so far;
     ``warn(text)`` once per warning about the input, before any record is screened, and
     once per warning found at the end (all are also in the summary).
+    ``read_as``: what made a CSV file, ``plain``, ``redcap`` or ``odk`` (see
+    interop.records), or ``auto`` to tell from its header (``summary.read_as`` says).
     ``summary_path``: where the caller will save the summary; checked up front with the
     other paths (writable, not one of them, not replaced without ``force``).
     ``stop_after`` stops (as an interruption would) once that many chunks are written
@@ -720,11 +720,12 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     check_distinct({"input": source, **destinations, "partial output": partial,
                     "partial errors file": errors_partial, "checkpoint": checkpoint_path})
     ruleset = load_ruleset(rules)
-    header, warnings = check_start(source, in_fmt, ruleset)  # before any file is created
+    read_as = resolve_read_as(source, in_fmt, read_as)
+    header, columns, warnings = check_start(source, in_fmt, ruleset, read_as)  # before any file
 
     options = {"version": CHECKPOINT_VERSION, **_fingerprint(source),
                "ruleset_hash": ruleset.content_hash, "output": str(output.resolve()),
-               "errors": str(errors.resolve()), "chunk_size": chunk_size}
+               "errors": str(errors.resolve()), "chunk_size": chunk_size, "read_as": read_as}
     state = None
     if os.path.lexists(checkpoint_path):
         if not (resume or force):
@@ -751,9 +752,9 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     today_iso = state["today"] if state else (today or dt.date.today()).isoformat()
     task = Task(rules_dir=str(Path(rules).resolve()) if rules else None, ruleset_hash=ruleset.content_hash,
                 input_format=in_fmt, output_format=out_fmt, error_format=err_fmt,
-                today=today_iso, header=header)
+                today=today_iso, header=header, source=read_as, columns=columns)
 
-    summary = Summary(output=str(output), errors_file=str(errors),
+    summary = Summary(output=str(output), errors_file=str(errors), read_as=read_as,
                       ruleset_hash=ruleset.content_hash, warnings=warnings)
     for text in warnings:
         if warn:
@@ -772,7 +773,7 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
         if state is None:
             out.write(header_text(out_fmt, _output_columns(ruleset)))
             err.write(header_text(err_fmt, ERROR_COLUMNS))
-        records = islice(read_records(source, in_fmt, ruleset), done, None)
+        records = islice(read_records(source, in_fmt, ruleset, read_as), done, None)
         results = ENGINES[engine](task, _chunks(records, chunk_size), workers, scheduler)
         for part in results:
             out.write(part["output"])

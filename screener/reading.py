@@ -128,11 +128,14 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict:
 
 
 def _every_copy(pairs: list[tuple[str, Any]]) -> dict:
-    """A mapping in which a repeated key holds the list of all its copies' values."""
+    """A mapping in which a repeated key holds the values of all its copies, in one
+    list (``["chest_pain"]`` and ``["none"]`` give ``["chest_pain", "none"]``)."""
     result: dict = {}
     for key, value in pairs:
         result.setdefault(key, []).append(value)
-    return {k: (v[0] if len(v) == 1 else v) for k, v in result.items()}
+    return {k: (v[0] if len(v) == 1 else
+                [x for item in v for x in (item if isinstance(item, list) else [item])])
+            for k, v in result.items()}
 
 
 def _number(text: str) -> int:

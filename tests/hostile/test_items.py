@@ -60,7 +60,8 @@ def test_item01_any_rejected_answers_file_names_its_red_flag(tmp_path, capsys):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"red_flags_now": ["seizure", "none"], "age_years": 500}))
     code, _, err = screen(capsys, path)
-    assert code == 2 and "red_flags_now=seizure" in err.split("\n")[1]
+    assert code == 2
+    assert any("URGENT" in line and "red_flags_now=seizure" in line for line in err.splitlines())
 
 
 # ------------------------------------------------------ 5. huge or endless input
