@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,18 +18,10 @@ from pydantic import ValidationError
 
 from . import conditions
 from .errors import RulesError
+from .fsutil import shipped_folder
 from .models import (
     Factor, QuestionBank, Rule, RuleSet, Source, TriageLevel, TRIAGE_ORDER,
 )
-
-def shipped_folder(name: str) -> Path:
-    """A data folder shipped with the project (rules, personas): beside the package in
-    a source checkout or editable install, else under <prefix>/share/screener/ where a
-    regular `pip install` puts it (see [tool.setuptools.data-files])."""
-    beside = Path(__file__).resolve().parent.parent / name
-    installed = Path(sys.prefix) / "share" / "screener" / name
-    return beside if beside.is_dir() or not installed.is_dir() else installed
-
 
 DEFAULT_RULES_DIR = shipped_folder("rules")
 STRENGTHS = ("some", "several")

@@ -10,6 +10,7 @@ language, the texts a person or clinician reads, keyed by the same ids as the En
     factors:   {<factor id>: {label, summary, ask: [...]}}
     triage:    {<level>: {title, message}}
     rules:     {<rule id>: {title, reason, text}}
+    consistency: {<check id>: {ask}}   # rules/consistency.yaml
 
 ``localize(ruleset, locale)`` returns the same RuleSet with those texts in place, so the
 rest of the program never asks which language it speaks. A text without a translation
@@ -34,6 +35,7 @@ SOURCE_LANGUAGE = "en"
 LOCALES_DIR = "locales"
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 PLACEHOLDER_RE = re.compile(r"\{[a-z_]+\}")
+PARTS = ("sections", "questions", "factors", "triage", "rules", "consistency")
 
 
 class _Strict(BaseModel):
@@ -75,6 +77,10 @@ class RuleText(_Strict):
     text: str = ""
 
 
+class ConsistencyText(_Strict):
+    ask: str = ""
+
+
 class Locale(_Strict):
     """One locale file, as written (texts may be missing: the check reports them)."""
 
@@ -87,6 +93,7 @@ class Locale(_Strict):
     factors: dict[str, FactorText] = {}
     triage: dict[str, TriageText] = {}
     rules: dict[str, RuleText] = {}
+    consistency: dict[str, ConsistencyText] = {}
     file: str = Field(default="", exclude=True)
     hash: str = Field(default="", exclude=True)
     lines: dict[str, int] = Field(default={}, exclude=True)  # "rules/VD-SUN" -> line
@@ -135,8 +142,7 @@ def load_locale(rules_folder: str, lang: str) -> Locale:
                          f"{path.name}: they must agree", file=str(path),
                          line=getattr(raw.get("language"), "line", 1))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    lines = {f"{part}/{ident}": line for part in ("sections", "questions", "factors",
-                                                  "triage", "rules")
+    lines = {f"{part}/{ident}": line for part in PARTS
              for ident, line in getattr(raw.get(part), "key_lines", {}).items()}
     return locale.model_copy(update={"file": str(path), "hash": digest, "lines": lines})
 
@@ -229,6 +235,11 @@ def _english_texts(ruleset) -> Iterator[tuple[str, str, int, str, str, str]]:
         yield "rules", rule.id, "reason", rule.file, rule.line, rule.reason
         if rule.text:
             yield "rules", rule.id, "text", rule.file, rule.line, rule.text
+    from .consistency import FILE_NAME, load_checks
+
+    for check in load_checks(ruleset):
+        yield "consistency", check.id, "ask", str(Path(ruleset.folder) / FILE_NAME), \
+            check.line, check.ask
 
 
 def _translated(locale: Locale, part: str, ident: str, name: str) -> str | None:
@@ -259,7 +270,7 @@ def missing_and_stale(ruleset, locale: Locale) -> list[tuple[str, int, str, str]
         elif set(PLACEHOLDER_RE.findall(text)) != set(PLACEHOLDER_RE.findall(english)):
             found.append((file, line, ident, f"{name}: the {lang} translation must keep the "
                           f"placeholders {sorted(set(PLACEHOLDER_RE.findall(english)))}"))
-    for part in ("sections", "questions", "factors", "triage", "rules"):
+    for part in PARTS:
         for ident, entry in getattr(locale, part).items():
             names = wanted.get((part, ident))
             if names is None:
@@ -272,7 +283,7 @@ def missing_and_stale(ruleset, locale: Locale) -> list[tuple[str, int, str, str]
                     for code in extra:
                         found.append((locale.file, locale.line_of(part, ident), ident, f"options: translates code "
                                       f"'{code}', which question '{ident}' does not have"))
-                elif name == "ask":
+                elif name == "ask" and part == "factors":
                     count = len([n for n in names if n.startswith("ask.")])
                     if value and len(value) != count:
                         found.append((locale.file, locale.line_of(part, ident), ident, f"ask: {len(value)} questions "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import add_lang_argument, choose_language
+
 DESCRIPTION = """\
 Screen one answers file and write a summary report: Markdown, a self-contained HTML
 page, a printable PDF, the JSON result, or an HL7 FHIR R5 Bundle (QuestionnaireResponse
@@ -17,6 +19,9 @@ examples:
   screener report answers.json -o summary.html --view clinician
   screener report answers.json --format md            Markdown on stdout
   screener report answers.json -o intake.fhir.json    FHIR Bundle (or --format fhir)
+  screener report answers.json -o resumen.pdf --lang es   a Spanish PDF
+  screener report answers.json -o summary.html --lang en --view clinician
+                                      English for the clinician, whatever the answers' language
 """
 
 FORMAT_NAMES = ("md", "html", "pdf", "json", "fhir")
@@ -38,6 +43,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--paper", choices=["a4", "letter"], default="a4",
                         help="PDF page size (default a4)")
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    add_lang_argument(parser, what="the report (json and fhir are the same in every "
+                                   "language)")
 
 
 def choose_format(fmt: str | None, output: str | None) -> str:
@@ -73,7 +80,7 @@ def run(args) -> int:
     module = get_format(fmt)
     if args.output is None and module.BINARY:
         raise ScreenerError(f"the {fmt} format is binary: write it to a file with -o FILE")
-    ruleset = load_ruleset(args.rules)
+    ruleset = load_ruleset(args.rules, choose_language(args))
     result = screen(load_answers_file(args.answers, ruleset), ruleset)
     options = {"paper": args.paper} if fmt == "pdf" else {}
     output = render(result, ruleset, fmt, args.view, **options)

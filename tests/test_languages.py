@@ -1,0 +1,145 @@
+"""Spanish end to end: --lang on the commands, the default from the environment, the
+program's words from the gettext catalogue, machine formats the same in every language,
+the review notice, and a Spanish report from the same answers as an English one."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from report_helpers import pdf_text, vignette_answers
+from screener import i18n
+from screener.cli import main
+from screener.loading import load_ruleset
+from screener.reports import render
+from screener.screening import in_language, screen
+
+NOTICE_ES = ("Traducción al español pendiente de revisión clínica; ante cualquier duda, pida "
+             "la versión en inglés.")
+
+
+@pytest.fixture
+def answers_file(tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(vignette_answers("office-worker-winter")))
+    return str(path)
+
+
+def cli(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_catalogues_are_compiled_and_complete():
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "translations.py"), "check"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("environ,expected", [
+    ({"LANG": "es_ES.UTF-8"}, "es"), ({"LANG": "es_MX"}, "es"), ({"LANG": "es"}, "es"),
+    ({"LANG": "fr_FR.UTF-8"}, "en"), ({"LANG": "C.UTF-8"}, "en"), ({}, "en"),
+    ({"LC_ALL": "C", "LANG": "es_ES.UTF-8"}, "en"),  # LC_ALL wins, as in setlocale
+    ({"LC_ALL": "es_AR.UTF-8", "LANG": "en_GB.UTF-8"}, "es"),
+    ({"LC_MESSAGES": "es_CL.UTF-8", "LANG": "en_US.UTF-8"}, "es"),
+    ({"LC_ALL": "sr_RS@latin"}, "en")])
+def test_default_language_from_the_environment(environ, expected):
+    assert i18n.from_environment(["en", "es"], environ) == expected
+
+
+def test_screen_in_spanish_says_the_translation_awaits_review(capsys, answers_file):
+    code, out, _ = cli(capsys, "screen", answers_file, "--lang", "es")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == NOTICE_ES  # one line, first
+    assert "RESULTADO: COMÉNTELO CON UN PROFESIONAL SANITARIO EN UNA CITA HABITUAL" in out
+    assert "Posible vitamina D baja (varias señales)" in out
+    assert "Preguntas para su profesional sanitario:" in out
+    for english in ("Possible", "You answered", "Questions to ask", "Why:", "RESULT:"):
+        assert english not in out
+
+
+def test_lang_comes_from_lang_when_not_given(capsys, answers_file, monkeypatch):
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    _, out, _ = cli(capsys, "screen", answers_file)
+    assert out.startswith(NOTICE_ES)
+    monkeypatch.setenv("LC_ALL", "C")
+    _, out, _ = cli(capsys, "screen", answers_file)
+    assert out.startswith("RESULT: ")
+
+
+def test_json_and_fhir_are_the_same_bytes_in_every_language(capsys, answers_file):
+    outputs = {}
+    for lang in ("en", "es"):
+        _, outputs[lang], _ = cli(capsys, "screen", answers_file, "--format", "json", "--lang", lang)
+    assert outputs["es"] == outputs["en"] and '"Possible low vitamin D"' in outputs["en"]
+    en, es = load_ruleset(), load_ruleset(lang="es")
+    answers = vignette_answers("office-worker-winter")
+    with i18n.language("es"):
+        fhir_es = render(screen(answers, es), es, "fhir", "clinician")
+    assert fhir_es == render(screen(answers, en), en, "fhir", "clinician")
+
+
+def test_unknown_language_is_a_usage_error(capsys, answers_file):
+    code, _, err = cli(capsys, "screen", answers_file, "--lang", "fr")
+    assert code == 2 and "unknown language 'fr' for --lang; choose one of: en, es" in err
+
+
+def test_spanish_html_and_an_english_clinician_report_from_the_same_answers(
+        capsys, answers_file, tmp_path):
+    es_html, en_html = tmp_path / "resumen.html", tmp_path / "summary.html"
+    assert cli(capsys, "report", answers_file, "-o", str(es_html), "--lang", "es")[0] == 0
+    assert cli(capsys, "report", answers_file, "-o", str(en_html), "--lang", "en",
+               "--view", "clinician")[0] == 0
+    es, en = es_html.read_text(), en_html.read_text()
+    assert '<html lang="es">' in es and "Resumen del cuestionario de nutrición" in es
+    assert NOTICE_ES in es and "Sobre este cuestionario" in es and "Posible vitamina D baja" in es
+    assert "Traducción" in es  # the header names the translation and its review status
+    assert '<html lang="en">' in en and "Possible low vitamin D" in en
+    assert "revisión" not in en and "VD-SUN" in en
+
+
+def test_spanish_pdf_prints_spanish_characters(answers_file):
+    es = load_ruleset(lang="es")
+    result = screen(vignette_answers("office-worker-winter"), es)
+    with i18n.language("es"):
+        data = render(result, es, "pdf", "person")
+    text = " ".join(pdf_text(data).split())
+    assert "Posible vitamina D baja" in text and "Página 1" in text
+    assert "¿Cuántos años tiene?" in text and "Traducción al español pendiente" in text
+    for char in "áéíóúñ¿":
+        assert char in text
+
+
+def test_the_bundled_font_covers_spanish():
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from screener.reports.pdf import FONT_DIR
+
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        font = TTFont("check", str(FONT_DIR / name))
+        covered = font.face.charToGlyph
+        assert [c for c in "áéíóúñüÁÉÍÓÚÑÜ¿¡«»" if ord(c) not in covered] == []
+
+
+def test_in_language_changes_words_not_decisions():
+    en, es = load_ruleset(), load_ruleset(lang="es")
+    result = screen(vignette_answers("office-worker-winter"), es)
+    english = in_language(result, en)
+    assert english.model_dump(include={"triage", "fired_rules", "answers", "complete"}) == \
+        result.model_dump(include={"triage", "fired_rules", "answers", "complete"})
+    assert english.factors[0].label == "Possible low vitamin D"
+    assert result.factors[0].label == "Posible vitamina D baja"
+
+
+def test_help_does_not_open_a_catalogue(capsys, monkeypatch):
+    monkeypatch.setattr(i18n, "_catalogues", {})
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    with pytest.raises(SystemExit):
+        main(["screen", "--help"])
+    out = capsys.readouterr().out
+    assert "--lang LANG" in out and "en, es" in out
+    assert i18n._catalogues == {}
