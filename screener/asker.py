@@ -353,13 +353,20 @@ class TerminalAsker:
         default = True if prompt.default is None else bool(prompt.default)
         if current_language() != "en":
             # questionary's confirm only knows the keys y and n: a two-item menu instead
+            # (y and n answer too, and the language's own letters: s / n in Spanish)
             choices = [questionary.Choice(_("Yes"), value=True),
                        questionary.Choice(_("No"), value=False)]
-            return questionary.select(
+            question = questionary.select(
                 prompt.text, choices=choices, default=choices[0 if default else 1],
                 use_shortcuts=True, use_jk_keys=False,
                 instruction="(" + _("{keys}, then Enter").format(
-                    keys=_("type the number or use the arrow keys")) + ")").unsafe_ask()
+                    keys=_("type the number or use the arrow keys")) + ")")
+            bindings = question.application.key_bindings
+            for letters, value in (({"y", _("y")}, True), ({"n", _("n")}, False)):
+                for letter in letters:
+                    bindings.add(letter, eager=True)(
+                        lambda event, value=value: event.app.exit(result=value))
+            return question.unsafe_ask()
         return questionary.confirm(prompt.text, default=default).unsafe_ask()
 
 

@@ -143,3 +143,95 @@ def test_help_does_not_open_a_catalogue(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "--lang LANG" in out and "en, es" in out
     assert i18n._catalogues == {}
+
+
+# ------------------------------------------------------------- interactive, in Spanish
+
+def test_a_full_interactive_run_in_spanish(tmp_path, monkeypatch):
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from screener.drafts import DraftStore
+    from screener.interactive import session
+    from test_interactive import ROUTINE, TODAY, PipeAsker
+
+    monkeypatch.setenv("SCREENER_HOME", str(tmp_path / "home"))
+    es = load_ruleset(lang="es")
+    i18n.set_language("es")
+    drafts = []
+    store = DraftStore()
+    original = store.save
+    monkeypatch.setattr(store, "save", lambda draft: drafts.append(draft) or original(draft))
+    script = dict(ROUTINE, weight_kg="9 st 6", **{"save-answers": True,
+                                                  "answers-path": str(tmp_path / "r.json")})
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        asker = PipeAsker(pipe, script)
+        outcome, result = session(es, asker, store=store, today=TODAY, folder=tmp_path)
+    printed = asker.printed
+    assert printed.lstrip().startswith(NOTICE_ES)
+    assert "━━ Comprobación urgente ━━" in printed and "━━ Su resultado ━━" in printed
+    assert "Anotado: 9 st 6 lb = 60 kg." in printed
+    assert "RESULTADO: COMÉNTELO CON UN PROFESIONAL SANITARIO" in printed
+    assert result.triage == "routine" and result.answers["weight_kg"] == 60
+    assert drafts and {d.language for d in drafts} == {"es"}  # a draft keeps its language
+    saved = json.loads((tmp_path / "r.json").read_text())
+    assert saved["sex_at_birth"] == "female" and saved["red_flags_now"] == ["none"]  # codes
+
+
+def test_plain_mode_takes_spanish_yes_and_no():
+    from screener.asker import PlainAsker, Prompt
+
+    i18n.set_language("es")
+    import io
+
+    for typed, expected in (("s", True), ("sí", True), ("y", True), ("n", False), ("no", False)):
+        asker = PlainAsker(stdin=io.StringIO(typed + "\n"), stdout=io.StringIO())
+        assert asker.ask(Prompt(kind="confirm", text="¿Seguro?", default=False)) is expected
+    asker = PlainAsker(stdin=io.StringIO("quizá\nn\n"), stdout=io.StringIO())
+    asker.ask(Prompt(kind="confirm", text="¿Seguro?"))
+    assert "Perdone: escriba s o n, por favor." in asker.stdout.getvalue()
+
+
+def test_resume_keeps_the_drafts_language(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from screener.commands import choose_language
+    from screener.drafts import Draft, DraftStore
+
+    monkeypatch.setenv("SCREENER_HOME", str(tmp_path))
+    DraftStore().save(Draft(ruleset_hash="x", answers={"age_years": 70}, language="es"))
+    draft = DraftStore().load()
+    args = SimpleNamespace(lang=None, rules=None)
+    assert choose_language(args, fallback=draft.language) == "es"
+    args.lang = "en"  # an explicit --lang wins
+    assert choose_language(args, fallback=draft.language) == "en"
+
+
+def test_intake_in_spanish_saves_an_english_clinician_report(tmp_path):
+    import io
+
+    from screener.asker import PlainAsker
+    from screener.intake import run_intake
+    from test_intake import TODAY, typed_lines
+    from test_interactive import ROUTINE
+
+    es = load_ruleset(lang="es")
+    i18n.set_language("es")
+    lines = ["P001", *typed_lines(es, ROUTINE), "", "q"]
+    stdin, out = io.StringIO("\n".join(lines) + "\n"), io.StringIO()
+    count = run_intake(es, lambda: PlainAsker(stdin=stdin, stdout=out), tmp_path,
+                       report_format="md", clear=lambda: None, today=lambda: TODAY,
+                       report_lang="en")
+    assert count == 1
+    screen_text = out.getvalue()
+    assert "Id de la persona (un id, nunca un nombre)" in screen_text
+    assert NOTICE_ES in screen_text and "RESULTADO: COMÉNTELO" in screen_text
+    report = (tmp_path / "P001-report.md").read_text()
+    assert report.startswith("# Nutrition screening summary (clinician view)")
+    assert "Possible low vitamin D" in report and "revisión" not in report
+    result = json.loads((tmp_path / "P001-result.json").read_text())
+    assert result["factors"][0]["label"] == "Possible low vitamin D"  # language-neutral
+    answers = json.loads((tmp_path / "P001-answers.json").read_text())
+    assert answers["respondent_id"] == "P001" and answers["sex_at_birth"] == "female"
+    assert i18n.current() == "es"  # the person's language is back for the next one
