@@ -465,7 +465,10 @@ def run_dask(task: Task, chunks: Iterator[list], workers: int, scheduler: str | 
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise BatchError("the dask engine needs Dask: pip install 'screener[dask]'") from None
+        raise BatchError(
+            "the dask engine needs Dask, which is not installed: in the screener folder "
+            "run `uv sync --extra dask`, or `pip install 'dask[distributed]>=2024.1'` "
+            "into screener's environment") from None
     cluster = None
     if scheduler:
         client = Client(scheduler)

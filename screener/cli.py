@@ -30,6 +30,18 @@ COMMANDS: dict[str, str] = {
     "batch": "screen a CSV or JSONL file of many records (in parallel, resumable)",
 }
 
+#: commands that screen: the rule engine is checked before they ask or read anything
+SCREENS = {"run", "resume", "screen", "explain", "whatif", "demo", "intake", "report", "batch"}
+
+
+def needs_engine(args) -> bool:
+    if args.command == "personas":
+        return bool(args.check)
+    if args.command == "rules":
+        return args.action == "test"
+    return args.command in SCREENS
+
+
 DESCRIPTION = """\
 Nutrition screening questionnaire. It maps answers about diet, sun, fluids, medicines,
 conditions and symptoms to POSSIBLE contributing factors (low vitamin D, magnesium,
@@ -80,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import ScreenerError
 
     try:
+        if needs_engine(args):
+            from .enginecheck import require_engine
+
+            require_engine()  # a broken durable-rules build: one paragraph, before any question
         return args._module.run(args)
     except ScreenerError as exc:
         print(f"screener: error: {exc}", file=sys.stderr)

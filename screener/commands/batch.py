@@ -48,7 +48,7 @@ def add_arguments(parser) -> None:
                         help="date for records without screened_on (default: today)")
     parser.add_argument("--engine", choices=["local", "dask"], default="local",
                         help="local processes (default) or a Dask cluster "
-                             "(pip install 'screener[dask]')")
+                             "(the dask extra: pip install 'dask[distributed]')")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler address (default: a local cluster of --workers)")
 
