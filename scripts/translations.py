@@ -54,7 +54,9 @@ def _pot_bytes(catalog) -> bytes:
     from babel.messages.pofile import write_po
 
     out = io.BytesIO()
-    write_po(out, catalog, omit_header=True, sort_output=False, width=88)
+    # file names without line numbers: an edit that only moves a text does not make
+    # the catalogues stale
+    write_po(out, catalog, omit_header=True, sort_output=False, width=88, include_lineno=False)
     return out.getvalue()
 
 
@@ -117,7 +119,8 @@ def main(argv: list[str]) -> int:
                 catalog = read_po(fh, locale=po.parent.parent.name)
             catalog.update(template, update_header_comment=False)
             out = io.BytesIO()
-            write_po(out, catalog, sort_output=False, width=88, ignore_obsolete=True)
+            write_po(out, catalog, sort_output=False, width=88, ignore_obsolete=True,
+                     include_lineno=False)
             po.write_bytes(out.getvalue())
             print(f"updated {po.relative_to(ROOT)}")
     elif command == "compile":
