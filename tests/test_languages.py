@@ -235,3 +235,42 @@ def test_intake_in_spanish_saves_an_english_clinician_report(tmp_path):
     answers = json.loads((tmp_path / "P001-answers.json").read_text())
     assert answers["respondent_id"] == "P001" and answers["sex_at_birth"] == "female"
     assert i18n.current() == "es"  # the person's language is back for the next one
+
+
+# ---------------------------------------------------------------------------- exports
+
+def _items(items):
+    for item in items:
+        yield item
+        yield from _items(item.get("item", []))
+
+
+def _translations(holder, key):
+    return {ext["extension"][0]["valueCode"]: ext["extension"][1]["valueString"]
+            for ext in holder.get(f"_{key}", {}).get("extension", [])
+            if ext["url"] == "http://hl7.org/fhir/StructureDefinition/translation"}
+
+
+@pytest.mark.parametrize("lang,other", [("en", "es"), ("es", "en")])
+def test_fhir_questionnaire_carries_the_other_language_as_translations(capsys, lang, other):
+    code, out, _ = cli(capsys, "questionnaire", "--fhir", "--lang", lang)
+    assert code == 0
+    resource = json.loads(out)
+    assert resource["language"] == lang
+    texts = {lang: load_ruleset(lang=lang), other: load_ruleset(lang=other)}
+    items = {item["linkId"]: item for item in _items(resource["item"])}
+    for q in texts[lang].questions:
+        item = items[q.id]
+        assert item["text"] == q.text
+        assert _translations(item, "text") == {other: texts[other].questions.by_id[q.id].text}
+        for option in item.get("answerOption", []):
+            coding = option["valueCoding"]
+            with i18n.language(other):
+                expected = texts[other].questions.by_id[q.id].label(coding["code"])
+            # the same words in both languages ("No") need no translation
+            assert _translations(coding, "display") == (
+                {other: expected} if expected != coding["display"] else {})
+    assert _translations(items["section-urgent"], "text")[other] == \
+        texts[other].questions.sections[0].title
+    assert _translations(items["age_years-help"], "text")[other] == \
+        texts[other].questions.by_id["age_years"].help

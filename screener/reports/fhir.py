@@ -300,9 +300,14 @@ def questionnaire(ruleset) -> tuple[dict, list[str]]:
     return resource, problems
 
 
-def render_questionnaire(ruleset) -> tuple[str, list[str]]:
+def render_questionnaire(ruleset, translations=()) -> tuple[str, list[str]]:
+    """The Questionnaire in ``ruleset``'s language, with the texts of each RuleSet in
+    ``translations`` (the same rules in other languages) as FHIR translation extensions."""
+    from ..fhir_translations import add_translations
     from ..safety import ensure_safe_text
 
     resource, problems = questionnaire(ruleset)
+    if translations:
+        add_translations(resource, ruleset, translations)
     validate(resource)
     return ensure_safe_text(_dump(resource), "the FHIR Questionnaire"), problems
