@@ -274,3 +274,47 @@ def test_fhir_questionnaire_carries_the_other_language_as_translations(capsys, l
         texts[other].questions.sections[0].title
     assert _translations(items["age_years-help"], "text")[other] == \
         texts[other].questions.by_id["age_years"].help
+
+
+def test_xlsform_has_spanish_columns_and_converts_with_pyxform(tmp_path):
+    pytest.importorskip("pyxform")
+    from pyxform.xls2xform import convert
+
+    from screener.interop import xlsform
+
+    en, es = load_ruleset(), load_ruleset(lang="es")
+    data, problems = xlsform.render_xlsx(en, [es])
+    assert problems == []
+    book, _ = xlsform.sheets(en)
+    xlsform.add_translations(book, en, [es])
+    survey = [dict(zip(book["survey"][0], row)) for row in book["survey"][1:]]
+    row = next(r for r in survey if r["name"] == "age_years")
+    assert row["label"] == "How old are you?"
+    assert row["label::Spanish (es)"] == "¿Cuántos años tiene?"
+    assert row["hint::Spanish (es)"] == es.questions.by_id["age_years"].help
+    assert row["constraint_message::Spanish (es)"] == "Un número entero de 0 a 120 (años)."
+    choice = next(dict(zip(book["choices"][0], c)) for c in book["choices"][1:]
+                  if c[:2] == ["sex_at_birth", "female"])
+    assert choice["label::Spanish (es)"] == "Mujer"
+    assert dict(zip(*book["settings"]))["default_language"] == "English (en)"
+    path = tmp_path / "form.xlsx"
+    path.write_bytes(data)
+    result = convert(xlsform=str(path))
+    assert result.warnings == []
+    assert 'lang="Spanish (es)"' in result.xform and "¿Cuántos años tiene?" in result.xform
+    assert 'lang="English (en)"' in result.xform
+
+
+def test_redcap_dictionary_in_spanish(capsys):
+    import csv
+    import io
+
+    code, out, _ = cli(capsys, "questionnaire", "--redcap", "--lang", "es")
+    assert code == 0
+    rows = {r["Variable / Field Name"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows["age_years"]["Field Label"] == "¿Cuántos años tiene?"
+    assert "female, Mujer | male, Hombre" in \
+        rows["sex_at_birth"]["Choices, Calculations, OR Slider Labels"]
+    assert rows["record_id"]["Field Label"] == "Id del registro"
+    code, english, _ = cli(capsys, "questionnaire", "--redcap")
+    assert code == 0 and "How old are you?" in english and "¿" not in english

@@ -20,14 +20,19 @@ def translation(lang: str, text: str) -> dict:
 
 
 def _texts(ruleset) -> dict[str, str]:
-    """linkId -> text, for everything a Questionnaire item can say."""
+    """linkId -> text, for everything a Questionnaire item can say (see
+    fhir_questionnaire.py for the linkIds)."""
+    from .fhir_questionnaire import urgent_advice
+
+    advice = urgent_advice(ruleset)
     texts = {}
     for section in ruleset.questions.sections:
         texts[f"section-{section.id}"] = section.title
+        texts[f"section-{section.id}-intro"] = section.intro
         for q in section.questions:
             texts[q.id] = q.text
-            if q.help:
-                texts[f"{q.id}-help"] = q.help
+            texts[f"{q.id}-help"] = q.help
+            texts[f"{q.id}-urgent"] = advice
     return texts
 
 
@@ -41,7 +46,7 @@ def _add(holder: dict, key: str, lang: str, text: str) -> None:
 def add_translations(resource: dict, primary, others) -> dict:
     """``resource`` (a Questionnaire made from ``primary``) with ``language`` set and the
     texts of each RuleSet in ``others`` added as translations. Changes and returns it."""
-    from .i18n import language
+    from ..i18n import language
 
     resource["language"] = primary.language
     for other in others:
