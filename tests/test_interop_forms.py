@@ -76,7 +76,8 @@ def test_dictionary_urgent_advice_shows_on_every_urgent_answer(ruleset, dictiona
 # ------------------------------------------------------------------------ XLSForm
 
 def test_xlsform_converts_with_pyxform(ruleset, tmp_path):
-    from pyxform.xls2xform import convert
+    # the test extra installs pyxform; a venv made before it was added skips, not fails
+    convert = pytest.importorskip("pyxform.xls2xform").convert
 
     data, problems = xlsform.render_xlsx(ruleset)
     assert problems == []
