@@ -42,6 +42,11 @@ class _QuietHost(_durable.Host):
         pass
 
 
+#: Screenings sharing one durable session (see Engine.session); each leaves ~7 small
+#: facts in it until it is deleted.
+SESSION_REUSE = 200
+SERIAL = "screening_serial"  # attribute of every asserted fact; never a question id
+
 _host: _QuietHost | None = None
 _engines: dict[str, "Engine"] = {}
 _session_ids = itertools.count(1)
@@ -68,7 +73,10 @@ class Engine:
         self.name = "screener_" + ruleset.content_hash[:16]
         self.layers = rule_layers(ruleset)
         self.depth = max(self.layers.values(), default=0)
-        self.live: set[str] = set()  # sessions not yet deleted (a test checks it empties)
+        self.live: set[str] = set()  # durable sessions not yet deleted (at most one)
+        self._sid: str | None = None
+        self._uses = 0
+        self._serials = itertools.count(1)
         definition = copy.deepcopy(compile_ruleset(ruleset))  # durable mutates it
         for rule in definition.values():
             # durable wants an action per rule; ours never runs: _fire reads the fired
@@ -89,19 +97,40 @@ class Engine:
 
     @contextmanager
     def session(self):
-        """One screening: yields a function firing one layer; always cleaned up."""
-        sid = str(next(_session_ids))
-        self.live.add(sid)
-        try:
-            yield lambda layer, facts: self._fire(sid, layer, facts)
-        finally:
-            self.live.discard(sid)
-            try:
-                _get_host().delete_state(self.name, sid)
-            except Exception:  # a session with no fact yet has no state to delete
-                pass
+        """One screening: yields a function firing one layer.
 
-    def _fire(self, sid: str, layer: int, facts: dict) -> list[str]:
+        A durable session is shared by up to SESSION_REUSE screenings: creating one
+        costs more than all of a screening's rules (durable clears a large state table),
+        while keeping it costs nothing. Every fact carries its screening's serial, so a
+        fact is never a copy of an earlier screening's (durable would ignore it), and
+        every rule reads one fact, so facts of different screenings never meet. After a
+        failure the session is deleted at once.
+        """
+        if self._sid is None:
+            self._sid = str(next(_session_ids))
+            self.live.add(self._sid)
+        sid, serial = self._sid, next(self._serials)
+        ok = False
+        try:
+            yield lambda layer, facts: self._fire(sid, serial, layer, facts)
+            ok = True
+        finally:
+            self._uses += 1
+            if not ok or self._uses >= SESSION_REUSE:
+                self.close()
+
+    def close(self) -> None:
+        """Delete the current durable session (its facts go with it)."""
+        sid, self._sid, self._uses = self._sid, None, 0
+        if sid is None:
+            return
+        self.live.discard(sid)
+        try:
+            _get_host().delete_state(self.name, sid)
+        except Exception:  # a session with no fact yet has no state to delete
+            pass
+
+    def _fire(self, sid: str, serial: int, layer: int, facts: dict) -> list[str]:
         """Assert the layer's fact; the ids of the rules that fired, in firing order."""
         reads = self.reads.get(layer)
         if reads is None:  # a layer without rules: nothing can fire
@@ -113,6 +142,7 @@ class Engine:
             if value is not None:
                 fact[name] = [value] if as_list else value
         fact["sid"] = sid
+        fact[SERIAL] = serial
         fact[LAYER] = layer
         handle = self._handle
         fired: list[str] = []
@@ -138,4 +168,5 @@ def _never_called(c):  # pragma: no cover - see Engine.__init__
     raise AssertionError("screener dispatches durable's actions itself")
 
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# ASCII like the rules durable was given (its Python layer encodes them with json.dumps)
+_encode = json.JSONEncoder(separators=(",", ":")).encode
