@@ -15,10 +15,7 @@ from .answers import ValidatedAnswers, validate_answers
 from .compiler import rule_layers
 from .loading import load_ruleset
 from .models import NOT_SURE, TRIAGE_ORDER, Rule, RuleSet
-from .result import (
-    Completeness, Evidence, FactorResult, HeldBack, Note, Result, RulesetStamp, Symptom,
-    Triage,
-)
+from .result import Completeness, Result
 
 #: The fact holding the level the triage rules decided, for notes that depend on it
 #: (N-CRAMPS-COMMON only beside self care). Every triage rule produces it.
@@ -141,7 +138,7 @@ def completeness(answers: ValidatedAnswers, ruleset: RuleSet) -> Completeness:
     hidden = _hidden(values, index)
     counted = [q.id for q in index.countable if q.id not in hidden]
     missing = [qid for qid in counted if qid not in values or _is_unsure(values[qid])]
-    return Completeness.model_construct(counted=len(counted), missing=len(missing))
+    return Completeness(counted=len(counted), missing=len(missing))
 
 
 def is_complete(answers: ValidatedAnswers, ruleset: RuleSet,
@@ -247,9 +244,11 @@ def update_factor_facts(facts: dict[str, Any], fired: list[str], ruleset: RuleSe
 
 # --------------------------------------------------------------------------- result
 
-def evidence(rule: Rule, facts: dict[str, Any], ruleset: RuleSet,
-             memo: dict | None = None) -> Evidence:
-    """The answers and facts that made ``rule`` fire, derived facts traced to answers.
+def evidence_fields(rule: Rule, facts: dict[str, Any], ruleset: RuleSet,
+                    memo: dict | None = None) -> dict[str, Any]:
+    """The answers and facts that made ``rule`` fire, derived facts traced to answers,
+    as the fields of an ``Evidence`` (build_result validates the whole result in one
+    call: a model per trail cost more than the engine).
 
     ``memo`` (one per screening) keeps each derived or factor fact's trace, so a fact
     many rules read (kidney, older_adult, a factor's count) is traced once.
@@ -264,9 +263,8 @@ def evidence(rule: Rule, facts: dict[str, Any], ruleset: RuleSet,
     position = _index(ruleset).question_order
     ordered = {q: answers[q] for q in sorted((q for q in answers if q in position),
                                               key=position.__getitem__)}
-    # built from the checked ruleset and facts, never from input: no validation needed
-    return Evidence.model_construct(rule=rule.id, title=rule.title, reason=rule.reason,
-                                    answers=ordered, facts=used, sources=list(rule.sources))
+    return {"rule": rule.id, "title": rule.title, "reason": rule.reason, "answers": ordered,
+            "facts": used, "sources": list(rule.sources)}
 
 
 def _collect(cond, facts, ruleset: RuleSet, writes: list, used: dict, top: bool,
@@ -343,55 +341,59 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
             symptoms = []
             for r in rules:
                 if r.kind == "symptom" and r.factor == fid:
-                    for q, value in trail[r.id].answers.items():
-                        symptoms.append(Symptom(
-                            question=q, answer=value,
-                            label=f"{q.replace('_', ' ').capitalize()}: {questions[q].describe_answer(value)}"))
-            factors.append(FactorResult(
-                id=fid, label=factor.label, summary=factor.summary,
-                strength=facts[f"{fid}_strength"], indicators=indicators,
-                consistent_symptoms=symptoms, ask=list(factor.ask), sources=list(factor.sources)))
+                    for q, value in trail[r.id]["answers"].items():
+                        symptoms.append({
+                            "question": q, "answer": value,
+                            "label": f"{q.replace('_', ' ').capitalize()}: {questions[q].describe_answer(value)}"})
+            factors.append({
+                "id": fid, "label": factor.label, "summary": factor.summary,
+                "strength": facts[f"{fid}_strength"], "indicators": indicators,
+                "consistent_symptoms": symptoms, "ask": list(factor.ask),
+                "sources": list(factor.sources)})
         else:
             because = [trail[r.id] for r in rules
                        if (r.kind == "exception" and r.factor == fid) or r.blocks_factors]
-            held_back.append(HeldBack(id=fid, label=factor.label, indicators=indicators,
-                                      because=because))
+            held_back.append({"id": fid, "label": factor.label, "indicators": indicators,
+                              "because": because})
 
     triage_rules = [r for r in rules if r.kind == "triage"]
     level = triage_level(rules)
     detail = ruleset.triage[level]
     missing, unsure = unanswered(answers, ruleset)
     count = completeness(answers, ruleset)
-    notes = [Note(id=r.id, text=_fill(r.text, missing + unsure, ruleset), evidence=trail[r.id])
-             for r in rules if r.makes_note]
-    return Result(
-        respondent_id=answers.respondent_id,
-        screened_on=answers.values.get("screened_on"),
-        triage=level,
-        triage_detail=Triage(level=level, title=detail.title, message=detail.message),
+    notes = [{"id": r.id, "text": _fill(r.text, missing + unsure, ruleset),
+              "evidence": trail[r.id]} for r in rules if r.makes_note]
+    # One validation of plain data for the whole tree: a model per evidence trail cost
+    # more than the engine.
+    return Result.model_validate({
+        "respondent_id": answers.respondent_id,
+        "screened_on": answers.values.get("screened_on"),
+        "triage": level,
+        "triage_detail": {"level": level, "title": detail.title, "message": detail.message},
         # spec 5: an urgent result is always complete (the questionnaire stops on purpose)
-        complete=level == "urgent" or (facts["complete"] if "complete" in facts
-                                       else is_complete(answers, ruleset, count)),
-        completeness=count,
-        triggered_by=[trail[r.id] for r in triage_rules if r.level == level],
-        factors=factors, held_back=held_back, notes=notes,
-        unanswered=missing, not_sure=unsure,
-        derived_facts=[trail[r.id] for r in rules if r.kind == "derived"],
-        fired_rules=fired, warnings=list(answers.warnings), answers=dict(answers.values),
-        ruleset=RulesetStamp(**ruleset.stamp), tool_version=__version__)
+        "complete": level == "urgent" or (facts["complete"] if "complete" in facts
+                                          else is_complete(answers, ruleset, count)),
+        "completeness": count,
+        "triggered_by": [trail[r.id] for r in triage_rules if r.level == level],
+        "factors": factors, "held_back": held_back, "notes": notes,
+        "unanswered": missing, "not_sure": unsure,
+        "derived_facts": [trail[r.id] for r in rules if r.kind == "derived"],
+        "fired_rules": fired, "warnings": list(answers.warnings),
+        "answers": dict(answers.values), "ruleset": ruleset.stamp,
+        "tool_version": __version__})
 
 
 class _Trail(dict):
-    """Fired rule id -> its Evidence, built on first use: only the rules the result
-    shows need one (not the triage rules below the decided level, for example)."""
+    """Fired rule id -> its evidence fields, built on first use: only the rules the
+    result shows need them (not the triage rules below the decided level, for example)."""
 
     def __init__(self, facts: dict[str, Any], ruleset: RuleSet):
         super().__init__()
         self.facts, self.ruleset, self.memo = facts, ruleset, {}
 
-    def __missing__(self, rule_id: str) -> Evidence:
-        found = self[rule_id] = evidence(self.ruleset.rules_by_id[rule_id], self.facts,
-                                         self.ruleset, self.memo)
+    def __missing__(self, rule_id: str) -> dict[str, Any]:
+        found = self[rule_id] = evidence_fields(self.ruleset.rules_by_id[rule_id],
+                                                 self.facts, self.ruleset, self.memo)
         return found
 
 
