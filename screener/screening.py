@@ -49,6 +49,7 @@ class _Index:
     conditional: list  # questions with skip logic
     question_order: dict[str, int]
     roles: dict[str, tuple[str, str | None, bool]]  # rule id -> (kind, factor, blocks)
+    factor_fact_names: dict[str, tuple[str, ...]]  # factor -> its facts (FACTOR_FACTS)
 
 
 _indexes: dict[str, _Index] = {}
@@ -76,7 +77,9 @@ def _index(ruleset: RuleSet) -> _Index:
             countable=[q for q in ruleset.questions if q.default is None and not q.optional],
             conditional=[q for q in ruleset.questions if q.shown_if is not None],
             question_order={qid: i for i, qid in enumerate(ruleset.questions.by_id)},
-            roles={r.id: (r.kind, r.factor, r.blocks_factors) for r in ruleset.rules})
+            roles={r.id: (r.kind, r.factor, r.blocks_factors) for r in ruleset.rules},
+            factor_fact_names={fid: tuple(f"{fid}_{suffix}" for suffix in FACTOR_FACTS)
+                               for fid in ruleset.factors})
     return _indexes[key]
 
 
@@ -133,12 +136,15 @@ def completeness(answers: ValidatedAnswers, ruleset: RuleSet) -> Completeness:
     Counted: every item whose skip logic definitely shows it, except optional items
     (height, weight) and items with a default (the date).
     """
-    values = answers.values
-    index = _index(ruleset)
+    counted, missing = _count(answers.values, _index(ruleset))
+    return Completeness(counted=counted, missing=missing)
+
+
+def _count(values: dict, index: _Index) -> tuple[int, int]:
     hidden = _hidden(values, index)
     counted = [q.id for q in index.countable if q.id not in hidden]
     missing = [qid for qid in counted if qid not in values or _is_unsure(values[qid])]
-    return Completeness(counted=len(counted), missing=len(missing))
+    return len(counted), len(missing)
 
 
 def is_complete(answers: ValidatedAnswers, ruleset: RuleSet,
@@ -149,8 +155,9 @@ def is_complete(answers: ValidatedAnswers, ruleset: RuleSet,
     if values.get("age_years") is None or values.get("medicines") is None \
             or _is_unsure(values["medicines"]):
         return False
-    count = count or completeness(answers, ruleset)
-    return count.missing * 4 <= count.counted
+    counted, missing = ((count.counted, count.missing) if count
+                        else _count(values, _index(ruleset)))
+    return missing * 4 <= counted
 
 
 # --------------------------------------------------------------------------- engine
@@ -213,7 +220,8 @@ def update_factor_facts(facts: dict[str, Any], fired: list[str], ruleset: RuleSe
     strength is "several" from ``several_at`` indicators. A blocking triage rule (the
     screener is for adults) raises no factor at all.
     """
-    roles = _index(ruleset).roles
+    index = _index(ruleset)
+    roles = index.roles
     indicators: dict[str, list[str]] = {fid: [] for fid in ruleset.factors}
     excepted: set[str] = set()
     blocked = False
@@ -228,15 +236,16 @@ def update_factor_facts(facts: dict[str, Any], fired: list[str], ruleset: RuleSe
     raised = []
     several_at = ruleset.several_at
     for fid, found in indicators.items():
+        count, listed, strength, raised_name = index.factor_fact_names[fid]
         is_raised = bool(found) and fid not in excepted and not blocked
-        facts[f"{fid}_count"] = len(found)
-        facts[f"{fid}_indicators"] = found
-        facts[f"{fid}_raised"] = is_raised
+        facts[count] = len(found)
+        facts[listed] = found
+        facts[raised_name] = is_raised
         if is_raised:
-            facts[f"{fid}_strength"] = "several" if len(found) >= several_at else "some"
+            facts[strength] = "several" if len(found) >= several_at else "some"
             raised.append(fid)
         else:
-            facts.pop(f"{fid}_strength", None)
+            facts.pop(strength, None)
     facts["factors_raised"] = raised
     facts["factor_count"] = len(raised)
     facts.setdefault(TRIAGE_FACT, "self_care")
