@@ -26,10 +26,11 @@ from .loading import suggest
 from .models import NONE, NOT_SURE, Question, RuleSet
 
 RESPONDENT_ID = "respondent_id"
-RESPONDENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-RESPONDENT_ID_RULE = ("a respondent id is 1 to 64 letters, digits, '.', '_' or '-' (no spaces), "
-                      "never a name, and must not look like an amount (a number followed by a unit such "
-                      "as IU or mg)")
+#: an ODK instance id (``uuid:`` + a UUID) is kept as given, so records can be traced back
+RESPONDENT_ID_PATTERN = r"^(uuid:)?[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+RESPONDENT_ID_RULE = ("a respondent id is 1 to 64 letters, digits, '.', '_' or '-' (no spaces; an "
+                      "ODK 'uuid:...' instance id is accepted as is), never a name, and must not "
+                      "look like an amount (a number followed by a unit such as IU or mg)")
 
 
 def check_respondent_id(value: str) -> str:
@@ -152,10 +153,14 @@ def validate_answers(raw: Any, ruleset: RuleSet, *, source: str | None = None,
             fields.append(field)
             problems.append((f"line {line}: " if line and source else "") + message)
         count = len(problems)
-        raise AnswersError(
+        error = AnswersError(
             f"{count} invalid answer{'s' if count > 1 else ''}" + (f" in {source}" if source else ""),
             file=source, line=first_line, field=fields[0] if fields else None,
-            problems=problems) from None
+            problems=problems)
+        from .interop.red_flags import red_flags_in
+
+        error.red_flags = red_flags_in(raw, ruleset)  # red flags win, even in bad answers
+        raise error from None
     values = {k: v for k, v in model.model_dump().items() if v is not None and k != RESPONDENT_ID}
     if "screened_on" in ruleset.questions.by_id and "screened_on" not in values:
         values["screened_on"] = today or dt.date.today()
@@ -213,10 +218,17 @@ def load_answers_file(path: str | Path, ruleset: RuleSet, today: dt.date | None 
 
 def parse_answers_text(text: str, ruleset: RuleSet, source: str,
                        today: dt.date | None = None) -> ValidatedAnswers:
-    """Parse JSON text and validate it; a syntax error names the line and column."""
+    """Parse JSON text and validate it; a syntax error names the line and column.
+
+    A FHIR QuestionnaireResponse (or a Bundle holding one) is read as the answers it
+    gives (interop.fhir_response), told apart by its ``resourceType``."""
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise AnswersError(f"not valid JSON: {exc.msg} (column {exc.colno})",
                            file=source, line=exc.lineno) from None
+    if isinstance(raw, dict) and "resourceType" in raw:
+        from .interop.fhir_response import answers_from_fhir
+
+        raw, text = answers_from_fhir(raw, ruleset, source), None  # no answer-key lines
     return validate_answers(raw, ruleset, source=source, text=text, today=today)

@@ -38,7 +38,6 @@ import datetime as dt
 import io
 import json
 import os
-import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -56,7 +55,7 @@ INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 ERROR_COLUMNS = ["row", "respondent_id", "field", "message", "urgent"]
 URGENT_CHECK = "red_flags_now"  # the spec's first question: "unknown is not no"
 MAX_NAMED = 50  # urgent error records kept by row in the summary (all are in the errors file)
-CHECKPOINT_VERSION = 2  # 2: errors file has the "urgent" column
+CHECKPOINT_VERSION = 3  # 2: errors file has the "urgent" column; 3: read_as
 DEFAULT_CHUNK = 500
 
 
@@ -82,6 +81,7 @@ class Summary:
     urgent_errors: list = field(default_factory=list)  # the first MAX_NAMED of them
     urgent_check_unanswered: int = 0  # screened records without red_flags_now
     warnings: list = field(default_factory=list)
+    read_as: str = "plain"  # CSV input: plain, redcap or odk (interop.records)
 
     def add(self, part: dict) -> None:
         self.screened += part["screened"]
@@ -124,6 +124,7 @@ class Summary:
                               "percent": pct(self.by_factor.get(fid, 0))} for fid in factors},
             "output": self.output, "errors_file": self.errors_file,
             "ruleset_hash": self.ruleset_hash, "resumed_at": self.resumed_at,
+            "read_as": self.read_as,
             "warnings": self.warnings,
         }
 
@@ -138,7 +139,8 @@ def format_of(path: str | Path, what: str) -> str:
     return INPUT_FORMATS[suffix]
 
 
-def read_records(path: Path, fmt: str, ruleset: RuleSet) -> Iterator[tuple[int, Any]]:
+def read_records(path: Path, fmt: str, ruleset: RuleSet, source: str = "plain"
+                 ) -> Iterator[tuple[int, Any]]:
     """(record number from 1, raw record) in file order. CSV records are the row's
     cells (a list, header checked here once); JSONL records are the line's text.
     Blank lines are not records. A UTF-8 byte-order mark (Excel) is ignored."""
@@ -154,7 +156,7 @@ def read_records(path: Path, fmt: str, ruleset: RuleSet) -> Iterator[tuple[int, 
                 header = next(reader, None)
                 if header is None:
                     return
-                check_header(header, ruleset, str(path))
+                check_header(header, ruleset, str(path), source)
                 for cells in reader:
                     if cells:
                         number += 1
@@ -178,9 +180,11 @@ def csv_header(path: Path) -> list[str]:
                          file=str(path), line=1) from None
 
 
-def check_start(path: Path, fmt: str, ruleset: RuleSet) -> tuple[tuple[str, ...], list[str]]:
+def check_start(path: Path, fmt: str, ruleset: RuleSet, source: str = "plain"
+                ) -> tuple[tuple[str, ...], tuple, list[str]]:
     """Check the input can be read before any file is created: the CSV header (known
-    columns) or the first JSONL line (UTF-8). Returns (CSV header, warnings)."""
+    columns for ``source``, see interop.records) or the first JSONL line (UTF-8).
+    Returns (CSV header, what each column means, warnings)."""
     if fmt == "jsonl":
         try:
             with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -188,29 +192,46 @@ def check_start(path: Path, fmt: str, ruleset: RuleSet) -> tuple[tuple[str, ...]
         except UnicodeDecodeError as exc:
             raise BatchError(f"cannot read the first line: {exc} (save the file as UTF-8 "
                              "JSONL)", file=str(path), line=1) from None
-        return (), []
+        return (), (), []
     header = csv_header(path)
-    check_header(header, ruleset, str(path))
+    columns = check_header(header, ruleset, str(path), source)
     warnings = []
-    if header and URGENT_CHECK not in header:
+    if header and not any(c.question == URGENT_CHECK for c in columns):
         warnings.append(f"{path.name} has no {URGENT_CHECK} column: every record is screened "
                         "without the urgent check (the rules do not escalate a missing "
                         "answer); ask these people about red flags")
-    return tuple(header), warnings
+    return tuple(header), columns, warnings
 
 
-def check_header(header: list[str], ruleset: RuleSet, source: str) -> None:
-    known = ruleset.questions.by_id
+def resolve_read_as(path: Path, fmt: str, read_as: str) -> str:
+    """``plain``/``redcap``/``odk`` for a CSV file (``auto``: told from its header);
+    JSONL is always plain answers objects."""
+    from .interop.records import SOURCES, detect
+
+    if read_as != "auto" and read_as not in SOURCES:
+        raise BatchError(f"unknown source '{read_as}'; choose one of: auto, {', '.join(SOURCES)}")
+    if fmt == "jsonl":
+        if read_as not in ("auto", "plain"):
+            raise BatchError(f"--from {read_as} reads a CSV export; this is a JSONL file, "
+                             "read as answers objects (leave --from out)", file=str(path))
+        return "plain"
+    return detect(csv_header(path)) if read_as == "auto" else read_as
+
+
+def check_header(header: list[str], ruleset: RuleSet, file: str, source: str = "plain") -> tuple:
+    """What each column means (interop.records.plan); BatchError for a repeated column
+    or naming every unknown column."""
+    from .interop.records import ColumnsError, plan
+
     repeated = [column for column, n in Counter(header).items() if n > 1]
     if repeated:  # a record is a mapping: one of the cells (maybe a red flag) would be lost
         raise BatchError(f"column '{repeated[0]}' appears {Counter(header)[repeated[0]]} times: "
                          "each column must appear once (merge the copies)",
-                         file=source, line=1, field=repeated[0])
-    for column in header:
-        if column != RESPONDENT_ID and column not in known:
-            raise BatchError(f"unknown column '{column}'{suggest(column, known)}: columns are "
-                             "question ids (see `screener schema answers`) and respondent_id",
-                             file=source, line=1, field=column)
+                         file=file, line=1, field=repeated[0])
+    try:
+        return plan(header, source, ruleset, file)
+    except ColumnsError as exc:
+        raise BatchError(exc.message, file=exc.file, line=exc.line, field=exc.field) from None
 
 
 # ------------------------------------------------------ the per-partition function
@@ -244,16 +265,16 @@ class Task:
     error_format: str
     today: str  # ISO date for records without screened_on
     header: tuple[str, ...] = ()
+    source: str = "plain"  # CSV: plain, redcap or odk (interop.records)
+    columns: tuple = ()  # CSV: what each header column means (interop.records.Column)
 
 
 def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
     """Screen one chunk: formatted output and error text plus counts, in chunk order."""
+    from .interop.red_flags import red_flags_in
     from .screening import outcome
 
-    from .generate import urgent_codes
-
     ruleset = init_worker(task.rules_dir, task.ruleset_hash)
-    urgent = urgent_codes(ruleset)
     today = dt.date.fromisoformat(task.today)
     out, err = io.StringIO(), io.StringIO()
     write_row = _writer(out, task.output_format, _output_columns(ruleset))
@@ -262,7 +283,7 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
     incomplete = 0
     screened = unanswered = 0
     urgent_errors: list[dict] = []
-    rid_column = task.header.index(RESPONDENT_ID) if RESPONDENT_ID in task.header else None
+    rid_column = next((i for i, c in enumerate(task.columns) if c.kind == RESPONDENT_ID), None)
     for number, raw in records:
         rid = str(number)
         if rid_column is not None and rid_column < len(raw) and raw[rid_column].strip():
@@ -274,7 +295,8 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
             answers = validate_answers(answers_raw, ruleset, today=today)
         except AnswersError as exc:
             message = "; ".join(exc.problems) if exc.problems else exc.message
-            found = red_flags_in(raw, task, urgent)
+            found = red_flags_in(raw, ruleset,
+                                 header=task.header if task.input_format == "csv" else None)
             write_error({"row": number, "respondent_id": rid, "field": exc.field or "",
                          "message": message, "urgent": found})
             if found:
@@ -301,95 +323,15 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
             "urgent_errors": urgent_errors, "urgent_check_unanswered": unanswered}
 
 
-_SPLIT = re.compile(r"[;,|]")
-
-
-def _code(text: str) -> str:
-    return re.sub(r"[\s\-]+", "_", text.strip().lower())
-
-
-def _items(value: Any) -> list[str]:
-    """An answer as codes, whatever its shape: a list, a ';'/','-separated string, a
-    scalar; case, spaces and hyphens are forgiven (``Chest pain`` is chest_pain)."""
-    if value is None:
-        return []
-    values = value if isinstance(value, list) else [value]
-    return [_code(part) for v in values if isinstance(v, (str, int, float))
-            for part in _SPLIT.split(str(v)) if part.strip()]
-
-
-def red_flags_in(raw: Any, task: Task, urgent: dict[str, set]) -> list[str]:
-    """``question=code`` for every urgent code in a *rejected* record's raw answers.
-
-    Rejected records never reach the rules, so this reads the raw text as tolerantly as
-    it can: a false alarm costs a look, a missed red flag can cost a life. A JSONL line
-    that is not valid JSON is searched as text (the question id and the code as words).
-    """
-    mapping: dict | None = None
-    if task.input_format == "csv":
-        mapping = dict(zip(task.header, raw))
-    else:
-        try:
-            loaded = json.loads(raw)
-            mapping = loaded if isinstance(loaded, dict) else None
-        except json.JSONDecodeError:
-            pass
-    found: list[str] = []
-    if mapping is not None:
-        answers = {_code(str(k)): v for k, v in mapping.items()}
-        for name, codes in urgent.items():
-            for item in dict.fromkeys(_items(answers.get(name))):
-                if item in codes:
-                    found.append(f"{name}={item}")
-        return found
-    text = str(raw).lower()
-    for name, codes in urgent.items():
-        if _word(name).search(text):
-            found.extend(f"{name}={code}" for code in sorted(codes) if _word(code).search(text))
-    return found
-
-
-def _word(code: str) -> re.Pattern:
-    """A code as a whole word, '_' also matching spaces or hyphens."""
-    body = r"[\s_\-]+".join(re.escape(part) for part in code.split("_"))
-    return re.compile(rf"(?<![a-z0-9_]){body}(?![a-z0-9_])")
-
-
 def _to_answers(raw: Any, number: int, task: Task, ruleset: RuleSet) -> Any:
     if task.input_format == "jsonl":
         try:
             return json.loads(raw)
         except json.JSONDecodeError as exc:
             raise AnswersError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
-    return csv_answers(raw, task.header, ruleset, number)
+    from .interop.records import answers
 
-
-def csv_answers(cells: list[str], header: tuple[str, ...], ruleset: RuleSet, number: int) -> dict:
-    """One CSV row as an answers mapping: empty cell = unanswered, multi items split on
-    ';', whole numbers parsed from text (errors name the row and column)."""
-    if len(cells) != len(header):
-        raise AnswersError(f"row {number} has {len(cells)} cells but the header has "
-                           f"{len(header)} columns")
-    questions = ruleset.questions.by_id
-    answers: dict[str, Any] = {}
-    for column, cell in zip(header, cells):
-        text = cell.strip()
-        if not text:
-            continue
-        q = questions.get(column)
-        if q is None:  # respondent_id
-            answers[column] = text
-        elif q.type == "int":
-            try:
-                answers[column] = int(text)
-            except ValueError:
-                raise AnswersError(f"row {number}, column {column}: '{text}' is not a whole "
-                                   f"number", field=column) from None
-        elif q.type == "multi":
-            answers[column] = [item.strip() for item in text.split(";") if item.strip()]
-        else:
-            answers[column] = text
-    return answers
+    return answers(raw, task.columns, task.source, ruleset, number)
 
 
 def _output_columns(ruleset: RuleSet) -> list[str]:
@@ -465,7 +407,10 @@ def run_dask(task: Task, chunks: Iterator[list], workers: int, scheduler: str | 
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise BatchError("the dask engine needs Dask: pip install 'screener[dask]'") from None
+        raise BatchError(
+            "the dask engine needs Dask, which is not installed: in the screener folder "
+            "run `uv sync --extra dask`, or `pip install 'dask[distributed]>=2024.1'` "
+            "into screener's environment") from None
     cluster = None
     if scheduler:
         client = Client(scheduler)
@@ -571,8 +516,11 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
               today: dt.date | None = None, chunk_size: int = DEFAULT_CHUNK,
               progress: Callable[[int], None] | None = None,
               warn: Callable[[str], None] | None = None,
-              stop_after: int | None = None) -> Summary:
+              stop_after: int | None = None, read_as: str = "auto") -> Summary:
     """Screen every record of ``input_path`` into ``output_path`` (see module doc).
+
+    ``read_as``: what made a CSV file, ``plain``, ``redcap`` or ``odk`` (see
+    interop.records), or ``auto`` to tell from its header (``summary.read_as`` says).
 
     ``progress(done)`` is called after each chunk with the records done so far;
     ``warn(text)`` once per warning about the input, before any record is screened
@@ -593,13 +541,14 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
         raise BatchError("the output and errors files must differ from the input",
                          file=str(source))
     ruleset = load_ruleset(rules)
-    header, warnings = check_start(source, in_fmt, ruleset)  # before any file is created
+    read_as = resolve_read_as(source, in_fmt, read_as)
+    header, columns, warnings = check_start(source, in_fmt, ruleset, read_as)  # before any file
     partial, checkpoint_path = paths_for(output)
     errors_partial = errors.with_name(errors.name + ".partial")
 
     options = {"version": CHECKPOINT_VERSION, **_fingerprint(source),
                "ruleset_hash": ruleset.content_hash, "output": str(output.resolve()),
-               "errors": str(errors.resolve()), "chunk_size": chunk_size}
+               "errors": str(errors.resolve()), "chunk_size": chunk_size, "read_as": read_as}
     state = None
     if checkpoint_path.exists():
         if not (resume or force):
@@ -614,9 +563,9 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     today_iso = state["today"] if state else (today or dt.date.today()).isoformat()
     task = Task(rules_dir=str(Path(rules).resolve()) if rules else None, ruleset_hash=ruleset.content_hash,
                 input_format=in_fmt, output_format=out_fmt, error_format=err_fmt,
-                today=today_iso, header=header)
+                today=today_iso, header=header, source=read_as, columns=columns)
 
-    summary = Summary(output=str(output), errors_file=str(errors),
+    summary = Summary(output=str(output), errors_file=str(errors), read_as=read_as,
                       ruleset_hash=ruleset.content_hash, warnings=warnings)
     for text in warnings:
         if warn:
@@ -635,7 +584,7 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
         if state is None:
             out.write(header_text(out_fmt, _output_columns(ruleset)))
             err.write(header_text(err_fmt, ERROR_COLUMNS))
-        records = islice(read_records(source, in_fmt, ruleset), done, None)
+        records = islice(read_records(source, in_fmt, ruleset, read_as), done, None)
         results = ENGINES[engine](task, _chunks(records, chunk_size), workers, scheduler)
         for part in results:
             out.write(part["output"])

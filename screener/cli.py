@@ -25,10 +25,22 @@ COMMANDS: dict[str, str] = {
     "demo": "play a sample patient through the questionnaire, with the rules firing",
     "intake": "a shared clinic terminal: one person after another, files per respondent id",
     "report": "write a summary report (md, html, pdf, json, fhir) for a clinician",
-    "questionnaire": "export the question bank (FHIR Questionnaire with skip logic)",
+    "questionnaire": "export the question bank as a form: FHIR Questionnaire, REDCap, XLSForm (ODK)",
     "rules": "check, test, show and graph the rules (tools for rule authors and reviewers)",
     "batch": "screen a CSV or JSONL file of many records (in parallel, resumable)",
 }
+
+#: commands that screen: the rule engine is checked before they ask or read anything
+SCREENS = {"run", "resume", "screen", "explain", "whatif", "demo", "intake", "report", "batch"}
+
+
+def needs_engine(args) -> bool:
+    if args.command == "personas":
+        return bool(args.check)
+    if args.command == "rules":
+        return args.action == "test"
+    return args.command in SCREENS
+
 
 DESCRIPTION = """\
 Nutrition screening questionnaire. It maps answers about diet, sun, fluids, medicines,
@@ -80,9 +92,17 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import ScreenerError
 
     try:
+        if needs_engine(args):
+            from .enginecheck import require_engine
+
+            require_engine()  # a broken durable-rules build: one paragraph, before any question
         return args._module.run(args)
     except ScreenerError as exc:
         print(f"screener: error: {exc}", file=sys.stderr)
+        if exc.red_flags:
+            print(f"screener: URGENT: these answers report a red flag ({', '.join(exc.red_flags)}) "
+                  "but could not be screened: get urgent medical care now (call your local "
+                  "emergency number or go to an emergency department)", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("\nscreener: interrupted", file=sys.stderr)

@@ -20,6 +20,9 @@ class ScreenerError(Exception):
         self.line = line
         self.field = field
         self.problems = problems or []
+        #: urgent answers (``question=code``) found in input that was refused: the CLI
+        #: says them loudly, since a refused answer never reaches the rules
+        self.red_flags: list[str] = []
 
     def __str__(self) -> str:
         where = ""

@@ -166,7 +166,7 @@ def test_resume_refuses_a_changed_input(tmp_path, ruleset):
 
 def test_dask_local_cluster_output_equals_local_run(tmp_path, ruleset):
     pytest.importorskip("dask.distributed",
-                        reason="Dask is not installed (pip install 'screener[dask]')")
+                        reason="Dask is not installed (the dask extra: uv sync --extra dask)")
     from dask.distributed import LocalCluster
 
     source = write_input(tmp_path / "in.jsonl", records(ruleset, 300, seed=8), ruleset)

@@ -1,4 +1,4 @@
-"""FHIR R5 exports validated with fhir.resources; codes checked against the value sets
+"""FHIR Bundle exports (R4 and R5) validated with fhir.resources; codes checked against the value sets
 (fhir.resources checks structure and types, not required value sets)."""
 
 import json
@@ -6,7 +6,6 @@ import json
 import pytest
 
 from report_helpers import CASES, vignette_answers
-from screener import conditions
 from screener.reports import fhir, render
 from screener.screening import screen
 
@@ -99,87 +98,21 @@ def test_ids_are_deterministic_and_differ_between_people(ruleset, bundles):
     assert not ids & other_ids
 
 
-# ----------------------------------------------------------------- Questionnaire
+@pytest.mark.parametrize("version", ["R4", "R5"])
+def test_bundle_validates_in_both_versions(ruleset, bundles, version):
+    result, data = bundles["cola-urine"]
+    text = render(result, ruleset, "fhir", "person", fhir_version=version)
+    assert json.loads(text) == data  # the same resources; only the validating models differ
+    from fhir.resources.R4B.bundle import Bundle as R4Bundle
 
-@pytest.fixture(scope="module")
-def questionnaire(ruleset):
-    text, problems = fhir.render_questionnaire(ruleset)
-    data = json.loads(text)
-    fhir.validate(data)
-    return data, problems
-
-
-def _items(data):
-    for group in data["item"]:
-        yield from group["item"]
+    R4Bundle.model_validate(json.loads(text))
 
 
-def test_questionnaire_validates_and_covers_the_bank(ruleset, questionnaire):
-    data, problems = questionnaire
-    assert problems == []
-    assert data["status"] in fhir.STATUS_CODES["Questionnaire.status"]
-    items = {i["linkId"]: i for i in _items(data)}
-    assert list(items) == [q.id for q in ruleset.questions]
-    for q in ruleset.questions:
-        item = items[q.id]
-        assert item["type"] in fhir.STATUS_CODES["Questionnaire.item.type"]
-        if q.type in ("choice", "multi"):
-            assert [o["valueCoding"]["code"] for o in item["answerOption"]] == q.codes
-        assert item.get("repeats", False) == (q.type == "multi")
-
-
-def test_response_codes_are_options_of_the_questionnaire(questionnaire, bundles):
-    data, _ = questionnaire
-    options = {i["linkId"]: {(o["valueCoding"]["system"], o["valueCoding"]["code"])
-                             for o in i.get("answerOption", [])} for i in _items(data)}
-    for _, bundle in bundles.values():
-        qr = bundle["entry"][0]["resource"]
-        assert qr["questionnaire"] == f"{data['url']}|{data['version']}"
-        for group in qr["item"]:
-            for item in group["item"]:
-                for answer in item["answer"]:
-                    if "valueCoding" in answer:
-                        c = answer["valueCoding"]
-                        assert (c["system"], c["code"]) in options[item["linkId"]]
-
-
-def test_skip_logic_becomes_enable_when(questionnaire):
-    data, _ = questionnaire
-    items = {i["linkId"]: i for i in _items(data)}
-    pregnancy = items["pregnancy"]
-    assert pregnancy["enableBehavior"] == "all"
-    assert pregnancy["enableWhen"] == [
-        {"question": "sex_at_birth", "operator": "!=",
-         "answerCoding": {"system": "urn:screener:answer-codes:sex_at_birth", "code": "male"}},
-        {"question": "age_years", "operator": ">=", "answerInteger": 12},
-        {"question": "age_years", "operator": "<=", "answerInteger": 60}]
-    assert items["ppi_duration"]["enableWhen"] == [
-        {"question": "medicines", "operator": "=",
-         "answerCoding": {"system": "urn:screener:answer-codes:medicines", "code": "ppi"}}]
-    assert "enableBehavior" not in items["ppi_duration"]
-    for item in items.values():
-        for ew in item.get("enableWhen", []):
-            assert ew["operator"] in fhir.STATUS_CODES["Questionnaire.item.enableWhen.operator"]
-
-
-def test_questions_map_and_unmappable_conditions_are_reported(ruleset):
-    q = ruleset.questions.by_id
-    mapped, behaviour = fhir.enable_when(conditions.parse({"sex_at_birth": ["female", "intersex"]}), q)
-    assert behaviour == "any" and [e["answerCoding"]["code"] for e in mapped] == ["female", "intersex"]
-    mapped, behaviour = fhir.enable_when(conditions.parse(
-        {"any": [{"age_years": {"gt": 70}}, {"medicines": {"has_any": ["ppi", "diuretic"]}}]}), q)
-    assert behaviour == "any" and len(mapped) == 3
-    for raw, why in [
-        ({"all": [{"age_years": {"gte": 18}}, {"any": [{"fatigue": "yes"}, {"bone_pain": "yes"}]}]},
-         "nested"),
-        ({"all": [{"age_years": {"gte": 18}}, {"sex_at_birth": ["female", "intersex"]}]}, "combines"),
-        ({"older_adult": True}, "not a question"),
-        ({"medicines": {"lacks": "ppi"}}, "no enableWhen equivalent"),
-    ]:
-        with pytest.raises(fhir.Unmappable, match=why):
-            fhir.enable_when(conditions.parse(raw), q)
-    bent = q["ppi_duration"].model_copy(update={"shown_if": conditions.parse({"older_adult": True})})
-    problems = []
-    item = fhir._item(bent, q, problems)
-    assert "enableWhen" not in item
-    assert problems and problems[0].startswith("ppi_duration: shown_if not exported")
+def test_patient_ref_makes_the_subject_a_reference(ruleset, bundles):
+    result, data = bundles["office-worker-winter"]
+    text = render(result, ruleset, "fhir", "person", patient_ref="Patient/8841")
+    qr, ra = (e["resource"] for e in _validated(text)["entry"])
+    assert qr["subject"] == ra["subject"] == {"reference": "Patient/8841"}
+    assert qr["id"] != data["entry"][0]["resource"]["id"]  # another document, other ids
+    with pytest.raises(ValueError, match="Patient/ID"):
+        render(result, ruleset, "fhir", "person", patient_ref="8841")

@@ -11,9 +11,17 @@ column) or JSONL (one answers object per line). Writes one row per valid record,
 input order: respondent_id, triage, complete (false: too few answers to rule the
 factors out), factors, one <factor>_strength column per factor, notes and ruleset_hash. Invalid records go to the errors file (row, respondent_id,
 field, message, urgent) and the run goes on: output rows + error rows = input records.
-Red flags always win: an invalid record whose answers hold a red flag is marked in the
-errors file's urgent column and named on stderr; records without an answer to the
-urgent check (red_flags_now) are counted in the summary.
+Red flags always win: an invalid record whose answers hold a red flag (whatever the
+separator or column spelling) is marked in the errors file's urgent column and named on
+stderr; records without an answer to the urgent check (red_flags_now) are counted in the
+summary.
+
+Survey tool exports screen as they are (forms from `screener questionnaire --redcap`
+or `--xlsform`): a REDCap "CSV (raw data)" export (record_id as respondent id, checkbox
+columns <question>___<code> folded into lists, REDCap's own columns ignored) or an ODK
+Central CSV export (group paths removed, space-separated multi answers, KEY as
+respondent id, SubmissionDate as screened_on when missing). The source is told from the
+header and said on stderr; --from chooses it.
 """
 
 EPILOG = """\
@@ -22,6 +30,8 @@ examples:
   screener batch survey.csv -o results.csv --workers 2 --summary summary.json
   screener batch answers.jsonl -o results.jsonl --errors rejected.csv --today 2025-06-01
   screener batch survey.csv -o results.csv --resume      continue an interrupted run
+  screener batch redcap_export.csv -o results.csv        a REDCap raw-data export
+  screener batch odk_export.csv -o results.csv --from odk
   screener batch survey.csv -o results.csv --engine dask --scheduler tcp://host:8786
 
 While running, results go to OUTPUT.partial with a checkpoint OUTPUT.checkpoint.json;
@@ -36,6 +46,11 @@ def add_arguments(parser) -> None:
                         help="results file: .csv or .jsonl (format from the extension)")
     parser.add_argument("--errors", metavar="FILE",
                         help="rejected records (.csv or .jsonl; default OUTPUT-stem.errors.EXT)")
+    parser.add_argument("--from", dest="read_as", default="auto",
+                        choices=["auto", "plain", "redcap", "odk"],
+                        help="what made the CSV file: plain (question id columns), redcap (a "
+                             "REDCap 'CSV (raw data)' export), odk (an ODK Central CSV export); "
+                             "default: told from its header, and said on stderr")
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="worker processes, each with its own engine (default 1)")
     parser.add_argument("--resume", action="store_true",
@@ -48,7 +63,7 @@ def add_arguments(parser) -> None:
                         help="date for records without screened_on (default: today)")
     parser.add_argument("--engine", choices=["local", "dask"], default="local",
                         help="local processes (default) or a Dask cluster "
-                             "(pip install 'screener[dask]')")
+                             "(the dask extra: pip install 'dask[distributed]')")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler address (default: a local cluster of --workers)")
 
@@ -60,7 +75,8 @@ def run(args) -> int:
     from pathlib import Path
 
     from ..batch import (BatchError, check_destination, check_input, checkpoint_done,
-                         count_records, format_of, paths_for, run_batch)
+                         count_records, format_of, paths_for, resolve_read_as, run_batch)
+    from ..interop.records import DESCRIPTIONS
     from ..fsutil import write_private
     from ..loading import load_ruleset
 
@@ -69,6 +85,10 @@ def run(args) -> int:
         raise BatchError("--workers must be at least 1", field="--workers")
     fmt = format_of(args.input, "input")
     check_input(Path(args.input))  # before the progress bar reads it
+    read_as = resolve_read_as(Path(args.input), fmt, args.read_as)
+    if args.read_as == "auto" and read_as != "plain":  # a plain file needs no word
+        print(f"screener: reading {args.input} as {DESCRIPTIONS[read_as]}; "
+              "use --from plain|redcap|odk to choose", file=sys.stderr)
     if args.summary:  # written last: refuse a bad path before the run, not after it
         check_destination(Path(args.summary), "summary")
         others = {Path(p).resolve() for p in (args.output, args.errors, args.input) if p}
@@ -87,7 +107,7 @@ def run(args) -> int:
         summary = run_batch(args.input, args.output, errors_path=args.errors, rules=args.rules,
                             workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                             resume=args.resume, force=args.force, today=today,
-                            progress=progress, warn=_warn)
+                            progress=progress, warn=_warn, read_as=read_as)
     except KeyboardInterrupt:
         if paths_for(Path(args.output))[1].exists():
             print("\nscreener: interrupted; finished records are kept: run the same command "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 DESCRIPTION = """\
 Screen one answers file and write a summary report: Markdown, a self-contained HTML
-page, a printable PDF, the JSON result, or an HL7 FHIR R5 Bundle (QuestionnaireResponse
-and RiskAssessment). The format is guessed from the -o extension (.md .html .pdf .json,
+page, a printable PDF, the JSON result, or an HL7 FHIR Bundle (QuestionnaireResponse
+and RiskAssessment; R4 by default, --fhir-version R5). The format is guessed from the -o extension (.md .html .pdf .json,
 .fhir.json) when --format is not given. Files are written privately (mode 0600) and an
 existing file is never replaced without --force.
 """
@@ -17,6 +17,7 @@ examples:
   screener report answers.json -o summary.html --view clinician
   screener report answers.json --format md            Markdown on stdout
   screener report answers.json -o intake.fhir.json    FHIR Bundle (or --format fhir)
+  screener report answers.json -o intake.fhir.json --patient-ref Patient/8841
 """
 
 FORMAT_NAMES = ("md", "html", "pdf", "json", "fhir")
@@ -27,7 +28,8 @@ SUFFIXES = {".fhir.json": "fhir", ".markdown": "md", ".md": "md", ".html": "html
 
 def add_arguments(parser) -> None:
     parser.add_argument("answers", metavar="ANSWERS.json",
-                        help="answers file (JSON object of question id -> answer)")
+                        help="answers file (JSON object of question id -> answer, or a FHIR "
+                             "QuestionnaireResponse or a Bundle holding one)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write here (private, 0600); without it text formats go to stdout")
     parser.add_argument("--format", metavar="FORMAT",
@@ -37,6 +39,12 @@ def add_arguments(parser) -> None:
                              "the full trail")
     parser.add_argument("--paper", choices=["a4", "letter"], default="a4",
                         help="PDF page size (default a4)")
+    parser.add_argument("--fhir-version", choices=["R4", "R5"], default="R4",
+                        help="fhir format: the FHIR release the Bundle is validated against "
+                             "(default R4, what most EHRs and FHIR servers run)")
+    parser.add_argument("--patient-ref", metavar="Patient/ID",
+                        help="fhir format: the subject as a reference to this patient in the "
+                             "receiving system, instead of the anonymous respondent identifier")
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
 
@@ -71,11 +79,22 @@ def run(args) -> int:
 
     fmt = choose_format(args.format, args.output)
     module = get_format(fmt)
+    if fmt != "fhir" and (args.patient_ref or args.fhir_version != "R4"):
+        raise ScreenerError("--fhir-version and --patient-ref go with the fhir format")
+    if args.patient_ref:
+        from ..reports.fhir import check_patient_ref
+
+        try:
+            check_patient_ref(args.patient_ref)
+        except ValueError as exc:
+            raise ScreenerError(str(exc), field="--patient-ref") from None
     if args.output is None and module.BINARY:
         raise ScreenerError(f"the {fmt} format is binary: write it to a file with -o FILE")
     ruleset = load_ruleset(args.rules)
     result = screen(load_answers_file(args.answers, ruleset), ruleset)
     options = {"paper": args.paper} if fmt == "pdf" else {}
+    if fmt == "fhir":
+        options = {"fhir_version": args.fhir_version, "patient_ref": args.patient_ref}
     output = render(result, ruleset, fmt, args.view, **options)
     if args.output is None:
         sys.stdout.write(output)

@@ -6,7 +6,9 @@ DESCRIPTION = """\
 Screen one answers file and print the result: the triage level first, then each
 possible contributing factor with the answers and rules behind it, the notes, and
 what to ask a clinician. The answers file is a JSON object mapping question ids to
-answers (see `screener schema answers`); missing items count as unanswered.
+answers (see `screener schema answers`); missing items count as unanswered. A FHIR
+QuestionnaireResponse to this screener's Questionnaire (R4 or R5, e.g. from an SDC form
+filler), or a Bundle holding one, is read as the answers it gives.
 """
 
 EPILOG = """\
@@ -15,12 +17,14 @@ examples:
   screener screen answers.json --view clinician
   screener screen answers.json --format json > result.json
   cat answers.json | screener screen -
+  screener screen questionnaire-response.json    a FHIR QuestionnaireResponse
 """
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("answers", metavar="ANSWERS.json",
-                        help="answers file (JSON object of question id -> answer), or - for stdin")
+                        help="answers file (JSON object of question id -> answer, or a FHIR "
+                             "QuestionnaireResponse), or - for stdin")
     parser.add_argument("--format", choices=["text", "json"], default="text",
                         help="text for people (default) or json, the machine contract")
     parser.add_argument("--view", choices=["person", "clinician"], default="person",

@@ -1,4 +1,5 @@
-"""HL7 FHIR (R5) exports: the screening as a Bundle, the question bank as a Questionnaire.
+"""HL7 FHIR exports of a screening (R4, the default, or R5): a Bundle. The question bank
+as a Questionnaire is ``screener.interop.fhir_questionnaire``.
 
 ``render`` gives a ``Bundle`` of type ``collection`` holding
 
@@ -39,6 +40,7 @@ import json
 import uuid
 
 EXTENSION = ".fhir.json"
+VERSIONS = ("R4", "R5")
 BINARY = False
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:screener")
@@ -48,11 +50,8 @@ STRENGTH_SYSTEM = "urn:screener:factor-strength"
 TRIAGE_SYSTEM = "urn:screener:triage"
 RESPONDENT_SYSTEM = "urn:screener:respondent-id"
 STRENGTH_DISPLAY = {"some": "Some risk indicators (1-2)", "several": "Several risk indicators (3 or more)"}
-ITEM_TYPES = {"choice": "coding", "multi": "coding", "int": "integer", "date": "date"}
-MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
-MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 
-#: required FHIR R5 value sets this module uses; fhir.resources does not check them
+#: required FHIR value sets this module uses (the same codes in R4 and R5); fhir.resources does not check them
 STATUS_CODES = {
     "Bundle.type": {"document", "message", "transaction", "transaction-response", "batch",
                     "batch-response", "history", "searchset", "collection",
@@ -61,12 +60,6 @@ STATUS_CODES = {
                                      "entered-in-error", "stopped"},
     "RiskAssessment.status": {"registered", "preliminary", "final", "amended", "corrected",
                               "cancelled", "entered-in-error", "unknown"},
-    "Questionnaire.status": {"draft", "active", "retired", "unknown"},
-    "Questionnaire.item.type": {"group", "display", "question", "boolean", "decimal",
-                                "integer", "date", "dateTime", "time", "string", "text",
-                                "url", "coding", "attachment", "reference", "quantity"},
-    "Questionnaire.item.enableWhen.operator": {"exists", "=", "!=", ">", "<", ">=", "<="},
-    "Questionnaire.item.enableBehavior": {"all", "any"},
 }
 
 
@@ -91,13 +84,15 @@ def _answers(question, value) -> list[dict]:
     return [{"valueCoding": _coding(question, v)} for v in values]
 
 
-def _subject(result) -> dict:
+def _subject(result, patient_ref: str | None = None) -> dict:
+    if patient_ref:
+        return {"reference": patient_ref}
     if result.respondent_id:
         return {"identifier": {"system": RESPONDENT_SYSTEM, "value": result.respondent_id}}
     return {"display": "Anonymous respondent"}
 
 
-def questionnaire_response(result, ruleset, ident: str) -> dict:
+def questionnaire_response(result, ruleset, ident: str, patient_ref: str | None = None) -> dict:
     groups = []
     for section in ruleset.questions.sections:
         items = [{"linkId": q.id, "text": q.text, "answer": _answers(q, result.answers[q.id])}
@@ -108,8 +103,8 @@ def questionnaire_response(result, ruleset, ident: str) -> dict:
     resource = {"resourceType": "QuestionnaireResponse", "id": ident,
                 "questionnaire": f"{questionnaire_url(ruleset)}|{ruleset.version}",
                 "status": "completed"}
-    if result.respondent_id:
-        resource["subject"] = _subject(result)
+    if result.respondent_id or patient_ref:
+        resource["subject"] = _subject(result, patient_ref)
     if result.screened_on:
         resource["authored"] = result.screened_on
     resource["item"] = groups
@@ -124,7 +119,7 @@ def _rationale(factor) -> str:
     return text + "."
 
 
-def risk_assessment(result, ident: str, basis: str) -> dict:
+def risk_assessment(result, ident: str, basis: str, patient_ref: str | None = None) -> dict:
     from .content import DISCLAIMER, completeness_line, held_back_label, stamp
 
     t = result.triage_detail
@@ -144,7 +139,7 @@ def risk_assessment(result, ident: str, basis: str) -> dict:
                    "text": f"Rule-based nutrition screening, ruleset sha256 {result.ruleset.hash}"},
         "code": {"coding": [{"system": TRIAGE_SYSTEM, "code": t.level, "display": t.title}],
                  "text": "Nutrition screening: possible contributing factors"},
-        "subject": _subject(result),
+        "subject": _subject(result, patient_ref),
     }
     if result.screened_on:
         resource["occurrenceDateTime"] = result.screened_on
@@ -163,12 +158,15 @@ def risk_assessment(result, ident: str, basis: str) -> dict:
     return resource
 
 
-def bundle(result, ruleset) -> dict:
-    key = hashlib.sha256(result.to_json().encode("utf-8")).hexdigest()
+def bundle(result, ruleset, patient_ref: str | None = None) -> dict:
+    """The Bundle; ``patient_ref`` (``Patient/ID``) makes the subject a reference to the
+    receiving system's patient instead of the anonymous respondent identifier."""
+    seed = result.to_json() + (f"|{patient_ref}" if patient_ref else "")
+    key = hashlib.sha256(seed.encode("utf-8")).hexdigest()
     ids = {kind: str(uuid.uuid5(NAMESPACE, f"{key}:{kind}"))
            for kind in ("bundle", "response", "assessment")}
-    qr = questionnaire_response(result, ruleset, ids["response"])
-    ra = risk_assessment(result, ids["assessment"], f"urn:uuid:{ids['response']}")
+    qr = questionnaire_response(result, ruleset, ids["response"], patient_ref)
+    ra = risk_assessment(result, ids["assessment"], f"urn:uuid:{ids['response']}", patient_ref)
     return {
         "resourceType": "Bundle", "id": ids["bundle"],
         "identifier": {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{ids['bundle']}"},
@@ -178,131 +176,39 @@ def bundle(result, ruleset) -> dict:
     }
 
 
-def validate(resource: dict) -> None:
-    """Check a resource with fhir.resources (structure, types, cardinality)."""
-    from fhir.resources import get_fhir_model_class
-
+def validate(resource: dict, version: str = "R4") -> None:
+    """Check a resource with fhir.resources (structure, types, cardinality): the R4B
+    models for R4, the default models for R5."""
+    if version == "R4":
+        from fhir.resources.R4B import get_fhir_model_class
+    elif version == "R5":
+        from fhir.resources import get_fhir_model_class
+    else:
+        raise ValueError(f"unknown FHIR version '{version}'; choose one of: {', '.join(VERSIONS)}")
     get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+
+
+def check_patient_ref(value: str) -> str:
+    """``Patient/<FHIR id>`` unchanged, or ValueError saying what is expected."""
+    import re
+
+    if not re.fullmatch(r"Patient/[A-Za-z0-9\-.]{1,64}", value):
+        raise ValueError(f"'{value}' is not a patient reference: write Patient/ID, where ID "
+                         "is the patient's FHIR id (1 to 64 letters, digits, '-' or '.')")
+    return value
 
 
 def _dump(resource: dict) -> str:
     return json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
 
 
-def render(result, ruleset, view: str) -> str:
-    """The same complete Bundle for both views: a receiving system wants everything."""
-    resource = bundle(result, ruleset)
-    validate(resource)
+def render(result, ruleset, view: str, fhir_version: str = "R4",
+           patient_ref: str | None = None) -> str:
+    """The same complete Bundle for both views: a receiving system wants everything.
+    The resources read the same in R4 and R5; ``fhir_version`` picks the models that
+    validate them."""
+    if patient_ref is not None:
+        check_patient_ref(patient_ref)
+    resource = bundle(result, ruleset, patient_ref)
+    validate(resource, fhir_version)
     return _dump(resource)
-
-
-# ----------------------------------------------------------------- the Questionnaire
-
-class Unmappable(ValueError):
-    """A shown_if condition that FHIR enableWhen cannot express."""
-
-
-def _enable_value(question, value) -> dict:
-    if question.type == "int":
-        return {"answerInteger": value}
-    if question.type == "date":
-        return {"answerDate": value}
-    return {"answerCoding": {"system": answer_system(question.id), "code": value}}
-
-
-#: our operator -> (FHIR operator, how several values combine)
-_OPERATORS = {"is": ("=", None), "is_not": ("!=", None), "in": ("=", "any"),
-              "not_in": ("!=", "all"), "has": ("=", None), "has_any": ("=", "any"),
-              "gte": (">=", None), "gt": (">", None), "lte": ("<=", None), "lt": ("<", None)}
-
-
-def _test_to_fhir(test, questions) -> tuple[list[dict], str | None]:
-    question = questions.get(test.name)
-    if question is None:
-        raise Unmappable(f"'{test.name}' is not a question (enableWhen can only test answers)")
-    if test.op not in _OPERATORS:
-        raise Unmappable(f"the operator '{test.op}' has no enableWhen equivalent")
-    operator, combine = _OPERATORS[test.op]
-    parts = [{"question": question.id, "operator": operator, **_enable_value(question, v)}
-             for v in test.values()]
-    return parts, (combine if len(parts) > 1 else None)
-
-
-def enable_when(cond, questions) -> tuple[list[dict], str | None]:
-    """enableWhen entries and enableBehavior for a condition, or raise Unmappable.
-
-    FHIR has one flat list with one behaviour (all/any), so a condition maps when it is
-    a single test, or an all/any of tests whose own combination agrees.
-    """
-    from ..conditions import All, AnyOf, Test
-
-    if isinstance(cond, Test):
-        return _test_to_fhir(cond, questions)
-    behaviour = "all" if isinstance(cond, All) else "any"
-    entries: list[dict] = []
-    for part in cond.all if isinstance(cond, All) else cond.any:
-        if isinstance(part, (All, AnyOf)):
-            raise Unmappable("nested all/any conditions cannot be written as one enableWhen list")
-        parts, combine = _test_to_fhir(part, questions)
-        if combine and combine != behaviour:
-            raise Unmappable(f"'{part.name} {part.op}' combines its values with '{combine}' "
-                             f"inside '{behaviour}'")
-        entries += parts
-    return entries, (behaviour if len(entries) > 1 else None)
-
-
-def _item(question, questions, problems: list[str]) -> dict:
-    item = {"linkId": question.id, "text": question.text, "type": ITEM_TYPES[question.type]}
-    if question.type == "int":
-        item["extension"] = [{"url": MIN_VALUE, "valueInteger": question.min},
-                             {"url": MAX_VALUE, "valueInteger": question.max}]
-    if question.shown_if is not None:
-        try:
-            entries, behaviour = enable_when(question.shown_if, questions)
-            item["enableWhen"] = entries
-            if behaviour:
-                item["enableBehavior"] = behaviour
-        except Unmappable as exc:
-            problems.append(f"{question.id}: shown_if not exported, the item is always "
-                            f"enabled: {exc}")
-    if question.type == "multi":
-        item["repeats"] = True
-    if question.type in ("choice", "multi"):
-        item["answerConstraint"] = "optionsOnly"
-        item["answerOption"] = [{"valueCoding": _coding(question, c)} for c in question.codes]
-    if question.help:
-        item["item"] = [{"linkId": f"{question.id}-help", "text": question.help,
-                         "type": "display"}]
-    return item
-
-
-def questionnaire(ruleset) -> tuple[dict, list[str]]:
-    """The question bank as a FHIR Questionnaire, and the problems met mapping skip logic.
-
-    Note the one difference in meaning: the screener shows an item whose shown_if reads
-    an unanswered question (unknown is not "no"); a FHIR renderer hides it.
-    """
-    questions = ruleset.questions.by_id
-    problems: list[str] = []
-    groups = [{"linkId": f"section-{s.id}", "text": s.title, "type": "group",
-               "item": [_item(q, questions, problems) for q in s.questions]}
-              for s in ruleset.questions.sections]
-    name = "".join(part.capitalize() for part in ruleset.name.replace("_", "-").split("-"))
-    resource = {
-        "resourceType": "Questionnaire", "id": ruleset.name,
-        "url": questionnaire_url(ruleset), "version": ruleset.version,
-        "name": name or "Screener", "title": "Nutrition screening questionnaire",
-        "status": "active", "subjectType": ["Patient"],
-        "description": ("Rule-based nutrition screening: possible contributing factors to "
-                        "discuss with a clinician. Not a diagnosis, and never an amount to take."),
-        "item": groups,
-    }
-    return resource, problems
-
-
-def render_questionnaire(ruleset) -> tuple[str, list[str]]:
-    from ..safety import ensure_safe_text
-
-    resource, problems = questionnaire(ruleset)
-    validate(resource)
-    return ensure_safe_text(_dump(resource), "the FHIR Questionnaire"), problems

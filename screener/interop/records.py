@@ -1,0 +1,226 @@
+"""Batch CSV records from a plain file, a REDCap export or an ODK Central export.
+
+The header is read once into a *plan*: what each column means. Each row is then turned
+into an answers mapping with that plan (validated afterwards like any answers file).
+
+=========  =================================================================================
+source     columns
+=========  =================================================================================
+plain      question ids and ``respondent_id``; multi answers separated by ``;``
+redcap     ``record_id`` (the respondent id); a checkbox question as one 0/1 column per
+           option, ``<question>___<code>``, folded into a list; REDCap's bookkeeping
+           columns ignored (``redcap_event_name``, ``redcap_repeat_*``,
+           ``redcap_data_access_group``, ``redcap_survey_identifier``, ``*_timestamp``,
+           ``*_complete``) and so are the descriptive fields of our dictionary
+odk        group paths removed (``about_you_section-age_years`` is ``age_years``); multi
+           answers separated by spaces (or split 0/1 columns ``<path>/<code>``);
+           ``KEY`` (else ``meta-instanceID``) as the respondent id, as given
+           (``uuid:...``); ``SubmissionDate``'s date as ``screened_on`` when a record has
+           none; Central's bookkeeping columns and our form's notes ignored
+=========  =================================================================================
+
+Every unknown column is named in one error, with did-you-mean suggestions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..answers import RESPONDENT_ID
+from ..errors import AnswersError, ScreenerError
+from ..loading import suggest
+from ..models import RuleSet
+from . import redcap, xlsform
+
+SOURCES = ("plain", "redcap", "odk")
+DESCRIPTIONS = {"plain": "a plain CSV (question id columns)",
+                "redcap": "a REDCap export (record_id, checkbox columns ___code)",
+                "odk": "an ODK Central export (SubmissionDate, group-path columns, KEY)"}
+
+
+class ColumnsError(ScreenerError):
+    """The header of a batch CSV cannot be read as the chosen source."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """What one CSV column means. ``kind``: answer (of ``question``), option (``code`` of
+    the multi ``question``, 0/1), respondent_id, submission_date, ignore."""
+
+    kind: str
+    question: str = ""
+    code: str = ""
+
+
+IGNORE = Column("ignore")
+
+
+def detect(header: list[str]) -> str:
+    """The source a header most likely comes from (REDCap before ODK before plain)."""
+    if redcap.looks_like(header):
+        return "redcap"
+    if xlsform.looks_like(header):
+        return "odk"
+    return "plain"
+
+
+def _odk_question(column: str, questions) -> str | None:
+    """The question id at the end of an ODK group path (longest known tail first)."""
+    parts = column.split("-")
+    for start in range(len(parts)):
+        name = "-".join(parts[start:])
+        if name in questions:
+            return name
+    return None
+
+
+def _column(name: str, source: str, ruleset: RuleSet, notes: set[str]) -> Column | None:
+    questions = ruleset.questions.by_id
+    if source == "plain":
+        if name == RESPONDENT_ID:
+            return Column("respondent_id")
+        return Column("answer", name) if name in questions else None
+    if source == "redcap":
+        if name == redcap.RECORD_ID:
+            return Column("respondent_id")
+        if redcap.is_bookkeeping(name) or name in notes:
+            return IGNORE
+        if redcap.CHECKBOX in name:
+            qid, code = name.rsplit(redcap.CHECKBOX, 1)
+            q = questions.get(qid)
+            if q is not None and q.type == "multi" and code in q.codes:
+                return Column("option", qid, code)
+            return None
+        return Column("answer", name) if name in questions else None
+    # odk
+    if name in xlsform.INSTANCE_IDS:
+        return Column("respondent_id")
+    if name == xlsform.SUBMISSION_DATE:
+        return Column("submission_date")
+    if name in xlsform.BOOKKEEPING:
+        return IGNORE
+    path, _, code = name.rpartition("/")
+    if path:  # a split select_multiple column: <path>/<code>
+        qid = _odk_question(path, questions)
+        q = questions.get(qid) if qid else None
+        if q is not None and q.type == "multi" and code in q.codes:
+            return Column("option", qid, code)
+        return None
+    qid = _odk_question(name, questions)
+    if qid is not None:
+        return Column("answer", qid)
+    tail = name.rsplit("-", 1)[-1]
+    if tail == RESPONDENT_ID:
+        return Column("respondent_id")
+    if tail in notes or name in notes:
+        return IGNORE
+    return None
+
+
+def plan(header: list[str], source: str, ruleset: RuleSet, file: str) -> tuple[Column, ...]:
+    """What each column means; ColumnsError naming every unknown column at once."""
+    if source not in SOURCES:
+        raise ColumnsError(f"unknown source '{source}'; choose one of: {', '.join(SOURCES)}")
+    notes = (xlsform.note_names(ruleset) if source == "odk"
+             else {r["Variable / Field Name"] for r in redcap.dictionary_rows(ruleset)[0]
+                   if r["Field Type"] == "descriptive"} if source == "redcap" else set())
+    columns = [_column(name, source, ruleset, notes) for name in header]
+    unknown = [name for name, col in zip(header, columns) if col is None]
+    if unknown:
+        known = _known_names(source, ruleset)
+        named = ", ".join(f"'{n}'{suggest(_bare(n, source), known)}" for n in unknown)
+        what = {"plain": "question ids (see `screener schema answers`) and respondent_id",
+                "redcap": "the fields of `screener questionnaire --redcap` (checkbox "
+                          "columns <question>___<code>), record_id and REDCap's own columns",
+                "odk": "the questions of `screener questionnaire --xlsform` (under their "
+                       "group path), SubmissionDate, KEY and ODK Central's own columns"}[source]
+        plural = "s" if len(unknown) > 1 else ""
+        raise ColumnsError(f"unknown column{plural} {named} (reading it as "
+                           f"{DESCRIPTIONS[source]}): columns are {what}",
+                           file=file, line=1, field=unknown[0])
+    ids = [i for i, col in enumerate(columns) if col.kind == "respondent_id"]
+    if source == "odk" and len(ids) > 1:  # KEY first, then meta-instanceID
+        keep = min(ids, key=lambda i: xlsform.INSTANCE_IDS.index(header[i])
+                   if header[i] in xlsform.INSTANCE_IDS else -1)
+        columns = [IGNORE if i in ids and i != keep else col for i, col in enumerate(columns)]
+    answered = [col.question for col in columns if col.kind == "answer"]
+    twice = sorted({q for q in answered if answered.count(q) > 1})
+    if twice:
+        raise ColumnsError(f"question '{twice[0]}' has more than one column: keep one",
+                           file=file, line=1, field=twice[0])
+    return tuple(columns)
+
+
+def _bare(name: str, source: str) -> str:
+    if source == "odk":
+        return name.rsplit("-", 1)[-1]
+    return name
+
+
+def _known_names(source: str, ruleset: RuleSet) -> list[str]:
+    names = list(ruleset.questions.by_id)
+    if source == "redcap":
+        names += [f"{q.id}{redcap.CHECKBOX}{c}" for q in ruleset.questions
+                  if q.type == "multi" for c in q.codes] + [redcap.RECORD_ID]
+    else:
+        names.append(RESPONDENT_ID)
+    return names
+
+
+_TRUE = {"1", "checked", "true", "yes"}
+_FALSE = {"0", "unchecked", "false", "no"}
+
+
+def answers(cells: list[str], columns: tuple[Column, ...], source: str, ruleset: RuleSet,
+            number: int) -> dict:
+    """One row as an answers mapping: empty cell = unanswered, whole numbers parsed,
+    multi answers split (``;`` plain and REDCap, spaces ODK), option columns folded."""
+    if len(cells) != len(columns):
+        raise AnswersError(f"row {number} has {len(cells)} cells but the header has "
+                           f"{len(columns)} columns")
+    questions = ruleset.questions.by_id
+    out: dict[str, Any] = {}
+    ticked: dict[str, list[str]] = {}
+    submitted = None
+    for col, cell in zip(columns, cells):
+        text = cell.strip()
+        if col.kind == "option":
+            flag = text.lower()
+            if flag in _TRUE:
+                ticked.setdefault(col.question, []).append(col.code)
+            elif flag and flag not in _FALSE:
+                raise AnswersError(f"row {number}, column {col.question}{_sep(source)}"
+                                   f"{col.code}: '{text}' is not 0 or 1", field=col.question)
+            continue
+        if not text or col.kind == "ignore":
+            continue
+        if col.kind == "respondent_id":
+            out[RESPONDENT_ID] = text
+        elif col.kind == "submission_date":
+            submitted = text
+        else:
+            q = questions[col.question]
+            if q.type == "int":
+                try:
+                    out[q.id] = int(text)
+                except ValueError:
+                    raise AnswersError(f"row {number}, column {q.id}: '{text}' is not a whole "
+                                       "number", field=q.id) from None
+            elif q.type == "multi":
+                parts = text.split() if source == "odk" else text.split(";")
+                out[q.id] = [item.strip() for item in parts if item.strip()]
+            else:
+                out[q.id] = text
+    for qid, codes in ticked.items():
+        out.setdefault(qid, codes)
+    if submitted and "screened_on" in questions and "screened_on" not in out:
+        match = re.match(r"\d{4}-\d{2}-\d{2}", submitted)
+        if match:
+            out["screened_on"] = match.group(0)
+    return out
+
+
+def _sep(source: str) -> str:
+    return "/" if source == "odk" else redcap.CHECKBOX

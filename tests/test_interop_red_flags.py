@@ -1,0 +1,87 @@
+"""Red flags in rejected records are found whatever the separator and however the
+column is spelled (issue 11's safety bug: 'fainting no_urine_8h' was missed)."""
+
+import csv
+import json
+
+import pytest
+
+from conftest import FIXED_DAY
+from screener.batch import run_batch
+from screener.generate import urgent_codes
+from screener.interop.red_flags import red_flags_in
+
+
+@pytest.mark.parametrize("cell", [
+    "fainting no_urine_8h", "fainting;no_urine_8h", "fainting,no_urine_8h",
+    "fainting|no_urine_8h", " Fainting  |  NO-URINE-8H ", "fainting, no_urine_8h none",
+])
+def test_any_separator(ruleset, cell):
+    assert red_flags_in({"red_flags_now": cell}, ruleset) == [
+        "red_flags_now=fainting", "red_flags_now=no_urine_8h"]
+
+
+@pytest.mark.parametrize("column", [
+    "red_flags_now", "Red flags now", "urgent-red_flags_now", "section_urgent-red_flags_now",
+    "urgent/red_flags_now", "RED_FLAGS_NOW"])
+def test_any_spelling_of_the_column(ruleset, column):
+    assert red_flags_in({column: "chest_pain"}, ruleset) == ["red_flags_now=chest_pain"]
+
+
+def test_checkbox_and_split_select_columns(ruleset):
+    record = {"record_id": "7", "red_flags_now___chest_pain": "1",
+              "red_flags_now___seizure": "0", "red_flags_now___none": "1",
+              "urgent-red_flags_now/fainting": "1", "urgent-red_flags_now/confusion": "0",
+              "palpitations": "with_chest_pain_or_fainting"}
+    assert red_flags_in(record, ruleset) == [
+        "red_flags_now=chest_pain", "red_flags_now=fainting",
+        "palpitations=with_chest_pain_or_fainting"]
+    assert red_flags_in({"red_flags_now___chest_pain": "Checked"}, ruleset) == [
+        "red_flags_now=chest_pain"]
+    assert red_flags_in({"red_flags_now___chest_pain": "Unchecked"}, ruleset) == []
+
+
+def test_labels_and_multi_word_codes_are_not_broken_by_space_splitting(ruleset):
+    assert red_flags_in({"muscle_weakness": "Severe or worsening"}, ruleset) == [
+        "muscle_weakness=severe_or_worsening"]
+    assert red_flags_in({"red_flags_now": "Chest pain; A seizure (fit)"}, ruleset) == [
+        "red_flags_now=chest_pain", "red_flags_now=seizure"]
+    assert red_flags_in({"red_flags_now": "none", "muscle_weakness": "mild"}, ruleset) == []
+
+
+def test_every_urgent_code_is_found_in_every_shape(ruleset):
+    for name, codes in urgent_codes(ruleset).items():
+        for code in codes:
+            want = [f"{name}={code}"]
+            assert red_flags_in({name: f"none {code}"}, ruleset) == want
+            assert red_flags_in({f"grp-{name}": code.upper()}, ruleset) == want
+            assert red_flags_in({f"{name}___{code}": "1"}, ruleset) == want
+
+
+def _errors(path):
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_rejected_batch_records_with_space_separated_or_checkbox_flags_are_urgent(
+        tmp_path, capsys):
+    from screener.cli import main
+
+    plain = tmp_path / "plain.csv"
+    plain.write_text("respondent_id,age_years,red_flags_now\n"
+                     "P1,200,fainting no_urine_8h\n"
+                     "P2,40,none\n")
+    assert main(["batch", str(plain), "-o", str(tmp_path / "p.csv"), "--today",
+                 FIXED_DAY.isoformat()]) == 0
+    err = capsys.readouterr().err
+    assert "URGENT" in err and "row 1 (respondent_id P1)" in err
+    (bad,) = _errors(tmp_path / "p.errors.csv")
+    assert bad["urgent"] == "red_flags_now=fainting;red_flags_now=no_urine_8h"
+
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text(json.dumps({"respondent_id": "J1", "age_years": "old",
+                                 "red_flags_now___chest_pain": 1}) + "\n")
+    summary = run_batch(jsonl, tmp_path / "j.jsonl", today=FIXED_DAY)
+    assert summary.errors_urgent == 1
+    (bad,) = [json.loads(line) for line in (tmp_path / "j.errors.jsonl").read_text().splitlines()]
+    assert bad["urgent"] == ["red_flags_now=chest_pain"]
