@@ -145,8 +145,12 @@ def to_xlsx(book: dict[str, list[list[str]]]) -> bytes:
     """The sheets as an .xlsx workbook (openpyxl, imported only here)."""
     try:
         from openpyxl import Workbook
-    except ImportError:  # a dependency; only a broken install lacks it
-        raise RuntimeError("writing .xlsx needs openpyxl: pip install openpyxl") from None
+    except ImportError:  # a dependency: only an install older than the XLSForm export lacks it
+        from ..errors import ScreenerError
+
+        raise ScreenerError("writing the XLSForm needs openpyxl, which this installation "
+                            "lacks: reinstall screener (pip install -e . or uv sync), or "
+                            "pip install openpyxl") from None
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name, rows in book.items():
