@@ -193,3 +193,11 @@ def test_from_a_survey_tool_reads_csv_only(tmp_path, ruleset):
     path.write_text('{"age_years": 40}\n')
     with pytest.raises(BatchError, match="--from redcap reads a CSV export"):
         run_batch(path, tmp_path / "out.jsonl", read_as="redcap")
+
+
+def test_a_labels_export_gets_a_hint(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text('Record ID,"Do you have any of these right now? (choice=Chest pain)",Complete?\n'
+                    '1,Checked,Complete\n')
+    with pytest.raises(BatchError, match="export with labels: export 'CSV / Microsoft Excel \\(raw data\\)'"):
+        run_batch(path, tmp_path / "out.csv", today=FIXED_DAY)

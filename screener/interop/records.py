@@ -138,7 +138,7 @@ def plan(header: list[str], source: str, ruleset: RuleSet, file: str) -> tuple[C
                        "group path), SubmissionDate, KEY and ODK Central's own columns"}[source]
         plural = "s" if len(unknown) > 1 else ""
         raise ColumnsError(f"unknown column{plural} {named} (reading it as "
-                           f"{DESCRIPTIONS[source]}): columns are {what}",
+                           f"{DESCRIPTIONS[source]}): columns are {what}{_hint(header)}",
                            file=file, line=1, field=unknown[0])
     ids = [i for i, col in enumerate(columns) if col.kind == "respondent_id"]
     if source == "odk" and len(ids) > 1:  # KEY first, then meta-instanceID
@@ -151,6 +151,16 @@ def plan(header: list[str], source: str, ruleset: RuleSet, file: str) -> tuple[C
         raise ColumnsError(f"question '{twice[0]}' has more than one column: keep one",
                            file=file, line=1, field=twice[0])
     return tuple(columns)
+
+
+def _hint(header: list[str]) -> str:
+    """A word on exports made with labels instead of codes, the commonest mistake."""
+    if any("(choice=" in c or c in ("Record ID", "Complete?") for c in header):
+        return ("; this looks like a REDCap export with labels: export 'CSV / Microsoft "
+                "Excel (raw data)' instead")
+    if any(c in ("Submission Date", "Submitter Name") or " " in c for c in header):
+        return "; column names hold spaces, so these look like labels: export codes, not labels"
+    return ""
 
 
 def _bare(name: str, source: str) -> str:

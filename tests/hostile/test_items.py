@@ -491,7 +491,7 @@ def test_item09_a_draft_with_invalid_values_is_checked_before_any_question(tmp_p
     asker = ScriptedAsker(answers={})
     state = _starting_state(ruleset, asker, store, resume=True, fresh=False)
     assert state.answers == {"sex_at_birth": "female"}
-    assert any("3 answer(s) no longer fit" in m for m in asker.messages)
+    assert any("3 saved answer(s) cannot be used" in m for m in asker.messages)
 
 
 # --------------------------------------------------------- 11. links in Markdown/HTML
