@@ -50,6 +50,7 @@ class _Index:
     question_order: dict[str, int]
     roles: dict[str, tuple[str, str | None, bool]]  # rule id -> (kind, factor, blocks)
     factor_fact_names: dict[str, tuple[str, ...]]  # factor -> its facts (FACTOR_FACTS)
+    level_rank: dict[str, int]  # triage rule id -> position of its level in TRIAGE_ORDER
 
 
 _indexes: dict[str, _Index] = {}
@@ -79,7 +80,9 @@ def _index(ruleset: RuleSet) -> _Index:
             question_order={qid: i for i, qid in enumerate(ruleset.questions.by_id)},
             roles={r.id: (r.kind, r.factor, r.blocks_factors) for r in ruleset.rules},
             factor_fact_names={fid: tuple(f"{fid}_{suffix}" for suffix in FACTOR_FACTS)
-                               for fid in ruleset.factors})
+                               for fid in ruleset.factors},
+            level_rank={r.id: TRIAGE_ORDER.index(r.level) for r in ruleset.rules
+                        if r.kind == "triage"})
     return _indexes[key]
 
 
@@ -173,26 +176,26 @@ def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
     index = _index(ruleset)
     roles, concludes = index.roles, index.concludes
     fired: list[str] = []
+    rank = len(TRIAGE_ORDER) - 1  # self_care, until a triage rule fires
     with engine.session() as fire:
         for layer in range(1, engine.depth + 1):
             new = fire(layer, facts)
             if len(new) > 1:
                 new = sorted(set(new), key=index.order.__getitem__)
             fired += new
-            factors_changed = triage_changed = False
+            factors_changed = False
             for rule_id in new:
                 kind, _, blocks = roles[rule_id]
                 if kind == "derived":
                     facts[concludes[rule_id]] = True
                 elif kind in ("indicator", "exception") or blocks:
                     factors_changed = True
-                if kind == "triage":
-                    triage_changed = True
+                if kind == "triage":  # the most urgent level so far (TRIAGE_ORDER)
+                    rank = min(rank, index.level_rank[rule_id])
+                    facts[TRIAGE_FACT] = TRIAGE_ORDER[rank]
             settle_derived(facts, index.settled_at.get(layer, ()), index)
             if factors_changed:  # else the factor facts are still up to date
                 update_factor_facts(facts, fired, ruleset)
-            if triage_changed:
-                facts[TRIAGE_FACT] = triage_level([ruleset.rules_by_id[r] for r in fired])
     return fired
 
 
