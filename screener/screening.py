@@ -32,6 +32,17 @@ def screen(answers: dict | ValidatedAnswers, ruleset: RuleSet | None = None) -> 
     return build_result(answers, facts, fired, ruleset)
 
 
+def in_language(result: Result, ruleset: RuleSet) -> Result:
+    """The same screening with the texts of ``ruleset`` (another language of the same
+    rules): re-run on the result's validated answers, so every decision is the same
+    and only the words change (a Spanish intake, an English clinician report)."""
+    if ruleset.content_hash != result.ruleset.hash:
+        raise ValueError("in_language needs the same rules in another language")
+    answers = ValidatedAnswers(values=dict(result.answers), respondent_id=result.respondent_id,
+                               warnings=list(result.warnings))
+    return screen(answers, ruleset)
+
+
 # --------------------------------------------------------------------------- index
 
 @dataclass
@@ -351,6 +362,14 @@ def factor_of_fact(name: str, ruleset: RuleSet) -> str | None:
     return factor if suffix in FACTOR_FACTS and factor in ruleset.factors else None
 
 
+def _symptom_label(question, value, ruleset: RuleSet) -> str:
+    """'Muscle cramps: Weekly or more' (from the id, in English); in a translation the
+    id means nothing, so the translated question and answer are used."""
+    if ruleset.language == "en":
+        return f"{question.id.replace('_', ' ').capitalize()}: {question.describe_answer(value)}"
+    return f"{question.text} {question.describe_answer(value)}"
+
+
 def derived_rule(name: str, ruleset: RuleSet) -> Rule | None:
     return _index(ruleset).derived_by_name.get(name)
 
@@ -373,7 +392,7 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
                     for q, value in trail[r.id]["answers"].items():
                         symptoms.append({
                             "question": q, "answer": value,
-                            "label": f"{q.replace('_', ' ').capitalize()}: {questions[q].describe_answer(value)}"})
+                            "label": _symptom_label(questions[q], value, ruleset)})
             factors.append({
                 "id": fid, "label": factor.label, "summary": factor.summary,
                 "strength": facts[f"{fid}_strength"], "indicators": indicators,
