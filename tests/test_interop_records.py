@@ -201,3 +201,10 @@ def test_a_labels_export_gets_a_hint(tmp_path):
                     '1,Checked,Complete\n')
     with pytest.raises(BatchError, match="export with labels: export 'CSV / Microsoft Excel \\(raw data\\)'"):
         run_batch(path, tmp_path / "out.csv", today=FIXED_DAY)
+
+
+def test_the_wrong_from_gets_a_hint(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("record_id,red_flags_now___none,age_years\n1,1,40\n")
+    with pytest.raises(BatchError, match="look like a REDCap export .*use --from redcap"):
+        run_batch(path, tmp_path / "out.csv", today=FIXED_DAY, read_as="plain")
