@@ -48,7 +48,7 @@ from typing import Any, Callable, Iterable, Iterator
 from .answers import RESPONDENT_ID, validate_answers
 from .errors import AnswersError, OutputError, ScreenerError
 from .fsutil import write_private
-from .loading import load_ruleset, suggest
+from .loading import load_ruleset
 from .models import TRIAGE_ORDER, RuleSet
 
 INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}

@@ -121,7 +121,8 @@ def test_odk_export_screens_like_the_plain_csv(tmp_path, ruleset, people):
     rows = _rows(tmp_path / "o.csv")
     assert rows == _rows(tmp_path / "p.csv")
     assert rows[0]["respondent_id"].startswith("uuid:")  # KEY, as given
-    assert odk.screened == len(people) and odk.errors == 0
+    assert odk.screened == plain.screened == len(people) and odk.errors == 0
+    assert odk.by_factor == plain.by_factor
 
 
 def test_odk_split_select_columns_fold_like_space_separated_ones(ruleset):
