@@ -33,6 +33,7 @@ class Draft(BaseModel):
     position: str | None = None  # id of the next question to ask; None: the review screen
     confirmed: list[str] = []  # consistency checks already confirmed
     saved_at: str = ""
+    language: str | None = None  # the language it was answered in: resume keeps it
 
 
 class DraftStore:

@@ -4,10 +4,20 @@ writes is readable by its owner only (0600) and appears whole or not at all."""
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 from .errors import OutputError, OutputExistsError
+
+
+def shipped_folder(name: str) -> Path:
+    """A data folder shipped with the project (rules, personas): beside the package in
+    a source checkout or editable install, else under <prefix>/share/screener/ where a
+    regular `pip install` puts it (see [tool.setuptools.data-files])."""
+    beside = Path(__file__).resolve().parent.parent / name
+    installed = Path(sys.prefix) / "share" / "screener" / name
+    return beside if beside.is_dir() or not installed.is_dir() else installed
 
 
 def data_dir() -> Path:

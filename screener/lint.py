@@ -24,6 +24,7 @@ from . import compiler, conditions, safety
 from .conditions import All, AnyOf, Test
 from .errors import AnswersError, RulesError
 from .loading import collect_ruleset, known_names, read_yaml, suggest
+from .locales import missing_and_stale
 from .models import NONE, NOT_SURE, Rule, RuleSet
 
 #: placeholder words that are not a reason or a citation
@@ -475,3 +476,21 @@ def _raw_rule(ctx: Context, rule: Rule) -> dict:
         if isinstance(item, dict) and item.get("id") == rule.id and getattr(item, "line", 0) == rule.line:
             return item
     return {}
+
+
+@check("translation")
+def translation(ctx: Context):
+    """Every text of the rules has its translation in each rules/locales/<lang>.yaml, and
+    no translation is left for an id, code or text that no longer exists."""
+    from .locales import available, load_locale, locales_folder
+
+    for lang in available(ctx.folder)[1:]:
+        try:
+            locale = load_locale.__wrapped__(str(ctx.folder), lang)  # always re-read
+        except RulesError as exc:
+            path = str(locales_folder(ctx.folder) / f"{lang}.yaml")
+            for text in exc.problems or [str(exc) if exc.file else f"{path}: {exc}"]:
+                yield Finding(check="translation", text=text)
+            continue
+        for file, line, ident, message in missing_and_stale(ctx.ruleset, locale):
+            yield finding("translation", file, line, ident, message)

@@ -23,6 +23,7 @@ from . import conditions, units
 from .answers import is_shown
 from .asker import BACK, Asker, Option, Prompt
 from .consistency import load_checks, triggered
+from .i18n import N_, _
 from .models import NONE, NOT_SURE, Question, RuleSet
 
 SECONDS_PER_QUESTION = 8  # measured roughly on ourselves: a select takes 5-10 s
@@ -77,17 +78,21 @@ def prompt_for(q: Question, *, default: Any = None, today: dt.date, can_back: bo
     if q.type in ("choice", "multi"):
         options = tuple(Option(o.code, o.label) for o in q.options)
         if q.allows_not_sure:
-            options += (Option(NOT_SURE, "Not sure"),)
+            options += (Option(NOT_SURE, _("Not sure")),)
     if q.type == "date" and default is None:
         default = today.isoformat()
-    hint = units.HINTS.get(q.unit, "") if q.type == "int" else ""
+    hint = units.hint(q.unit) if q.type == "int" else ""
     if q.type == "int" and q.optional:
-        hint = ", ".join(filter(None, [hint, "Enter alone to skip"]))
+        hint = ", ".join(filter(None, [hint, _("Enter alone to skip")]))
     if q.type == "date":
-        hint = "YYYY-MM-DD; Enter keeps the date shown"
+        hint = _("YYYY-MM-DD; Enter keeps the date shown")
     return Prompt(kind=q.type, text=q.text, key=q.id, help=q.help, options=options,
                   default=default, exclusive=(NONE, NOT_SURE) if q.type == "multi" else (),
                   parse=_parser(q, today), can_back=can_back, progress=progress, hint=hint)
+
+
+#: names of the number questions in error messages ("Age must be between ...")
+NUMBER_NAMES = (N_("Age"), N_("Height"), N_("Weight"))
 
 
 def _parser(q: Question, today: dt.date):
@@ -95,13 +100,13 @@ def _parser(q: Question, today: dt.date):
         return lambda text: units.parse_date(text, today)
     if q.type != "int":
         return None
-    name = q.id.split("_")[0].capitalize()
+    name = _(q.id.split("_")[0].capitalize())  # Age, Height, Weight
 
     def parse(text: str):
         if not text.strip():
             if q.optional:
                 return None
-            raise ValueError(f"{name} is needed: please type a number.")
+            raise ValueError(_("{name} is needed: please type a number.").format(name=name))
         value, shown = units.parse_number(text, unit=q.unit, minimum=q.min, maximum=q.max,
                                           name=name)
         return units.Measured(value, shown) if shown else value
@@ -158,7 +163,7 @@ class _Flow:
                 i = self._back(i)
                 continue
             if isinstance(value, units.Measured):
-                self.asker.message(f"Recorded: {value.shown}.")
+                self.asker.message(_("Recorded: {value}.").format(value=value.shown))
                 value = value.value
             if not self._accept(q, value):
                 continue  # the person did not confirm an unusual combination: ask again
@@ -184,7 +189,7 @@ class _Flow:
 
     def _back(self, i: int) -> int:
         if not self.history:
-            self.asker.message("This is the first question: there is nothing before it.")
+            self.asker.message(_("This is the first question: there is nothing before it."))
             return min(i, self._next_shown(0, False))
         return self.history.pop()
 
@@ -238,20 +243,23 @@ class _Flow:
         position = next((n for n, p in enumerate(in_section, 1) if p.id == q.id), 1)
         left = sum(1 for p in self.questions[i:] if is_shown(p, answers))
         minutes = math.ceil(left * SECONDS_PER_QUESTION / 60)
-        time_left = "under a minute left" if left * SECONDS_PER_QUESTION < 60 \
-            else f"about {minutes} min left"
+        time_left = _("under a minute left") if left * SECONDS_PER_QUESTION < 60 \
+            else _("about {minutes} min left").format(minutes=minutes)
         title = self.sections[q.section].title
-        return f"{title}: {position} of {len(in_section)} · {time_left}"
+        return _("{section}: {position} of {count} · {time_left}").format(
+            section=title, position=position, count=len(in_section), time_left=time_left)
 
     def _review(self) -> Any:
         answers = self.state.answers
-        self.asker.section("Review your answers",
-                           "Check your answers. Choose one to change it, or show your result.")
+        self.asker.section(_("Review your answers"),
+                           _("Check your answers. Choose one to change it, or show your "
+                             "result."))
         self.last_section = None
-        options = [Option(DONE, "Everything is right: show my result")]
+        options = [Option(DONE, _("Everything is right: show my result"))]
         for q in self.questions:
             if is_shown(q, answers):
-                shown = q.describe_answer(answers[q.id]) if q.id in answers else "(not answered)"
+                shown = (q.describe_answer(answers[q.id]) if q.id in answers
+                         else _("(not answered)"))
                 options.append(Option(q.id, f"{q.text}  ->  {shown}"))
-        return self.asker.ask(Prompt(kind="choice", text="Is everything right?", key=REVIEW,
+        return self.asker.ask(Prompt(kind="choice", text=_("Is everything right?"), key=REVIEW,
                                      options=tuple(options), default=DONE, can_back=True))

@@ -14,3 +14,47 @@ def iso_date(text: str):
     except ValueError:
         pass
     raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD")
+
+
+# ------------------------------------------------------------------------ languages
+
+def languages(rules: str | None = None) -> list[str]:
+    """The languages a rules folder speaks (English first): a directory listing, cheap
+    enough for --help. A new rules/locales/<lang>.yaml adds one, with no code."""
+    import re
+    from pathlib import Path
+
+    from ..fsutil import shipped_folder
+
+    folder = (Path(rules) if rules else shipped_folder("rules")) / "locales"
+    found = sorted(p.stem for p in folder.glob("*.yaml")
+                   if re.fullmatch(r"[a-z]{2,3}", p.stem)) if folder.is_dir() else []
+    return ["en"] + [lang for lang in found if lang != "en"]
+
+
+def add_lang_argument(parser, *, what: str = "the questions and the result") -> None:
+    parser.add_argument(
+        "--lang", metavar="LANG", default=None,
+        help=f"language of {what}: {', '.join(languages())} (default: from LC_ALL or LANG "
+             "when it is one of these, else en). Files of answers and JSON stay codes")
+
+
+def choose_language(args, fallback: str | None = None) -> str:
+    """The language a command speaks: --lang, else ``fallback`` (a draft's language),
+    else LC_ALL / LC_MESSAGES / LANG when supported, else English. Sets it for the
+    program's own words (i18n) and returns it for the rules' texts (load_ruleset)."""
+    from .. import i18n
+    from ..errors import ScreenerError
+
+    supported = languages(getattr(args, "rules", None))
+    lang = getattr(args, "lang", None)
+    if lang is not None:
+        lang = lang.strip().lower()
+        if lang not in supported:
+            raise ScreenerError(f"unknown language '{lang}' for --lang; choose one of: "
+                                f"{', '.join(supported)}")
+    elif fallback in supported:
+        lang = fallback
+    else:
+        lang = i18n.from_environment(supported)
+    return i18n.set_language(lang)

@@ -282,11 +282,17 @@ def validate(resource: dict, version: str = DEFAULT_VERSION) -> None:
     get_fhir_model_class(resource["resourceType"]).model_validate(resource)
 
 
-def render_questionnaire(ruleset, version: str = DEFAULT_VERSION) -> tuple[str, list[str]]:
-    """The Questionnaire as JSON text, validated, and the skip-logic problems."""
+def render_questionnaire(ruleset, version: str = DEFAULT_VERSION,
+                         translations=()) -> tuple[str, list[str]]:
+    """The Questionnaire as JSON text, validated, and the skip-logic problems. Its texts
+    are in ``ruleset``'s language; each RuleSet in ``translations`` (the same rules in
+    another language) is added with the FHIR translation extension."""
     from ..safety import ensure_safe_text
+    from .fhir_translations import add_translations
 
     resource, problems = questionnaire(ruleset, version)
+    if translations:
+        add_translations(resource, ruleset, translations)
     check_codes(resource, version)
     validate(resource, version)
     text = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
@@ -295,4 +301,5 @@ def render_questionnaire(ruleset, version: str = DEFAULT_VERSION) -> tuple[str, 
 
 def render(ruleset, args) -> tuple[str, list[str]]:
     """For `screener questionnaire --fhir`."""
-    return render_questionnaire(ruleset, args.fhir_version)
+    return render_questionnaire(ruleset, args.fhir_version,
+                                getattr(args, "translations", ()))

@@ -1,6 +1,7 @@
 """Jinja2 set-up shared by the template-based formats (imported only by them).
 
-Templates are data: they live in ``screener/templates/``. HTML is autoescaped;
+Templates are data: they live in ``screener/templates/``; their words are marked
+``{{ _("...") }}`` for the gettext catalogues (see screener/i18n.py). HTML is autoescaped;
 Markdown text goes through the ``md`` filter so answers or rule text cannot break
 the layout. Undefined names are errors, so a typo in a template fails the tests.
 """
@@ -29,10 +30,15 @@ def refs_md(numbers) -> str:
 def environment(html: bool):
     import jinja2
 
+    from .. import i18n
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=html, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"])
+    # _("...") in a template: the program's words in the current language (i18n.py)
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     env.filters["md"] = md_escape
     env.filters["refs_md"] = refs_md
     return env
