@@ -161,13 +161,14 @@ def validate_answers(raw: Any, ruleset: RuleSet, *, source: str | None = None,
 
         error.red_flags = red_flags_in(raw, ruleset)  # red flags win, even in bad answers
         raise error from None
-    values = {k: v for k, v in model.model_dump().items() if v is not None and k != RESPONDENT_ID}
+    dumped = model.model_dump()
+    values = {k: v for k, v in dumped.items() if v is not None and k != RESPONDENT_ID}
     if "screened_on" in ruleset.questions.by_id and "screened_on" not in values:
         values["screened_on"] = today or dt.date.today()
     values = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()}
     values, warnings = apply_skip_logic(values, ruleset)
     ordered = {q.id: values[q.id] for q in ruleset.questions if q.id in values}
-    return ValidatedAnswers(values=ordered, respondent_id=model.model_dump()[RESPONDENT_ID],
+    return ValidatedAnswers(values=ordered, respondent_id=dumped[RESPONDENT_ID],
                             warnings=warnings)
 
 

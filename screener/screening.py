@@ -61,6 +61,8 @@ class _Index:
     question_order: dict[str, int]
     roles: dict[str, tuple[str, str | None, bool]]  # rule id -> (kind, factor, blocks)
     factor_fact_names: dict[str, tuple[str, ...]]  # factor -> its facts (FACTOR_FACTS)
+    level_rank: dict[str, int]  # triage rule id -> position of its level in TRIAGE_ORDER
+    makes_note: frozenset[str]  # rules shown as notes when they fire
 
 
 _indexes: dict[str, _Index] = {}
@@ -90,7 +92,10 @@ def _index(ruleset: RuleSet) -> _Index:
             question_order={qid: i for i, qid in enumerate(ruleset.questions.by_id)},
             roles={r.id: (r.kind, r.factor, r.blocks_factors) for r in ruleset.rules},
             factor_fact_names={fid: tuple(f"{fid}_{suffix}" for suffix in FACTOR_FACTS)
-                               for fid in ruleset.factors})
+                               for fid in ruleset.factors},
+            level_rank={r.id: TRIAGE_ORDER.index(r.level) for r in ruleset.rules
+                        if r.kind == "triage"},
+            makes_note=frozenset(r.id for r in ruleset.rules if r.makes_note))
     return _indexes[key]
 
 
@@ -184,26 +189,35 @@ def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
     index = _index(ruleset)
     roles, concludes = index.roles, index.concludes
     fired: list[str] = []
+    rank = len(TRIAGE_ORDER) - 1  # self_care, until a triage rule fires
+    indicators: dict[str, list[str]] = {fid: [] for fid in ruleset.factors}
+    excepted: set[str] = set()
+    blocked = False
     with engine.session() as fire:
         for layer in range(1, engine.depth + 1):
             new = fire(layer, facts)
             if len(new) > 1:
                 new = sorted(set(new), key=index.order.__getitem__)
             fired += new
-            factors_changed = triage_changed = False
+            factors_changed = False
             for rule_id in new:
-                kind, _, blocks = roles[rule_id]
+                kind, factor, blocks = roles[rule_id]
                 if kind == "derived":
                     facts[concludes[rule_id]] = True
-                elif kind in ("indicator", "exception") or blocks:
+                elif kind == "indicator" and factor in indicators:
+                    indicators[factor].append(rule_id)
                     factors_changed = True
-                if kind == "triage":
-                    triage_changed = True
+                elif kind == "exception":
+                    excepted.add(factor)
+                    factors_changed = True
+                if blocks:
+                    blocked = factors_changed = True
+                if kind == "triage":  # the most urgent level so far (TRIAGE_ORDER)
+                    rank = min(rank, index.level_rank[rule_id])
+                    facts[TRIAGE_FACT] = TRIAGE_ORDER[rank]
             settle_derived(facts, index.settled_at.get(layer, ()), index)
             if factors_changed:  # else the factor facts are still up to date
-                update_factor_facts(facts, fired, ruleset)
-            if triage_changed:
-                facts[TRIAGE_FACT] = triage_level([ruleset.rules_by_id[r] for r in fired])
+                _write_factor_facts(facts, indicators, excepted, blocked, ruleset, index)
     return fired
 
 
@@ -244,13 +258,19 @@ def update_factor_facts(facts: dict[str, Any], fired: list[str], ruleset: RuleSe
             indicators[factor].append(rule_id)
         elif kind == "exception":
             excepted.add(factor)
+    _write_factor_facts(facts, indicators, excepted, blocked, ruleset, index)
+
+
+def _write_factor_facts(facts: dict[str, Any], indicators: dict[str, list[str]],
+                        excepted: set[str], blocked: bool, ruleset: RuleSet,
+                        index: _Index) -> None:
     raised = []
     several_at = ruleset.several_at
     for fid, found in indicators.items():
         count, listed, strength, raised_name = index.factor_fact_names[fid]
         is_raised = bool(found) and fid not in excepted and not blocked
         facts[count] = len(found)
-        facts[listed] = found
+        facts[listed] = list(found)
         facts[raised_name] = is_raised
         if is_raised:
             facts[strength] = "several" if len(found) >= several_at else "some"
@@ -445,11 +465,10 @@ def outcome(answers: ValidatedAnswers, ruleset: RuleSet) -> Outcome:
     result (tests/test_batch.py checks it on a sample)."""
     facts = initial_facts(answers, ruleset)
     fired = run_engine(facts, ruleset)
-    rules = [ruleset.rules_by_id[r] for r in fired]
-    strengths = {fid: facts[f"{fid}_strength"] for fid in ruleset.factors
-                 if facts[f"{fid}_raised"]}
-    notes = [r.id for r in rules if r.makes_note]
-    level = triage_level(rules)
+    strengths = {fid: facts[f"{fid}_strength"] for fid in facts["factors_raised"]}
+    makes_note = _index(ruleset).makes_note
+    notes = [rule_id for rule_id in fired if rule_id in makes_note]
+    level = facts[TRIAGE_FACT]  # run_engine's: the most urgent level that fired
     complete = facts["complete"] if "complete" in facts else is_complete(answers, ruleset)
     return Outcome(level, strengths, notes, level == "urgent" or complete)
 

@@ -11,7 +11,9 @@ from screener.screening import screen
 
 
 def test_two_thousand_screenings_do_not_leak(ruleset):
-    """durable allows 1,024 live sessions per ruleset: we must delete every one."""
+    """durable allows 1,024 live sessions per ruleset: sessions are shared by at most
+    SESSION_REUSE screenings and then deleted, so at most one is ever live, and facts
+    left in a shared session never change a later screening."""
     rng = random.Random(7)
     eng = engine_module.engine_for(ruleset)
     reference = {}
@@ -21,7 +23,7 @@ def test_two_thousand_screenings_do_not_leak(ruleset):
         result = screen(answers, ruleset)
         if i < 20:
             reference[i] = (answers, result.to_json())
-    assert eng.live == set()
+    assert len(eng.live) <= 1
     for answers, json_text in reference.values():  # early results unchanged after 2,000
         assert screen(answers, ruleset).to_json() == json_text
 
@@ -49,4 +51,5 @@ def test_only_engine_module_imports_durable():
     package = Path(engine_module.__file__).parent
     importers = sorted(p.name for p in package.rglob("*.py")
                        if pattern.search(p.read_text()))
-    assert importers == ["engine.py"]
+    # enginecheck.py imports it only to tell a broken build apart, before any question
+    assert importers == ["engine.py", "enginecheck.py"]
