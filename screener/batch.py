@@ -1,5 +1,8 @@
 """Batch screening: many records in (CSV or JSONL), one row per record out, in order.
 
+CSV files may be a plain file or a REDCap or ODK Central export: what each column means
+is worked out once from the header (``interop.records``) and carried in the Task.
+
 Nothing is lost: a record that fails validation goes to the errors file with its row
 number, respondent id, field and message, and the run goes on; output rows + error rows
 always equal input records. No I/O happens outside ``run_batch`` and nothing is printed:
@@ -25,8 +28,9 @@ before any partial file exists, and a run that fails before its first checkpoint
 removes the partial files it created (there is nothing to resume).
 
 Red flags always win, even in rejected records: an invalid record whose raw answers
-hold a code that an urgent triage rule tests (read from the rules) is marked in the
-errors file's ``urgent`` column, counted and named in the summary. Records screened
+hold a code that an urgent triage rule tests (read from the rules; found whatever the
+separator or column spelling, ``interop.red_flags``) is marked in the errors file's
+``urgent`` column, counted and named in the summary. Records screened
 without an answer to the urgent check (``red_flags_now``) are counted too: unknown is
 not "no", even though the rules do not escalate a missing answer.
 """
@@ -51,7 +55,7 @@ from typing import Any, Callable, Iterable, Iterator
 from .answers import RESPONDENT_ID, validate_answers
 from .errors import AnswersError, OutputError, ScreenerError, shown
 from .fsutil import write_private
-from .loading import load_ruleset, suggest
+from .loading import load_ruleset
 from .models import TRIAGE_ORDER, RuleSet
 
 INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}

@@ -74,7 +74,11 @@ def _value(question, answer: dict, source: str | None):
                                f"{system}, not from this screener's answer codes "
                                f"({ANSWER_SYSTEM}:{question.id})", file=source,
                                field=question.id)
-        return coding.get("code")
+        if not isinstance(coding.get("code"), str) or not coding["code"]:
+            raise AnswersError(f"{question.id}: an answer coding without a code "
+                               f"({coding.get('display') or 'no display either'})",
+                               file=source, field=question.id)
+        return coding["code"]
     for key in ("valueInteger", "valueDate", "valueString"):
         if key in answer:
             return answer[key]
@@ -112,9 +116,10 @@ def _loose(raw: Any) -> dict:
                 if not isinstance(answer, dict):
                     continue
                 coding = answer.get("valueCoding")
-                value = coding.get("code") if isinstance(coding, dict) else answer.get("valueString")
-                if isinstance(value, str):
-                    found.setdefault(str(item.get("linkId", "")), []).append(value)
+                values = ([coding.get("code"), coding.get("display")] if isinstance(coding, dict)
+                          else [answer.get("valueString")])
+                found.setdefault(str(item.get("linkId", "")), []).extend(
+                    v for v in values if isinstance(v, str))
     return found
 
 

@@ -138,7 +138,7 @@ def plan(header: list[str], source: str, ruleset: RuleSet, file: str) -> tuple[C
                        "group path), SubmissionDate, KEY and ODK Central's own columns"}[source]
         plural = "s" if len(unknown) > 1 else ""
         raise ColumnsError(f"unknown column{plural} {named} (reading it as "
-                           f"{DESCRIPTIONS[source]}): columns are {what}{_hint(header)}",
+                           f"{DESCRIPTIONS[source]}): columns are {what}{_hint(header, source)}",
                            file=file, line=1, field=unknown[0])
     ids = [i for i, col in enumerate(columns) if col.kind == "respondent_id"]
     if source == "odk" and len(ids) > 1:  # KEY first, then meta-instanceID
@@ -153,8 +153,11 @@ def plan(header: list[str], source: str, ruleset: RuleSet, file: str) -> tuple[C
     return tuple(columns)
 
 
-def _hint(header: list[str]) -> str:
-    """A word on exports made with labels instead of codes, the commonest mistake."""
+def _hint(header: list[str], source: str) -> str:
+    """A word on the commonest mistakes: the wrong --from, labels instead of codes."""
+    detected = detect(header)
+    if detected != source and detected != "plain":
+        return f"; the columns look like {DESCRIPTIONS[detected]}: use --from {detected}"
     if any("(choice=" in c or c in ("Record ID", "Complete?") for c in header):
         return ("; this looks like a REDCap export with labels: export 'CSV / Microsoft "
                 "Excel (raw data)' instead")
