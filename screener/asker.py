@@ -18,6 +18,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, TextIO
 
+from .i18n import _
+from .i18n import current as current_language
+
 
 class _Sentinel:
     def __init__(self, name: str):
@@ -73,11 +76,11 @@ class Asker(Protocol):
 def exclusive_error(values: list, prompt: Prompt) -> str | None:
     """The reason a multi answer is not allowed, or None."""
     if not values:
-        return "Choose at least one answer (or 'None of these')."
+        return _("Choose at least one answer (or 'None of these').")
     for value in prompt.exclusive:
         if value in values and len(values) > 1:
             label = next((o.label for o in prompt.options if o.value == value), value)
-            return f"'{label}' cannot be combined with other answers."
+            return _("'{label}' cannot be combined with other answers.").format(label=label)
     return None
 
 
@@ -119,41 +122,42 @@ class PlainAsker:
         self._print(prompt.text)
         hints = [prompt.hint] if prompt.hint else []
         if prompt.help:
-            hints.append("type ? for help")
+            hints.append(_("type ? for help"))
         if prompt.can_back:
-            hints.append("type < to go back")
+            hints.append(_("type < to go back"))
         for n, option in enumerate(prompt.options, 1):
             self._print(f"  {n}. {option.label}")
         if prompt.kind == "multi":
-            hints.insert(0, "type the numbers of every answer that applies, separated by commas")
+            hints.insert(0, _("type the numbers of every answer that applies, separated by "
+                              "commas"))
         elif prompt.kind == "choice":
-            hints.insert(0, "type the number of your answer")
+            hints.insert(0, _("type the number of your answer"))
         elif prompt.kind == "confirm":
-            hints.insert(0, "type y for yes or n for no")
+            hints.insert(0, _("type y for yes or n for no"))
         if hints:
             self._print("(" + "; ".join(hints) + ")")
         while True:
             default = _default_text(prompt)
-            raw = self._read(f"Answer{f' [{default}]' if default else ''}: ")
+            raw = self._read(_("Answer") + (f" [{default}]" if default else "") + ": ")
             if raw == "" and default:
                 raw = default
             lowered = raw.lower()
             if lowered in HELP_WORDS and prompt.help:
-                self._print("Help: " + prompt.help)
+                self._print(_("Help:") + " " + prompt.help)
                 continue
             if lowered in BACK_WORDS and prompt.can_back:
                 return BACK
             try:
                 return _parse_typed(prompt, raw)
             except ValueError as exc:
-                self._print(f"Sorry: {exc}")
+                self._print(_("Sorry:") + f" {exc}")
 
 
 def _default_text(prompt: Prompt) -> str:
     if prompt.default is None:
         return ""
     if prompt.kind == "confirm":
-        return "y" if prompt.default else "n"
+        return _("y") if prompt.default else _("n")
     if prompt.kind == "choice":
         for n, option in enumerate(prompt.options, 1):
             if option.value == prompt.default:
@@ -168,25 +172,26 @@ def _default_text(prompt: Prompt) -> str:
 def _parse_typed(prompt: Prompt, raw: str) -> Any:
     """Typed text -> value for any prompt kind (used by the plain asker)."""
     if prompt.kind == "confirm":
-        if raw.lower() in ("y", "yes"):
+        if raw.lower() in ("y", "yes", _("y"), _("yes")):
             return True
-        if raw.lower() in ("n", "no"):
+        if raw.lower() in ("n", "no", _("n"), _("no")):
             return False
-        raise ValueError("please type y or n.")
+        raise ValueError(_("please type y or n."))
     if prompt.kind in ("choice", "multi"):
         count = len(prompt.options)
         parts = [p for p in raw.replace(",", " ").split() if p]
         if not parts:
-            raise ValueError("please type a number.")
+            raise ValueError(_("please type a number."))
         numbers = []
         for part in parts:
             if not part.isdigit() or not 1 <= int(part) <= count:
-                raise ValueError(f"'{part}' is not one of the numbers 1 to {count}.")
+                raise ValueError(_("'{typed}' is not one of the numbers 1 to {count}.").format(
+                    typed=part, count=count))
             numbers.append(int(part))
         values = [prompt.options[n - 1].value for n in dict.fromkeys(numbers)]
         if prompt.kind == "choice":
             if len(values) > 1:
-                raise ValueError("choose only one answer.")
+                raise ValueError(_("choose only one answer."))
             return values[0]
         reason = exclusive_error(values, prompt)
         if reason:
@@ -261,15 +266,15 @@ class TerminalAsker:
         while True:
             value = getattr(self, "_ask_" + prompt.kind)(prompt)
             if value is _HELP:
-                self._print("Help: " + (prompt.help or "no help for this question."))
+                self._print(_("Help:") + " " + (prompt.help or _("no help for this question.")))
                 continue
             return value
 
     def _show_help(self, prompt: Prompt) -> None:
         """Help for ``?`` on a menu, printed above the menu that stays open."""
-        self._print("Help: " + prompt.help)
-        self._print("(Nothing is chosen yet: pick your answer below; "
-                    "an Enter right after ? is ignored.)")
+        self._print(_("Help:") + " " + prompt.help)
+        self._print(_("(Nothing is chosen yet: pick your answer below; "
+                      "an Enter right after ? is ignored.)"))
 
     # one method a kind: a registry by name, no if/elif chain
     def _ask_choice(self, prompt: Prompt) -> Any:
@@ -281,16 +286,18 @@ class TerminalAsker:
                    for o in prompt.options]
         extra = []
         if prompt.help:
-            extra.append(questionary.Choice("? Show help for this question", value=_HELP))
+            extra.append(questionary.Choice(_("? Show help for this question"), value=_HELP))
         if prompt.can_back:
-            extra.append(questionary.Choice("< Go back to the previous question", value=BACK))
+            extra.append(questionary.Choice(_("< Go back to the previous question"),
+                                            value=BACK))
         default = next((c for c in choices if c.value == prompt.default), None)
-        shortcuts = len(choices) + len(extra) <= 36
-        keys = "type the number or use the arrow keys" if shortcuts else "use the arrow keys"
+        shortcuts = len(choices) + len(extra) <= 36  # questionary has 36 shortcut keys
+        keys = (_("type the number or use the arrow keys") if shortcuts
+                else _("use the arrow keys"))
         question = questionary.select(
             prompt.text, choices=choices + ([questionary.Separator()] + extra if extra else []),
             default=default, use_shortcuts=shortcuts, use_jk_keys=False,
-            instruction=f"({keys}, then Enter)")
+            instruction="(" + _("{keys}, then Enter").format(keys=keys) + ")")
         _bind_help_back(question, prompt, self._show_help)
         return question.unsafe_ask()
 
@@ -303,11 +310,11 @@ class TerminalAsker:
                                       value=o.value,
                                       checked=o.value in defaults)
                    for n, o in enumerate(prompt.options, 1)]
-        hints = ["Space or the number ticks", "Enter confirms"]
+        hints = [_("Space or the number ticks"), _("Enter confirms")]
         if prompt.help:
-            hints.append("? help")
+            hints.append(_("? help"))
         if prompt.can_back:
-            hints.append("< Enter: back")
+            hints.append(_("< Enter: back"))
         question = questionary.checkbox(
             prompt.text, choices=choices, instruction="(" + ", ".join(hints) + ")",
             validate=lambda values: exclusive_error(values, prompt) or True)
@@ -316,7 +323,7 @@ class TerminalAsker:
         values = question.unsafe_ask()
         if values is not BACK and len(values) > 1:  # questionary only says "done (N selections)"
             labels = {o.value: o.label for o in prompt.options}
-            ticked = "  Ticked: " + "; ".join(labels.get(v, str(v)) for v in values)
+            ticked = "  " + _("Ticked:") + " " + "; ".join(labels.get(v, str(v)) for v in values)
             self._print(_wrap(ticked, 4))
         return values
 
@@ -334,9 +341,9 @@ class TerminalAsker:
 
         hints = [prompt.hint] if prompt.hint else []
         if prompt.help:
-            hints.append("? for help")
+            hints.append(_("? for help"))
         if prompt.can_back:
-            hints.append("< to go back")
+            hints.append(_("< to go back"))
         default = "" if prompt.default is None else str(prompt.default)
         raw = questionary.text(prompt.text, default=default, validate=check,
                                instruction=f"({', '.join(hints)})" if hints else None
@@ -355,6 +362,22 @@ class TerminalAsker:
         import questionary
 
         default = True if prompt.default is None else bool(prompt.default)
+        if current_language() != "en":
+            # questionary's confirm only knows the keys y and n: a two-item menu instead
+            # (y and n answer too, and the language's own letters: s / n in Spanish)
+            choices = [questionary.Choice(_("Yes"), value=True),
+                       questionary.Choice(_("No"), value=False)]
+            question = questionary.select(
+                prompt.text, choices=choices, default=choices[0 if default else 1],
+                use_shortcuts=True, use_jk_keys=False,
+                instruction="(" + _("{keys}, then Enter").format(
+                    keys=_("type the number or use the arrow keys")) + ")")
+            bindings = question.application.key_bindings
+            for letters, value in (({"y", _("y")}, True), ({"n", _("n")}, False)):
+                for letter in letters:
+                    bindings.add(letter, eager=True)(
+                        lambda event, value=value: event.app.exit(result=value))
+            return question.unsafe_ask()
         return questionary.confirm(prompt.text, default=default).unsafe_ask()
 
 
@@ -382,7 +405,7 @@ def _bind_help_back(question, prompt: Prompt, show_help: Callable[[Prompt], None
     if prompt.can_back:
         @bindings.add("<", eager=True)
         def _back(_event):
-            run_in_terminal(lambda: print("(press Enter to go back to the previous question)"))
+            run_in_terminal(lambda: print(_("(press Enter to go back to the previous question)")))
 
     @bindings.add(Keys.ControlM, eager=True)  # added last, so it wins over questionary's
     def _enter(event):

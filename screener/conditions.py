@@ -176,17 +176,72 @@ def evaluate_test(test: Test, facts: dict) -> bool | None:
 
 
 def evaluate(cond: Condition, facts: dict) -> bool | None:
-    """Three-valued (Kleene) evaluation: None means unknown."""
+    """Three-valued (Kleene) evaluation: None means unknown.
+
+    Runs the condition compiled once into nested closures (``_compiled``): screening
+    evaluates derived facts and skip logic several times per answer set, and walking
+    the pydantic objects each time cost more than the rule engine's own matching.
+    The result is ``evaluate_test`` combined as below, short-circuited.
+    """
+    entry = _compiled.get(id(cond))
+    if entry is None:
+        entry = _compiled[id(cond)] = (cond, _compile(cond))  # cond kept: id stays unique
+    return entry[1](facts)
+
+
+_compiled: dict[int, tuple[Any, Any]] = {}
+
+
+def _compile(cond: Condition):
     if isinstance(cond, Test):
-        return evaluate_test(cond, facts)
-    results = [evaluate(part, facts) for part in (cond.all if isinstance(cond, All) else cond.any)]
+        return _compile_test(cond)
+    parts = tuple(_compile(part) for part in (cond.all if isinstance(cond, All) else cond.any))
     if isinstance(cond, All):
-        if False in results:
-            return False
-        return None if None in results else True
-    if True in results:
-        return True
-    return None if None in results else False
+        def every(facts: dict) -> bool | None:
+            unknown = False
+            for part in parts:
+                value = part(facts)
+                if value is False:
+                    return False
+                if value is None:
+                    unknown = True
+            return None if unknown else True
+        return every
+
+    def some(facts: dict) -> bool | None:
+        unknown = False
+        for part in parts:
+            value = part(facts)
+            if value is True:
+                return True
+            if value is None:
+                unknown = True
+        return None if unknown else False
+    return some
+
+
+def _compile_test(test: Test):
+    """A closure equal to ``evaluate_test(test, facts)`` for every ``facts``."""
+    name, op = test.name, test.op
+    if op in MULTI_OPERATORS or op == "known":
+        return lambda facts: evaluate_test(test, facts)
+    want = test.value
+    if op == "is":
+        def check(facts):
+            have = facts.get(name)
+            return None if have is None else have == want
+    elif op == "is_not":
+        def check(facts):
+            have = facts.get(name)
+            return None if have is None else have != want
+    elif op in ("in", "not_in"):
+        wanted, inside = tuple(want), op == "in"
+        def check(facts):
+            have = facts.get(name)
+            return None if have is None else (have in wanted) == inside
+    else:
+        return lambda facts: evaluate_test(test, facts)
+    return check
 
 
 def true_tests(cond: Condition, facts: dict) -> list[Test]:

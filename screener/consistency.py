@@ -59,10 +59,19 @@ def _load(folder: str, ruleset: RuleSet) -> tuple[Check, ...]:
 
 
 def load_checks(ruleset: RuleSet) -> tuple[Check, ...]:
-    """The consistency checks of a rules folder (RulesError names file and line)."""
-    if ruleset.content_hash not in _cache:
-        _cache[ruleset.content_hash] = _load(ruleset.folder, ruleset)
-    return _cache[ruleset.content_hash]
+    """The consistency checks of a rules folder (RulesError names file and line), with
+    their question in the ruleset's language (rules/locales/<lang>.yaml)."""
+    key = (ruleset.content_hash, ruleset.language)
+    if key not in _cache:
+        checks = _load(ruleset.folder, ruleset)
+        if ruleset.language != "en":
+            from .locales import load_locale
+
+            texts = load_locale(ruleset.folder, ruleset.language).consistency
+            checks = tuple(c.model_copy(update={"ask": texts[c.id].ask})
+                           if c.id in texts and texts[c.id].ask else c for c in checks)
+        _cache[key] = checks
+    return _cache[key]
 
 
 def triggered(checks, answers: dict, just_answered: str, confirmed: set[str]) -> list[Check]:

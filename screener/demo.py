@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, TextIO
 
 from .asker import Prompt
+from .i18n import _
 from .models import Question, RuleSet
 from .personas import Persona
 from .questionnaire import DONE, REVIEW, Outcome, run_questionnaire
@@ -76,7 +77,7 @@ class Pacer:
             if self.speed > 0:
                 self.sleep(self.speed)
             return
-        self.stdout.write(style.dim("   (Enter: next, q: quit) "))
+        self.stdout.write(style.dim("   " + _("(Enter: next, q: quit)") + " "))
         self.stdout.flush()
         line = self.stdin.readline()
         if not line or line.strip().lower() in ("q", "quit"):
@@ -149,9 +150,9 @@ class DemoAsker:
             line = f"  {mark} {option.label}"
             self._print(self.style.bold(line) if option.value in chosen else line)
         if prompt.kind == "confirm":
-            self._print("  > " + ("yes" if value else "no"))
+            self._print("  > " + (_("Yes") if value else _("No")))
         elif not prompt.options:
-            self._print("  > " + ("(skipped)" if value is None else str(value)))
+            self._print("  > " + (_("(skipped)") if value is None else str(value)))
         return value
 
 

@@ -293,18 +293,21 @@ def tree_lines(node: Node, width: int = 88) -> list[str]:
 
 
 def render_text(expl: Explanation, ruleset: RuleSet) -> str:
-    out = ["REASONING (from the conclusion down to the answers)", ""]
+    from .i18n import _
+
+    out = [_("REASONING (from the conclusion down to the answers)"), ""]
     out += tree_lines(expl.tree)
-    for title, nodes in (("FACTORS HELD BACK", expl.held_back), ("NOTES", expl.notes)):
+    for title, nodes in ((_("FACTORS HELD BACK"), expl.held_back), (_("NOTES"), expl.notes)):
         if nodes:
             out += ["", title]
             for node in nodes:
                 out += tree_lines(node)
-    out += ["", "NEAR MISSES (one more answer would have fired these rules)"]
+    out += ["", _("NEAR MISSES (one more answer would have fired these rules)")]
     if not expl.near_misses:
         left = len(expl.unanswered) + len(expl.not_sure)
-        out.append("  none: every question was answered" if not left
-                   else f"  none among the {left} unanswered or not-sure items")
+        out.append("  " + (_("none: every question was answered") if not left
+                           else _("none among the {left} unanswered or not-sure items").format(
+                               left=left)))
     now = {fid: expl.factors.get(fid, "not_raised") for fid in ruleset.factors}
     last = None
     for miss in expl.near_misses:
@@ -319,11 +322,11 @@ def render_text(expl: Explanation, ruleset: RuleSet) -> str:
             effects.append(f"triage: {expl.triage} -> {miss.triage_would_be}")
         label = _code_text(miss.answer)
         label += f" ({miss.answer_label})" if miss.answer_label != label else ""
-        out.append(f"     if {miss.question} = {label}"
+        out.append("     " + _("if") + f" {miss.question} = {label}"
                    + (f"   => {'; '.join(effects)}" if effects else ""))
     if expl.unanswered or expl.not_sure:
-        out += ["", "Unanswered: " + (", ".join(expl.unanswered) or "none"),
-                "Not sure: " + (", ".join(expl.not_sure) or "none")]
+        out += ["", _("Unanswered:") + " " + (", ".join(expl.unanswered) or _("none")),
+                _("Not sure:") + " " + (", ".join(expl.not_sure) or _("none"))]
     return "\n".join(out) + "\n"
 
 

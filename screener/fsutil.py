@@ -4,10 +4,20 @@ writes is readable by its owner only (0600) and appears whole or not at all."""
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 from .errors import OutputError, OutputExistsError
+
+
+def shipped_folder(name: str) -> Path:
+    """A data folder shipped with the project (rules, personas): beside the package in
+    a source checkout or editable install, else under <prefix>/share/screener/ where a
+    regular `pip install` puts it (see [tool.setuptools.data-files])."""
+    beside = Path(__file__).resolve().parent.parent / name
+    installed = Path(sys.prefix) / "share" / "screener" / name
+    return beside if beside.is_dir() or not installed.is_dir() else installed
 
 
 def data_dir() -> Path:
@@ -33,7 +43,7 @@ def write_private(path: str | Path, data: str | bytes, *, overwrite: bool = True
     path = Path(path)
     if not path.parent.is_dir():  # a mistyped folder is an error, not a new folder tree
         raise OutputError(f"cannot write {path}: the folder {path.parent} does not exist")
-    if not overwrite and path.exists():
+    if not overwrite and os.path.lexists(path):  # a dangling symlink is not a free name
         raise OutputExistsError(_EXISTS.format(path=path))
     try:
         return _write(path, data, overwrite)
@@ -60,7 +70,7 @@ def _write(path: Path, data: str | bytes, overwrite: bool) -> Path:
             handle.write(raw)
             handle.flush()
             os.fsync(handle.fileno())
-        if not overwrite and path.exists():  # lost a race with another writer
+        if not overwrite and os.path.lexists(path):  # lost a race with another writer
             raise FileExistsError(path)
         os.replace(tmp, path)
     except BaseException:

@@ -25,6 +25,7 @@ from typing import Callable
 from .answers import RESPONDENT_ID, check_respondent_id
 from .asker import Asker, Prompt
 from .errors import OutputError
+from .i18n import N_, _
 from .models import RuleSet
 
 #: ANSI: cursor home, clear the screen, clear the scrollback (xterm, VTE, iTerm, tmux)
@@ -32,8 +33,8 @@ CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
 QUIT_WORDS = ("q", "quit")
 REPORT_FORMATS = ("md", "html", "pdf")
 
-ID_HELP = ("Type the id the clinic uses for this person: 1 to 64 letters, digits, '.', '_' "
-           "or '-'. Never type a name: the id is written into the files.")
+ID_HELP = N_("Type the id the clinic uses for this person: 1 to 64 letters, digits, '.', "
+             "'_' or '-'. Never type a name: the id is written into the files.")
 
 
 class _Quit:
@@ -75,25 +76,30 @@ def ask_respondent_id(asker: Asker, folder: Path, report_ext: str):
     """(respondent id, file stem), or QUIT."""
     while True:
         rid = asker.ask(Prompt(
-            kind="text", key="respondent-id", parse=parse_respondent_id, help=ID_HELP,
-            text="Respondent id (an id, never a name), or q to quit:",
-            hint="letters, digits, . _ -"))
+            kind="text", key="respondent-id", parse=parse_respondent_id, help=_(ID_HELP),
+            text=_("Respondent id (an id, never a name), or q to quit:"),
+            hint=_("letters, digits, . _ -")))
         if rid is QUIT:
             return QUIT
         stem = free_stem(folder, rid, report_ext)
         if stem == rid:
             return rid, stem
         if asker.ask(Prompt(kind="confirm", key="respondent-suffix", default=True,
-                            text=f"Files for {rid} already exist in this folder. Save this "
-                                 f"screening as {stem}? (no: type another id)")):
+                            text=_("Files for {rid} already exist in this folder. Save this "
+                                   "screening as {stem}? (no: type another id)").format(
+                                       rid=rid, stem=stem))):
             return rid, stem
 
 
 def run_intake(ruleset: RuleSet, new_asker: Callable[[], Asker], folder: Path, *,
                report_format: str = "md", clear: Callable[[], None],
-               today: Callable[[], dt.date] = dt.date.today) -> int:
+               today: Callable[[], dt.date] = dt.date.today,
+               report_lang: str | None = None) -> int:
     """Screen people one after another until the operator quits; return how many
-    screenings were saved. Ctrl-C during a screening abandons it (nothing saved)."""
+    screenings were saved. Ctrl-C during a screening abandons it (nothing saved).
+
+    The person reads ``ruleset``'s language; the clinician's saved report is written in
+    ``report_lang`` (default: the same), from the same answers and decisions."""
     from .reports import get_format
 
     folder = Path(folder)
@@ -104,7 +110,7 @@ def run_intake(ruleset: RuleSet, new_asker: Callable[[], Asker], folder: Path, *
         clear()
         try:
             saved = _one_person(ruleset, new_asker(), folder, report_format, report_ext,
-                                today())
+                                today(), report_lang)
         except _Stop as stop:
             count += stop.saved
             break
@@ -123,10 +129,11 @@ class _Stop(Exception):
 
 
 def _one_person(ruleset: RuleSet, asker: Asker, folder: Path, report_format: str,
-                report_ext: str, today: dt.date) -> int:
+                report_ext: str, today: dt.date, report_lang: str | None = None) -> int:
     from .questionnaire import run_questionnaire
 
-    asker.section("Clinic intake", "A new screening. The clinic staff types the id first.")
+    asker.section(_("Clinic intake"), _("A new screening. The clinic staff types the id "
+                                        "first."))
     try:
         picked = ask_respondent_id(asker, folder, report_ext)
     except (EOFError, KeyboardInterrupt):
@@ -134,26 +141,33 @@ def _one_person(ruleset: RuleSet, asker: Asker, folder: Path, report_format: str
     if picked is QUIT:
         raise _Stop
     rid, stem = picked
-    asker.message(f"Screening {rid}. Please hand the keyboard to the person.")
+    asker.message(_("Screening {rid}. Please hand the keyboard to the person.").format(rid=rid))
+    from .reports.content import review_notice
+
+    if review_notice(ruleset):
+        asker.message(review_notice(ruleset))
     try:
         outcome = run_questionnaire(ruleset, asker, today=today)  # no on_save: no draft
     except (EOFError, KeyboardInterrupt):
-        asker.message("\nScreening stopped: nothing was saved for this person.")
+        asker.message("\n" + _("Screening stopped: nothing was saved for this person."))
         _wait_for_enter(asker, saved=0)
         return 0
     # Show the result first: an urgent message must reach the person even if saving fails.
     result, answers = screen_outcome(ruleset, outcome, rid, today)
-    asker.section("Your result", "")
+    asker.section(_("Your result"), "")
     if outcome.status == "urgent":
-        asker.message("The questionnaire stopped here because of your answer.")
+        asker.message(_("The questionnaire stopped here because of your answer."))
     asker.message(render_person_view(result, ruleset))
     try:
-        save_screening(ruleset, result, answers, folder, stem, report_format)
+        save_screening(ruleset, result, answers, folder, stem, report_format,
+                       report_lang=report_lang)
     except OutputError as exc:  # e.g. the folder became read-only: tell the operator
-        asker.message(f"\nThe screening could not be saved for the clinic: {exc}")
+        asker.message("\n" + _("The screening could not be saved for the clinic: {reason}")
+                      .format(reason=exc))
         _wait_for_enter(asker, saved=0)
         return 0
-    asker.message(f"\nYour answers and result were saved for the clinic under {rid}.")
+    asker.message("\n" + _("Your answers and result were saved for the clinic under {rid}.")
+                  .format(rid=rid))
     _wait_for_enter(asker, saved=1)
     return 1
 
@@ -174,15 +188,25 @@ def render_person_view(result, ruleset: RuleSet) -> str:
 
 
 def save_screening(ruleset: RuleSet, result, answers, folder: Path, stem: str,
-                   report_format: str) -> Saved:
-    """Write the three files (0600, never overwriting)."""
+                   report_format: str, *, report_lang: str | None = None) -> Saved:
+    """Write the three files (0600, never overwriting): the answers and the JSON result
+    (codes, the same in every language) and the clinician report in ``report_lang``."""
     from .fsutil import write_private
+    from .i18n import language
+    from .loading import load_ruleset
     from .reports import get_format, render
+    from .screening import in_language
 
     answers_json = json.dumps({RESPONDENT_ID: answers.respondent_id, **answers.values},
                               indent=2, ensure_ascii=False) + "\n"
-    outputs = (answers_json, render(result, ruleset, "json", "clinician"),
-               render(result, ruleset, report_format, "clinician"))
+    report_lang = report_lang or ruleset.language
+    report_rules, report_result = ruleset, result
+    if report_lang != ruleset.language:
+        report_rules = load_ruleset(ruleset.folder, report_lang)
+        report_result = in_language(result, report_rules)
+    with language(report_lang):
+        report = render(report_result, report_rules, report_format, "clinician")
+    outputs = (answers_json, render(result, ruleset, "json", "clinician"), report)
     names = file_names(stem, get_format(report_format).EXTENSION)
     files = tuple(write_private(folder / name, data, overwrite=False)
                   for name, data in zip(names, outputs))
@@ -192,8 +216,8 @@ def save_screening(ruleset: RuleSet, result, answers, folder: Path, stem: str,
 def _wait_for_enter(asker: Asker, *, saved: int) -> None:
     try:
         asker.ask(Prompt(kind="text", key="intake-done", parse=lambda text: text,
-                         text="Press Enter when you have finished reading. "
-                              "The screen will then be cleared for the next person."))
+                         text=_("Press Enter when you have finished reading. "
+                                "The screen will then be cleared for the next person.")))
     except KeyboardInterrupt:
         pass  # Ctrl-C here means "done": clear the screen all the same
     except EOFError:

@@ -15,14 +15,15 @@ from .asker import Asker, Option, Prompt
 from .drafts import Draft, DraftStore
 from .errors import AnswersError, ScreenerError
 from .fsutil import write_private
+from .i18n import N_, _, ngettext
 from .models import RuleSet
 from .questionnaire import Outcome, State, run_questionnaire
 
 if TYPE_CHECKING:  # the result models are not needed before the first question
     from .result import Result
 
-RESUME_HINT = ("Your answers so far are saved. Continue with: screener resume "
-               "(or start over with: screener run --fresh)")
+RESUME_HINT = N_("Your answers so far are saved. Continue with: screener resume "
+                 "(or start over with: screener run --fresh)")
 
 
 def session(ruleset: RuleSet, asker: Asker, *, store: DraftStore, resume: bool = False,
@@ -30,12 +31,19 @@ def session(ruleset: RuleSet, asker: Asker, *, store: DraftStore, resume: bool =
             folder: Path | None = None) -> tuple[Outcome, Result]:
     """Run (or resume) a screening and show the result; KeyboardInterrupt propagates
     with the draft kept."""
-    today = today or dt.date.today()
+    with store.locked():  # one session at a time owns the draft
+        return _session(ruleset, asker, store=store, resume=resume, fresh=fresh, view=view,
+                        today=today or dt.date.today(), folder=folder)
+
+
+def _session(ruleset, asker, *, store, resume, fresh, view, today, folder):
+    _say_review_notice(ruleset, asker)
     state = _starting_state(ruleset, asker, store, resume=resume, fresh=fresh)
 
     def save(st: State) -> None:
         store.save(Draft(ruleset_hash=ruleset.content_hash, answers=st.answers,
-                         position=st.position, confirmed=sorted(st.confirmed)))
+                         position=st.position, confirmed=sorted(st.confirmed),
+                         language=ruleset.language))
 
     outcome = run_questionnaire(ruleset, asker, state=state, on_save=save, today=today)
     # imported only now, so the first question appears sooner
@@ -46,14 +54,23 @@ def session(ruleset: RuleSet, asker: Asker, *, store: DraftStore, resume: bool =
     validated = validate_answers(outcome.answers, ruleset, today=today)
     result = screen(validated, ruleset)
     if outcome.status == "urgent":
-        asker.message("\nThe questionnaire stopped here because of your answer.")
-    asker.section("Your result", "")
+        asker.message("\n" + _("The questionnaire stopped here because of your answer."))
+    asker.section(_("Your result"), "")
     asker.message(render(result, ruleset, "text", view).rstrip())
     offer_saves(ruleset, asker, validated.values, result, view=view, today=today,
                 folder=folder or Path.cwd())
     # Only now: Ctrl-C at a save prompt must not lose the screening (resume shows it again).
     store.discard()
     return outcome, result
+
+
+def _say_review_notice(ruleset: RuleSet, asker: Asker) -> None:
+    """One line before the first question while the translation awaits clinical review."""
+    from .reports.content import review_notice
+
+    notice = review_notice(ruleset)
+    if notice:
+        asker.message(notice)
 
 
 def _starting_state(ruleset, asker, store: DraftStore, *, resume: bool, fresh: bool) -> State:
@@ -70,23 +87,27 @@ def _starting_state(ruleset, asker, store: DraftStore, *, resume: bool, fresh: b
         count = len(draft.answers)
         keep = asker.ask(Prompt(
             kind="confirm", key="continue-draft", default=True,
-            text=f"You have an unfinished screening ({count} answer{'s' * (count != 1)}, "
-                 f"saved {draft.saved_at.replace('T', ' ')}). Continue it?"))
+            text=ngettext("You have an unfinished screening ({count} answer, saved {saved}). "
+                          "Continue it?",
+                          "You have an unfinished screening ({count} answers, saved {saved}). "
+                          "Continue it?", count).format(
+                              count=count, saved=draft.saved_at.replace('T', ' '))))
         if not keep:
             store.discard()
             return State()
     answers = _still_valid(draft, ruleset, asker)
-    asker.message(f"Continuing your screening ({len(answers)} answers kept).")
+    asker.message(_("Continuing your screening ({count} answers kept).").format(
+        count=len(answers)))
     return State(answers=answers, position=draft.position, confirmed=set(draft.confirmed),
                  started=True)
 
 
 def _still_valid(draft: Draft, ruleset: RuleSet, asker: Asker) -> dict:
-    """Answers of the draft that the current question bank still accepts."""
+    """Answers of the draft that the current question bank accepts, checked one by one
+    before anything is asked (a draft file may have been edited or damaged: a bad value
+    must not surface only after the last question). The others are asked again."""
     from .answers import validate_answers
 
-    if draft.ruleset_hash == ruleset.content_hash:
-        return dict(draft.answers)
     kept = {}
     for key, value in draft.answers.items():
         try:
@@ -95,9 +116,13 @@ def _still_valid(draft: Draft, ruleset: RuleSet, asker: Asker) -> dict:
             continue
         kept[key] = value
     dropped = len(draft.answers) - len(kept)
-    asker.message("The questions have changed since this screening was saved"
-                  + (f"; {dropped} answer(s) no longer fit and will be asked again." if dropped
-                     else "."))
+    if draft.ruleset_hash != ruleset.content_hash:
+        asker.message(_("The questions have changed since this screening was saved; {dropped} "
+                        "answer(s) no longer fit and will be asked again.").format(dropped=dropped)
+                      if dropped else _("The questions have changed since this screening was "
+                                        "saved."))
+    elif dropped:  # the same questions, but the draft was edited or damaged
+        asker.message(f"{dropped} saved answer(s) cannot be used and will be asked again.")
     return kept
 
 
@@ -113,21 +138,22 @@ def offer_saves(ruleset: RuleSet, asker: Asker, answers: dict, result: Result, *
 
     saved = []
     if asker.ask(Prompt(kind="confirm", key="save-answers", default=False,
-                        text="Save your answers to a file (to screen again or show a clinician)?")):
+                        text=_("Save your answers to a file (to screen again or show a "
+                               "clinician)?"))):
         data = json.dumps(answers, indent=2, ensure_ascii=False) + "\n"
         path = _save_file(asker, folder / f"screening-answers-{today.isoformat()}.json", data,
                           "answers")
         if path:
             saved.append(path)
-            asker.message(f"Saved your answers to {path} (readable only by you). "
-                          f"Screen them again with: screener screen {path}")
+            asker.message(_("Saved your answers to {path} (readable only by you). "
+                            "Screen them again with: screener screen {path}").format(path=path))
     extra = [name for name in FORMATS if name not in ("text", "json")]
     if extra:
         # a string, not None: questionary returns the title for a choice whose value is None
-        options = (Option(NO_REPORT, "No report"),) + tuple(
-            Option(n, LABELS.get(n, n)) for n in extra)
+        options = ((Option(NO_REPORT, _("No report")),)
+                   + tuple(Option(n, _(LABELS.get(n, n))) for n in extra))
         fmt = asker.ask(Prompt(kind="choice", key="save-report", options=options,
-                               default=NO_REPORT, text="Save a report of this result?"))
+                               default=NO_REPORT, text=_("Save a report of this result?")))
         if fmt and fmt != NO_REPORT:
             module = get_format(fmt)
             output = render(result, ruleset, fmt, view)
@@ -135,28 +161,34 @@ def offer_saves(ruleset: RuleSet, asker: Asker, answers: dict, result: Result, *
                               f"{module.EXTENSION}", output, "report")
             if path:
                 saved.append(path)
-                asker.message(f"Saved the report to {path} (readable only by you).")
+                asker.message(_("Saved the report to {path} (readable only by you).").format(
+                    path=path))
     return saved
+
+
+FILE_PROMPTS = {"answers": N_("File name for the answers:"),
+                "report": N_("File name for the report:")}
 
 
 def _save_file(asker: Asker, default: Path, data, what: str) -> Path | None:
     def parse(text: str) -> str:
         if not text.strip():
-            raise ValueError("Type a file name.")
+            raise ValueError(_("Type a file name."))
         return text.strip()
 
     while True:
         name = asker.ask(Prompt(kind="text", key=f"{what}-path", default=str(default),
-                                text=f"File name for the {what}:", parse=parse))
+                                text=_(FILE_PROMPTS[what]), parse=parse))
         path = Path(name).expanduser()
         if path.exists() and not asker.ask(Prompt(
                 kind="confirm", key=f"{what}-overwrite", default=False,
-                text=f"{path} already exists. Replace it?")):
+                text=_("{path} already exists. Replace it?").format(path=path))):
             continue
         try:
             return write_private(path, data, overwrite=True)
         except OSError as exc:
-            asker.message(f"Could not save {path}: {exc.strerror or exc}")
+            asker.message(_("Could not save {path}: {reason}").format(
+                path=path, reason=exc.strerror or exc))
             if not asker.ask(Prompt(kind="confirm", key=f"{what}-retry", default=True,
-                                    text="Try another file name?")):
+                                    text=_("Try another file name?"))):
                 return None

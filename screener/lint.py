@@ -22,8 +22,9 @@ from pydantic import BaseModel, ConfigDict
 
 from . import compiler, conditions, safety
 from .conditions import All, AnyOf, Test
-from .errors import AnswersError, RulesError
+from .errors import AnswersError, RulesError, shown
 from .loading import collect_ruleset, known_names, read_yaml, suggest
+from .locales import missing_and_stale
 from .models import NONE, NOT_SURE, Rule, RuleSet
 
 #: placeholder words that are not a reason or a citation
@@ -398,6 +399,22 @@ def source_citation(ctx: Context):
                           "no rule or factor cites this source")
 
 
+@check("source-url")
+def source_url(ctx: Context):
+    """A source's url is a plain https: address: reports make it a live link, and a
+    javascript:, data: or http: one would run code or travel unencrypted."""
+    rs = ctx.ruleset
+    path = str(ctx.folder / _sources_file(ctx))
+    raw = ctx.raw_of(path) or {}
+    lines = {item.get("id"): getattr(item, "line", 0) for item in raw.get("sources", [])
+             if isinstance(item, dict)}
+    for sid, source in rs.sources.items():
+        if source.url and not safety.safe_url(source.url):
+            yield finding("source-url", path, lines.get(sid, 0), sid,
+                          f"url: '{shown(source.url)}' is not an https: address; only "
+                          "https:// links are allowed (reports drop any other)")
+
+
 def _sources_file(ctx: Context) -> str:
     manifest = ctx.raw_of(str(ctx.folder / "ruleset.yaml")) or {}
     return (manifest.get("files") or {}).get("sources", "sources.yaml")
@@ -475,3 +492,21 @@ def _raw_rule(ctx: Context, rule: Rule) -> dict:
         if isinstance(item, dict) and item.get("id") == rule.id and getattr(item, "line", 0) == rule.line:
             return item
     return {}
+
+
+@check("translation")
+def translation(ctx: Context):
+    """Every text of the rules has its translation in each rules/locales/<lang>.yaml, and
+    no translation is left for an id, code or text that no longer exists."""
+    from .locales import available, load_locale, locales_folder
+
+    for lang in available(ctx.folder)[1:]:
+        try:
+            locale = load_locale.__wrapped__(str(ctx.folder), lang)  # always re-read
+        except RulesError as exc:
+            path = str(locales_folder(ctx.folder) / f"{lang}.yaml")
+            for text in exc.problems or [str(exc) if exc.file else f"{path}: {exc}"]:
+                yield Finding(check="translation", text=text)
+            continue
+        for file, line, ident, message in missing_and_stale(ctx.ruleset, locale):
+            yield finding("translation", file, line, ident, message)

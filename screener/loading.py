@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,18 +18,10 @@ from pydantic import ValidationError
 
 from . import conditions
 from .errors import RulesError
+from .fsutil import shipped_folder
 from .models import (
     Factor, QuestionBank, Rule, RuleSet, Source, TriageLevel, TRIAGE_ORDER,
 )
-
-def shipped_folder(name: str) -> Path:
-    """A data folder shipped with the project (rules, personas): beside the package in
-    a source checkout or editable install, else under <prefix>/share/screener/ where a
-    regular `pip install` puts it (see [tool.setuptools.data-files])."""
-    beside = Path(__file__).resolve().parent.parent / name
-    installed = Path(sys.prefix) / "share" / "screener" / name
-    return beside if beside.is_dir() or not installed.is_dir() else installed
-
 
 DEFAULT_RULES_DIR = shipped_folder("rules")
 STRENGTHS = ("some", "several")
@@ -143,6 +134,8 @@ def suggest(word: str, choices) -> str:
     """' (did you mean 'x'?)' for the closest choice: a name that starts with the word
     first (age -> age_years), else the closest spelling; '' when nothing is close."""
     word, choices = str(word), [str(c) for c in choices]
+    if len(word) > 100:  # no name is this long; comparing would cost time and memory
+        return ""
     starts = [c for c in choices if c.startswith(word) and word]
     close = starts or difflib.get_close_matches(word, choices, n=1, cutoff=0.65)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -153,12 +146,14 @@ def suggest(word: str, choices) -> str:
 def content_hash(folder: Path) -> str:
     """sha256 over every YAML file in the rules folder: the stamp on every result.
 
-    Only the content counts: editing the clinicians' README does not change the stamp.
+    Only the content counts: editing the clinicians' README does not change the stamp,
+    and neither do the translations in locales/ (they change no decision; a translated
+    document names its translation's own hash, see locales.py).
     """
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*.yaml")):
         rel = path.relative_to(folder).as_posix()
-        if any(part.startswith(".") for part in rel.split("/")):
+        if any(part.startswith(".") for part in rel.split("/")) or rel.startswith("locales/"):
             continue
         digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -173,9 +168,32 @@ def _rules_folder(folder: str | Path | None) -> Path:
     return folder
 
 
+def load_ruleset(folder: str | Path | None = None, lang: str | None = None) -> RuleSet:
+    """Load and cross-check a rules folder (default: the shipped ``rules/``), with its
+    texts in ``lang`` (``rules/locales/<lang>.yaml``; None or "en": as written)."""
+    if lang and lang != "en":
+        return _load_localized(str(folder) if folder else None, lang)
+    return _load_source(folder)
+
+
+def _clear_caches() -> None:
+    _load_source.cache_clear()
+    _load_localized.cache_clear()
+
+
+load_ruleset.cache_clear = _clear_caches  # tests edit a folder and load it again
+
+
 @lru_cache(maxsize=8)
-def load_ruleset(folder: str | Path | None = None) -> RuleSet:
-    """Load and cross-check a rules folder (default: the shipped ``rules/``)."""
+def _load_localized(folder: str | None, lang: str) -> RuleSet:
+    from .locales import load_locale, localize
+
+    ruleset = _load_source(folder)
+    return localize(ruleset, load_locale(ruleset.folder, lang))
+
+
+@lru_cache(maxsize=8)
+def _load_source(folder: str | Path | None = None) -> RuleSet:
     folder = _rules_folder(folder)
     problems = Problems()
     ruleset = _build(folder, problems)

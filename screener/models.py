@@ -90,7 +90,8 @@ class Question(Located):
     def label(self, code: Any) -> str:
         """Human label for a code (or the value itself for numbers and dates)."""
         if code == NOT_SURE:
-            return "Not sure"
+            from .i18n import _
+            return _("Not sure")
         for option in self.options:
             if option.code == code:
                 return option.label
@@ -196,6 +197,17 @@ class Computed(Frozen):
     kind: Literal["number", "bool"] = "number"  # what conditions may test it against
 
 
+class Translation(Frozen):
+    """Which translation of the texts a RuleSet carries (see screener/locales.py)."""
+
+    code: str  # "es"
+    name: str  # "Spanish"
+    native: str = ""  # "Español"
+    reviewed: bool = False  # signed off by a bilingual clinician
+    reviewed_by: str = ""
+    hash: str = ""  # sha256 of the locale file
+
+
 class RuleSet(Frozen):
     """Everything loaded from one rules folder, cross-checked."""
 
@@ -210,6 +222,9 @@ class RuleSet(Frozen):
     factors: dict[str, Factor]
     rules: list[Rule]
     computed: dict[str, Computed]
+    #: the language of the texts; ids, codes and conditions never change with it
+    language: str = "en"
+    translation: Translation | None = None
 
     @cached_property
     def rules_by_id(self) -> dict[str, Rule]:

@@ -23,6 +23,7 @@ from . import conditions, units
 from .answers import is_shown
 from .asker import BACK, Asker, Option, Prompt
 from .consistency import load_checks, triggered
+from .i18n import N_, _
 from .models import NONE, NOT_SURE, Question, RuleSet
 
 SECONDS_PER_QUESTION = 8  # measured roughly on ourselves: a select takes 5-10 s
@@ -77,14 +78,14 @@ def prompt_for(q: Question, *, default: Any = None, today: dt.date, can_back: bo
     if q.type in ("choice", "multi"):
         options = tuple(Option(o.code, o.label) for o in q.options)
         if q.allows_not_sure:
-            options += (Option(NOT_SURE, "Not sure"),)
+            options += (Option(NOT_SURE, _("Not sure")),)
     if q.type == "date" and default is None:
         default = today.isoformat()
-    hint = units.HINTS.get(q.unit, "") if q.type == "int" else ""
+    hint = units.hint(q.unit) if q.type == "int" else ""
     if q.type == "int" and q.optional:
-        hint = ", ".join(filter(None, [hint, "Enter alone to skip"]))
+        hint = ", ".join(filter(None, [hint, _("Enter alone to skip")]))
     if q.type == "date":
-        hint = "YYYY-MM-DD; Enter keeps the date shown"
+        hint = _("YYYY-MM-DD; Enter keeps the date shown")
     return Prompt(kind=q.type, text=q.text, key=q.id, help=q.help, options=options,
                   default=default, exclusive=(NONE, NOT_SURE) if q.type == "multi" else (),
                   parse=_parser(q, today), can_back=can_back, progress=progress, hint=hint)
@@ -95,18 +96,22 @@ def _filled_in(q: Question) -> bool:
     return q.type == "date" and q.default == "today"
 
 
+#: names of the number questions in error messages ("Age must be between ...")
+NUMBER_NAMES = (N_("Age"), N_("Height"), N_("Weight"))
+
+
 def _parser(q: Question, today: dt.date):
     if q.type == "date":
         return lambda text: units.parse_date(text, today)
     if q.type != "int":
         return None
-    name = q.id.split("_")[0].capitalize()
+    name = _(q.id.split("_")[0].capitalize())  # Age, Height, Weight
 
     def parse(text: str):
         if not text.strip():
             if q.optional:
                 return None
-            raise ValueError(f"{name} is needed: please type a number.")
+            raise ValueError(_("{name} is needed: please type a number.").format(name=name))
         value, shown = units.parse_number(text, unit=q.unit, minimum=q.min, maximum=q.max,
                                           name=name)
         return units.Measured(value, shown) if shown else value
@@ -163,7 +168,7 @@ class _Flow:
                 i = self._back(i)
                 continue
             if isinstance(value, units.Measured):
-                self.asker.message(f"Recorded: {value.shown}.")
+                self.asker.message(_("Recorded: {value}.").format(value=value.shown))
                 value = value.value
             if not self._accept(q, value):
                 continue  # the person did not confirm an unusual combination: ask again
@@ -197,7 +202,7 @@ class _Flow:
 
     def _back(self, i: int) -> int:
         if not self.history:
-            self.asker.message("This is the first question: there is nothing before it.")
+            self.asker.message(_("This is the first question: there is nothing before it."))
             return min(i, self._next_shown(0, False))
         return self.history.pop()
 
@@ -259,23 +264,28 @@ class _Flow:
         maybe = any(p.shown_if is not None and conditions.evaluate(p.shown_if, answers) is None
                     for p in ahead)
         total = before + len(ahead)
-        count = f"question {before + 1} of {'up to ' if maybe else ''}{total}"
+        count = (_("question {position} of up to {total}") if maybe
+                 else _("question {position} of {total}")).format(position=before + 1,
+                                                                   total=total)
         if len(ahead) <= 1:
-            time_left = "last question"
+            time_left = _("last question")
         else:
             minutes = max(1, math.ceil(len(ahead) * SECONDS_PER_QUESTION / 60))
-            time_left = f"about {minutes} min left"
-        return f"{self.sections[q.section].title} · {count} · {time_left}"
+            time_left = _("about {minutes} min left").format(minutes=minutes)
+        return _("{section} · {count} · {time_left}").format(
+            section=self.sections[q.section].title, count=count, time_left=time_left)
 
     def _review(self) -> Any:
         answers = self.state.answers
-        self.asker.section("Review your answers",
-                           "Check your answers. Choose one to change it, or show your result.")
+        self.asker.section(_("Review your answers"),
+                           _("Check your answers. Choose one to change it, or show your "
+                             "result."))
         self.last_section = None
-        options = [Option(DONE, "Everything is right: show my result")]
+        options = [Option(DONE, _("Everything is right: show my result"))]
         for q in self.questions:
             if is_shown(q, answers) and not _filled_in(q):
-                shown = q.describe_answer(answers[q.id]) if q.id in answers else "(not answered)"
+                shown = (q.describe_answer(answers[q.id]) if q.id in answers
+                         else _("(not answered)"))
                 options.append(Option(q.id, f"{q.text}  ->  {shown}"))
-        return self.asker.ask(Prompt(kind="choice", text="Is everything right?", key=REVIEW,
+        return self.asker.ask(Prompt(kind="choice", text=_("Is everything right?"), key=REVIEW,
                                      options=tuple(options), default=DONE, can_back=True))

@@ -13,9 +13,13 @@ import re
 from .errors import SafetyError
 
 #: The spec's pattern (an amount with a unit, or the words dose/dosage/dosing), widened
-#: to the other forms of the word (doses, dosed, dosages).
+#: to the other forms of the word (doses, dosed, dosages), and the same in Spanish: a
+#: decimal comma (2,5 mg), UI (unidades internacionales), the units spelt out, and
+#: dosis / dosificar / posología.
 DOSE_RE = re.compile(
-    r"\d+(\.\d+)?\s*(mg|mcg|µg|ug|iu|units?|mmol|g)\b|\bdos(e|es|ed|age|ages|ing)\b",
+    r"\d+([.,]\d+)?\s*(mg|mcg|µg|ug|iu|units?|mmol|g|ui|unidades?|"
+    r"(mili|micro)?gramos?|milimol(es)?)\b"
+    r"|\bdos(e|es|ed|age|ages|ing)\b|\bdosis\b|\bdosific\w*|\bposolog\w*",
     re.IGNORECASE,
 )
 
@@ -23,7 +27,12 @@ DOSE_RE = re.compile(
 DIAGNOSIS_RE = re.compile(
     r"\byou (have|are suffering from) (an? )?(\w+ ){0,2}(deficiency|deficiencies|"
     r"hypo\w+|dehydration)\b|\byou are (deficient|dehydrated)\b|\bdiagnosis of\b|"
-    r"\bdiagnosed with (a |an )?(\w+ )?(deficiency|hypo\w+|dehydration)\b",
+    r"\bdiagnosed with (a |an )?(\w+ )?(deficiency|hypo\w+|dehydration)\b"
+    # Spanish: "usted tiene una deficiencia", "tiene deshidratación", "está deshidratado"
+    r"|\b(usted )?(tiene|padece|sufre( de)?) (una? )?(\w+ ){0,2}(deficiencia|carencia|"
+    r"déficit|hipo\w+|deshidratación|desnutrición)\b"
+    r"|\b(usted )?(está|es) (deshidratad[oa]|desnutrid[oa]|deficiente|carente)\b"
+    r"|\bdiagnóstico de\b|\bdiagnosticad[oa]s? (con|de)\b",
     re.IGNORECASE,
 )
 
@@ -46,3 +55,16 @@ def ensure_safe_text(text: str, where: str = "output") -> str:
             f"refusing to show {where}: it contains '{found}', which looks like a dose or a "
             "diagnosis. This is a bug in the rules or templates; please report it.")
     return text
+
+
+def safe_url(url: str) -> bool:
+    """An https:// URL with a host and no spaces or control characters: the only kind a
+    report shows as a link (``rules check`` flags any other source url)."""
+    from urllib.parse import urlsplit
+
+    if not url.startswith("https://") or any(c.isspace() or not c.isprintable() for c in url):
+        return False
+    try:
+        return bool(urlsplit(url).netloc)
+    except ValueError:
+        return False

@@ -15,10 +15,7 @@ from .answers import ValidatedAnswers, validate_answers
 from .compiler import rule_layers
 from .loading import load_ruleset
 from .models import NOT_SURE, TRIAGE_ORDER, Rule, RuleSet
-from .result import (
-    Completeness, Evidence, FactorResult, HeldBack, Note, Result, RulesetStamp, Symptom,
-    Triage,
-)
+from .result import Completeness, Result
 
 #: The fact holding the level the triage rules decided, for notes that depend on it
 #: (N-CRAMPS-COMMON only beside self care). Every triage rule produces it.
@@ -35,6 +32,17 @@ def screen(answers: dict | ValidatedAnswers, ruleset: RuleSet | None = None) -> 
     return build_result(answers, facts, fired, ruleset)
 
 
+def in_language(result: Result, ruleset: RuleSet) -> Result:
+    """The same screening with the texts of ``ruleset`` (another language of the same
+    rules): re-run on the result's validated answers, so every decision is the same
+    and only the words change (a Spanish intake, an English clinician report)."""
+    if ruleset.content_hash != result.ruleset.hash:
+        raise ValueError("in_language needs the same rules in another language")
+    answers = ValidatedAnswers(values=dict(result.answers), respondent_id=result.respondent_id,
+                               warnings=list(result.warnings))
+    return screen(answers, ruleset)
+
+
 # --------------------------------------------------------------------------- index
 
 @dataclass
@@ -45,10 +53,16 @@ class _Index:
     derived_by_name: dict[str, Rule]  # concluded fact -> first derived rule concluding it
     derived: list[Rule]
     concluding: dict[str, list[Rule]]  # derived fact -> every rule concluding it
+    concludes: dict[str, str]  # derived rule id -> the fact it concludes
     settled_at: dict[int, list[str]]  # layer -> derived facts final after that layer
     listable: list  # questions N-UNANSWERED may list (all but those with a default)
     countable: list  # questions completeness counts (also not optional)
+    conditional: list  # questions with skip logic
     question_order: dict[str, int]
+    roles: dict[str, tuple[str, str | None, bool]]  # rule id -> (kind, factor, blocks)
+    factor_fact_names: dict[str, tuple[str, ...]]  # factor -> its facts (FACTOR_FACTS)
+    level_rank: dict[str, int]  # triage rule id -> position of its level in TRIAGE_ORDER
+    makes_note: frozenset[str]  # rules shown as notes when they fire
 
 
 _indexes: dict[str, _Index] = {}
@@ -70,10 +84,18 @@ def _index(ruleset: RuleSet) -> _Index:
         _indexes[key] = _Index(
             order={rule.id: i for i, rule in enumerate(ruleset.rules)},
             derived_by_name=by_name, derived=derived, concluding=concluding,
+            concludes={r.id: r.concludes for r in derived},
             settled_at=settled_at,
             listable=[q for q in ruleset.questions if q.default is None],
             countable=[q for q in ruleset.questions if q.default is None and not q.optional],
-            question_order={qid: i for i, qid in enumerate(ruleset.questions.by_id)})
+            conditional=[q for q in ruleset.questions if q.shown_if is not None],
+            question_order={qid: i for i, qid in enumerate(ruleset.questions.by_id)},
+            roles={r.id: (r.kind, r.factor, r.blocks_factors) for r in ruleset.rules},
+            factor_fact_names={fid: tuple(f"{fid}_{suffix}" for suffix in FACTOR_FACTS)
+                               for fid in ruleset.factors},
+            level_rank={r.id: TRIAGE_ORDER.index(r.level) for r in ruleset.rules
+                        if r.kind == "triage"},
+            makes_note=frozenset(r.id for r in ruleset.rules if r.makes_note))
     return _indexes[key]
 
 
@@ -98,9 +120,11 @@ def initial_facts(answers: ValidatedAnswers, ruleset: RuleSet) -> dict[str, Any]
     return facts
 
 
-def _shown_for_sure(q, values: dict) -> bool:
-    """Spec 5: only items whose skip logic is definitely true are listed and counted."""
-    return q.shown_if is None or conditions.evaluate(q.shown_if, values) is True
+def _hidden(values: dict, index: _Index) -> set[str]:
+    """Items whose skip logic is not definitely true (false or unknown). Spec 5: only
+    items definitely shown are listed as unanswered and counted."""
+    return {q.id for q in index.conditional
+            if conditions.evaluate(q.shown_if, values) is not True}
 
 
 def _is_unsure(value: Any) -> bool:
@@ -114,9 +138,11 @@ def unanswered(answers: ValidatedAnswers, ruleset: RuleSet) -> tuple[list[str], 
     the date (which defaults to today) is never missing.
     """
     values = answers.values
-    missing = [q.id for q in _index(ruleset).listable
-               if q.id not in values and _shown_for_sure(q, values)]
-    unsure = [q.id for q in ruleset.questions if _is_unsure(values.get(q.id))]
+    index = _index(ruleset)
+    hidden = _hidden(values, index)
+    missing = [q.id for q in index.listable if q.id not in values and q.id not in hidden]
+    unsure = sorted((qid for qid, value in values.items() if _is_unsure(value)),
+                    key=index.question_order.__getitem__)
     return missing, unsure
 
 
@@ -126,10 +152,15 @@ def completeness(answers: ValidatedAnswers, ruleset: RuleSet) -> Completeness:
     Counted: every item whose skip logic definitely shows it, except optional items
     (height, weight) and items with a default (the date).
     """
-    values = answers.values
-    counted = [q.id for q in _index(ruleset).countable if _shown_for_sure(q, values)]
+    counted, missing = _count(answers.values, _index(ruleset))
+    return Completeness(counted=counted, missing=missing)
+
+
+def _count(values: dict, index: _Index) -> tuple[int, int]:
+    hidden = _hidden(values, index)
+    counted = [q.id for q in index.countable if q.id not in hidden]
     missing = [qid for qid in counted if qid not in values or _is_unsure(values[qid])]
-    return Completeness(counted=len(counted), missing=len(missing))
+    return len(counted), len(missing)
 
 
 def is_complete(answers: ValidatedAnswers, ruleset: RuleSet,
@@ -140,8 +171,9 @@ def is_complete(answers: ValidatedAnswers, ruleset: RuleSet,
     if values.get("age_years") is None or values.get("medicines") is None \
             or _is_unsure(values["medicines"]):
         return False
-    count = count or completeness(answers, ruleset)
-    return count.missing * 4 <= count.counted
+    counted, missing = ((count.counted, count.missing) if count
+                        else _count(values, _index(ruleset)))
+    return missing * 4 <= counted
 
 
 # --------------------------------------------------------------------------- engine
@@ -155,21 +187,37 @@ def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
 
     engine = engine_for(ruleset)
     index = _index(ruleset)
-    by_id = ruleset.rules_by_id
+    roles, concludes = index.roles, index.concludes
     fired: list[str] = []
+    rank = len(TRIAGE_ORDER) - 1  # self_care, until a triage rule fires
+    indicators: dict[str, list[str]] = {fid: [] for fid in ruleset.factors}
+    excepted: set[str] = set()
+    blocked = False
     with engine.session() as fire:
         for layer in range(1, engine.depth + 1):
-            new = sorted(set(fire(layer, facts)), key=index.order.__getitem__)
+            new = fire(layer, facts)
+            if len(new) > 1:
+                new = sorted(set(new), key=index.order.__getitem__)
             fired += new
+            factors_changed = False
             for rule_id in new:
-                if by_id[rule_id].kind == "derived":
-                    facts[by_id[rule_id].concludes] = True
+                kind, factor, blocks = roles[rule_id]
+                if kind == "derived":
+                    facts[concludes[rule_id]] = True
+                elif kind == "indicator" and factor in indicators:
+                    indicators[factor].append(rule_id)
+                    factors_changed = True
+                elif kind == "exception":
+                    excepted.add(factor)
+                    factors_changed = True
+                if blocks:
+                    blocked = factors_changed = True
+                if kind == "triage":  # the most urgent level so far (TRIAGE_ORDER)
+                    rank = min(rank, index.level_rank[rule_id])
+                    facts[TRIAGE_FACT] = TRIAGE_ORDER[rank]
             settle_derived(facts, index.settled_at.get(layer, ()), index)
-            new_rules = [by_id[r] for r in new]
-            if any(r.kind in ("indicator", "exception") or r.blocks_factors for r in new_rules):
-                update_factor_facts(facts, fired, ruleset)  # else still up to date
-            if any(r.kind == "triage" for r in new_rules):
-                facts[TRIAGE_FACT] = triage_level([by_id[r] for r in fired])
+            if factors_changed:  # else the factor facts are still up to date
+                _write_factor_facts(facts, indicators, excepted, blocked, ruleset, index)
     return fired
 
 
@@ -197,29 +245,38 @@ def update_factor_facts(facts: dict[str, Any], fired: list[str], ruleset: RuleSe
     strength is "several" from ``several_at`` indicators. A blocking triage rule (the
     screener is for adults) raises no factor at all.
     """
-    by_id = ruleset.rules_by_id
+    index = _index(ruleset)
+    roles = index.roles
     indicators: dict[str, list[str]] = {fid: [] for fid in ruleset.factors}
     excepted: set[str] = set()
     blocked = False
     for rule_id in fired:  # one pass over what fired, in fired order
-        rule = by_id[rule_id]
-        if rule.blocks_factors:
+        kind, factor, blocks = roles[rule_id]
+        if blocks:
             blocked = True
-        if rule.kind == "indicator" and rule.factor in indicators:
-            indicators[rule.factor].append(rule_id)
-        elif rule.kind == "exception":
-            excepted.add(rule.factor)
+        if kind == "indicator" and factor in indicators:
+            indicators[factor].append(rule_id)
+        elif kind == "exception":
+            excepted.add(factor)
+    _write_factor_facts(facts, indicators, excepted, blocked, ruleset, index)
+
+
+def _write_factor_facts(facts: dict[str, Any], indicators: dict[str, list[str]],
+                        excepted: set[str], blocked: bool, ruleset: RuleSet,
+                        index: _Index) -> None:
     raised = []
     several_at = ruleset.several_at
     for fid, found in indicators.items():
+        count, listed, strength, raised_name = index.factor_fact_names[fid]
         is_raised = bool(found) and fid not in excepted and not blocked
-        facts[f"{fid}_count"] = len(found)
-        facts[f"{fid}_indicators"] = found
-        facts[f"{fid}_raised"] = is_raised
-        facts.pop(f"{fid}_strength", None)
+        facts[count] = len(found)
+        facts[listed] = list(found)
+        facts[raised_name] = is_raised
         if is_raised:
-            facts[f"{fid}_strength"] = "several" if len(found) >= several_at else "some"
+            facts[strength] = "several" if len(found) >= several_at else "some"
             raised.append(fid)
+        else:
+            facts.pop(strength, None)
     facts["factors_raised"] = raised
     facts["factor_count"] = len(raised)
     facts.setdefault(TRIAGE_FACT, "self_care")
@@ -227,9 +284,11 @@ def update_factor_facts(facts: dict[str, Any], fired: list[str], ruleset: RuleSe
 
 # --------------------------------------------------------------------------- result
 
-def evidence(rule: Rule, facts: dict[str, Any], ruleset: RuleSet,
-             memo: dict | None = None) -> Evidence:
-    """The answers and facts that made ``rule`` fire, derived facts traced to answers.
+def evidence_fields(rule: Rule, facts: dict[str, Any], ruleset: RuleSet,
+                    memo: dict | None = None) -> dict[str, Any]:
+    """The answers and facts that made ``rule`` fire, derived facts traced to answers,
+    as the fields of an ``Evidence`` (build_result validates the whole result in one
+    call: a model per trail cost more than the engine).
 
     ``memo`` (one per screening) keeps each derived or factor fact's trace, so a fact
     many rules read (kidney, older_adult, a factor's count) is traced once.
@@ -244,8 +303,8 @@ def evidence(rule: Rule, facts: dict[str, Any], ruleset: RuleSet,
     position = _index(ruleset).question_order
     ordered = {q: answers[q] for q in sorted((q for q in answers if q in position),
                                               key=position.__getitem__)}
-    return Evidence(rule=rule.id, title=rule.title, reason=rule.reason, answers=ordered,
-                    facts=used, sources=list(rule.sources))
+    return {"rule": rule.id, "title": rule.title, "reason": rule.reason, "answers": ordered,
+            "facts": used, "sources": list(rule.sources)}
 
 
 def _collect(cond, facts, ruleset: RuleSet, writes: list, used: dict, top: bool,
@@ -303,6 +362,14 @@ def factor_of_fact(name: str, ruleset: RuleSet) -> str | None:
     return factor if suffix in FACTOR_FACTS and factor in ruleset.factors else None
 
 
+def _symptom_label(question, value, ruleset: RuleSet) -> str:
+    """'Muscle cramps: Weekly or more' (from the id, in English); in a translation the
+    id means nothing, so the translated question and answer are used."""
+    if ruleset.language == "en":
+        return f"{question.id.replace('_', ' ').capitalize()}: {question.describe_answer(value)}"
+    return f"{question.text} {question.describe_answer(value)}"
+
+
 def derived_rule(name: str, ruleset: RuleSet) -> Rule | None:
     return _index(ruleset).derived_by_name.get(name)
 
@@ -310,8 +377,7 @@ def derived_rule(name: str, ruleset: RuleSet) -> Rule | None:
 def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[str],
                  ruleset: RuleSet) -> Result:
     rules = [ruleset.rules_by_id[r] for r in fired]
-    memo: dict = {}
-    trail = {r.id: evidence(r, facts, ruleset, memo) for r in rules}
+    trail = _Trail(facts, ruleset)  # evidence of the fired rules the result shows
     questions = ruleset.questions.by_id
 
     factors, held_back = [], []
@@ -323,42 +389,60 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
             symptoms = []
             for r in rules:
                 if r.kind == "symptom" and r.factor == fid:
-                    for q, value in trail[r.id].answers.items():
-                        symptoms.append(Symptom(
-                            question=q, answer=value,
-                            label=f"{q.replace('_', ' ').capitalize()}: {questions[q].describe_answer(value)}"))
-            factors.append(FactorResult(
-                id=fid, label=factor.label, summary=factor.summary,
-                strength=facts[f"{fid}_strength"], indicators=indicators,
-                consistent_symptoms=symptoms, ask=list(factor.ask), sources=list(factor.sources)))
+                    for q, value in trail[r.id]["answers"].items():
+                        symptoms.append({
+                            "question": q, "answer": value,
+                            "label": _symptom_label(questions[q], value, ruleset)})
+            factors.append({
+                "id": fid, "label": factor.label, "summary": factor.summary,
+                "strength": facts[f"{fid}_strength"], "indicators": indicators,
+                "consistent_symptoms": symptoms, "ask": list(factor.ask),
+                "sources": list(factor.sources)})
         else:
             because = [trail[r.id] for r in rules
                        if (r.kind == "exception" and r.factor == fid) or r.blocks_factors]
-            held_back.append(HeldBack(id=fid, label=factor.label, indicators=indicators,
-                                      because=because))
+            held_back.append({"id": fid, "label": factor.label, "indicators": indicators,
+                              "because": because})
 
     triage_rules = [r for r in rules if r.kind == "triage"]
     level = triage_level(rules)
     detail = ruleset.triage[level]
     missing, unsure = unanswered(answers, ruleset)
     count = completeness(answers, ruleset)
-    notes = [Note(id=r.id, text=_fill(r.text, missing + unsure, ruleset), evidence=trail[r.id])
-             for r in rules if r.makes_note]
-    return Result(
-        respondent_id=answers.respondent_id,
-        screened_on=answers.values.get("screened_on"),
-        triage=level,
-        triage_detail=Triage(level=level, title=detail.title, message=detail.message),
+    notes = [{"id": r.id, "text": _fill(r.text, missing + unsure, ruleset),
+              "evidence": trail[r.id]} for r in rules if r.makes_note]
+    # One validation of plain data for the whole tree: a model per evidence trail cost
+    # more than the engine.
+    return Result.model_validate({
+        "respondent_id": answers.respondent_id,
+        "screened_on": answers.values.get("screened_on"),
+        "triage": level,
+        "triage_detail": {"level": level, "title": detail.title, "message": detail.message},
         # spec 5: an urgent result is always complete (the questionnaire stops on purpose)
-        complete=level == "urgent" or (facts["complete"] if "complete" in facts
-                                       else is_complete(answers, ruleset, count)),
-        completeness=count,
-        triggered_by=[trail[r.id] for r in triage_rules if r.level == level],
-        factors=factors, held_back=held_back, notes=notes,
-        unanswered=missing, not_sure=unsure,
-        derived_facts=[trail[r.id] for r in rules if r.kind == "derived"],
-        fired_rules=fired, warnings=list(answers.warnings), answers=dict(answers.values),
-        ruleset=RulesetStamp(**ruleset.stamp), tool_version=__version__)
+        "complete": level == "urgent" or (facts["complete"] if "complete" in facts
+                                          else is_complete(answers, ruleset, count)),
+        "completeness": count,
+        "triggered_by": [trail[r.id] for r in triage_rules if r.level == level],
+        "factors": factors, "held_back": held_back, "notes": notes,
+        "unanswered": missing, "not_sure": unsure,
+        "derived_facts": [trail[r.id] for r in rules if r.kind == "derived"],
+        "fired_rules": fired, "warnings": list(answers.warnings),
+        "answers": dict(answers.values), "ruleset": ruleset.stamp,
+        "tool_version": __version__})
+
+
+class _Trail(dict):
+    """Fired rule id -> its evidence fields, built on first use: only the rules the
+    result shows need them (not the triage rules below the decided level, for example)."""
+
+    def __init__(self, facts: dict[str, Any], ruleset: RuleSet):
+        super().__init__()
+        self.facts, self.ruleset, self.memo = facts, ruleset, {}
+
+    def __missing__(self, rule_id: str) -> dict[str, Any]:
+        found = self[rule_id] = evidence_fields(self.ruleset.rules_by_id[rule_id],
+                                                 self.facts, self.ruleset, self.memo)
+        return found
 
 
 def triage_level(rules: list[Rule]) -> str:
@@ -381,12 +465,12 @@ def outcome(answers: ValidatedAnswers, ruleset: RuleSet) -> Outcome:
     result (tests/test_batch.py checks it on a sample)."""
     facts = initial_facts(answers, ruleset)
     fired = run_engine(facts, ruleset)
-    rules = [ruleset.rules_by_id[r] for r in fired]
-    strengths = {fid: facts[f"{fid}_strength"] for fid in ruleset.factors
-                 if facts[f"{fid}_raised"]}
-    notes = [r.id for r in rules if r.makes_note]
-    level = triage_level(rules)
-    return Outcome(level, strengths, notes, level == "urgent" or is_complete(answers, ruleset))
+    strengths = {fid: facts[f"{fid}_strength"] for fid in facts["factors_raised"]}
+    makes_note = _index(ruleset).makes_note
+    notes = [rule_id for rule_id in fired if rule_id in makes_note]
+    level = facts[TRIAGE_FACT]  # run_engine's: the most urgent level that fired
+    complete = facts["complete"] if "complete" in facts else is_complete(answers, ruleset)
+    return Outcome(level, strengths, notes, level == "urgent" or complete)
 
 
 def _fill(text: str, items: list[str], ruleset: RuleSet) -> str:

@@ -191,47 +191,55 @@ def render_text(diff: WhatIf, ruleset: RuleSet) -> str:
     import textwrap
 
     questions = ruleset.questions.by_id
-    out = ["WHAT IF"]
+    from .i18n import _
+
+    out = [_("WHAT IF")]
     for c in diff.changes:
         q = questions[c.question]
-        after = "unanswered" if c.after is None else f"{_show(c.after)} ({q.describe_answer(c.after)})"
+        after = _("unanswered") if c.after is None else f"{_show(c.after)} ({q.describe_answer(c.after)})"
         out.append(f"  {c.question}: {_show(c.before)} -> {after}")
     if not diff.changes:
-        out.append("  (no answer changed)")
+        out.append("  " + _("(no answer changed)"))
     out.append("")
     titles = {lvl: ruleset.triage[lvl].title for lvl in TRIAGE_ORDER}
     if diff.triage_changed:
-        out.append(f"Triage changes: {diff.triage_before} -> {diff.triage_after} "
-                   f"({titles[diff.triage_after]})")
+        out.append(_("Triage changes: {before} -> {after} ({title})").format(
+            before=diff.triage_before, after=diff.triage_after, title=titles[diff.triage_after]))
     else:
-        out.append(f"Triage stays {diff.triage_after} ({titles[diff.triage_after]})")
+        out.append(_("Triage stays {level} ({title})").format(
+            level=diff.triage_after, title=titles[diff.triage_after]))
     if diff.factors:
-        out += ["", "Factors:"]
+        out += ["", _("Factors:")]
     for f in diff.factors:
         if f.before == f.after == "not_raised":  # held back before and after
-            head = f"  = {f.id.replace('_', ' ')}: still not raised (held back)"
+            head = "  = " + _("{factor}: still not raised (held back)").format(
+                factor=f.id.replace('_', ' '))
         elif f.before == "not_raised":
-            head = f"  + {f.label}: now raised ({f.after})"
+            head = "  + " + _("{label}: now raised ({after})").format(label=f.label, after=f.after)
         elif f.after == "not_raised":
-            head = f"  - {f.label}: no longer raised (was {f.before})"
+            head = "  - " + _("{label}: no longer raised (was {before})").format(
+                label=f.label, before=f.before)
         elif f.before != f.after:
-            head = f"  ~ {f.label}: strength {f.before} -> {f.after}"
+            head = "  ~ " + _("{label}: strength {before} -> {after}").format(
+                label=f.label, before=f.before, after=f.after)
         else:
-            head = f"  = {f.label}: still {f.after}, for different reasons"
+            head = "  = " + _("{label}: still {after}, for different reasons").format(
+                label=f.label, after=f.after)
         out.append(head)
-        out += [f"      now also: [{r.rule}] {r.title}" for r in f.indicators_added]
-        out += [f"      no longer: [{r.rule}] {r.title}" for r in f.indicators_removed]
+        out += ["      " + _("now also:") + f" [{r.rule}] {r.title}" for r in f.indicators_added]
+        out += ["      " + _("no longer:") + f" [{r.rule}] {r.title}"
+                for r in f.indicators_removed]
     if not diff.factors:
-        out += ["", "Factors: no change"]
-    for sign, title, notes in (("+", "Notes added:", diff.notes_added),
-                               ("-", "Notes removed:", diff.notes_removed)):
+        out += ["", _("Factors: no change")]
+    for sign, title, notes in (("+", _("Notes added:"), diff.notes_added),
+                               ("-", _("Notes removed:"), diff.notes_removed)):
         if notes:
             out += ["", title]
             for n in notes:
                 out.append(textwrap.fill(f"{sign} [{n.id}] {' '.join(n.text.split())}", 88,
                                          initial_indent="  ", subsequent_indent="      "))
     if diff.warnings:
-        out += ["", "Warnings:"] + [f"  - {w}" for w in diff.warnings]
+        out += ["", _("Warnings:")] + [f"  - {w}" for w in diff.warnings]
     return "\n".join(out) + "\n"
 
 

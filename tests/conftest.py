@@ -16,6 +16,20 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXED_DAY = dt.date(2025, 6, 15)
 
 
+@pytest.fixture(autouse=True)
+def english_by_default(monkeypatch):
+    """Every test starts in English whatever the machine's locale (the default language
+    comes from LC_ALL / LC_MESSAGES / LANG), and leaves no language behind."""
+    from screener import i18n
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
 @pytest.fixture(scope="session")
 def ruleset():
     return load_ruleset()

@@ -87,6 +87,16 @@ def test_urgent_answers_show_the_urgent_advice(ruleset, exported):
         assert advice.get("enableBehavior", "any") == "any"
 
 
+def test_options_show_as_check_boxes_and_radio_buttons(ruleset, exported):
+    _, data, _ = exported
+    items = _questions(data)
+    for q in ruleset.questions:
+        controls = [e["valueCodeableConcept"]["coding"][0]["code"]
+                    for e in items[q.id].get("extension", []) if e["url"] == fq.ITEM_CONTROL]
+        want = {"multi": ["check-box"], "choice": ["radio-button"]}.get(q.type, [])
+        assert controls == want, q.id
+
+
 def test_screening_date_starts_as_today(exported):
     _, data, _ = exported
     (ext,) = _questions(data)["screened_on"]["extension"]

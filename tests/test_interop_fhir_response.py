@@ -158,3 +158,21 @@ def test_a_red_flag_ticked_with_none_is_refused_and_shouted(tmp_path, ruleset):
     assert proc.returncode == 2
     assert "'none' cannot be combined" in proc.stderr
     assert "URGENT: these answers report a red flag (red_flags_now=chest_pain)" in proc.stderr
+
+
+def test_a_refused_response_is_still_searched_for_red_flags(ruleset):
+    questionnaire, _ = fq.questionnaire(ruleset)
+    response = fill_in(questionnaire, {"red_flags_now": ["fainting"], "age_years": 40})
+    response["item"][0]["item"].append({"linkId": "extra", "answer": [{"valueString": "x"}]})
+    with pytest.raises(AnswersError, match="'extra'") as caught:
+        parse_answers_text(json.dumps(response), ruleset, "r.json")
+    assert caught.value.red_flags == ["red_flags_now=fainting"]
+
+
+def test_a_coding_without_a_code_is_refused_and_its_label_still_scanned(ruleset):
+    questionnaire, _ = fq.questionnaire(ruleset)
+    response = fill_in(questionnaire, {"red_flags_now": ["fainting"], "age_years": 40})
+    response["item"][0]["item"][0]["answer"] = [{"valueCoding": {"display": "Chest pain"}}]
+    with pytest.raises(AnswersError, match="red_flags_now: an answer coding without a code") as caught:
+        parse_answers_text(json.dumps(response), ruleset, "r.json")
+    assert caught.value.red_flags == ["red_flags_now=chest_pain"]

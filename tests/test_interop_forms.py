@@ -43,7 +43,7 @@ def test_dictionary_fields(ruleset, dictionary):
     assert names[0] == "record_id"
     assert [n for n in names if n in ruleset.questions.by_id] == [q.id for q in ruleset.questions]
     for name in names:  # REDCap's rule for variable names
-        assert re.fullmatch(r"[a-z][a-z0-9_]*", name) and len(name) <= 100
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", name) and len(name) <= 26  # REDCap warns past 26
     for section in ruleset.questions.sections:  # one instrument per section
         assert {dictionary[q.id]["Form Name"] for q in section.questions} == {section.id}
     for q in ruleset.questions:
@@ -76,7 +76,8 @@ def test_dictionary_urgent_advice_shows_on_every_urgent_answer(ruleset, dictiona
 # ------------------------------------------------------------------------ XLSForm
 
 def test_xlsform_converts_with_pyxform(ruleset, tmp_path):
-    from pyxform.xls2xform import convert
+    # the test extra installs pyxform; a venv made before it was added skips, not fails
+    convert = pytest.importorskip("pyxform.xls2xform").convert
 
     data, problems = xlsform.render_xlsx(ruleset)
     assert problems == []

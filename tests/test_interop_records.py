@@ -121,7 +121,8 @@ def test_odk_export_screens_like_the_plain_csv(tmp_path, ruleset, people):
     rows = _rows(tmp_path / "o.csv")
     assert rows == _rows(tmp_path / "p.csv")
     assert rows[0]["respondent_id"].startswith("uuid:")  # KEY, as given
-    assert odk.screened == len(people) and odk.errors == 0
+    assert odk.screened == plain.screened == len(people) and odk.errors == 0
+    assert odk.by_factor == plain.by_factor
 
 
 def test_odk_split_select_columns_fold_like_space_separated_ones(ruleset):
@@ -193,3 +194,18 @@ def test_from_a_survey_tool_reads_csv_only(tmp_path, ruleset):
     path.write_text('{"age_years": 40}\n')
     with pytest.raises(BatchError, match="--from redcap reads a CSV export"):
         run_batch(path, tmp_path / "out.jsonl", read_as="redcap")
+
+
+def test_a_labels_export_gets_a_hint(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text('Record ID,"Do you have any of these right now? (choice=Chest pain)",Complete?\n'
+                    '1,Checked,Complete\n')
+    with pytest.raises(BatchError, match="export with labels: export 'CSV / Microsoft Excel \\(raw data\\)'"):
+        run_batch(path, tmp_path / "out.csv", today=FIXED_DAY)
+
+
+def test_the_wrong_from_gets_a_hint(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("record_id,red_flags_now___none,age_years\n1,1,40\n")
+    with pytest.raises(BatchError, match="look like a REDCap export .*use --from redcap"):
+        run_batch(path, tmp_path / "out.csv", today=FIXED_DAY, read_as="plain")

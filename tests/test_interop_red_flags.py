@@ -85,3 +85,29 @@ def test_rejected_batch_records_with_space_separated_or_checkbox_flags_are_urgen
     assert summary.errors_urgent == 1
     (bad,) = [json.loads(line) for line in (tmp_path / "j.errors.jsonl").read_text().splitlines()]
     assert bad["urgent"] == ["red_flags_now=chest_pain"]
+
+
+@pytest.mark.parametrize("record", [
+    {"pregnancy": "pregnant", "vomiting_diarrhoea": "over_24h_ongoing",
+     "urine_colour": "Dark yellow", "age_years": "abc"},
+    '{"pregnancy": "pregnant", "vomiting_diarrhoea": "over_24h_ongoing", '
+    '"urine_colour": "dark_yellow", "age_years": 1e999999',  # broken JSON: searched as text
+])
+def test_a_combined_urgent_rule_is_found_in_a_rejected_record(ruleset, record):
+    """TR-URGENT-HYPEREMESIS needs three answers together: a record rejected for an
+    unrelated field still reports them (each part alone is not urgent)."""
+    assert red_flags_in(record, ruleset) == [
+        "pregnancy=pregnant", "vomiting_diarrhoea=over_24h_ongoing", "urine_colour=dark_yellow"]
+    assert red_flags_in({"pregnancy": "pregnant", "urine_colour": "dark_yellow",
+                         "vomiting_diarrhoea": "in_last_week", "age_years": "abc"}, ruleset) == []
+
+
+def test_a_rejected_batch_record_with_a_combined_urgent_rule_is_urgent(tmp_path):
+    plain = tmp_path / "in.csv"
+    plain.write_text("respondent_id,age_years,pregnancy,vomiting_diarrhoea,dizzy_on_standing\n"
+                     "P1,thirty,pregnant,over_24h_ongoing,persistent\n")
+    summary = run_batch(plain, tmp_path / "out.csv", today=FIXED_DAY)
+    assert summary.errors_urgent == 1
+    (bad,) = _errors(tmp_path / "out.errors.csv")
+    assert bad["urgent"] == ("pregnancy=pregnant;vomiting_diarrhoea=over_24h_ongoing;"
+                             "dizzy_on_standing=persistent")

@@ -189,8 +189,12 @@ def test_question_no_rule_uses(rules_copy):
     path = break_file(rules_copy, "questions.yaml", "      - id: sex_at_birth",
                       "      - id: shoe_size\n        type: int\n        text: \"Your shoe size?\"\n"
                       "        min: 20\n        max: 50\n\n      - id: sex_at_birth")
-    assert lint(rules_copy) == [f"{path}:{line_of(path, 'id: shoe_size')}: shoe_size: no rule, "
-                                "shown_if or computed input uses this question"]
+    assert lint(rules_copy, "unused-question") == [
+        f"{path}:{line_of(path, 'id: shoe_size')}: shoe_size: no rule, "
+        "shown_if or computed input uses this question"]
+    # a new question also needs its translations
+    assert f"{path}:{line_of(path, 'id: shoe_size')}: shoe_size: text: not translated in " \
+        "locales/es.yaml" in lint(rules_copy, "translation")
 
 
 # ------------------------------------------------------------------------ dose-text

@@ -14,3 +14,66 @@ def iso_date(text: str):
     except ValueError:
         pass
     raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD")
+
+
+# ------------------------------------------------------------------------ languages
+
+def languages(rules: str | None = None) -> list[str]:
+    """The languages a rules folder speaks (English first): a directory listing, cheap
+    enough for --help. A new rules/locales/<lang>.yaml adds one, with no code."""
+    import re
+    from pathlib import Path
+
+    from ..fsutil import shipped_folder
+
+    folder = (Path(rules) if rules else shipped_folder("rules")) / "locales"
+    found = sorted(p.stem for p in folder.glob("*.yaml")
+                   if re.fullmatch(r"[a-z]{2,3}", p.stem)) if folder.is_dir() else []
+    return ["en"] + [lang for lang in found if lang != "en"]
+
+
+def add_lang_argument(parser, *, what: str = "the questions and the result") -> None:
+    parser.add_argument(
+        "--lang", metavar="LANG", default=None,
+        help=f"language of {what}: {', '.join(languages())} (default: from LC_ALL or LANG "
+             "when it is one of these, else en). Files of answers and JSON stay codes")
+
+
+def choose_language(args, fallback: str | None = None) -> str:
+    """The language a command speaks: --lang, else ``fallback`` (a draft's language),
+    else LC_ALL / LC_MESSAGES / LANG when supported, else English. Sets it for the
+    program's own words (i18n) and returns it for the rules' texts (load_ruleset)."""
+    from .. import i18n
+    from ..errors import ScreenerError
+
+    supported = languages(getattr(args, "rules", None))
+    lang = getattr(args, "lang", None)
+    if lang is not None:
+        lang = lang.strip().lower()
+        if lang not in supported:
+            raise ScreenerError(f"unknown language '{lang}' for --lang; choose one of: "
+                                f"{', '.join(supported)}")
+    else:
+        lang = fallback if fallback in supported else i18n.from_environment(supported)
+        if lang != "en":
+            lang = _usable_or_english(getattr(args, "rules", None), lang)
+    return i18n.set_language(lang)
+
+
+def _usable_or_english(rules: str | None, lang: str) -> str:
+    """A language nobody asked for by name (the locale, a draft) whose translation is
+    broken must not stop the screener: warn and speak English. An explicit --lang with
+    a broken translation is an error instead (it is raised when the rules load)."""
+    import sys
+
+    from ..errors import RulesError
+    from ..fsutil import shipped_folder
+    from ..locales import load_locale
+
+    try:
+        load_locale(str(rules or shipped_folder("rules")), lang)
+    except RulesError as exc:
+        print(f"screener: warning: the '{lang}' translation cannot be used, so this runs in "
+              f"English: {exc}", file=sys.stderr)
+        return "en"
+    return lang

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import add_lang_argument, choose_language
+
 DESCRIPTION = """\
 Play a sample patient (see `screener personas`) through the real questionnaire: each
 question screen appears with the persona's answer filled in, and a running log shows
@@ -33,6 +35,7 @@ def add_arguments(parser) -> None:
                         help="no colour or emphasis codes (also when NO_COLOR is set)")
     parser.add_argument("--personas", metavar="DIR", default=None,
                         help="sample patients folder (default: the shipped personas/ folder)")
+    add_lang_argument(parser, what="the questions, the log and the result")
 
 
 def run(args) -> int:
@@ -45,7 +48,7 @@ def run(args) -> int:
     if args.speed is not None and not 0 <= args.speed < 3600:  # also refuses nan and inf
         raise ScreenerError("--speed is a number of seconds between answers, from 0 "
                             "(no pause) to under an hour")
-    ruleset = load_ruleset(args.rules)
+    ruleset = load_ruleset(args.rules, choose_language(args))
     personas = load_personas(args.personas, ruleset)
     out = sys.stdout
     if args.list or not args.persona:
@@ -65,18 +68,22 @@ def run(args) -> int:
     speed = DEFAULT_SPEED if args.speed is None else args.speed
     asker = DemoAsker(persona.answers, Pacer(auto=args.auto, speed=speed), stdout=out,
                       style=style)
-    out.write(style.bold(f"Demo: {persona.name} ({persona.id}), an invented patient") + "\n"
+    from ..i18n import _
+
+    out.write(style.bold(_("Demo: {name} ({id}), an invented patient").format(
+                  name=persona.name, id=persona.id)) + "\n"
               f"{persona.story}\n"
-              "Log: + a rule fires, - a rule no longer applies, = factor or triage so far\n"
-              "(until the end, questions not reached yet count as unanswered)\n")
+              + _("Log: + a rule fires, - a rule no longer applies, = factor or triage so far")
+              + "\n" + _("(until the end, questions not reached yet count as unanswered)")
+              + "\n")
     try:
         demo = play(persona, ruleset, asker)
     except (DemoQuit, KeyboardInterrupt):
-        out.write("\nDemo stopped. Nothing was saved.\n")
+        out.write("\n" + _("Demo stopped. Nothing was saved.") + "\n")
         return 0
     if demo.outcome.status == "urgent":
-        out.write("\nThe questionnaire stopped at an urgent sign ("
-                  + ", ".join(demo.outcome.urgent_rules) + "), as a real run does.\n")
-    out.write("\n" + style.bold("== Result: clinician view ==") + "\n")
+        out.write("\n" + _("The questionnaire stopped at an urgent sign ({rules}), as a real "
+                            "run does.").format(rules=", ".join(demo.outcome.urgent_rules)) + "\n")
+    out.write("\n" + style.bold(_("== Result: clinician view ==")) + "\n")
     out.write(render(demo.result, ruleset, "text", "clinician").rstrip() + "\n")
     return 0

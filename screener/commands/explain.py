@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import _answers_input
+from . import _answers_input, add_lang_argument, choose_language
 
 DESCRIPTION = """\
 Show why the screening came out as it did, as a tree from the conclusion down to the
@@ -24,6 +24,7 @@ examples:
 
 def add_arguments(parser) -> None:
     _answers_input.add_arguments(parser)
+    add_lang_argument(parser, what="the text output (json is the same in every language)")
     parser.add_argument("--format", choices=["text", "json"], default="text",
                         help="text: an indented tree (default); json: the same, for programs")
     parser.add_argument("--no-near-misses", dest="near_misses", action="store_false",
@@ -36,7 +37,12 @@ def run(args) -> int:
     from ..explain import explain, render
     from ..loading import load_ruleset
 
-    ruleset = load_ruleset(args.rules)
+    from ..i18n import set_language
+
+    lang = choose_language(args)
+    if args.format == "json":  # for programs: ids, codes and the rules' own texts
+        lang = set_language("en")
+    ruleset = load_ruleset(args.rules, lang)
     answers = _answers_input.load(args, ruleset)
     explanation = explain(answers, ruleset, search=args.near_misses)
     sys.stdout.write(render(explanation, ruleset, args.format))

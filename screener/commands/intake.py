@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import add_lang_argument, choose_language, languages
+
 DESCRIPTION = """\
 For a shared clinic terminal. For each person: the staff types a respondent id (an
 id, never a name), the person answers the questionnaire, and three private files
@@ -18,6 +20,8 @@ examples:
   screener intake --out ~/clinic/screenings
   screener intake --out /srv/intake --format pdf
   screener intake --out intake/ --plain         numbered options, typed answers
+  screener intake --out intake/ --lang es --report-lang en
+                              the person answers in Spanish; the clinic's report is English
 """
 
 
@@ -34,6 +38,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--plain", action="store_true",
                         help="screen-reader friendly: numbered options, typed answers, "
                              "no arrow-key menus or colour")
+    add_lang_argument(parser, what="the screens the person reads")
+    parser.add_argument("--report-lang", metavar="LANG", default=None,
+                        help="language of the clinician's saved report: "
+                             f"{', '.join(languages())} (default: the same as --lang). "
+                             "The answers and result files are codes in every language")
 
 
 def run(args) -> int:
@@ -60,14 +69,25 @@ def run(args) -> int:
     from ..intake import CLEAR_SCREEN, run_intake
     from ..loading import load_ruleset
 
-    ruleset = load_ruleset(args.rules)
+    report_lang = args.report_lang
+    if report_lang is not None and report_lang not in languages(args.rules):
+        raise ScreenerError(f"unknown language '{report_lang}' for --report-lang; choose one "
+                            f"of: {', '.join(languages(args.rules))}")
+    lang = choose_language(args)
+    ruleset = load_ruleset(args.rules, lang)
+    if report_lang is not None:
+        load_ruleset(args.rules, report_lang)  # a broken translation fails now, not later
 
     def clear() -> None:
         sys.stdout.write(CLEAR_SCREEN)
         sys.stdout.flush()
 
     count = run_intake(ruleset, PlainAsker if args.plain else TerminalAsker, folder,
-                       report_format=args.format, clear=clear,
+                       report_format=args.format, clear=clear, report_lang=report_lang,
                        **({"today": lambda: args.date} if args.date else {}))
-    print(f"Intake ended: {count} screening{'s' * (count != 1)} saved in {folder}.")
+    from ..i18n import ngettext
+
+    print(ngettext("Intake ended: {count} screening saved in {folder}.",
+                   "Intake ended: {count} screenings saved in {folder}.", count).format(
+                       count=count, folder=folder))
     return 0

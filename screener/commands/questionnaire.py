@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import add_lang_argument, choose_language, languages
+
 DESCRIPTION = """\
 Export the question bank as a form another tool can collect answers with, generated from
 rules/questions.yaml (one source of truth: question ids and answer codes are the same as
@@ -23,6 +25,10 @@ is definitely false (a question it depends on that is still blank shows it).
 
 A skip-logic condition a format cannot express is reported on stderr and that item is
 left always shown (shown more often, never less).
+
+Languages: the texts are in --lang. The FHIR Questionnaire carries every other language
+of the rules with the FHIR translation extension, and the XLSForm has a label and hint
+column per language (label::Spanish (es)); the REDCap dictionary is in --lang.
 """
 
 EPILOG = """\
@@ -31,6 +37,7 @@ examples:
   screener questionnaire --fhir --fhir-version R5 > questionnaire.json
   screener questionnaire --redcap -o dictionary.csv            upload in REDCap
   screener questionnaire --xlsform -o form.xlsx                upload to ODK Central
+  screener questionnaire --redcap --lang es -o diccionario.csv  the dictionary in Spanish
 
 Collected answers come back with `screener batch EXPORT.csv` (REDCap and ODK Central
 exports are recognised) or `screener screen response.json` (a FHIR QuestionnaireResponse).
@@ -59,6 +66,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write here (private, 0600); default: stdout (not for --xlsform)")
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    add_lang_argument(parser, what="the exported texts (the others are included as "
+                                   "translations)")
 
 
 def run(args) -> int:
@@ -74,7 +83,11 @@ def run(args) -> int:
         raise ScreenerError("--fhir-version goes with --fhir", field="--fhir-version")
     if binary and args.output is None:
         raise ScreenerError(f"the {what} is a binary file: write it with -o FILE")
-    ruleset = load_ruleset(args.rules)
+    lang = choose_language(args)
+    ruleset = load_ruleset(args.rules, lang)
+    # the same rules in every other language, for the formats that carry several
+    args.translations = [load_ruleset(args.rules, other) for other in languages(args.rules)
+                         if other != lang]
     module = importlib.import_module(f"..interop.{module_name}", __package__)
     data, problems = module.render(ruleset, args)
     if args.kind == "fhir":

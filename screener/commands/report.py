@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import add_lang_argument, choose_language
+
 DESCRIPTION = """\
 Screen one answers file and write a summary report: Markdown, a self-contained HTML
 page, a printable PDF, the JSON result, or an HL7 FHIR Bundle (QuestionnaireResponse
@@ -17,6 +19,9 @@ examples:
   screener report answers.json -o summary.html --view clinician
   screener report answers.json --format md            Markdown on stdout
   screener report answers.json -o intake.fhir.json    FHIR Bundle (or --format fhir)
+  screener report answers.json -o resumen.pdf --lang es   a Spanish PDF
+  screener report answers.json -o summary.html --lang en --view clinician
+                                      English for the clinician, whatever the answers' language
   screener report answers.json -o intake.fhir.json --patient-ref Patient/8841
 """
 
@@ -46,6 +51,8 @@ def add_arguments(parser) -> None:
                         help="fhir format: the subject as a reference to this patient in the "
                              "receiving system, instead of the anonymous respondent identifier")
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    add_lang_argument(parser, what="the report (json and fhir are the same in every "
+                                   "language)")
 
 
 def choose_format(fmt: str | None, output: str | None) -> str:
@@ -90,7 +97,7 @@ def run(args) -> int:
             raise ScreenerError(str(exc), field="--patient-ref") from None
     if args.output is None and module.BINARY:
         raise ScreenerError(f"the {fmt} format is binary: write it to a file with -o FILE")
-    ruleset = load_ruleset(args.rules)
+    ruleset = load_ruleset(args.rules, choose_language(args))
     result = screen(load_answers_file(args.answers, ruleset), ruleset)
     options = {"paper": args.paper} if fmt == "pdf" else {}
     if fmt == "fhir":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import add_lang_argument, choose_language
+
 DESCRIPTION = """\
 Ask the screening questions in the terminal and show the explained result. The
 urgent check comes first; any red flag stops at once with the urgent advice. You can
@@ -18,6 +20,7 @@ examples:
   screener run --fresh          discard an unfinished screening and start over
   screener run --view clinician   result with rule ids, sources and the full trail
   screener run --date 2025-01-20  answers given on an earlier day (sets the season)
+  screener run --lang es        las preguntas y el resultado en español
 
 Not at a terminal? Write the answers to a file and use: screener screen ANSWERS.json
 """
@@ -40,6 +43,8 @@ def add_arguments(parser, *, fresh: bool = True) -> None:
                         help="screening date, for a clinician entering answers given on "
                              "an earlier day (default: today; it sets the season, and "
                              "nobody is asked for it)")
+    add_lang_argument(parser, what="the questions and the result (an unfinished screening "
+                                   "keeps its own unless --lang is given)")
 
 
 def run(args, *, resume: bool = False) -> int:
@@ -55,20 +60,25 @@ def run(args, *, resume: bool = False) -> int:
             "screener screen ANSWERS.json")
     if args.no_color or args.plain:
         os.environ["NO_COLOR"] = "1"  # prompt_toolkit reads it: no colour anywhere
-    from ..asker import PlainAsker, TerminalAsker
     from ..drafts import DraftStore
+    from ..i18n import _
+
+    store = DraftStore()
+    draft = None if getattr(args, "fresh", False) else store.load()
+    lang = choose_language(args, fallback=draft.language if draft else None)
+    from ..asker import PlainAsker, TerminalAsker
     from ..interactive import RESUME_HINT, session
     from ..loading import load_ruleset
 
     asker = PlainAsker() if args.plain else TerminalAsker()
-    ruleset = load_ruleset(args.rules)
-    store = DraftStore()
+    ruleset = load_ruleset(args.rules, lang)
     try:
         session(ruleset, asker, store=store, resume=resume,
                 fresh=getattr(args, "fresh", False), view=args.view, today=args.date)
     except (KeyboardInterrupt, EOFError):
         saved = store.path.exists()
-        print("\nStopped. " + (RESUME_HINT if saved else "Nothing was saved yet."),
+        print("\n" + _("Stopped.") + " " + (_(RESUME_HINT) if saved
+                                               else _("Nothing was saved yet.")),
               file=sys.stderr)
         return 130
     return 0

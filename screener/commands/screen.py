@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import add_lang_argument, choose_language
+
 DESCRIPTION = """\
 Screen one answers file and print the result: the triage level first, then each
 possible contributing factor with the answers and rules behind it, the notes, and
@@ -17,6 +19,7 @@ examples:
   screener screen answers.json --view clinician
   screener screen answers.json --format json > result.json
   cat answers.json | screener screen -
+  screener screen answers.json --lang es          el resultado en español
   screener screen questionnaire-response.json    a FHIR QuestionnaireResponse
 """
 
@@ -30,6 +33,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--view", choices=["person", "clinician"], default="person",
                         help="person: plain language (default); clinician: adds rule ids, "
                              "sources and the full evidence trail")
+    add_lang_argument(parser, what="the text result (json is the same in every language)")
 
 
 def run(args) -> int:
@@ -40,7 +44,7 @@ def run(args) -> int:
     from ..reports import render
     from ..screening import screen
 
-    ruleset = load_ruleset(args.rules)
+    ruleset = load_ruleset(args.rules, choose_language(args))
     result = screen(load_answers_file(args.answers, ruleset), ruleset)
     sys.stdout.write(render(result, ruleset, args.format, args.view))
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import _answers_input
+from . import _answers_input, add_lang_argument, choose_language
 
 DESCRIPTION = """\
 Screen the answers as they are and again with one or more answers changed, and say
@@ -25,6 +25,7 @@ exit status: 0 done, 2 a bad --set (unknown question, wrong code, not a number).
 
 def add_arguments(parser) -> None:
     _answers_input.add_arguments(parser)
+    add_lang_argument(parser, what="the text output (json is the same in every language)")
     parser.add_argument("--set", dest="sets", metavar="QUESTION=CODE", action="append",
                         required=True,
                         help="an answer to change (repeatable); multi items take codes "
@@ -39,7 +40,12 @@ def run(args) -> int:
     from ..loading import load_ruleset
     from ..whatif import parse_sets, render, whatif
 
-    ruleset = load_ruleset(args.rules)
+    from ..i18n import set_language
+
+    lang = choose_language(args)
+    if args.format == "json":  # for programs: ids, codes and the rules' own texts
+        lang = set_language("en")
+    ruleset = load_ruleset(args.rules, lang)
     answers = _answers_input.load(args, ruleset)
     diff = whatif(answers, parse_sets(args.sets, ruleset), ruleset)
     sys.stdout.write(render(diff, ruleset, args.format))

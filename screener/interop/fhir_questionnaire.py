@@ -10,6 +10,8 @@ servers run, the default) or R5.
 - R4 item type ``choice`` (R4 has no ``coding`` type and no ``answerConstraint``); R5
   ``coding`` with ``answerConstraint: optionsOnly``;
 - help as a child ``display`` item with ``questionnaire-itemControl`` = ``help``;
+  answer options shown as ``check-box`` (multi) or ``radio-button`` (choice), every
+  option in view as on paper;
 - number ranges as ``minValue``/``maxValue``; the screening date starts as today
   (SDC ``initialExpression``); the urgent check is ``required``;
 - after every question with an urgent answer, a ``display`` item with the urgent advice,
@@ -140,11 +142,15 @@ def enable_when(cond, questions) -> tuple[list[dict], str | None]:
 
 # ---------------------------------------------------------------------------- items
 
+def _item_control(code: str) -> dict:
+    return {"url": ITEM_CONTROL, "valueCodeableConcept": {
+        "coding": [{"system": ITEM_CONTROL_SYSTEM, "code": code}]}}
+
+
 def _display(link_id: str, text: str, control: str | None = None) -> dict:
     item = {"linkId": link_id, "text": text, "type": "display"}
     if control:
-        item["extension"] = [{"url": ITEM_CONTROL, "valueCodeableConcept": {
-            "coding": [{"system": ITEM_CONTROL_SYSTEM, "code": control}]}}]
+        item["extension"] = [_item_control(control)]
     return item
 
 
@@ -162,6 +168,8 @@ def _item(question, questions, version: str, problems: list[str]) -> dict:
     if question.type == "int":
         extensions += [{"url": MIN_VALUE, "valueInteger": question.min},
                        {"url": MAX_VALUE, "valueInteger": question.max}]
+    if question.type in ("choice", "multi"):  # every option in view, as on paper
+        extensions.append(_item_control("check-box" if question.type == "multi" else "radio-button"))
     if question.default == "today":
         extensions.append({"url": INITIAL_EXPRESSION, "valueExpression": {
             "language": "text/fhirpath", "expression": "today()"}})
@@ -274,11 +282,17 @@ def validate(resource: dict, version: str = DEFAULT_VERSION) -> None:
     get_fhir_model_class(resource["resourceType"]).model_validate(resource)
 
 
-def render_questionnaire(ruleset, version: str = DEFAULT_VERSION) -> tuple[str, list[str]]:
-    """The Questionnaire as JSON text, validated, and the skip-logic problems."""
+def render_questionnaire(ruleset, version: str = DEFAULT_VERSION,
+                         translations=()) -> tuple[str, list[str]]:
+    """The Questionnaire as JSON text, validated, and the skip-logic problems. Its texts
+    are in ``ruleset``'s language; each RuleSet in ``translations`` (the same rules in
+    another language) is added with the FHIR translation extension."""
     from ..safety import ensure_safe_text
+    from .fhir_translations import add_translations
 
     resource, problems = questionnaire(ruleset, version)
+    if translations:
+        add_translations(resource, ruleset, translations)
     check_codes(resource, version)
     validate(resource, version)
     text = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
@@ -287,4 +301,5 @@ def render_questionnaire(ruleset, version: str = DEFAULT_VERSION) -> tuple[str, 
 
 def render(ruleset, args) -> tuple[str, list[str]]:
     """For `screener questionnaire --fhir`."""
-    return render_questionnaire(ruleset, args.fhir_version)
+    return render_questionnaire(ruleset, args.fhir_version,
+                                getattr(args, "translations", ()))

@@ -74,7 +74,11 @@ def _value(question, answer: dict, source: str | None):
                                f"{system}, not from this screener's answer codes "
                                f"({ANSWER_SYSTEM}:{question.id})", file=source,
                                field=question.id)
-        return coding.get("code")
+        if not isinstance(coding.get("code"), str) or not coding["code"]:
+            raise AnswersError(f"{question.id}: an answer coding without a code "
+                               f"({coding.get('display') or 'no display either'})",
+                               file=source, field=question.id)
+        return coding["code"]
     for key in ("valueInteger", "valueDate", "valueString"):
         if key in answer:
             return answer[key]
@@ -86,7 +90,40 @@ def _value(question, answer: dict, source: str | None):
 
 
 def answers_from_fhir(raw: dict, ruleset, source: str | None = None) -> dict:
-    """The answers mapping a QuestionnaireResponse (or a Bundle holding one) gives."""
+    """The answers mapping a QuestionnaireResponse (or a Bundle holding one) gives.
+
+    A refused response is still searched for red flags (``error.red_flags``)."""
+    try:
+        return _answers(raw, ruleset, source)
+    except AnswersError as error:
+        from .red_flags import red_flags_in
+
+        error.red_flags = red_flags_in(_loose(raw), ruleset)
+        raise
+
+
+def _loose(raw: Any) -> dict:
+    """Every coded or text answer of every response in ``raw`` by linkId, read without
+    any check (for the red-flag scan of a refused response)."""
+    found: dict[str, list] = {}
+    resources = [raw] + [e.get("resource") for e in raw.get("entry") or []
+                         if isinstance(e, dict)] if isinstance(raw, dict) else []
+    for resource in resources:
+        if not isinstance(resource, dict):
+            continue
+        for item in _items(resource.get("item")):
+            for answer in item.get("answer") or []:
+                if not isinstance(answer, dict):
+                    continue
+                coding = answer.get("valueCoding")
+                values = ([coding.get("code"), coding.get("display")] if isinstance(coding, dict)
+                          else [answer.get("valueString")])
+                found.setdefault(str(item.get("linkId", "")), []).extend(
+                    v for v in values if isinstance(v, str))
+    return found
+
+
+def _answers(raw: dict, ruleset, source: str | None) -> dict:
     response = _response(raw, source)
     ours = questionnaire_url(ruleset)
     canonical = str(response.get("questionnaire") or "").split("|")[0]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..answers import RESPONDENT_ID
-from ..errors import AnswersError, ScreenerError
+from ..errors import AnswersError, ScreenerError, shown
 from ..loading import suggest
 from ..models import RuleSet
 from . import redcap, xlsform
@@ -138,7 +138,7 @@ def plan(header: list[str], source: str, ruleset: RuleSet, file: str) -> tuple[C
                        "group path), SubmissionDate, KEY and ODK Central's own columns"}[source]
         plural = "s" if len(unknown) > 1 else ""
         raise ColumnsError(f"unknown column{plural} {named} (reading it as "
-                           f"{DESCRIPTIONS[source]}): columns are {what}",
+                           f"{DESCRIPTIONS[source]}): columns are {what}{_hint(header, source)}",
                            file=file, line=1, field=unknown[0])
     ids = [i for i, col in enumerate(columns) if col.kind == "respondent_id"]
     if source == "odk" and len(ids) > 1:  # KEY first, then meta-instanceID
@@ -151,6 +151,19 @@ def plan(header: list[str], source: str, ruleset: RuleSet, file: str) -> tuple[C
         raise ColumnsError(f"question '{twice[0]}' has more than one column: keep one",
                            file=file, line=1, field=twice[0])
     return tuple(columns)
+
+
+def _hint(header: list[str], source: str) -> str:
+    """A word on the commonest mistakes: the wrong --from, labels instead of codes."""
+    detected = detect(header)
+    if detected != source and detected != "plain":
+        return f"; the columns look like {DESCRIPTIONS[detected]}: use --from {detected}"
+    if any("(choice=" in c or c in ("Record ID", "Complete?") for c in header):
+        return ("; this looks like a REDCap export with labels: export 'CSV / Microsoft "
+                "Excel (raw data)' instead")
+    if any(c in ("Submission Date", "Submitter Name") or " " in c for c in header):
+        return "; column names hold spaces, so these look like labels: export codes, not labels"
+    return ""
 
 
 def _bare(name: str, source: str) -> str:
@@ -192,7 +205,8 @@ def answers(cells: list[str], columns: tuple[Column, ...], source: str, ruleset:
                 ticked.setdefault(col.question, []).append(col.code)
             elif flag and flag not in _FALSE:
                 raise AnswersError(f"row {number}, column {col.question}{_sep(source)}"
-                                   f"{col.code}: '{text}' is not 0 or 1", field=col.question)
+                                   f"{col.code}: '{shown(text)}' is not 0 or 1",
+                                   field=col.question)
             continue
         if not text or col.kind == "ignore":
             continue
@@ -203,11 +217,10 @@ def answers(cells: list[str], columns: tuple[Column, ...], source: str, ruleset:
         else:
             q = questions[col.question]
             if q.type == "int":
-                try:
-                    out[q.id] = int(text)
-                except ValueError:
-                    raise AnswersError(f"row {number}, column {q.id}: '{text}' is not a whole "
-                                       "number", field=q.id) from None
+                if not _WHOLE.fullmatch(text):  # int() takes '4_0' and Arabic-Indic digits
+                    raise AnswersError(f"row {number}, column {q.id}: '{shown(text)}' is not a "
+                                       "whole number written with the digits 0-9", field=q.id)
+                out[q.id] = int(text)
             elif q.type == "multi":
                 parts = text.split() if source == "odk" else text.split(";")
                 out[q.id] = [item.strip() for item in parts if item.strip()]
@@ -220,6 +233,9 @@ def answers(cells: list[str], columns: tuple[Column, ...], source: str, ruleset:
         if match:
             out["screened_on"] = match.group(0)
     return out
+
+
+_WHOLE = re.compile(r"[+-]?[0-9]{1,18}", re.ASCII)
 
 
 def _sep(source: str) -> str:

@@ -4,7 +4,9 @@ A rejected record never reaches the rules, so its red flags would be lost; this 
 reads the raw record as tolerantly as it can instead (a false alarm costs a look, a
 missed red flag can cost a life). The urgent answers are read from the rules
 (``generate.urgent_codes``: answers that make an urgent triage rule fire on their own),
-never listed here.
+never listed here; urgent rules that need several answers together (pregnancy with
+vomiting for over a day and a sign of dehydration) are evaluated on the answers read
+the same tolerant way, a choice read with two codes staying unknown.
 
 Columns or keys are found however they are spelled: ``red_flags_now``, ``Red flags
 now``, an ODK group path (``urgent-red_flags_now``, ``urgent/red_flags_now``), a REDCap
@@ -20,6 +22,8 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+
+from .. import conditions
 
 #: cell values that mean "ticked" in a checkbox or split-select column
 TICKED = {"1", "checked", "yes", "true", "x", "y"}
@@ -41,6 +45,13 @@ class Scanner:
 
         self.urgent: dict[str, set] = urgent_codes(ruleset)
         questions = ruleset.questions.by_id
+        #: urgent rules that need several answers together (pregnant, vomiting for over
+        #: a day and signs of dehydration): read tolerantly, then evaluated as written
+        self.combined = [rule for rule in ruleset.rules
+                         if rule.kind == "triage" and rule.level == "urgent"
+                         and not _single_answer(rule)]
+        self.types = {name: questions[name].type for rule in self.combined
+                      for name in conditions.names(rule.when) if name in questions}
         #: question -> {normalised code or label: code}
         self.words: dict[str, dict[str, str]] = {}
         for name, codes in self.urgent.items():
@@ -48,17 +59,22 @@ class Scanner:
             if name in questions:
                 words.update({_norm(questions[name].label(c)): c for c in codes})
             self.words[name] = words
+        for name in self.types:  # every code of these: dark_yellow counts with pregnant
+            codes = questions[name].codes
+            self.words[name] = {**self.words.get(name, {}),
+                                **{_norm(questions[name].label(c)): c for c in codes},
+                                **{_norm(c): c for c in codes}}
 
     # ------------------------------------------------------------------- columns
 
     def _question(self, name: str) -> str | None:
         """The urgent question a column name means, with any group path removed."""
         key = _norm(name)
-        if key in self.urgent:
+        if key in self.words:
             return key
         tail = _NAME_SEPARATORS.split(str(name).strip().lower())[-1]
         tail = _norm(tail)
-        return tail if tail in self.urgent else None
+        return tail if tail in self.words else None
 
     def _column(self, name: str) -> tuple[str | None, str | None, bool]:
         """(question, code, True) for a checkbox or split-select column (code None when
@@ -85,8 +101,11 @@ class Scanner:
             for part in _PARTS.split(str(item)):
                 if not part.strip():
                     continue
-                candidates = [part] + _SPACES.split(part.strip())
-                for candidate in candidates:
+                whole = words.get(_norm(part))  # a code or a label ("dark yellow")
+                if whole is not None:
+                    found.append(whole)
+                    continue
+                for candidate in _SPACES.split(part.strip()):  # ODK: codes and spaces
                     code = words.get(_norm(candidate))
                     if code is not None:
                         found.append(code)
@@ -95,7 +114,7 @@ class Scanner:
     def in_mapping(self, mapping: dict) -> list[str]:
         """``question=code`` for every urgent answer in a record given as a mapping of
         column (or key) to value, in the rules' question order, each once."""
-        found: dict[str, list[str]] = {name: [] for name in self.urgent}
+        found: dict[str, list[str]] = {name: [] for name in self.words}
         for key, value in mapping.items():
             question, code, option_column = self._column(key)
             if question is None:
@@ -104,18 +123,50 @@ class Scanner:
                 found[question] += self._codes_in(question, value)
             elif code is not None and _ticked(value):
                 found[question].append(code)
-        return [f"{name}={code}" for name, codes in found.items()
-                for code in dict.fromkeys(codes)]
+        flags = [f"{name}={code}" for name, codes in found.items() if name in self.urgent
+                 for code in dict.fromkeys(codes) if code in self.urgent[name]]
+        return flags + [flag for flag in self._combined(found) if flag not in flags]
+
+    def _combined(self, found: dict[str, list[str]]) -> list[str]:
+        """``question=code`` for the answers of each combined urgent rule that holds.
+        A choice item read with two codes is left unknown (never guessed)."""
+        values: dict[str, Any] = {}
+        for name, kind in self.types.items():
+            codes = list(dict.fromkeys(found.get(name, [])))
+            if kind == "multi" and codes:
+                values[name] = codes
+            elif len(codes) == 1:
+                values[name] = codes[0]
+        flags: list[str] = []
+        for rule in self.combined:
+            for test in conditions.true_tests(rule.when, values):
+                value = values[test.name]
+                for code in (value if isinstance(value, list) else [value]):
+                    if test.op in ("has", "has_any") and code not in test.values():
+                        continue  # only the ticked codes the rule asked about
+                    if f"{test.name}={code}" not in flags:
+                        flags.append(f"{test.name}={code}")
+        return flags
 
     def in_text(self, text: str) -> list[str]:
         """Urgent answers named in text that is not a record (broken JSON): the question
         id and the code both present as words."""
         text = str(text).lower()
-        found = []
+        flags = []
         for name, codes in self.urgent.items():
             if _word(name).search(text):
-                found += [f"{name}={code}" for code in sorted(codes) if _word(code).search(text)]
-        return found
+                flags += [f"{name}={code}" for code in sorted(codes) if _word(code).search(text)]
+        named = {name: [code for code in dict.fromkeys(self.words[name].values())
+                        if _word(code).search(text)]
+                 for name in self.types if _word(name).search(text)}
+        return flags + [flag for flag in self._combined(named) if flag not in flags]
+
+
+def _single_answer(rule) -> bool:
+    """An urgent rule that one answer triggers (what ``urgent_codes`` reads)."""
+    parts = rule.when.any if isinstance(rule.when, conditions.AnyOf) else [rule.when]
+    return all(isinstance(p, conditions.Test) and p.op in ("is", "in", "has", "has_any")
+               for p in parts)
 
 
 def _ticked(value: Any) -> bool:

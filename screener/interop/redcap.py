@@ -27,6 +27,7 @@ import csv
 import io
 import re
 
+from ..i18n import _
 from .skip_logic import REDCAP, shown_if
 
 HEADER = ["Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
@@ -109,8 +110,8 @@ def dictionary_rows(ruleset) -> tuple[list[dict], list[str]]:
         form = section.id
         fields = []
         if index == 0:
-            fields.append(_row(name=RECORD_ID, form=form, type="text", label="Record ID",
-                               note="The respondent id: never a name."))
+            fields.append(_row(name=RECORD_ID, form=form, type="text", label=_("Record ID"),
+                               note=_("The respondent id: never a name.")))
         if section.intro:
             fields.append(_row(name=f"{section.id}_intro", form=form, type="descriptive",
                                label=section.intro))

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..conditions import All, AnyOf, Condition, Test
+from ..conditions import All, Condition, Test
 
 
 class Unmappable(ValueError):

@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ..i18n import _
 from .skip_logic import XLSFORM, shown_if
 
 SURVEY = ["type", "name", "label", "hint", "required", "relevant", "constraint",
@@ -72,13 +73,14 @@ def _constraint(question) -> tuple[str, str]:
     if question.type == "int":
         unit = f" ({question.unit})" if question.unit else ""
         return (f". >= {question.min} and . <= {question.max}",
-                f"A whole number from {question.min} to {question.max}{unit}.")
+                _("A whole number from {minimum} to {maximum}").format(
+                    minimum=question.min, maximum=question.max) + f"{unit}.")
     exclusive = [c for c in question.codes if c in EXCLUSIVE]
     if question.type == "multi" and exclusive:
         rule = " and ".join(f"not(selected(., '{c}') and count-selected(.) > 1)"
                             for c in exclusive)
-        labels = " and ".join(f"'{question.label(c)}'" for c in exclusive)
-        return rule, f"{labels} cannot be chosen with other answers."
+        labels = _(" and ").join(f"'{question.label(c)}'" for c in exclusive)
+        return rule, _("{labels} cannot be chosen with other answers.").format(labels=labels)
     return "", ""
 
 
@@ -143,8 +145,12 @@ def to_xlsx(book: dict[str, list[list[str]]]) -> bytes:
     """The sheets as an .xlsx workbook (openpyxl, imported only here)."""
     try:
         from openpyxl import Workbook
-    except ImportError:  # a dependency; only a broken install lacks it
-        raise RuntimeError("writing .xlsx needs openpyxl: pip install openpyxl") from None
+    except ImportError:  # a dependency: only an install older than the XLSForm export lacks it
+        from ..errors import ScreenerError
+
+        raise ScreenerError("writing the XLSForm needs openpyxl, which this installation "
+                            "lacks: reinstall screener (pip install -e . or uv sync), or "
+                            "pip install openpyxl") from None
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name, rows in book.items():
@@ -156,17 +162,57 @@ def to_xlsx(book: dict[str, list[list[str]]]) -> bytes:
     return buffer.getvalue()
 
 
-def render_xlsx(ruleset) -> tuple[bytes, list[str]]:
+def language_name(ruleset) -> str:
+    """XLSForm's name for a language: 'English (en)', 'Spanish (es)'."""
+    name = ruleset.translation.name if ruleset.translation else "English"
+    return f"{name} ({ruleset.language})"
+
+
+#: sheet -> the columns that hold words (each gets a '::Language (xx)' twin)
+TRANSLATED = {"survey": ("label", "hint", "constraint_message"), "choices": ("label",)}
+
+
+def add_translations(book: dict, primary, others) -> dict:
+    """The sheets with a ``label::Spanish (es)`` (hint, constraint message) column per
+    other language, and ``default_language`` naming the plain columns' language. The
+    other languages' sheets are built from the same rules, so their rows line up."""
+    from ..i18n import language
+
+    for other in others:
+        with language(other.language):
+            theirs, _problems = sheets(other)
+        suffix = f"::{language_name(other)}"
+        for sheet, columns in TRANSLATED.items():
+            rows, their_rows = book[sheet], theirs[sheet]
+            header = rows[0]
+            at = [header.index(c) for c in columns]
+            key = header.index("name")
+            for n, (row, their) in enumerate(zip(rows, their_rows)):
+                if n and row[key] != their[key]:
+                    raise ValueError(f"{sheet} row {n + 1}: '{row[key]}' has no counterpart "
+                                     f"in {language_name(other)}")
+                # new lists: the header row is the module's SURVEY / CHOICES constant
+                rows[n] = row + ([c + suffix for c in columns] if n == 0
+                                 else [their[i] for i in at])
+    settings = book["settings"]
+    settings[0] = settings[0] + ["default_language"]
+    settings[1] = settings[1] + [language_name(primary)]
+    return book
+
+
+def render_xlsx(ruleset, translations=()) -> tuple[bytes, list[str]]:
     from ..safety import ensure_safe_text
 
     book, problems = sheets(ruleset)
+    if translations:
+        add_translations(book, ruleset, translations)
     ensure_safe_text(dump(book), "the XLSForm")
     return to_xlsx(book), problems
 
 
 def render(ruleset, args) -> tuple[bytes, list[str]]:
-    """For `screener questionnaire --xlsform`."""
-    return render_xlsx(ruleset)
+    """For `screener questionnaire --xlsform`: every language of the rules in one form."""
+    return render_xlsx(ruleset, getattr(args, "translations", ()))
 
 
 # ------------------------------------------------------------------ export columns

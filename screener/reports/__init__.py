@@ -9,6 +9,9 @@ from __future__ import annotations
 import importlib
 
 VIEWS = ("person", "clinician")
+#: Formats for programs, not people: the same bytes whatever the language (ids and
+#: codes, with the rules' own English texts), like the answers file.
+MACHINE_FORMATS = ("json", "fhir")
 
 #: format name -> module (relative to this package)
 FORMATS: dict[str, str] = {
@@ -48,7 +51,23 @@ def render(result, ruleset, fmt: str = "text", view: str = "person", **options):
     if view not in VIEWS:
         raise ValueError(f"unknown view '{view}'; choose one of: {', '.join(VIEWS)}")
     module = get_format(fmt)
+    if fmt in MACHINE_FORMATS:
+        return _render_language_neutral(fmt, module, result, ruleset, view, **options)
     output = module.render(result, ruleset, view, **options)
     if isinstance(output, str):
         ensure_safe_text(output, f"the {fmt} output")
     return output
+
+
+def _render_language_neutral(fmt, module, result, ruleset, view, **options):
+    from ..i18n import language
+    from ..loading import load_ruleset
+    from ..safety import ensure_safe_text
+    from ..screening import in_language
+
+    if ruleset.language != "en":
+        ruleset = load_ruleset(ruleset.folder)
+        result = in_language(result, ruleset)
+    with language("en"):
+        output = module.render(result, ruleset, view, **options)
+    return ensure_safe_text(output, f"the {fmt} output")

@@ -13,26 +13,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TITLE = "Nutrition screening summary"
+from ..i18n import N_, _
 
-DISCLAIMER = (
+TITLE = N_("Nutrition screening summary")
+
+DISCLAIMER = N_(
     "This is a screening, not a diagnosis. It lists possible contributing factors to "
     "discuss with a clinician (a doctor, nurse, pharmacist or dietitian), who can judge "
     "whether any test is appropriate. It does not recommend any supplement or amount.")
 
-STRENGTH_WORDS = {"some": "some signs", "several": "several signs"}
-NO_FACTORS = "No possible contributing factors were found by this screening."
-NO_FACTORS_INCOMPLETE = ("No possible contributing factors were found in the answers "
-                         "given, but too few questions were answered to rule them out.")
+STRENGTH_WORDS = {"some": N_("some signs"), "several": N_("several signs")}
+NO_FACTORS = N_("No possible contributing factors were found by this screening.")
+NO_FACTORS_INCOMPLETE = N_("No possible contributing factors were found in the answers "
+                           "given, but too few questions were answered to rule them out.")
+#: One line on every translated document while its translation is not reviewed.
+REVIEW_NOTICE = N_("This translation has not yet been reviewed by a clinician: if anything "
+                   "is unclear, ask for the English version.")
 
 
 def no_factors_text(result) -> str:
-    return NO_FACTORS if result.complete else NO_FACTORS_INCOMPLETE
+    return _(NO_FACTORS if result.complete else NO_FACTORS_INCOMPLETE)
+
+
+def review_notice(ruleset) -> str:
+    """The one-line notice of an unreviewed translation ('' in English or once reviewed)."""
+    translation = getattr(ruleset, "translation", None)
+    return _(REVIEW_NOTICE) if translation is not None and not translation.reviewed else ""
+
+
 #: Levels whose reasons are shown right under the triage: each says what to do, and soon.
 EXPLAINED_LEVELS = ("urgent", "same_day", "prompt")
-INCOMPLETE = ("Incomplete screening: too few answers to rule the factors out "
-              "({missing} of {counted} questions unanswered or answered \"not sure\").")
-COMPLETE = "Complete screening: {missing} of {counted} questions unanswered or answered \"not sure\"."
+INCOMPLETE = N_("Incomplete screening: too few answers to rule the factors out "
+                "({missing} of {counted} questions unanswered or answered \"not sure\").")
+COMPLETE = N_("Complete screening: {missing} of {counted} questions unanswered or answered "
+              "\"not sure\".")
 
 
 def completeness_line(result, clinician: bool) -> str:
@@ -40,14 +54,14 @@ def completeness_line(result, clinician: bool) -> str:
     when complete. Empty for a person's complete screening."""
     numbers = result.completeness.model_dump()
     if not result.complete:
-        return INCOMPLETE.format(**numbers)
-    return COMPLETE.format(**numbers) if clinician else ""
+        return _(INCOMPLETE).format(**numbers)
+    return _(COMPLETE).format(**numbers) if clinician else ""
 
 
 def held_back_label(factor_id: str) -> str:
     """'potassium: not raised'. Never the factor's own 'Possible low ...' label: a held-back
     factor (kidney disease and potassium) must not read like a suggestion."""
-    return f"{factor_id.replace('_', ' ')}: not raised"
+    return _("{factor}: not raised").format(factor=factor_id.replace('_', ' '))
 
 
 @dataclass
@@ -116,6 +130,8 @@ class Report:
     title: str
     view: str
     clinician: bool
+    lang: str  # the language of the document (html lang attribute)
+    review_notice: str  # one line while the translation awaits clinical review
     level: str  # urgent | same_day | prompt | routine | self_care
     header: list[tuple[str, str]]
     triage_title: str
@@ -159,12 +175,14 @@ class _Citations:
         return out
 
     def references(self) -> list[Reference]:
+        from ..safety import safe_url
+
         refs = []
         for sid, number in self.numbers.items():
             source = self.ruleset.sources.get(sid)
             refs.append(Reference(number=number, id=sid,
                                   citation=source.citation if source else sid,
-                                  url=source.url if source else ""))
+                                  url=source.url if source and safe_url(source.url) else ""))
         return refs
 
 
@@ -181,21 +199,35 @@ def _reason(ev, ruleset, cite: _Citations) -> Reason:
                   refs=cite.cite(ev.sources))
 
 
-def header(result) -> list[tuple[str, str]]:
+def header(result, ruleset=None) -> list[tuple[str, str]]:
     rows = []
     if result.respondent_id:
-        rows.append(("Respondent", result.respondent_id))
-    rows.append(("Date screened", result.screened_on or "not given"))
-    rows.append(("Ruleset", f"{result.ruleset.name} {result.ruleset.version} "
-                            f"(sha256 {result.ruleset.hash[:12]})"))
-    rows.append(("Screener version", result.tool_version))
+        rows.append((_("Respondent"), result.respondent_id))
+    rows.append((_("Date screened"), result.screened_on or _("not given")))
+    rows.append((_("Ruleset"), f"{result.ruleset.name} {result.ruleset.version} "
+                               f"(sha256 {result.ruleset.hash[:12]})"))
+    translation = getattr(ruleset, "translation", None)
+    if translation is not None:
+        rows.append((_("Translation"), translation_stamp(translation)))
+    rows.append((_("Screener version"), result.tool_version))
     return rows
 
 
+def translation_stamp(translation) -> str:
+    """'es (sha256 1a2b3c4d5e6f), not yet reviewed by a clinician'."""
+    status = (_("reviewed by {who}").format(who=translation.reviewed_by)
+              if translation.reviewed and translation.reviewed_by
+              else _("reviewed") if translation.reviewed
+              else _("not yet reviewed by a clinician"))
+    return f"{translation.code} (sha256 {translation.hash[:12]}), {status}"
+
+
 def stamp(result) -> str:
-    return (f"Ruleset {result.ruleset.name} {result.ruleset.version} "
-            f"({result.ruleset.hash[:12]}), screener {result.tool_version}"
-            + (f", screened on {result.screened_on}" if result.screened_on else ""))
+    return (_("Ruleset {name} {version} ({hash}), screener {tool}").format(
+                name=result.ruleset.name, version=result.ruleset.version,
+                hash=result.ruleset.hash[:12], tool=result.tool_version)
+            + (_(", screened on {date}").format(date=result.screened_on)
+               if result.screened_on else ""))
 
 
 def build(result, ruleset, view: str) -> Report:
@@ -206,12 +238,13 @@ def build(result, ruleset, view: str) -> Report:
     why = ([_reason(ev, ruleset, cite) for ev in result.triggered_by]
            if result.triage in EXPLAINED_LEVELS else [])
     report = Report(
-        title=TITLE, view=view, clinician=clinician, level=result.triage,
-        header=header(result), triage_title=t.title, triage_message=" ".join(t.message.split()),
+        title=_(TITLE), view=view, clinician=clinician, lang=ruleset.language,
+        review_notice=review_notice(ruleset), level=result.triage,
+        header=header(result, ruleset), triage_title=t.title, triage_message=" ".join(t.message.split()),
         completeness=completeness_line(result, clinician),
         triage_why=why, urgent_only=urgent_only, factors=[], no_factors="", notes=[],
         unanswered=[], ask=[], answer_sections=[], references=[],
-        disclaimer=DISCLAIMER, stamp=stamp(result))
+        disclaimer=_(DISCLAIMER), stamp=stamp(result))
     if urgent_only:
         report.references = cite.references()
         return report
@@ -219,7 +252,7 @@ def build(result, ruleset, view: str) -> Report:
     for number, f in enumerate(result.factors, 1):
         reasons = [_reason(ev, ruleset, cite) for ev in f.indicators]
         report.factors.append(FactorView(
-            number=number, id=f.id, label=f.label, strength=STRENGTH_WORDS[f.strength],
+            number=number, id=f.id, label=f.label, strength=_(STRENGTH_WORDS[f.strength]),
             summary=" ".join(f.summary.split()), reasons=reasons,
             symptoms=[s.label for s in f.consistent_symptoms], ask=list(f.ask),
             refs=cite.cite(f.sources)))
@@ -229,7 +262,7 @@ def build(result, ruleset, view: str) -> Report:
                     for n in result.notes]
     questions = ruleset.questions.by_id
     report.unanswered = ([questions[q].text for q in result.unanswered if q in questions]
-                         + [f"{questions[q].text} (answered: not sure)"
+                         + [_("{question} (answered: not sure)").format(question=questions[q].text)
                             for q in result.not_sure if q in questions])
     report.ask = list(dict.fromkeys(q for f in result.factors for q in f.ask))
     for section in ruleset.questions.sections:

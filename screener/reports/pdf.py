@@ -14,6 +14,8 @@ from dataclasses import asdict
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from ..i18n import _
+
 EXTENSION = ".pdf"
 BINARY = True
 PAPERS = ("a4", "letter")
@@ -83,9 +85,10 @@ class _Builder:
         rule = f"[{_t(x.rule)}] " if self.r.clinician else ""
         self.p(f"{rule}<b>{_t(x.title)}</b>: {_t(x.reason)}{_refs(x.refs)}", "bullet", "•")
         for a in x.answers:
-            self.p(f"You answered “{_t(a.question)}”: <b>{_t(a.answer)}</b>", "sub", "–")
+            self.p(_t(_("You answered")) + f" “{_t(a.question)}”: <b>{_t(a.answer)}</b>", "sub",
+                   "–")
         if self.r.clinician and x.facts:
-            self.p(f"Facts used: {_t(x.facts)}", "sub", "–")
+            self.p(_t(_("Facts used")) + f": {_t(x.facts)}", "sub", "–")
 
     def table(self, rows, widths, header: bool) -> None:
         from reportlab.lib import colors
@@ -107,7 +110,9 @@ class _Builder:
         from reportlab.platypus import Spacer, Table, TableStyle
 
         r = self.r
-        self.p(_t(r.title) + (" (clinician view)" if r.clinician else ""), "h1")
+        self.p(_t(r.title) + (" " + _t(_("(clinician view)")) if r.clinician else ""), "h1")
+        if r.review_notice:
+            self.p(f"<i>{_t(r.review_notice)}</i>", "small")
         # the triage, boxed with a coloured rule, first on the page
         colour = colors.HexColor(TRIAGE_COLOURS[r.level])
         from reportlab.platypus import Paragraph
@@ -121,16 +126,16 @@ class _Builder:
                                  ("LEFTPADDING", (0, 0), (-1, -1), 10)]))
         self.story.append(box)
         if r.triage_why:
-            self.p("Why", "h3")
+            self.p(_t(_("Why")), "h3")
             for x in r.triage_why:
                 self.reason(x)
-        self.p("About this screening", "h2")
+        self.p(_t(_("About this screening")), "h2")
         self.table([[f"<b>{_t(k)}</b>", _t(v)] for k, v in r.header], [width * .3, width * .7],
                    header=False)
         if not r.urgent_only:
             self._body(width)
         if r.references:
-            self.p("References", "h2")
+            self.p(_t(_("References")), "h2")
             for ref in r.references:
                 extra = f" {_t(ref.url)}" if ref.url else ""
                 ident = f" [{_t(ref.id)}]" if r.clinician else ""
@@ -141,41 +146,42 @@ class _Builder:
 
     def _body(self, width: float) -> None:
         r = self.r
-        self.p("Possible contributing factors", "h2")
+        self.p(_t(_("Possible contributing factors")), "h2")
         if r.no_factors:
             self.p(_t(r.no_factors))
         for f in r.factors:
             ident = f" [{_t(f.id)}]" if r.clinician else ""
             self.p(f"{f.number}. {_t(f.label)} ({_t(f.strength)}){ident}", "h3")
             self.p(_t(f.summary) + _refs(f.refs))
-            self.p("Why:")
+            self.p(_t(_("Why:")))
             for x in f.reasons:
                 self.reason(x)
             if f.symptoms:
-                self.p("Symptoms you mentioned that can fit (they do not raise the factor on "
-                       "their own): " + _t("; ".join(f.symptoms)))
+                self.p(_t(_("Symptoms you mentioned that can fit (they do not raise the factor "
+                            "on their own)")) + ": " + _t("; ".join(f.symptoms)))
         if r.notes:
-            self.p("Notes", "h2")
+            self.p(_t(_("Notes")), "h2")
             for n in r.notes:
                 ident = f" [{_t(n.id)}]" if r.clinician else ""
                 self.p(_t(n.text) + _refs(n.refs) + ident, "bullet", "•")
         if r.ask:
-            self.p("Questions to ask your clinician", "h2")
+            self.p(_t(_("Questions to ask your clinician")), "h2")
             for q in r.ask:
                 self.p(_t(q), "bullet", "•")
         if r.unanswered:
-            self.p("Items left unanswered", "h2")
-            self.p("These were not answered (or answered “not sure”); your clinician may ask "
-                   "about them.")
+            self.p(_t(_("Items left unanswered")), "h2")
+            self.p(_t(_("These were not answered (or answered “not sure”); your clinician may "
+                        "ask about them.")))
             for u in r.unanswered:
                 self.p(_t(u), "bullet", "•")
         if r.clinician:
             self._trail()
         if r.answer_sections:
-            self.p("Your answers", "h2")
+            self.p(_t(_("Your answers")), "h2")
             for s in r.answer_sections:
                 self.p(_t(s.title), "h3")
-                head = ["<b>Question</b>", "<b>Answer</b>"] + (["<b>Id</b>"] if r.clinician else [])
+                head = [f"<b>{_t(_('Question'))}</b>", f"<b>{_t(_('Answer'))}</b>"] + (
+                    [f"<b>{_t(_('Id'))}</b>"] if r.clinician else [])
                 rows = [[_t(a.question), _t(a.answer)] + ([_t(a.id)] if r.clinician else [])
                         for a in s.answers]
                 widths = ([width * .46, width * .25, width * .29] if r.clinician
@@ -184,31 +190,32 @@ class _Builder:
 
     def _trail(self) -> None:
         r = self.r
-        self.p("Clinician trail", "h2")
+        self.p(_t(_("Clinician trail")), "h2")
         if r.triage_decision:
-            self.p("Triage decision", "h3")
+            self.p(_t(_("Triage decision")), "h3")
             for x in r.triage_decision:
                 self.reason(x)
         if r.held_back:
-            self.p("Factors with indicators that were not raised", "h3")
+            self.p(_t(_("Factors with indicators that were not raised")), "h3")
             for h in r.held_back:
-                self.p(f"<b>{_t(h.label)}</b> [{_t(h.id)}]: indicators "
-                       f"{_t(', '.join(h.indicators))}; held back by:", "bullet", "•")
+                self.p(f"<b>{_t(h.label)}</b> [{_t(h.id)}]: {_t(_('indicators'))} "
+                       f"{_t(', '.join(h.indicators))}; {_t(_('held back by:'))}", "bullet", "•")
                 for x in h.because:
                     self.p(f"[{_t(x.rule)}] {_t(x.title)}: {_t(x.reason)}{_refs(x.refs)}",
                            "sub", "–")
         if r.derived:
-            self.p("Derived facts", "h3")
+            self.p(_t(_("Derived facts")), "h3")
             for x in r.derived:
                 self.reason(x)
         if r.warnings:
-            self.p("Warnings", "h3")
+            self.p(_t(_("Warnings")), "h3")
             for w in r.warnings:
                 self.p(_t(w), "bullet", "•")
-        self.p("Rules fired", "h3")
+        self.p(_t(_("Rules fired")), "h3")
         self.p(_t(", ".join(r.fired_rules)))
-        self.p("Unanswered ids: " + _t(", ".join(r.unanswered_ids) or "none")
-               + ". Not sure ids: " + _t(", ".join(r.not_sure_ids) or "none") + ".")
+        self.p(_t(_("Unanswered ids")) + ": " + _t(", ".join(r.unanswered_ids) or _("none"))
+               + ". " + _t(_("Not sure ids")) + ": " + _t(", ".join(r.not_sure_ids) or _("none"))
+               + ".")
 
 
 def render(result, ruleset, view: str, paper: str = "a4") -> bytes:
@@ -234,7 +241,7 @@ def render(result, ruleset, view: str, paper: str = "a4") -> bytes:
         buffer, pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=margin,
         bottomMargin=margin + 6 * mm, title=report.title, author="screener",
         subject=report.stamp, creator=f"screener {result.tool_version}", invariant=1,
-        lang="en")
+        lang=report.lang)
 
     def footer(canvas, doc_):
         canvas.saveState()
@@ -242,7 +249,7 @@ def render(result, ruleset, view: str, paper: str = "a4") -> bytes:
         canvas.setFillGray(0.25)
         y = margin - 2 * mm
         canvas.drawString(margin, y, report.stamp)
-        canvas.drawRightString(size[0] - margin, y, f"Page {doc_.page}")
+        canvas.drawRightString(size[0] - margin, y, _("Page {number}").format(number=doc_.page))
         canvas.restoreState()
 
     story = _Builder(report).build(size[0] - 2 * margin)

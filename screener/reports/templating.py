@@ -1,6 +1,7 @@
 """Jinja2 set-up shared by the template-based formats (imported only by them).
 
-Templates are data: they live in ``screener/templates/``. HTML is autoescaped;
+Templates are data: they live in ``screener/templates/``; their words are marked
+``{{ _("...") }}`` for the gettext catalogues (see screener/i18n.py). HTML is autoescaped;
 Markdown text goes through the ``md`` filter so answers or rule text cannot break
 the layout. Undefined names are errors, so a typo in a template fails the tests.
 """
@@ -16,9 +17,17 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
+#: where GitHub-flavoured Markdown would start a link by itself (its "autolink"
+#: extension): 'www.' and '://'. Escaping the '.' or the ':' stops it.
+_AUTOLINK = re.compile(r"(?i)(?<=www)\.|:(?=//)")
+
+
 def md_escape(text) -> str:
-    """Escape the characters Markdown would read as markup."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    """Escape the characters Markdown would read as markup, and the starts of the
+    links GFM makes by itself: a respondent id such as 'www.example.com' is text,
+    never a live link. (Addresses with '@' cannot be escaped that way; ids cannot
+    hold one.)"""
+    return _AUTOLINK.sub(r"\\\g<0>", _MD_SPECIAL.sub(r"\\\1", str(text)))
 
 
 def refs_md(numbers) -> str:
@@ -29,10 +38,15 @@ def refs_md(numbers) -> str:
 def environment(html: bool):
     import jinja2
 
+    from .. import i18n
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=html, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"])
+    # _("...") in a template: the program's words in the current language (i18n.py)
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     env.filters["md"] = md_escape
     env.filters["refs_md"] = refs_md
     return env

@@ -1,0 +1,68 @@
+"""Other languages inside a FHIR Questionnaire: the standard translation extension.
+
+FHIR carries one language in each text and the others beside it, on the primitive's
+extension (``_text``, ``_display``), with
+``http://hl7.org/fhir/StructureDefinition/translation`` (``lang`` + ``content``); the
+same in R4 and R5. ``add_translations`` walks a Questionnaire made from one language of
+the rules and adds every other language of the same rules, found by linkId and answer
+code, so any exporter (R5 here, R4 in an interop module) gets them with one call.
+Pure dict work: no FHIR library, no I/O.
+"""
+
+from __future__ import annotations
+
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
+
+
+def translation(lang: str, text: str) -> dict:
+    return {"url": TRANSLATION, "extension": [{"url": "lang", "valueCode": lang},
+                                              {"url": "content", "valueString": text}]}
+
+
+def _texts(ruleset) -> dict[str, str]:
+    """linkId -> text, for everything a Questionnaire item can say (see
+    fhir_questionnaire.py for the linkIds)."""
+    from .fhir_questionnaire import urgent_advice
+
+    advice = urgent_advice(ruleset)
+    texts = {}
+    for section in ruleset.questions.sections:
+        texts[f"section-{section.id}"] = section.title
+        texts[f"section-{section.id}-intro"] = section.intro
+        for q in section.questions:
+            texts[q.id] = q.text
+            texts[f"{q.id}-help"] = q.help
+            texts[f"{q.id}-urgent"] = advice
+    return texts
+
+
+def _add(holder: dict, key: str, lang: str, text: str) -> None:
+    if not text or holder.get(key) == text:
+        return  # nothing to say, or the same words (a code, a number)
+    extension = holder.setdefault(f"_{key}", {}).setdefault("extension", [])
+    extension.append(translation(lang, text))
+
+
+def add_translations(resource: dict, primary, others) -> dict:
+    """``resource`` (a Questionnaire made from ``primary``) with ``language`` set and the
+    texts of each RuleSet in ``others`` added as translations. Changes and returns it."""
+    from ..i18n import language
+
+    resource["language"] = primary.language
+    for other in others:
+        texts, lang = _texts(other), other.language
+        by_id = other.questions.by_id
+
+        def walk(items):
+            for item in items:
+                _add(item, "text", lang, texts.get(item["linkId"], ""))
+                question = by_id.get(item["linkId"])
+                for option in item.get("answerOption", []):
+                    coding = option.get("valueCoding")
+                    if coding and question is not None:
+                        _add(coding, "display", lang, question.label(coding["code"]))
+                walk(item.get("item", []))
+
+        with language(lang):  # the program's words too ("Not sure")
+            walk(resource.get("item", []))
+    return resource
