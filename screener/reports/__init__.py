@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 
+from ..i18n import N_
+
 VIEWS = ("person", "clinician")
 #: Formats for programs, not people: the same bytes whatever the language (ids and
 #: codes, with the rules' own English texts), like the answers file.
@@ -25,12 +27,12 @@ FORMATS: dict[str, str] = {
 
 #: how a format is named to a person choosing one (menus), by format name
 LABELS: dict[str, str] = {
-    "text": "Plain text",
-    "json": "JSON (.json, for programs)",
-    "md": "Markdown (.md)",
-    "html": "Web page (.html)",
-    "pdf": "PDF (.pdf)",
-    "fhir": "HL7 FHIR (.fhir.json, for health record systems)",
+    "text": N_("Plain text"),
+    "json": N_("JSON (.json, for programs)"),
+    "md": N_("Markdown (.md)"),
+    "html": N_("Web page (.html)"),
+    "pdf": N_("PDF (.pdf)"),
+    "fhir": N_("HL7 FHIR (.fhir.json, for health record systems)"),
 }
 
 
