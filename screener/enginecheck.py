@@ -20,12 +20,36 @@ FLAG = "CPPFLAGS='-DPyEval_CallObject=PyObject_CallObject'"
 
 
 def require_engine() -> None:
-    """Raise EngineError (one paragraph and the fix commands) if durable cannot load."""
+    """Raise EngineError (one paragraph and the fix commands) if durable cannot load.
+
+    The import is tried in a child interpreter (~20 ms): importing the compiled engine
+    early in this process, before the rules are loaded, made its later
+    ``create_ruleset`` fail ("error code: 102") in some runs, so this process imports it
+    only where it always did, in engine.py."""
+    import subprocess
+
+    probe = ("try:\n import durable_rules_engine, durable\n"
+             "except ImportError as e:\n import sys; sys.stderr.write(repr(e)); sys.exit(3)")
     try:
-        import durable_rules_engine  # noqa: F401  (the compiled part; fails first)
-        import durable  # noqa: F401
-    except ImportError as exc:
-        raise EngineError(_message(exc)) from None
+        proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                              timeout=60, env=_probe_env())
+    except (OSError, subprocess.SubprocessError):
+        return  # cannot tell: the engine's own import will say what is wrong
+    if proc.returncode == 3:
+        raise EngineError(_message(_as_import_error(proc.stderr)))
+
+
+def _probe_env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)  # see what we see
+    return env
+
+
+def _as_import_error(text: str) -> ImportError:
+    """The child's ``repr(ImportError(...))`` back as an exception (for the message)."""
+    kind = ModuleNotFoundError if text.startswith("ModuleNotFoundError") else ImportError
+    detail = text.split("(", 1)[1].rsplit(")", 1)[0] if "(" in text else text
+    return kind(detail.strip().strip("'\""))
 
 
 def _message(exc: ImportError) -> str:
