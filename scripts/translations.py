@@ -4,6 +4,7 @@
     python scripts/translations.py update    # merge the .pot into every <lang>/.../screener.po
     python scripts/translations.py compile   # every .po -> its .mo (committed, see below)
     python scripts/translations.py check     # exit 1 if the .pot, a .po or a .mo is stale
+    python scripts/translations.py init fr   # start a new language's .po from the .pot
 
 The compiled .mo files are committed beside their .po: an editable install
 (`pip install -e .`) runs no build step, so a catalogue compiled at install time would
@@ -11,8 +12,9 @@ be missing from a fresh clone; at run time only the standard library's gettext r
 them, and Babel is needed only here (it comes with the `test` extra). The tests run
 `check`, so a forgotten `compile` or an untranslated text fails them.
 
-A new language: copy screener/locale/es/LC_MESSAGES/screener.po to
-screener/locale/<lang>/LC_MESSAGES/screener.po, translate every msgstr, run `compile`.
+A new language: `init <lang>` writes screener/locale/<lang>/LC_MESSAGES/screener.po
+(empty msgstrs, the language's plural rule in the header); translate every msgstr (the
+Spanish .po beside it shows each text in context), then run `compile`.
 """
 
 from __future__ import annotations
@@ -127,6 +129,24 @@ def main(argv: list[str]) -> int:
         for po in po_files():
             po.with_suffix(".mo").write_bytes(_mo_bytes(po))
             print(f"compiled {po.with_suffix('.mo').relative_to(ROOT)}")
+    elif command == "init":
+        from babel.messages.catalog import Catalog
+
+        if len(argv) != 2:
+            print("usage: python scripts/translations.py init LANG   (e.g. fr)")
+            return 2
+        lang = argv[1]
+        po = LOCALE / lang / "LC_MESSAGES" / "screener.po"
+        if po.exists():
+            print(f"{po.relative_to(ROOT)} already exists: use update")
+            return 2
+        catalog = Catalog(locale=lang, domain="screener", project="screener", fuzzy=False)
+        catalog.update(extract(), update_header_comment=False)
+        po.parent.mkdir(parents=True)
+        out = io.BytesIO()
+        write_po(out, catalog, sort_output=False, width=88, include_lineno=False)
+        po.write_bytes(out.getvalue())
+        print(f"wrote {po.relative_to(ROOT)}: translate every msgstr, then run compile")
     elif command == "check":
         found = problems()
         for line in found:

@@ -318,3 +318,89 @@ def test_redcap_dictionary_in_spanish(capsys):
     assert rows["record_id"]["Field Label"] == "Id del registro"
     code, english, _ = cli(capsys, "questionnaire", "--redcap")
     assert code == 0 and "How old are you?" in english and "¿" not in english
+
+
+# ------------------------------------------------------------------- broken translations
+
+def test_a_broken_translation_from_the_environment_falls_back_to_english(
+        capsys, answers_file, tmp_path, monkeypatch):
+    import shutil
+
+    from screener.loading import DEFAULT_RULES_DIR
+
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    locale = rules / "locales" / "es.yaml"
+    locale.write_text(locale.read_text().replace("reviewed: false", "reviewed: [oops"))
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    code, out, err = cli(capsys, "screen", answers_file, "--rules", str(rules))
+    assert code == 0 and out.startswith("RESULT: ")  # English, and the screening happened
+    assert "warning: the 'es' translation cannot be used" in err and "es.yaml:" in err
+    code, _, err = cli(capsys, "screen", answers_file, "--rules", str(rules), "--lang", "es")
+    assert code == 2 and "es.yaml" in err and "Traceback" not in err
+
+
+def test_a_translation_file_named_for_another_language_is_refused(tmp_path):
+    import shutil
+
+    from screener.errors import RulesError
+    from screener.loading import DEFAULT_RULES_DIR
+
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    (rules / "locales" / "es.yaml").rename(rules / "locales" / "pt.yaml")
+    with pytest.raises(RulesError, match="language.code is 'es' but the file is named pt.yaml"):
+        load_ruleset(rules, "pt")
+
+
+@pytest.mark.timeout(180)
+def test_spanish_terminal_run_from_lang_through_a_pty(tmp_path):
+    """The installed entry point in a real terminal, Spanish from LANG: a red flag stops
+    at once with the urgent advice in Spanish, and nothing is asked in English."""
+    pexpect = pytest.importorskip("pexpect")
+    import os
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
+    env.update(SCREENER_HOME=str(tmp_path), NO_COLOR="1", LANG="es_ES.UTF-8")
+    child = pexpect.spawn(str(Path(sys.executable).with_name("screener")), ["run", "--plain"],
+                          env=env, encoding="utf-8", timeout=90, dimensions=(50, 200),
+                          cwd=str(tmp_path))
+    child.expect("Traducción al español pendiente de revisión clínica")
+    child.expect(r"¿Tiene ahora mismo alguno de estos problemas\?")
+    child.expect("Respuesta: ")
+    child.sendline("3")  # chest pain
+    child.expect("El cuestionario se ha detenido aquí por su respuesta.")
+    child.expect("RESULTADO: BUSQUE ATENCIÓN MÉDICA URGENTE AHORA")
+    child.expect(r"¿Guardar sus respuestas en un archivo")
+    child.expect("Respuesta \\[n\\]: ")
+    child.sendline("")
+    child.expect(r"¿Guardar un informe de este resultado\?")
+    child.expect("Respuesta \\[1\\]: ")
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_a_third_language_is_a_data_file(capsys, answers_file, tmp_path):
+    """A new rules/locales/<code>.yaml is all the rules side needs: --lang offers it and
+    the rules' texts come from it (here a stand-in 'fr' made from the Spanish file);
+    without its gettext catalogue the program's own words stay English."""
+    import shutil
+
+    from screener.commands import languages
+    from screener.loading import DEFAULT_RULES_DIR
+
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    text = (rules / "locales" / "es.yaml").read_text()
+    (rules / "locales" / "fr.yaml").write_text(
+        text.replace("code: es", "code: fr").replace("name: Spanish", "name: French"))
+    assert languages(str(rules)) == ["en", "es", "fr"]
+    code, out, err = cli(capsys, "rules", "check", "--rules", str(rules))
+    assert code == 0, out + err
+    code, out, _ = cli(capsys, "screen", answers_file, "--rules", str(rules), "--lang", "fr")
+    assert code == 0
+    assert "Posible vitamina D baja" in out  # the texts of locales/fr.yaml
+    assert "Possible contributing factors" in out  # no fr catalogue yet: English words

@@ -53,8 +53,27 @@ def choose_language(args, fallback: str | None = None) -> str:
         if lang not in supported:
             raise ScreenerError(f"unknown language '{lang}' for --lang; choose one of: "
                                 f"{', '.join(supported)}")
-    elif fallback in supported:
-        lang = fallback
     else:
-        lang = i18n.from_environment(supported)
+        lang = fallback if fallback in supported else i18n.from_environment(supported)
+        if lang != "en":
+            lang = _usable_or_english(getattr(args, "rules", None), lang)
     return i18n.set_language(lang)
+
+
+def _usable_or_english(rules: str | None, lang: str) -> str:
+    """A language nobody asked for by name (the locale, a draft) whose translation is
+    broken must not stop the screener: warn and speak English. An explicit --lang with
+    a broken translation is an error instead (it is raised when the rules load)."""
+    import sys
+
+    from ..errors import RulesError
+    from ..fsutil import shipped_folder
+    from ..locales import load_locale
+
+    try:
+        load_locale(str(rules or shipped_folder("rules")), lang)
+    except RulesError as exc:
+        print(f"screener: warning: the '{lang}' translation cannot be used, so this runs in "
+              f"English: {exc}", file=sys.stderr)
+        return "en"
+    return lang

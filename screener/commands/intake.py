@@ -79,5 +79,9 @@ def run(args) -> int:
 
     count = run_intake(ruleset, PlainAsker if args.plain else TerminalAsker, folder,
                        report_format=args.format, clear=clear, report_lang=report_lang)
-    print(f"Intake ended: {count} screening{'s' * (count != 1)} saved in {folder}.")
+    from ..i18n import ngettext
+
+    print(ngettext("Intake ended: {count} screening saved in {folder}.",
+                   "Intake ended: {count} screenings saved in {folder}.", count).format(
+                       count=count, folder=folder))
     return 0
