@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from . import conditions
-from .errors import AnswersError
+from .errors import AnswersError, shown
 from .loading import suggest
 from .models import NONE, NOT_SURE, Question, RuleSet
 
@@ -118,21 +118,21 @@ def _message(err: dict, ruleset: RuleSet) -> tuple[str, str]:
     field = str(loc[0]) if loc else ""
     given = err.get("input")
     if err["type"] == "extra_forbidden":
-        return field, f"unknown question id '{field}'{suggest(field, ruleset.questions.by_id)}"
+        return field, f"unknown question id '{shown(field)}'{suggest(field, ruleset.questions.by_id)}"
     if field == RESPONDENT_ID:
         return field, f"respondent_id: {RESPONDENT_ID_RULE}"
     q = ruleset.questions.by_id.get(field)
     if q is None:
         return field, err["msg"]
-    shown = json.dumps(given, default=str) if not isinstance(given, dict) else "an object"
+    echo = shown(json.dumps(given, default=str)) if not isinstance(given, dict) else "an object"
     item = f" (item {loc[1] + 1})" if len(loc) > 1 and isinstance(loc[1], int) else ""
     detail = ""
     if err["type"] in ("value_error", "assertion_error"):
         detail = err["msg"].removeprefix("Value error, ") + "; "
     if q.type in ("choice", "multi") and isinstance(given, str) and len(loc) <= 2:
-        detail += f"'{given}' is not a code{suggest(given, q.codes)}; "
-        shown = ""
-    got = f"got {shown}; " if shown else ""
+        detail += f"'{shown(given)}' is not a code{suggest(given, q.codes)}; "
+        echo = ""
+    got = f"got {echo}; " if echo else ""
     return field, f"{field}{item}: {detail}{got}expected {allowed(q)}"
 
 
@@ -201,35 +201,52 @@ def _line_of_key(text: str | None, key: str) -> int | None:
 
 def load_answers_file(path: str | Path, ruleset: RuleSet, today: dt.date | None = None
                       ) -> ValidatedAnswers:
-    """Read and validate an answers JSON file (``-`` reads standard input); errors name
-    the file and the line."""
-    if str(path) == "-":
-        import sys
+    """Read and validate an answers JSON file (``-`` reads standard input) through
+    ``reading`` (regular files only, size and shape limits); errors name the file and
+    the line, and carry any red flag the rejected answers report."""
+    from .reading import UnreadableInput, read_stream, read_text
 
-        return parse_answers_text(sys.stdin.read(), ruleset, "<stdin>", today)
-    path = Path(path)
+    source = "<stdin>" if str(path) == "-" else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnswersError("no such answers file", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AnswersError(f"cannot read the answers file: {exc}", file=str(path)) from None
-    return parse_answers_text(text, ruleset, str(path), today)
+        if source == "<stdin>":
+            import sys
+
+            text = read_stream(sys.stdin.buffer)
+        else:
+            text = read_text(path)
+    except UnreadableInput as exc:
+        raise _with_red_flags(exc, exc.seen, ruleset) from None
+    return parse_answers_text(text, ruleset, source, today)
 
 
 def parse_answers_text(text: str, ruleset: RuleSet, source: str,
                        today: dt.date | None = None) -> ValidatedAnswers:
-    """Parse JSON text and validate it; a syntax error names the line and column.
+    """Parse JSON text (under reading's limits) and validate it; a syntax error names
+    the line and column.
 
     A FHIR QuestionnaireResponse (or a Bundle holding one) is read as the answers it
     gives (interop.fhir_response), told apart by its ``resourceType``."""
+    from .reading import UnreadableInput, parse_json
+
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AnswersError(f"not valid JSON: {exc.msg} (column {exc.colno})",
-                           file=source, line=exc.lineno) from None
+        raw = parse_json(text, source)
+    except UnreadableInput as exc:
+        raise _with_red_flags(exc, exc.seen, ruleset) from None
     if isinstance(raw, dict) and "resourceType" in raw:
         from .interop.fhir_response import answers_from_fhir
 
         raw, text = answers_from_fhir(raw, ruleset, source), None  # no answer-key lines
     return validate_answers(raw, ruleset, source=source, text=text, today=today)
+
+
+def _with_red_flags(exc: AnswersError, seen: Any, ruleset: RuleSet) -> AnswersError:
+    """The error, carrying any red flag in what was read of input that could not be
+    parsed (every copy of a repeated key, or the text): the CLI says it loudly."""
+    from .interop.red_flags import scanner
+
+    scan = scanner(ruleset)
+    if isinstance(seen, dict):
+        exc.red_flags = scan.in_mapping(seen)
+    elif isinstance(seen, str):
+        exc.red_flags = scan.in_text(seen)
+    return exc

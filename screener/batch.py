@@ -39,9 +39,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import os
+import re
+import stat
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -50,7 +53,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .answers import RESPONDENT_ID, validate_answers
-from .errors import AnswersError, OutputError, ScreenerError
+from .errors import AnswersError, OutputError, ScreenerError, shown
 from .fsutil import write_private
 from .loading import load_ruleset
 from .models import TRIAGE_ORDER, RuleSet
@@ -59,7 +62,7 @@ INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 ERROR_COLUMNS = ["row", "respondent_id", "field", "message", "urgent"]
 URGENT_CHECK = "red_flags_now"  # the spec's first question: "unknown is not no"
 MAX_NAMED = 50  # urgent error records kept by row in the summary (all are in the errors file)
-CHECKPOINT_VERSION = 3  # 2: errors file has the "urgent" column; 3: read_as
+CHECKPOINT_VERSION = 4  # 2: errors file has the "urgent" column; 3: read_as; 4: sha256 and rows checked
 DEFAULT_CHUNK = 500
 
 
@@ -143,59 +146,117 @@ def format_of(path: str | Path, what: str) -> str:
     return INPUT_FORMATS[suffix]
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A record that could not even be cut out of the file (a JSONL line over the size
+    limit, a CSV row the csv module refuses): it becomes an error row like any invalid
+    record, and the run goes on. ``text`` is what was read of it, searched for red flags."""
+
+    reason: str
+    text: str = ""
+
+
+def _lines(handle) -> Iterator[str]:
+    """The file's lines as text. Bytes that are not UTF-8 are kept as escapes
+    (surrogateescape), so that the record holding them is the one rejected, with its
+    own number, and the records around it are screened; a UTF-8 BOM (Excel) is dropped."""
+    first = True
+    for raw in handle:
+        if first:
+            raw, first = raw.removeprefix(b"\xef\xbb\xbf"), False
+        yield raw.decode("utf-8", "surrogateescape")
+
+
+def _jsonl_lines(handle) -> Iterator[str | Unreadable]:
+    """JSONL lines, each read with a size limit: an over-long line is skipped in pieces
+    (never held whole) and becomes an Unreadable record."""
+    from .reading import MAX_BYTES
+
+    first = True
+    while line := handle.readline(MAX_BYTES + 1):
+        if first:
+            line, first = line.removeprefix(b"\xef\xbb\xbf"), False
+        if len(line) > MAX_BYTES and not line.endswith(b"\n"):
+            head = line[:4096].decode("utf-8", "replace")
+            while (rest := handle.readline(MAX_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            yield Unreadable(f"the record is longer than the limit of {MAX_BYTES:,} bytes "
+                             "(a complete set of answers is about 2 KB)", head)
+            continue
+        yield line.decode("utf-8", "surrogateescape")
+
+
 def read_records(path: Path, fmt: str, ruleset: RuleSet, source: str = "plain"
                  ) -> Iterator[tuple[int, Any]]:
     """(record number from 1, raw record) in file order. CSV records are the row's
-    cells (a list, header checked here once); JSONL records are the line's text.
-    Blank lines are not records. A UTF-8 byte-order mark (Excel) is ignored."""
+    cells (a list, header checked here once); JSONL records are the line's text. A
+    record that cannot be cut out is an Unreadable (an error row; the run goes on).
+    Blank lines are not records."""
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")
+        handle = open(path, "rb")
     except OSError as exc:
         raise BatchError(f"cannot read the input: {exc.strerror}", file=str(path)) from None
     number = 0
+    with handle:
+        if fmt == "jsonl":
+            for line in _jsonl_lines(handle):
+                if isinstance(line, Unreadable) or line.strip():
+                    number += 1
+                    yield number, line
+            return
+        reader = csv.reader(_lines(handle))
+        header = _header(reader, str(path))
+        if header is None:
+            return
+        check_header(header, ruleset, str(path), source)
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # e.g. a cell over the csv module's field limit
+                number += 1
+                yield number, Unreadable(f"cannot read the row: {exc}")
+                continue
+            if cells:
+                number += 1
+                yield number, cells
+
+
+def _header(reader, source: str) -> list[str] | None:
     try:
-        with handle:
-            if fmt == "csv":
-                reader = csv.reader(handle)
-                header = next(reader, None)
-                if header is None:
-                    return
-                check_header(header, ruleset, str(path), source)
-                for cells in reader:
-                    if cells:
-                        number += 1
-                        yield number, cells
-            else:
-                for line in handle:
-                    if line.strip():
-                        number += 1
-                        yield number, line
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise BatchError(f"cannot read record {number + 1}: {exc} (save the file as UTF-8 "
-                         "CSV or JSONL)", file=str(path)) from None
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise BatchError(f"cannot read the header: {exc}", file=source, line=1) from None
+    if header is not None and _not_utf8(header):
+        raise BatchError("cannot read the header: it is not UTF-8 text (save the file as "
+                         "UTF-8 CSV)", file=source, line=1)
+    return header
+
+
+def _not_utf8(cells) -> str | None:
+    """The first character read from a byte that was not UTF-8, if any (such a byte
+    was read as a lone surrogate, which cannot be encoded back: a fast check)."""
+    for cell in [cells] if isinstance(cells, str) else cells:
+        try:
+            cell.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return cell[exc.start]
+    return None
 
 
 def csv_header(path: Path) -> list[str]:
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            return next(csv.reader(handle), [])
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise BatchError(f"cannot read the header: {exc} (save the file as UTF-8 CSV)",
-                         file=str(path), line=1) from None
+    with open(path, "rb") as handle:
+        return _header(csv.reader(_lines(handle)), str(path)) or []
 
 
 def check_start(path: Path, fmt: str, ruleset: RuleSet, source: str = "plain"
                 ) -> tuple[tuple[str, ...], tuple, list[str]]:
-    """Check the input can be read before any file is created: the CSV header (known
-    columns for ``source``, see interop.records) or the first JSONL line (UTF-8).
-    Returns (CSV header, what each column means, warnings)."""
+    """Check the input can be read before any file is created: the CSV header (UTF-8,
+    known columns for ``source``, see interop.records). Returns (CSV header, what each
+    column means, warnings). A JSONL line that is not UTF-8 is rejected on its own, as
+    record N."""
     if fmt == "jsonl":
-        try:
-            with open(path, encoding="utf-8-sig", newline="") as handle:
-                handle.readline()
-        except UnicodeDecodeError as exc:
-            raise BatchError(f"cannot read the first line: {exc} (save the file as UTF-8 "
-                             "JSONL)", file=str(path), line=1) from None
         return (), (), []
     header = csv_header(path)
     columns = check_header(header, ruleset, str(path), source)
@@ -275,7 +336,6 @@ class Task:
 
 def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
     """Screen one chunk: formatted output and error text plus counts, in chunk order."""
-    from .interop.red_flags import red_flags_in
     from .screening import outcome
 
     ruleset = init_worker(task.rules_dir, task.ruleset_hash)
@@ -290,7 +350,8 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
     rid_column = next((i for i, c in enumerate(task.columns) if c.kind == RESPONDENT_ID), None)
     for number, raw in records:
         rid = str(number)
-        if rid_column is not None and rid_column < len(raw) and raw[rid_column].strip():
+        if isinstance(raw, list) and rid_column is not None and rid_column < len(raw) \
+                and raw[rid_column].strip():
             rid = raw[rid_column].strip()
         try:
             answers_raw = _to_answers(raw, number, task, ruleset)
@@ -299,9 +360,9 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
             answers = validate_answers(answers_raw, ruleset, today=today)
         except AnswersError as exc:
             message = "; ".join(exc.problems) if exc.problems else exc.message
-            found = red_flags_in(raw, ruleset,
-                                 header=task.header if task.input_format == "csv" else None)
-            write_error({"row": number, "respondent_id": rid, "field": exc.field or "",
+            found = red_flags_in(raw, task, ruleset)
+            rid = shown(rid, 64)  # a rejected record's id is untrusted text
+            write_error({"row": number, "respondent_id": rid, "field": shown(exc.field or ""),
                          "message": message, "urgent": found})
             if found:
                 urgent_errors.append({"row": number, "respondent_id": rid, "urgent": found})
@@ -327,12 +388,39 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
             "urgent_errors": urgent_errors, "urgent_check_unanswered": unanswered}
 
 
+def red_flags_in(raw: Any, task: Task, ruleset: RuleSet) -> list[str]:
+    """``question=code`` for every urgent answer in a *rejected* record's raw answers
+    (interop.red_flags). A JSONL line is read with every copy of a repeated key; one
+    that cannot be parsed at all (or cut out of the file) is searched as text."""
+    from .interop.red_flags import red_flags_in as scan, scanner
+    from .reading import UnreadableInput, parse_json
+
+    if isinstance(raw, Unreadable):
+        return scanner(ruleset).in_text(raw.text)
+    if task.input_format == "csv":
+        return scan(raw, ruleset, header=task.header)
+    try:
+        seen = parse_json(raw)
+    except UnreadableInput as exc:
+        seen = exc.seen
+    if isinstance(seen, dict):
+        return scan(seen, ruleset)
+    return scanner(ruleset).in_text(raw)
+
+
 def _to_answers(raw: Any, number: int, task: Task, ruleset: RuleSet) -> Any:
+    if isinstance(raw, Unreadable):
+        raise AnswersError(raw.reason)
+    bad = _not_utf8(raw)
+    if bad:
+        raise AnswersError(f"the record is not UTF-8 text: byte 0x{ord(bad) - 0xDC00:02x} "
+                           "cannot be read (save the file as UTF-8)")
     if task.input_format == "jsonl":
-        try:
-            return json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise AnswersError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+        from .reading import parse_json
+
+        return parse_json(raw)
+    if not any(cell.strip() for cell in raw):  # not a person who answered nothing
+        raise AnswersError(f"row {number} is blank: every cell is empty")
     from .interop.records import answers
 
     return answers(raw, task.columns, task.source, ruleset, number)
@@ -351,7 +439,7 @@ def _writer(buffer: io.StringIO, fmt: str, columns: list[str]) -> Callable[[dict
     writer = csv.writer(buffer, lineterminator="\n")
 
     def write_csv(row: dict) -> None:
-        writer.writerow([_cell(row[c]) for c in columns])
+        writer.writerow([safe_cell(_cell(row[c])) for c in columns])
     return write_csv
 
 
@@ -361,6 +449,19 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return ";".join(value) if isinstance(value, list) else ("" if value is None else value)
+
+
+#: a cell a spreadsheet would read as a formula (OWASP "CSV injection")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would evaluate gets a leading apostrophe, which
+    spreadsheets show as text and never run (OWASP's rule for CSV injection): every CSV
+    the screener writes for people to open goes through this. Numbers are left alone."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def header_text(fmt: str, columns: list[str]) -> str:
@@ -401,9 +502,27 @@ def run_local(task: Task, chunks: Iterator[list], workers: int, scheduler: str |
 
     # spawn: a fresh interpreter per worker, so no engine state is inherited by fork
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=init_worker,
-                             initargs=(task.rules_dir, task.ruleset_hash)) as pool:
+                             initializer=_pool_worker,
+                             initargs=(task.rules_dir, task.ruleset_hash, os.getpid())) as pool:
         yield from _in_order(lambda c: pool.submit(process_chunk, task, c), chunks, 3 * workers)
+
+
+def _pool_worker(rules_dir: str | None, ruleset_hash: str, parent: int) -> None:
+    """A local worker process: leaves as soon as the run that started it is gone."""
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True,
+                     name="screener-parent-watch").start()
+    init_worker(rules_dir, ruleset_hash)
+
+
+def _exit_when_orphaned(parent: int, every: float = 0.5) -> None:
+    """Exit this process once its parent has died (SIGKILL or SIGTERM give the parent
+    no chance to stop its workers; an orphan is re-parented, so its parent id changes).
+    Without workers holding it open, multiprocessing's resource tracker ends too."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def run_dask(task: Task, chunks: Iterator[list], workers: int, scheduler: str | None
@@ -452,8 +571,11 @@ def check_input(path: Path) -> None:
     """The input is a readable file (checked before anything else reads or creates)."""
     if path.is_dir():
         raise BatchError("is a folder: name the CSV or JSONL file to screen", file=str(path))
-    if not path.is_file():
+    if not path.exists():
         raise BatchError("no such input file", file=str(path))
+    if not path.is_file():  # a FIFO would block, a device never end
+        raise BatchError("is not a regular file (a pipe or a device): only files are read; "
+                         "name the CSV or JSONL file to screen", file=str(path))
     try:
         open(path, "rb").close()
     except OSError as exc:
@@ -471,15 +593,57 @@ def check_destination(path: Path, what: str) -> None:
     if path.is_dir():
         raise OutputError(f"cannot write the {what}: this is a folder; name a file",
                           file=str(path))
+    import tempfile
+
+    try:  # permissions, a read-only file system...: found now, not after the run
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as exc:
+        raise OutputError(f"cannot write the {what}: the folder {folder} is not writable "
+                          f"({exc.strerror or exc})", file=str(path)) from None
+
+
+def check_distinct(paths: dict[str, Path]) -> None:
+    """No two of the files a run reads or writes may be the same file (writing the
+    errors over the output would destroy the results): names are compared with symlinks
+    and '..' resolved, and files that exist by device and inode (hard links)."""
+    seen: dict = {}
+    for what, path in paths.items():
+        keys = [str(path.resolve())]
+        try:
+            info = os.stat(path)
+            keys.append((info.st_dev, info.st_ino))
+        except OSError:
+            pass
+        for key in keys:
+            if key in seen and seen[key] != what:
+                raise BatchError(f"the {what} and the {seen[key]} are the same file: choose "
+                                 "another name", file=str(path))
+            seen[key] = what
 
 
 def _open_private(path: Path, truncate_to: int | None):
-    """Open a partial file 0600: new (truncated) or cut back to a checkpointed length."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if truncate_to is None else 0)
+    """Open a partial file 0600: new, or cut back to a checkpointed length to resume.
+
+    Never through a symlink (O_NOFOLLOW), and a new one never over an existing file
+    (O_EXCL): a link planted at OUTPUT.partial cannot make the run overwrite its target.
+    """
+    flags = os.O_WRONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    if truncate_to is None:
+        flags |= os.O_CREAT | os.O_EXCL
     try:
         fd = os.open(path, flags, 0o600)
     except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror}", file=str(path)) from None
+        why = exc.strerror
+        if path.is_symlink():
+            why = "it is a symbolic link, and the run never writes through one"
+        elif isinstance(exc, FileExistsError):
+            why = "it already exists (remove it, or use --force)"
+        elif isinstance(exc, FileNotFoundError):
+            why = "it is missing, so the run cannot be resumed: start over with --force"
+        raise OutputError(f"cannot write: {why}", file=str(path)) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OutputError("cannot write: not a regular file", file=str(path))
     os.fchmod(fd, 0o600)
     if truncate_to is not None:
         if os.fstat(fd).st_size < truncate_to:  # cut short or recreated since the checkpoint
@@ -499,19 +663,28 @@ def _fingerprint(path: Path) -> dict:
 def checkpoint_done(output: Path) -> int:
     """Records an interrupted run into ``output`` finished (0 without a readable
     checkpoint): where a --resume run's progress starts. run_batch checks the rest."""
+    from .reading import load_json
+
     try:
-        return int(json.loads(paths_for(output)[1].read_text(encoding="utf-8"))["records_done"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return int(load_json(paths_for(output)[1], "checkpoint")["records_done"])
+    except (AnswersError, ValueError, KeyError, TypeError):
         return 0
 
 
 def count_records(path: Path, fmt: str) -> int:
     """Number of records (for the progress bar's ETA); a quick pass over the file.
-    Undecodable bytes are replaced: the run itself reports them with their record."""
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+    Bad bytes or rows are counted: the run itself reports them with their record."""
+    with open(path, "rb") as handle:
         if fmt == "jsonl":
             return sum(1 for line in handle if line.strip())
-        return max(sum(1 for cells in csv.reader(handle) if cells) - 1, 0)
+        reader, count = csv.reader(_lines(handle)), 0
+        while True:
+            try:
+                count += bool(next(reader))
+            except StopIteration:
+                return max(count - 1, 0)
+            except csv.Error:
+                count += 1
 
 
 def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=None,
@@ -520,15 +693,17 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
               today: dt.date | None = None, chunk_size: int = DEFAULT_CHUNK,
               progress: Callable[[int], None] | None = None,
               warn: Callable[[str], None] | None = None,
+              summary_path: str | Path | None = None,
               stop_after: int | None = None, read_as: str = "auto") -> Summary:
     """Screen every record of ``input_path`` into ``output_path`` (see module doc).
 
+    ``progress(done)`` is called after each chunk with the records done so far;
+    ``warn(text)`` once per warning about the input, before any record is screened, and
+    once per warning found at the end (all are also in the summary).
     ``read_as``: what made a CSV file, ``plain``, ``redcap`` or ``odk`` (see
     interop.records), or ``auto`` to tell from its header (``summary.read_as`` says).
-
-    ``progress(done)`` is called after each chunk with the records done so far;
-    ``warn(text)`` once per warning about the input, before any record is screened
-    (the warnings are also in the summary).
+    ``summary_path``: where the caller will save the summary; checked up front with the
+    other paths (writable, not one of them, not replaced without ``force``).
     ``stop_after`` stops (as an interruption would) once that many chunks are written
     and checkpointed: for tests of --resume.
     """
@@ -539,31 +714,45 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     if engine not in ENGINES:
         raise BatchError(f"unknown engine '{engine}'; choose one of: {', '.join(ENGINES)}")
     check_input(source)
-    check_destination(output, "output")
-    check_destination(errors, "errors file")
-    if source.resolve() in (output.resolve(), errors.resolve()):
-        raise BatchError("the output and errors files must differ from the input",
-                         file=str(source))
+    partial, checkpoint_path = paths_for(output)
+    errors_partial = errors.with_name(errors.name + ".partial")
+    destinations = {"output": output, "errors file": errors}
+    if summary_path is not None:
+        destinations["summary"] = Path(summary_path)
+    for what, path in destinations.items():
+        check_destination(path, what)
+    check_distinct({"input": source, **destinations, "partial output": partial,
+                    "partial errors file": errors_partial, "checkpoint": checkpoint_path})
     ruleset = load_ruleset(rules)
     read_as = resolve_read_as(source, in_fmt, read_as)
     header, columns, warnings = check_start(source, in_fmt, ruleset, read_as)  # before any file
-    partial, checkpoint_path = paths_for(output)
-    errors_partial = errors.with_name(errors.name + ".partial")
 
     options = {"version": CHECKPOINT_VERSION, **_fingerprint(source),
                "ruleset_hash": ruleset.content_hash, "output": str(output.resolve()),
                "errors": str(errors.resolve()), "chunk_size": chunk_size, "read_as": read_as}
     state = None
-    if checkpoint_path.exists():
+    if os.path.lexists(checkpoint_path):
         if not (resume or force):
             raise BatchError(f"an interrupted run left {checkpoint_path.name}: add --resume to "
                              "continue it, or --force to start again", file=str(output))
         if resume:
             state = _load_checkpoint(checkpoint_path, options)
+            _verify_partials(state, {"partial_output": (partial, out_fmt),
+                                     "partial_errors": (errors_partial, err_fmt)}, checkpoint_path)
     if state is None:
-        for target in (output, errors):
-            if target.exists() and not force:
+        for target in destinations.values():  # a dangling symlink counts as existing
+            if os.path.lexists(target) and not force:
                 raise BatchError("already exists (use --force to replace it)", file=str(target))
+        for leftover in (partial, errors_partial):
+            if leftover.is_dir() and not leftover.is_symlink():
+                raise OutputError("cannot write: a folder is in the way", file=str(leftover))
+            if os.path.lexists(leftover):
+                if not force:
+                    raise BatchError("already exists with no checkpoint beside it (a run stopped "
+                                     "before saving anything, or a file put there): nothing can "
+                                     "be resumed from it; remove it or use --force",
+                                     file=str(leftover))
+                leftover.unlink()  # removes a planted symlink itself, never its target
     today_iso = state["today"] if state else (today or dt.date.today()).isoformat()
     task = Task(rules_dir=str(Path(rules).resolve()) if rules else None, ruleset_hash=ruleset.content_hash,
                 input_format=in_fmt, output_format=out_fmt, error_format=err_fmt,
@@ -583,8 +772,8 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     written = 0
     out = err = None
     try:  # opened inside: if the second open fails, the first is closed and removed
-        out = _open_private(partial, state["output_bytes"] if state else None)
-        err = _open_private(errors_partial, state["errors_bytes"] if state else None)
+        out = _Partial(partial, state and state["partial_output"])
+        err = _Partial(errors_partial, state and state["partial_errors"])
         if state is None:
             out.write(header_text(out_fmt, _output_columns(ruleset)))
             err.write(header_text(err_fmt, ERROR_COLUMNS))
@@ -602,8 +791,8 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
             if stop_after is not None and written >= stop_after:
                 results.close()
                 raise KeyboardInterrupt
-        _sync(out)
-        _sync(err)
+        out.sync()
+        err.sync()
     except BaseException:
         for handle in (out, err):
             if handle is not None:
@@ -618,36 +807,140 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     os.replace(errors_partial, errors)
     os.replace(partial, output)
     checkpoint_path.unlink(missing_ok=True)
+    for text in repeated_ids(output, out_fmt, errors, err_fmt):
+        summary.warnings.append(text)
+        if warn:
+            warn(text)
     return summary
 
 
-def _sync(handle) -> None:
-    handle.flush()
-    os.fsync(handle.fileno())
+class _Partial:
+    """A partial file being written (see _open_private) and the sha256 of all of it,
+    kept in the checkpoint so that --resume can tell the file is the one it left."""
+
+    def __init__(self, path: Path, saved: dict | None):
+        self.handle = _open_private(path, saved["bytes"] if saved else None)
+        self.digest = hashlib.sha256(saved["prefix"] if saved else b"")
+
+    def write(self, text: str) -> None:
+        self.handle.write(text)
+        self.digest.update(text.encode("utf-8"))
+
+    def sync(self) -> None:
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+
+    def state(self) -> dict:
+        return {"bytes": self.handle.tell(), "sha256": self.digest.hexdigest()}
+
+    def close(self) -> None:
+        self.handle.close()
 
 
-def _save_checkpoint(path: Path, options: dict, out, err, done: int, today: str,
-                     summary: Summary) -> None:
+def _save_checkpoint(path: Path, options: dict, out: _Partial, err: _Partial, done: int,
+                     today: str, summary: Summary) -> None:
     """Flush the partial files to disk first, so a checkpoint never claims more."""
-    _sync(out)
-    _sync(err)
-    data = {**options, "today": today, "records_done": done, "output_bytes": out.tell(),
-            "errors_bytes": err.tell(), "counts": summary.counts()}
+    out.sync()
+    err.sync()
+    data = {**options, "today": today, "records_done": done, "partial_output": out.state(),
+            "partial_errors": err.state(), "counts": summary.counts()}
     write_private(path, json.dumps(data, indent=1))
 
 
 def _load_checkpoint(path: Path, options: dict) -> dict:
+    from .reading import load_json
+
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise BatchError(f"cannot read the checkpoint: {exc}", file=str(path)) from None
+        state = load_json(path, "checkpoint")
+    except AnswersError as exc:
+        raise BatchError(f"cannot read the checkpoint: {exc.message}", file=str(path)) from None
+    if not isinstance(state, dict):
+        raise _tampered(path, "it is not a checkpoint")
     for key, value in options.items():
         if state.get(key) != value:
             what = {"size": "the input file changed", "mtime_ns": "the input file changed",
                     "ruleset_hash": "the rules changed"}.get(key, f"'{key}' differs")
             raise BatchError(f"cannot resume: {what} since the interrupted run; use --force "
                              "to start again", file=str(path))
+    try:
+        counts, done = state["counts"], state["records_done"]
+        numbers = [done, counts["screened"], counts["errors"], state["partial_output"]["bytes"],
+                   state["partial_errors"]["bytes"], *counts["by_triage"].values(),
+                   *counts["by_factor"].values()]
+        Summary().add(counts)  # the counts have the shape the summary needs
+        dt.date.fromisoformat(state["today"])
+        if not all(isinstance(state[n]["sha256"], str) for n in ("partial_output",
+                                                                    "partial_errors")):
+            raise TypeError
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise _tampered(path, "it is incomplete or damaged") from None
+    if not all(type(n) is int and n >= 0 for n in numbers):
+        raise _tampered(path, "a count in it is not a whole number")
+    if done != counts["screened"] + counts["errors"] \
+            or sum(counts["by_triage"].values()) != counts["screened"]:
+        raise _tampered(path, f"its counts do not add up ({done:,} records done, "
+                              f"{counts['screened']:,} screened + {counts['errors']:,} errors)")
     return state
+
+
+def _verify_partials(state: dict, partials: dict[str, tuple[Path, str]], path: Path) -> None:
+    """The partial files hold what the checkpoint says was written: the same sha256 and
+    the same number of rows (screened records in the output, rejected ones in the
+    errors). A checkpoint edited to skip records, or partial files changed since, is
+    refused. Keeps each file's checked prefix in ``state`` to continue its digest."""
+    rows = {"partial_output": state["counts"]["screened"],
+            "partial_errors": state["counts"]["errors"]}
+    for name, (partial, fmt) in partials.items():
+        saved = state[name]
+        try:
+            fd = os.open(partial, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            raise BatchError(f"cannot resume: {partial.name} cannot be read ({exc.strerror}); "
+                             "start over with --force", file=str(partial)) from None
+        with os.fdopen(fd, "rb") as handle:
+            prefix = handle.read(saved["bytes"])
+        if len(prefix) < saved["bytes"]:
+            raise OutputError("is shorter than its checkpoint says, so finished records "
+                              "were lost: start over with --force", file=str(partial))
+        if hashlib.sha256(prefix).hexdigest() != saved["sha256"]:
+            raise _tampered(path, f"{partial.name} is not what the interrupted run wrote")
+        found = _count_rows(prefix, fmt)
+        if found != rows[name]:
+            raise _tampered(path, f"it says {rows[name]:,} rows were written to {partial.name}, "
+                                  f"which holds {found:,}")
+        saved["prefix"] = prefix
+
+
+def _count_rows(data: bytes, fmt: str) -> int:
+    text = data.decode("utf-8", "replace")
+    if fmt == "jsonl":
+        return sum(1 for line in text.splitlines() if line.strip())
+    return max(sum(1 for cells in csv.reader(io.StringIO(text, newline="")) if cells) - 1, 0)
+
+
+def _tampered(path: Path, why: str) -> BatchError:
+    return BatchError(f"cannot resume: the checkpoint does not match the partial files ({why}); "
+                      "it was changed or damaged, so finished records cannot be trusted: start "
+                      "over with --force", file=str(path))
+
+
+def repeated_ids(output: Path, out_fmt: str, errors: Path, err_fmt: str) -> list[str]:
+    """Warnings for respondent ids given to more than one record (results or errors):
+    their rows cannot be told apart by id. Read from the finished files, so a resumed
+    run sees every record."""
+    ids: Counter = Counter()
+    for path, fmt in ((output, out_fmt), (errors, err_fmt)):
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = (json.loads(line) for line in handle if line.strip()) if fmt == "jsonl" \
+                else csv.DictReader(handle)
+            ids.update(str(row.get(RESPONDENT_ID, "")) for row in rows)
+    repeated = [(rid, n) for rid, n in ids.items() if n > 1 and rid]
+    if not repeated:
+        return []
+    shown_ids = ", ".join(f"'{shown(rid, 64)}' ({n} times)" for rid, n in repeated[:5])
+    more = f" and {len(repeated) - 5:,} more" if len(repeated) > 5 else ""
+    return [f"{len(repeated):,} respondent id(s) are given to more than one record: "
+            f"{shown_ids}{more}; their rows cannot be told apart by id"]
 
 
 # ------------------------------------------------------------- writing test input

@@ -9,7 +9,7 @@ they already confirmed and the hash of the rules they were answering.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -18,10 +18,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import AnswersError
+from .errors import AnswersError, ScreenerError
 from .fsutil import data_dir, write_private
 
 FILE_NAME = "draft.json"
+LOCK_NAME = "draft.lock"
 DRAFT_VERSION = 1
 
 
@@ -54,22 +55,55 @@ class DraftStore:
 
     def load(self) -> Draft | None:
         """The saved draft, or None when there is none."""
+        from .reading import load_json
+
         path = self.path
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        if not os.path.lexists(path):
             return None
+        try:  # the same locks as an answers file: regular, small, UTF-8, no repeated key
+            return Draft.model_validate(load_json(path, "unfinished screening"))
+        except (AnswersError, ValidationError) as exc:
+            why = exc.message if isinstance(exc, AnswersError) else "its content is not a draft"
+            raise AnswersError(f"the saved unfinished screening cannot be read ({why}); start "
+                               "again with `screener run --fresh`", file=str(path)) from None
+
+    @contextmanager
+    def locked(self):
+        """Hold the draft for one session: a second session at the same time (another
+        terminal) gets a clear error instead of silently overwriting, or deleting, the
+        first one's answers. The lock is ``draft.lock`` (flock), freed when the session
+        ends, even by a crash."""
+        import fcntl
+
+        path = self.path.with_name(LOCK_NAME)
         try:
-            return Draft.model_validate(json.loads(text))
-        except (json.JSONDecodeError, ValidationError):
-            raise AnswersError("the saved unfinished screening cannot be read; start again "
-                               "with `screener run --fresh`", file=str(path)) from None
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
+                         | getattr(os, "O_CLOEXEC", 0), 0o600)
+        except OSError as exc:
+            raise ScreenerError(f"cannot lock the saved unfinished screening: "
+                                f"{exc.strerror or exc}", file=str(path)) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise ScreenerError(
+                "another screening is open right now (in another terminal or window), and "
+                "only one at a time can keep its answers: finish or stop that one first, "
+                "then run this command again") from None
+        try:
+            yield
+        finally:
+            os.close(fd)  # frees the lock
 
     def discard(self) -> None:
         try:
             self.path.unlink()
         except FileNotFoundError:
             pass
+        except OSError as exc:  # e.g. a folder where the draft should be
+            raise AnswersError(f"cannot remove the saved unfinished screening: "
+                               f"{exc.strerror or exc}; remove it yourself",
+                               file=str(self.path)) from None
 
 
 @contextmanager

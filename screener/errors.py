@@ -6,6 +6,37 @@ paragraph (no traceback) for the command line.
 
 from __future__ import annotations
 
+import unicodedata
+
+#: longest echo of a value from input (the rest is counted, not shown)
+SHOWN_CHARS = 80
+
+
+def shown(value, limit: int = SHOWN_CHARS) -> str:
+    """A value from input made safe to echo in an error, on a terminal or in a file.
+
+    Input is never trusted to be short or printable: it is cut to ``limit`` characters
+    (saying how many more there were) and every control, format or undecodable
+    character is written as an escape (``\\x1b``, ``\\u202e``), so a terminal escape
+    sequence, a bidirectional override or a stray byte is shown, never obeyed.
+    """
+    text = str(value)
+    more = len(text) - limit
+    if more > 0:
+        text = text[:limit]
+    out = "".join(_escape(c) if unicodedata.category(c) in _UNSAFE else c for c in text)
+    return out + (f"... ({more:,} more characters)" if more > 0 else "")
+
+
+_UNSAFE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (read with surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
 
 class ScreenerError(Exception):
     """Base class: anything the CLI reports as a clean one-paragraph error."""

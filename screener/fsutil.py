@@ -43,7 +43,7 @@ def write_private(path: str | Path, data: str | bytes, *, overwrite: bool = True
     path = Path(path)
     if not path.parent.is_dir():  # a mistyped folder is an error, not a new folder tree
         raise OutputError(f"cannot write {path}: the folder {path.parent} does not exist")
-    if not overwrite and path.exists():
+    if not overwrite and os.path.lexists(path):  # a dangling symlink is not a free name
         raise OutputExistsError(_EXISTS.format(path=path))
     try:
         return _write(path, data, overwrite)
@@ -65,7 +65,7 @@ def _write(path: Path, data: str | bytes, overwrite: bool) -> Path:
             handle.write(raw)
             handle.flush()
             os.fsync(handle.fileno())
-        if not overwrite and path.exists():  # lost a race with another writer
+        if not overwrite and os.path.lexists(path):  # lost a race with another writer
             raise FileExistsError(path)
         os.replace(tmp, path)
     except BaseException:

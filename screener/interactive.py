@@ -31,7 +31,12 @@ def session(ruleset: RuleSet, asker: Asker, *, store: DraftStore, resume: bool =
             folder: Path | None = None) -> tuple[Outcome, Result]:
     """Run (or resume) a screening and show the result; KeyboardInterrupt propagates
     with the draft kept."""
-    today = today or dt.date.today()
+    with store.locked():  # one session at a time owns the draft
+        return _session(ruleset, asker, store=store, resume=resume, fresh=fresh, view=view,
+                        today=today or dt.date.today(), folder=folder)
+
+
+def _session(ruleset, asker, *, store, resume, fresh, view, today, folder):
     _say_review_notice(ruleset, asker)
     state = _starting_state(ruleset, asker, store, resume=resume, fresh=fresh)
 
@@ -98,11 +103,11 @@ def _starting_state(ruleset, asker, store: DraftStore, *, resume: bool, fresh: b
 
 
 def _still_valid(draft: Draft, ruleset: RuleSet, asker: Asker) -> dict:
-    """Answers of the draft that the current question bank still accepts."""
+    """Answers of the draft that the current question bank accepts, checked one by one
+    before anything is asked (a draft file may have been edited or damaged: a bad value
+    must not surface only after the last question). The others are asked again."""
     from .answers import validate_answers
 
-    if draft.ruleset_hash == ruleset.content_hash:
-        return dict(draft.answers)
     kept = {}
     for key, value in draft.answers.items():
         try:
@@ -111,10 +116,13 @@ def _still_valid(draft: Draft, ruleset: RuleSet, asker: Asker) -> dict:
             continue
         kept[key] = value
     dropped = len(draft.answers) - len(kept)
-    asker.message(_("The questions have changed since this screening was saved; {dropped} "
-                    "answer(s) no longer fit and will be asked again.").format(dropped=dropped)
-                  if dropped else _("The questions have changed since this screening was "
-                                    "saved."))
+    if draft.ruleset_hash != ruleset.content_hash:
+        asker.message(_("The questions have changed since this screening was saved; {dropped} "
+                        "answer(s) no longer fit and will be asked again.").format(dropped=dropped)
+                      if dropped else _("The questions have changed since this screening was "
+                                        "saved."))
+    elif dropped:  # the same questions, but the draft was edited or damaged
+        asker.message(f"{dropped} saved answer(s) cannot be used and will be asked again.")
     return kept
 
 

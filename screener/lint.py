@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from . import compiler, conditions, safety
 from .conditions import All, AnyOf, Test
-from .errors import AnswersError, RulesError
+from .errors import AnswersError, RulesError, shown
 from .loading import collect_ruleset, known_names, read_yaml, suggest
 from .locales import missing_and_stale
 from .models import NONE, NOT_SURE, Rule, RuleSet
@@ -397,6 +397,22 @@ def source_citation(ctx: Context):
         if sid not in cited:
             yield finding("source-citation", path, lines.get(sid, 0), sid,
                           "no rule or factor cites this source")
+
+
+@check("source-url")
+def source_url(ctx: Context):
+    """A source's url is a plain https: address: reports make it a live link, and a
+    javascript:, data: or http: one would run code or travel unencrypted."""
+    rs = ctx.ruleset
+    path = str(ctx.folder / _sources_file(ctx))
+    raw = ctx.raw_of(path) or {}
+    lines = {item.get("id"): getattr(item, "line", 0) for item in raw.get("sources", [])
+             if isinstance(item, dict)}
+    for sid, source in rs.sources.items():
+        if source.url and not safety.safe_url(source.url):
+            yield finding("source-url", path, lines.get(sid, 0), sid,
+                          f"url: '{shown(source.url)}' is not an https: address; only "
+                          "https:// links are allowed (reports drop any other)")
 
 
 def _sources_file(ctx: Context) -> str:

@@ -55,3 +55,16 @@ def ensure_safe_text(text: str, where: str = "output") -> str:
             f"refusing to show {where}: it contains '{found}', which looks like a dose or a "
             "diagnosis. This is a bug in the rules or templates; please report it.")
     return text
+
+
+def safe_url(url: str) -> bool:
+    """An https:// URL with a host and no spaces or control characters: the only kind a
+    report shows as a link (``rules check`` flags any other source url)."""
+    from urllib.parse import urlsplit
+
+    if not url.startswith("https://") or any(c.isspace() or not c.isprintable() for c in url):
+        return False
+    try:
+        return bool(urlsplit(url).netloc)
+    except ValueError:
+        return False

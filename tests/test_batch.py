@@ -81,7 +81,8 @@ def test_csv_cells_parse_and_errors_name_row_and_column(tmp_path, ruleset):
     rows, bad = read_rows(tmp_path / "out.csv"), read_rows(tmp_path / "out.errors.csv")
     assert (summary.screened, summary.errors) == (2, 1)
     assert bad == [{"row": "2", "respondent_id": "A2", "field": "age_years",
-                    "message": "row 2, column age_years: 'seventy' is not a whole number",
+                    "message": "row 2, column age_years: 'seventy' is not a whole number written "
+                               "with the digits 0-9",
                     "urgent": ""}]
     assert rows[0]["triage"] == "routine" and rows[0]["vitamin_d_strength"] in ("some", "several")
     assert rows[1]["respondent_id"] == "3" and rows[1]["triage"] == "urgent"
@@ -236,11 +237,18 @@ def test_excel_bom_and_blank_lines_are_not_records(tmp_path, ruleset):
     assert [r["respondent_id"] for r in read_rows(tmp_path / "out.csv")] == ["A1", "A2"]
 
 
-def test_non_utf8_input_is_a_clear_error(tmp_path, ruleset):
+def test_non_utf8_bytes_reject_their_own_record_only(tmp_path, ruleset):
     source = tmp_path / "in.csv"
-    source.write_bytes("respondent_id,age_years\nJos\xe9,70\n".encode("latin-1"))
-    with pytest.raises(BatchError, match="cannot read.*UTF-8"):
-        run_batch(source, tmp_path / "out.csv", today=FIXED_DAY)
+    source.write_bytes("respondent_id,age_years\nA1,70\nJos\xe9,70\nA3,71\n".encode("latin-1"))
+    summary = run_batch(source, tmp_path / "out.csv", today=FIXED_DAY)
+    assert (summary.screened, summary.errors) == (2, 1)
+    [bad] = read_rows(tmp_path / "out.errors.csv")
+    assert bad["row"] == "2" and bad["respondent_id"] == "Jos\\xe9"
+    assert "not UTF-8 text: byte 0xe9" in bad["message"]
+    header = tmp_path / "head.csv"
+    header.write_bytes("respondent_id,\xe2ge_years\nA1,70\n".encode("latin-1"))
+    with pytest.raises(BatchError, match="header: it is not UTF-8"):
+        run_batch(header, tmp_path / "out2.csv", today=FIXED_DAY)
 
 
 def test_ctrl_c_on_the_command_then_resume(tmp_path, ruleset):
@@ -383,35 +391,46 @@ def test_unanswered_urgent_check_is_counted_not_escalated(tmp_path, ruleset, cap
 
 # ------------------------------------------------------------ failed runs leave nothing behind
 
-def test_a_run_failing_before_its_first_checkpoint_leaves_no_partial_files(tmp_path, ruleset):
-    jsonl = tmp_path / "in.jsonl"
-    jsonl.write_bytes('{"respondent_id": "Jos\xe9"}\n'.encode("latin-1"))
-    with pytest.raises(BatchError, match="first line.*UTF-8"):
-        run_batch(jsonl, tmp_path / "out.jsonl")
-    source = tmp_path / "in.csv"  # a good header, a bad record: fails inside the run
-    source.write_bytes(("respondent_id,age_years\n" + "A1,70\n" * 3000 + "Jos\xe9,70\n")
-                       .encode("latin-1"))
-    with pytest.raises(BatchError, match="cannot read record"):
+def _fail_on_record(monkeypatch, number):
+    """Bad input no longer stops a run (it becomes error rows), so a failure inside the
+    run is injected: the chunk holding record ``number`` raises (the real engine runs)."""
+    from screener import batch
+
+    real = batch.process_chunk
+
+    def failing(task, records):
+        if any(n == number for n, _ in records):
+            raise BatchError("injected failure")
+        return real(task, records)
+
+    monkeypatch.setattr(batch, "process_chunk", failing)
+
+
+def test_a_run_failing_before_its_first_checkpoint_leaves_no_partial_files(tmp_path, ruleset,
+                                                                           monkeypatch):
+    _fail_on_record(monkeypatch, 3001)
+    source = tmp_path / "in.csv"
+    source.write_text("respondent_id,age_years\n" + "A1,70\n" * 3001)
+    with pytest.raises(BatchError, match="injected"):
         run_batch(source, tmp_path / "out.csv", today=FIXED_DAY, chunk_size=5000)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "in.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
     assert cli.main(["batch", str(source), "-o", str(tmp_path / "out.csv"), "--today",
                      "2025-06-15"]) == 2  # chunks of 500: fails after a checkpoint
     assert (tmp_path / "out.csv.partial").exists() and (tmp_path / "out.csv.checkpoint.json").exists()
     for leftover in ("out.csv.partial", "out.errors.csv.partial", "out.csv.checkpoint.json"):
         (tmp_path / leftover).unlink()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "in.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
-def test_force_after_an_interruption_drops_the_stale_checkpoint(tmp_path, ruleset):
+def test_force_after_an_interruption_drops_the_stale_checkpoint(tmp_path, ruleset, monkeypatch):
     source = write_input(tmp_path / "in.jsonl", records(ruleset, 100), ruleset)
     output = tmp_path / "out.jsonl"
     with pytest.raises(KeyboardInterrupt):
         run_batch(source, output, chunk_size=10, stop_after=2)
     partial, checkpoint = paths_for(output)
     assert partial.exists() and checkpoint.exists()  # resumable: kept
-    with open(source, "ab") as handle:
-        handle.write('{"respondent_id": "Jos\xe9"}\n'.encode("latin-1"))
-    with pytest.raises(BatchError, match="cannot read record"):
+    _fail_on_record(monkeypatch, 100)
+    with pytest.raises(BatchError, match="injected"):
         run_batch(source, output, chunk_size=1000, force=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 

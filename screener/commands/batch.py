@@ -74,8 +74,8 @@ def run(args) -> int:
     import time
     from pathlib import Path
 
-    from ..batch import (BatchError, check_destination, check_input, checkpoint_done,
-                         count_records, format_of, paths_for, resolve_read_as, run_batch)
+    from ..batch import (BatchError, check_input, checkpoint_done, count_records, format_of,
+                         paths_for, resolve_read_as, run_batch)
     from ..interop.records import DESCRIPTIONS
     from ..fsutil import write_private
     from ..loading import load_ruleset
@@ -89,14 +89,6 @@ def run(args) -> int:
     if args.read_as == "auto" and read_as != "plain":  # a plain file needs no word
         print(f"screener: reading {args.input} as {DESCRIPTIONS[read_as]}; "
               "use --from plain|redcap|odk to choose", file=sys.stderr)
-    if args.summary:  # written last: refuse a bad path before the run, not after it
-        check_destination(Path(args.summary), "summary")
-        others = {Path(p).resolve() for p in (args.output, args.errors, args.input) if p}
-        if Path(args.summary).resolve() in others:
-            raise BatchError("is also the input, output or errors file: choose another name",
-                             file=args.summary)
-        if Path(args.summary).exists() and not args.force:
-            raise BatchError("already exists (use --force to replace it)", file=args.summary)
 
     progress = None
     if sys.stderr.isatty():
@@ -107,7 +99,8 @@ def run(args) -> int:
         summary = run_batch(args.input, args.output, errors_path=args.errors, rules=args.rules,
                             workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                             resume=args.resume, force=args.force, today=today,
-                            progress=progress, warn=_warn, read_as=read_as)
+                            progress=progress, warn=_warn, read_as=read_as,
+                            summary_path=args.summary)
     except KeyboardInterrupt:
         if paths_for(Path(args.output))[1].exists():
             print("\nscreener: interrupted; finished records are kept: run the same command "

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..answers import RESPONDENT_ID
-from ..errors import AnswersError, ScreenerError
+from ..errors import AnswersError, ScreenerError, shown
 from ..loading import suggest
 from ..models import RuleSet
 from . import redcap, xlsform
@@ -205,7 +205,8 @@ def answers(cells: list[str], columns: tuple[Column, ...], source: str, ruleset:
                 ticked.setdefault(col.question, []).append(col.code)
             elif flag and flag not in _FALSE:
                 raise AnswersError(f"row {number}, column {col.question}{_sep(source)}"
-                                   f"{col.code}: '{text}' is not 0 or 1", field=col.question)
+                                   f"{col.code}: '{shown(text)}' is not 0 or 1",
+                                   field=col.question)
             continue
         if not text or col.kind == "ignore":
             continue
@@ -216,11 +217,10 @@ def answers(cells: list[str], columns: tuple[Column, ...], source: str, ruleset:
         else:
             q = questions[col.question]
             if q.type == "int":
-                try:
-                    out[q.id] = int(text)
-                except ValueError:
-                    raise AnswersError(f"row {number}, column {q.id}: '{text}' is not a whole "
-                                       "number", field=q.id) from None
+                if not _WHOLE.fullmatch(text):  # int() takes '4_0' and Arabic-Indic digits
+                    raise AnswersError(f"row {number}, column {q.id}: '{shown(text)}' is not a "
+                                       "whole number written with the digits 0-9", field=q.id)
+                out[q.id] = int(text)
             elif q.type == "multi":
                 parts = text.split() if source == "odk" else text.split(";")
                 out[q.id] = [item.strip() for item in parts if item.strip()]
@@ -233,6 +233,9 @@ def answers(cells: list[str], columns: tuple[Column, ...], source: str, ruleset:
         if match:
             out["screened_on"] = match.group(0)
     return out
+
+
+_WHOLE = re.compile(r"[+-]?[0-9]{1,18}", re.ASCII)
 
 
 def _sep(source: str) -> str:

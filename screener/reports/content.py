@@ -175,12 +175,14 @@ class _Citations:
         return out
 
     def references(self) -> list[Reference]:
+        from ..safety import safe_url
+
         refs = []
         for sid, number in self.numbers.items():
             source = self.ruleset.sources.get(sid)
             refs.append(Reference(number=number, id=sid,
                                   citation=source.citation if source else sid,
-                                  url=source.url if source else ""))
+                                  url=source.url if source and safe_url(source.url) else ""))
         return refs
 
 

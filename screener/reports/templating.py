@@ -17,9 +17,17 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
+#: where GitHub-flavoured Markdown would start a link by itself (its "autolink"
+#: extension): 'www.' and '://'. Escaping the '.' or the ':' stops it.
+_AUTOLINK = re.compile(r"(?i)(?<=www)\.|:(?=//)")
+
+
 def md_escape(text) -> str:
-    """Escape the characters Markdown would read as markup."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    """Escape the characters Markdown would read as markup, and the starts of the
+    links GFM makes by itself: a respondent id such as 'www.example.com' is text,
+    never a live link. (Addresses with '@' cannot be escaped that way; ids cannot
+    hold one.)"""
+    return _AUTOLINK.sub(r"\\\g<0>", _MD_SPECIAL.sub(r"\\\1", str(text)))
 
 
 def refs_md(numbers) -> str:

@@ -1,0 +1,223 @@
+"""Reading answers-like JSON (answers files, drafts, batch records) without trusting it.
+
+One function reads a file, one parses the text; screen, report, explain, whatif, resume
+and batch all go through them, so every door has the same locks:
+
+- only a regular file is read (a FIFO would block for ever, ``/dev/zero`` never ends, a
+  folder is a mistake), opened without blocking and checked before reading;
+- at most ``MAX_BYTES``: a full answers file is about 2 KB, so anything near the limit
+  is not answers, and reading it whole could exhaust memory;
+- UTF-8 text, an error naming the line of the first bad byte otherwise;
+- a key given twice is an error (JSON parsers silently keep the last copy, which could
+  hide a red flag given in the first); the error keeps every copy (``seen``) so the
+  caller can still report a red flag in any of them;
+- numbers of at most ``MAX_DIGITS`` digits, nesting at most ``MAX_DEPTH`` deep (answers
+  are two levels deep), no NaN or Infinity.
+
+Every failure is an AnswersError (one paragraph, exit 2) that says why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Any
+
+from .errors import AnswersError, shown
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 16
+MAX_DIGITS = 30
+
+
+class UnreadableInput(AnswersError):
+    """Input that could not be read or parsed; ``seen`` is what was read of it (the
+    text, or for a repeated key a mapping holding every copy), for a red-flag search."""
+
+    def __init__(self, message: str, *, seen: Any = None, **where):
+        super().__init__(message, **where)
+        self.seen = seen
+
+
+def read_text(path: str | Path, what: str = "answers file") -> str:
+    """The text of a regular file of at most MAX_BYTES (UTF-8, a BOM allowed)."""
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise AnswersError(f"no such {what}", file=str(path)) from None
+    except OSError as exc:
+        raise AnswersError(f"cannot read the {what}: {exc.strerror or exc}",
+                           file=str(path)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = ("a folder" if stat.S_ISDIR(info.st_mode) else
+                    "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else
+                    "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                    else "not a regular file")
+            raise AnswersError(f"is {kind}, not a file: only regular files are read (a pipe "
+                               f"or a device could block or never end); name the {what}",
+                               file=str(path))
+        if info.st_size > MAX_BYTES:
+            raise _too_big(path, what, info.st_size)
+        chunks, size = [], 0
+        while size <= MAX_BYTES:  # the file may grow while it is read
+            chunk = os.read(fd, MAX_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise AnswersError(f"cannot read the {what}: {exc.strerror or exc}",
+                           file=str(path)) from None
+    finally:
+        os.close(fd)
+    return decode(b"".join(chunks), str(path), what)
+
+
+def read_stream(stream, source: str = "<stdin>", what: str = "answers") -> str:
+    """The text of a binary stream (standard input), with the same limit."""
+    return decode(stream.read(MAX_BYTES + 1), source, what)
+
+
+def decode(raw: bytes, source: str, what: str) -> str:
+    if len(raw) > MAX_BYTES:
+        raise _too_big(source, what, None)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise UnreadableInput(
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} on line {line} cannot be read "
+            "(save the file as UTF-8)", file=source, line=line,
+            seen=raw.decode("utf-8", "replace")) from None
+
+
+def _too_big(source, what: str, size: int | None) -> AnswersError:
+    size_text = f" ({size:,} bytes)" if size is not None else ""
+    return AnswersError(f"too large{size_text} for an {what}: the limit is {MAX_BYTES:,} "
+                        "bytes (a complete set of answers is about 2 KB), so this is not "
+                        "answers, and reading it whole could exhaust memory", file=str(source))
+
+
+# ------------------------------------------------------------------------- parsing
+
+class _Repeated(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+class _TooLong(ValueError):
+    pass
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict:
+    result = dict(pairs)
+    if len(result) < len(pairs):  # rare: find the key given twice
+        seen: set = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Repeated(key)
+            seen.add(key)
+    return result
+
+
+def _every_copy(pairs: list[tuple[str, Any]]) -> dict:
+    """A mapping in which a repeated key holds the values of all its copies, in one
+    list (``["chest_pain"]`` and ``["none"]`` give ``["chest_pain", "none"]``)."""
+    result: dict = {}
+    for key, value in pairs:
+        result.setdefault(key, []).append(value)
+    return {k: (v[0] if len(v) == 1 else
+                [x for item in v for x in (item if isinstance(item, list) else [item])])
+            for k, v in result.items()}
+
+
+def _number(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _TooLong(text)
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if len(text) > MAX_DIGITS + 10:
+        raise _TooLong(text)
+    return float(text)
+
+
+def _constant(name: str):
+    raise ValueError(f"{name} is not a number an answer can have")
+
+
+def parse_json(text: str, source: str | None = None) -> Any:
+    """Parse JSON text under the rules above; UnreadableInput says what is wrong."""
+    where = {"file": source}
+    try:
+        data = json.loads(text, object_pairs_hook=_unique, parse_int=_number,
+                          parse_float=_float, parse_constant=_constant)
+    except _Repeated as exc:
+        raise UnreadableInput(
+            f"'{shown(exc.key)}' is given twice: each question id may appear once (a "
+            "reader would silently keep only the last copy); keep the right one",
+            field=exc.key, line=_second_line(text, exc.key), seen=_lenient(text), **where
+        ) from None
+    except _TooLong as exc:
+        raise UnreadableInput(f"a number has {len(str(exc))} characters: the limit is "
+                              f"{MAX_DIGITS} digits ({shown(exc, 20)})", seen=text,
+                              **where) from None
+    except RecursionError:
+        raise UnreadableInput(f"nested too deeply: answers are at most {MAX_DEPTH} "
+                              "levels deep", seen=text, **where) from None
+    except json.JSONDecodeError as exc:
+        raise UnreadableInput(f"not valid JSON: {exc.msg} (column {exc.colno})",
+                              line=exc.lineno if source else None, seen=text,
+                              **where) from None
+    except ValueError as exc:  # e.g. a number the interpreter refuses to convert
+        raise UnreadableInput(f"not valid JSON: {shown(exc)}", seen=text, **where) from None
+    # no deeper than the number of brackets: most answers need no walk at all
+    if text.count("[") + text.count("{") > MAX_DEPTH and _depth_over(data, MAX_DEPTH):
+        raise UnreadableInput(f"nested too deeply: answers are at most {MAX_DEPTH} levels "
+                              "deep", seen=text, **where)
+    return data
+
+
+def _lenient(text: str) -> Any:
+    """The JSON with every copy of a repeated key kept (for the red-flag search)."""
+    try:
+        return json.loads(text, object_pairs_hook=_every_copy, parse_int=_number,
+                          parse_float=_float)
+    except (ValueError, RecursionError):
+        return text
+
+
+def _depth_over(data: Any, limit: int) -> bool:
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > limit:
+                return True
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+    return False
+
+
+def _second_line(text: str, key: str) -> int | None:
+    matches = list(re.finditer(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:', text))
+    if len(matches) < 2:
+        return None
+    return text.count("\n", 0, matches[1].start()) + 1
+
+
+def load_json(path: str | Path, what: str = "answers file") -> Any:
+    """Read and parse a JSON file (``-``: standard input)."""
+    if str(path) == "-":
+        import sys
+
+        return parse_json(read_stream(sys.stdin.buffer), "<stdin>")
+    return parse_json(read_text(path, what), str(path))
