@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from . import conditions
 from .answers import ValidatedAnswers, is_shown, validate_answers
 from .errors import AnswersError
+from .i18n import _
 from .models import NOT_SURE, Question, RuleSet
 from .result import Evidence, Result
 from .screening import derived_rule, factor_of_fact, screen, unanswered
@@ -131,7 +132,7 @@ class _TreeBuilder:
         self.shown.add(fid)
         children = [self.rule(ev, "indicator") for ev in found.indicators]
         children += [Node(kind="symptom", id=s.question, value=s.answer,
-                          text=f"consistent symptom: {s.label}")
+                          text=_("consistent symptom: {label}").format(label=s.label))
                      for s in found.consistent_symptoms]
         return Node(kind="factor", id=fid, text=text, reason=found.summary,
                     sources=list(found.sources), children=children)
@@ -147,7 +148,7 @@ class _TreeBuilder:
     def held_back(self) -> list[Node]:
         # never the factor's "Possible low ..." label: held back means not suggested
         return [Node(kind="held_back", id=h.id,
-                     text="not raised (indicators fired; held back by the rules below)",
+                     text=_("not raised (indicators fired; held back by the rules below)"),
                      children=[self.rule(ev, "indicator") for ev in h.indicators]
                      + [self.rule(ev, "exception") for ev in h.because])
                 for h in self.result.held_back]
@@ -260,7 +261,7 @@ def _head(node: Node) -> str:
     if node.kind == "triage":
         return f"TRIAGE {node.id}: {node.text}"
     if node.kind == "see_above":
-        return f"FACTOR {node.text} (shown above)"
+        return f"FACTOR {node.text} " + _("(shown above)")
     if node.kind in ("factor", "held_back"):
         return f"{_TAGS[node.kind]} {node.id}: {node.text}"
     tag = _TAGS[node.kind]
@@ -281,7 +282,7 @@ def _lines(node: Node, prefix: str, last: bool, root: bool, out: list[str], widt
         for line in textwrap.wrap(" ".join(node.reason.split()), max(30, width - len(bar))):
             out.append(bar + line)
     if node.sources:
-        out.append(bar + "sources: " + ", ".join(node.sources))
+        out.append(bar + _("sources:") + " " + ", ".join(node.sources))
     for i, child in enumerate(node.children):
         _lines(child, inner, i == len(node.children) - 1, False, out, width)
 
@@ -293,8 +294,6 @@ def tree_lines(node: Node, width: int = 88) -> list[str]:
 
 
 def render_text(expl: Explanation, ruleset: RuleSet) -> str:
-    from .i18n import _
-
     out = [_("REASONING (from the conclusion down to the answers)"), ""]
     out += tree_lines(expl.tree)
     for title, nodes in ((_("FACTORS HELD BACK"), expl.held_back), (_("NOTES"), expl.notes)):

@@ -91,6 +91,11 @@ def catalogue_languages() -> list[str]:
                   if (p / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file())
 
 
+def base_code(value: str) -> str:
+    """'es_ES.UTF-8', 'es-MX', 'ES' -> 'es' (the language, without region or encoding)."""
+    return value.strip().split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+
+
 def from_environment(supported, environ=None) -> str:
     """The first supported language named by LC_ALL, LC_MESSAGES or LANG (in the order
     POSIX reads them; 'es_ES.UTF-8' -> 'es'), else English. 'C' and 'POSIX' are English."""
@@ -99,7 +104,7 @@ def from_environment(supported, environ=None) -> str:
         value = environ.get(name, "")
         if not value:
             continue
-        code = value.split(".")[0].split("@")[0].split("_")[0].lower()
+        code = base_code(value)
         # the first variable that is set decides, as in setlocale()
         return code if code in supported else SOURCE
     return SOURCE

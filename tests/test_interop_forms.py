@@ -165,3 +165,35 @@ def test_a_condition_on_a_derived_fact_is_reported_and_always_shown(ruleset):
     problems = []
     assert skip_logic.shown_if(q, ruleset.questions.by_id, skip_logic.REDCAP, problems) == ""
     assert problems[0].startswith("ppi_duration: shown_if not exported (REDCap branching logic)")
+
+
+# ------------------------------------------------------------------------ the command
+
+def _run(*args, cwd=ROOT):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "screener", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def test_questionnaire_command_writes_each_form_privately(tmp_path):
+    import stat
+
+    for flag, name, check in [("--redcap", "dictionary.csv", lambda p: p.read_text().startswith(
+                                   "Variable / Field Name,Form Name")),
+                              ("--xlsform", "form.xlsx", lambda p: p.read_bytes()[:2] == b"PK"),
+                              ("--fhir", "q.json", lambda p: '"type": "choice"' in p.read_text())]:
+        out = tmp_path / name
+        proc = _run("questionnaire", flag, "-o", str(out))
+        assert proc.returncode == 0 and "warning" not in proc.stderr, proc.stderr
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600 and check(out)
+        again = _run("questionnaire", flag, "-o", str(out))
+        assert again.returncode == 2 and "already exists" in again.stderr
+    assert _run("questionnaire", "--redcap").stdout == (tmp_path / "dictionary.csv").read_text()
+    proc = _run("questionnaire", "--xlsform")
+    assert proc.returncode == 2 and "-o FILE" in proc.stderr and not proc.stdout
+    proc = _run("questionnaire", "--redcap", "--fhir-version", "R5")
+    assert proc.returncode == 2 and "--fhir-version goes with --fhir" in proc.stderr
+    r5 = _run("questionnaire", "--fhir", "--fhir-version", "R5")
+    assert r5.returncode == 0 and '"answerConstraint": "optionsOnly"' in r5.stdout

@@ -139,9 +139,11 @@ def test_detection(ruleset):
     assert records.detect(["record_id", "age_years", "red_flags_now___none"]) == "redcap"
     assert records.detect(["SubmissionDate", "about_you_section-age_years", "KEY"]) == "odk"
     assert records.detect(["respondent_id", "age_years"]) == "plain"
+    assert records.detect(["respondent_id", "age-years"]) == "plain"  # a typo, not a group path
 
 
 @pytest.mark.parametrize("source,header,expected", [
+    ("plain", ["respondent_id", "age-years"], ["'age-years' (did you mean 'age_years'?)"]),
     ("plain", ["respondent_id", "age_yaers", "red_flag_now", "weight"],
      ["'age_yaers' (did you mean 'age_years'?)", "'red_flag_now' (did you mean 'red_flags_now'?)",
       "'weight' (did you mean 'weight_kg'?)"]),

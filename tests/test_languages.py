@@ -86,6 +86,14 @@ def test_json_and_fhir_are_the_same_bytes_in_every_language(capsys, answers_file
 def test_unknown_language_is_a_usage_error(capsys, answers_file):
     code, _, err = cli(capsys, "screen", answers_file, "--lang", "fr")
     assert code == 2 and "unknown language 'fr' for --lang; choose one of: en, es" in err
+    code, _, err = cli(capsys, "screen", answers_file, "--lang", "")
+    assert code == 2 and "unknown language ''" in err
+
+
+@pytest.mark.parametrize("spelling", ["es", "ES", "es_ES.UTF-8", "es-MX", " es "])
+def test_lang_takes_a_locale_spelling(capsys, answers_file, spelling):
+    code, out, _ = cli(capsys, "screen", answers_file, "--lang", spelling)
+    assert code == 0 and out.startswith(NOTICE_ES)
 
 
 def test_spanish_html_and_an_english_clinician_report_from_the_same_answers(

@@ -49,7 +49,7 @@ def choose_language(args, fallback: str | None = None) -> str:
     supported = languages(getattr(args, "rules", None))
     lang = getattr(args, "lang", None)
     if lang is not None:
-        lang = lang.strip().lower()
+        lang = i18n.base_code(lang)  # es_ES.UTF-8, es-MX and ES all mean es
         if lang not in supported:
             raise ScreenerError(f"unknown language '{lang}' for --lang; choose one of: "
                                 f"{', '.join(supported)}")

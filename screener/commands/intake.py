@@ -64,7 +64,9 @@ def run(args) -> int:
     from ..intake import CLEAR_SCREEN, run_intake
     from ..loading import load_ruleset
 
-    report_lang = args.report_lang
+    from ..i18n import base_code
+
+    report_lang = None if args.report_lang is None else base_code(args.report_lang)
     if report_lang is not None and report_lang not in languages(args.rules):
         raise ScreenerError(f"unknown language '{report_lang}' for --report-lang; choose one "
                             f"of: {', '.join(languages(args.rules))}")

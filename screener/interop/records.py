@@ -130,7 +130,8 @@ def plan(header: list[str], source: str, ruleset: RuleSet, file: str) -> tuple[C
     unknown = [name for name, col in zip(header, columns) if col is None]
     if unknown:
         known = _known_names(source, ruleset)
-        named = ", ".join(f"'{n}'{suggest(_bare(n, source), known)}" for n in unknown)
+        named = ", ".join(f"'{n}'{suggest(n, known) or suggest(_bare(n, source), known)}"
+                          for n in unknown)
         what = {"plain": "question ids (see `screener schema answers`) and respondent_id",
                 "redcap": "the fields of `screener questionnaire --redcap` (checkbox "
                           "columns <question>___<code>), record_id and REDCap's own columns",

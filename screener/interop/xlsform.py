@@ -218,5 +218,6 @@ def render(ruleset, args) -> tuple[bytes, list[str]]:
 # ------------------------------------------------------------------ export columns
 
 def looks_like(header: list[str]) -> bool:
-    """An ODK Central export: SubmissionDate, KEY or meta-instanceID, or group paths."""
-    return any(c in (SUBMISSION_DATE, "KEY", "meta-instanceID") or "-" in c for c in header)
+    """An ODK Central export: Central always writes SubmissionDate, KEY and
+    meta-instanceID (a hyphen alone is not enough: 'age-years' is a typo in a plain file)."""
+    return any(c in (SUBMISSION_DATE, "KEY", "meta-instanceID") for c in header)
