@@ -1,6 +1,6 @@
 """Batch throughput and memory: `screener batch` on generated records, run as a user
 runs it (a subprocess, start-up included), with 1 and 2 workers; records/s and the peak
-RSS of the main process. Targets: >= 1,500 records/s with 1 worker, 1.7x that with 2;
+RSS of the main process. Targets: >= 3,000 records/s with 1 worker, 1.8x that with 2;
 peak RSS flat (within 1.2x) from 10,000 to 1,000,000 records.
 
     python benchmarks/batch.py                       # 100,000 records, 1 and 2 workers

@@ -1,6 +1,6 @@
 """In-process time per screening over generated answer sets, split into validation,
 engine (computed inputs + the layered durable engine) and result building (evidence
-trail and Result model), median and p99. Target: median under 2 ms in total."""
+trail and Result model), median and p99. Target: median under 1 ms in total."""
 
 from __future__ import annotations
 

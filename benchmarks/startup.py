@@ -1,5 +1,5 @@
 """Start-up time of `screener --help` and `screener --version` (median of 20 runs),
-against a bare interpreter. Target: under 100 ms median."""
+against a bare interpreter. Target: within 2x a bare interpreter (median)."""
 
 from __future__ import annotations
 

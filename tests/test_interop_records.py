@@ -211,3 +211,10 @@ def test_the_wrong_from_gets_a_hint(tmp_path):
     path.write_text("record_id,red_flags_now___none,age_years\n1,1,40\n")
     with pytest.raises(BatchError, match="look like a REDCap export .*use --from redcap"):
         run_batch(path, tmp_path / "out.csv", today=FIXED_DAY, read_as="plain")
+
+
+def test_redcap_record_id_field_may_have_another_name(ruleset):
+    header = ["study_id", "redcap_event_name", "age_years", "red_flags_now___none", "urgent_complete"]
+    plan = records.plan(header, "redcap", ruleset, "x.csv")
+    got = records.answers(["S-0042", "baseline_arm_1", "51", "1", "2"], plan, "redcap", ruleset, 1)
+    assert got == {"respondent_id": "S-0042", "age_years": 51, "red_flags_now": ["none"]}

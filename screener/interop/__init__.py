@@ -15,6 +15,8 @@ bank stays the one source of truth:
 ``records``                  batch CSV columns of a plain, REDCap or ODK Central export
                              turned into answers
 ``red_flags``                the tolerant red-flag scan of records that were rejected
+``fhir_translations``        the other languages of a Questionnaire (translation
+                             extension)
 ===========================  ==========================================================
 
 Nothing here prints or writes files: the commands do.

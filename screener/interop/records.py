@@ -7,7 +7,8 @@ into an answers mapping with that plan (validated afterwards like any answers fi
 source     columns
 =========  =================================================================================
 plain      question ids and ``respondent_id``; multi answers separated by ``;``
-redcap     ``record_id`` (the respondent id); a checkbox question as one 0/1 column per
+redcap     ``record_id`` (or whatever the first column, REDCap's record id field, is
+           called) as the respondent id; a checkbox question as one 0/1 column per
            option, ``<question>___<code>``, folded into a list; REDCap's bookkeeping
            columns ignored (``redcap_event_name``, ``redcap_repeat_*``,
            ``redcap_data_access_group``, ``redcap_survey_identifier``, ``*_timestamp``,
@@ -127,6 +128,9 @@ def plan(header: list[str], source: str, ruleset: RuleSet, file: str) -> tuple[C
              else {r["Variable / Field Name"] for r in redcap.dictionary_rows(ruleset)[0]
                    if r["Field Type"] == "descriptive"} if source == "redcap" else set())
     columns = [_column(name, source, ruleset, notes) for name in header]
+    if source == "redcap" and header and columns[0] is None:
+        columns[0] = Column("respondent_id")  # REDCap writes the record id field first,
+        # whatever the project named it (participant_id, study_id, ...)
     unknown = [name for name, col in zip(header, columns) if col is None]
     if unknown:
         known = _known_names(source, ruleset)
