@@ -146,6 +146,9 @@ def _message(err: dict, ruleset: RuleSet) -> tuple[str, str]:
     return field, f"{field}{item}: {detail}{got}expected {allowed(q)}"
 
 
+MAX_PROBLEMS = 20  # problems listed in one error (the count says how many there are)
+
+
 def validate_answers(raw: Any, ruleset: RuleSet, *, source: str | None = None,
                      text: str | None = None, today: dt.date | None = None) -> ValidatedAnswers:
     """Validate an answers mapping; raise AnswersError listing every problem."""
@@ -159,13 +162,16 @@ def validate_answers(raw: Any, ruleset: RuleSet, *, source: str | None = None,
         model = answers_model(ruleset).model_validate(raw)
     except ValidationError as exc:
         problems, first_line, fields = [], None, []
-        for err in exc.errors():
+        errors = exc.errors()
+        for err in errors[:MAX_PROBLEMS]:  # thousands of bad keys: the first ones say enough
             field, message = _message(err, ruleset)
             line = _line_of_key(text, field) if text else None
             first_line = first_line or line
             fields.append(field)
             problems.append((f"line {line}: " if line and source else "") + message)
-        count = len(problems)
+        count = len(errors)
+        if count > MAX_PROBLEMS:
+            problems.append(f"... and {count - MAX_PROBLEMS:,} more")
         error = AnswersError(
             f"{count} invalid answer{'s' if count > 1 else ''}" + (f" in {source}" if source else ""),
             file=source, line=first_line, field=fields[0] if fields else None,

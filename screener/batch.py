@@ -150,10 +150,13 @@ def format_of(path: str | Path, what: str) -> str:
 class Unreadable:
     """A record that could not even be cut out of the file (a JSONL line over the size
     limit, a CSV row the csv module refuses): it becomes an error row like any invalid
-    record, and the run goes on. ``text`` is what was read of it, searched for red flags."""
+    record, and the run goes on. Red flags are still looked for: ``flags`` were found
+    while the record was read (an over-long line is scanned piece by piece), ``cells``
+    are a CSV row's text cut at every comma (to be read with the header)."""
 
     reason: str
-    text: str = ""
+    flags: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
 
 
 def _lines(handle) -> Iterator[str]:
@@ -167,9 +170,11 @@ def _lines(handle) -> Iterator[str]:
         yield raw.decode("utf-8", "surrogateescape")
 
 
-def _jsonl_lines(handle) -> Iterator[str | Unreadable]:
-    """JSONL lines, each read with a size limit: an over-long line is skipped in pieces
-    (never held whole) and becomes an Unreadable record."""
+def _jsonl_lines(handle, ruleset: RuleSet) -> Iterator[str | Unreadable]:
+    """JSONL lines, each read with a size limit: an over-long line is read in pieces
+    (never held whole), searched for red flags piece by piece (each piece overlapping
+    the last, so an answer cut in two is still seen), and becomes an Unreadable record."""
+    from .interop.red_flags import scanner
     from .reading import MAX_BYTES
 
     first = True
@@ -177,13 +182,36 @@ def _jsonl_lines(handle) -> Iterator[str | Unreadable]:
         if first:
             line, first = line.removeprefix(b"\xef\xbb\xbf"), False
         if len(line) > MAX_BYTES and not line.endswith(b"\n"):
-            head = line[:4096].decode("utf-8", "replace")
-            while (rest := handle.readline(MAX_BYTES)) and not rest.endswith(b"\n"):
-                pass
+            scan, flags, piece = scanner(ruleset), {}, line
+            while True:
+                flags.update(dict.fromkeys(scan.in_text(piece.decode("utf-8", "replace"))))
+                if piece.endswith(b"\n") or not (more := handle.readline(MAX_BYTES)):
+                    break
+                piece = piece[-4096:] + more
             yield Unreadable(f"the record is longer than the limit of {MAX_BYTES:,} bytes "
-                             "(a complete set of answers is about 2 KB)", head)
+                             "(a complete set of answers is about 2 KB)", tuple(flags))
             continue
         yield line.decode("utf-8", "surrogateescape")
+
+
+class _Lines:
+    """The file's lines as text (see _lines), remembering those read since ``mark()``:
+    the text of a CSV row that the csv module refuses."""
+
+    def __init__(self, handle):
+        self._lines = _lines(handle)
+        self.since: list[str] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.since.append(line)
+        return line
+
+    def mark(self) -> None:
+        self.since = []
 
 
 def read_records(path: Path, fmt: str, ruleset: RuleSet, source: str = "plain"
@@ -199,24 +227,28 @@ def read_records(path: Path, fmt: str, ruleset: RuleSet, source: str = "plain"
     number = 0
     with handle:
         if fmt == "jsonl":
-            for line in _jsonl_lines(handle):
+            for line in _jsonl_lines(handle, ruleset):
                 if isinstance(line, Unreadable) or line.strip():
                     number += 1
                     yield number, line
             return
-        reader = csv.reader(_lines(handle))
+        lines = _Lines(handle)
+        reader = csv.reader(lines)
         header = _header(reader, str(path))
         if header is None:
             return
         check_header(header, ruleset, str(path), source)
         while True:
+            lines.mark()
             try:
                 cells = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:  # e.g. a cell over the csv module's field limit
                 number += 1
-                yield number, Unreadable(f"cannot read the row: {exc}")
+                text = "".join(lines.since).rstrip("\r\n")
+                yield number, Unreadable(f"cannot read the row: {exc}",
+                                         cells=tuple(text.split(",")))
                 continue
             if cells:
                 number += 1
@@ -396,7 +428,9 @@ def red_flags_in(raw: Any, task: Task, ruleset: RuleSet) -> list[str]:
     from .reading import UnreadableInput, parse_json
 
     if isinstance(raw, Unreadable):
-        return scanner(ruleset).in_text(raw.text)
+        if raw.cells and task.header:  # read as well as it can be, cell by header
+            return scan(list(raw.cells), ruleset, header=task.header)
+        return list(raw.flags)
     if task.input_format == "csv":
         return scan(raw, ruleset, header=task.header)
     try:

@@ -292,13 +292,37 @@ def test_item04_a_csv_cell_over_the_field_limit_is_an_error_row(tmp_path):
 
 def test_item04_a_jsonl_line_over_the_size_limit_is_an_error_row(tmp_path):
     source = tmp_path / "in.jsonl"
+    padding = "y" * (3 * MAX_BYTES)
     source.write_text(json.dumps(EXAMPLE) + "\n"
-                      + '{"red_flags_now": ["chest_pain"], "x": "' + "y" * (MAX_BYTES + 5) + '"}\n'
+                      + '{"red_flags_now": ["chest_pain"], "x": "' + padding + '"}\n'
+                      + '{"x": "' + padding + '", "red_flags_now": ["seizure"]}\n'
                       + json.dumps(EXAMPLE) + "\n")
     summary = run_batch(source, tmp_path / "out.jsonl", today=FIXED_DAY)
+    assert (summary.screened, summary.errors, summary.errors_urgent) == (2, 2, 2)
+    bad = read_jsonl(tmp_path / "out.errors.jsonl")
+    assert [b["row"] for b in bad] == [2, 3] and "longer than the limit" in bad[0]["message"]
+    # a red flag is found wherever it is in the line, even past the first megabyte
+    assert [b["urgent"] for b in bad] == [["red_flags_now=chest_pain"], ["red_flags_now=seizure"]]
+
+
+def test_item04_a_red_flag_beside_a_csv_cell_over_the_limit_is_kept(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("respondent_id,age_years,red_flags_now\nA,50,none\n"
+                      "B," + "9" * 200_000 + ",chest_pain\nC,60,none\n")
+    summary = run_batch(source, tmp_path / "out.csv", today=FIXED_DAY)
     assert (summary.screened, summary.errors, summary.errors_urgent) == (2, 1, 1)
-    [bad] = read_jsonl(tmp_path / "out.errors.jsonl")
-    assert bad["row"] == 2 and "longer than the limit" in bad["message"]
+    assert summary.urgent_errors[0]["urgent"] == ["red_flags_now=chest_pain"]
+
+
+def test_item05_thousands_of_unknown_keys_are_summed_up_quickly(tmp_path, capsys):
+    import time
+
+    path = tmp_path / "keys.json"
+    path.write_text(json.dumps({f"k{i}": i for i in range(40_000)}))
+    started = time.monotonic()
+    code, _, err = screen(capsys, path)
+    assert code == 2 and "40000 invalid answers" in err and "... and 39,980 more" in err
+    assert time.monotonic() - started < 30 and len(err.splitlines()) < 25
 
 
 # ---------------------------------------------------------- 6. CSV formula injection
