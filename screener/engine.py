@@ -83,8 +83,7 @@ class Engine:
             # rule's id from the action message and records it itself
             rule["run"] = _never_called
         host = _get_host()
-        host.set_rulesets({self.name: definition})
-        self._handle = host.get_ruleset(self.name)._handle
+        self._handle = self._register(host, definition)
         # layer -> the names its rules read: the only attributes its fact needs, each
         # with whether it goes as a one-item list (compiler.single_code_names)
         as_lists = single_code_names(ruleset)
@@ -94,6 +93,25 @@ class Engine:
                 dict.fromkeys(conditions.names(rule.when)))
         self.reads = {layer: tuple((name, name in as_lists) for name in names)
                       for layer, names in reads.items()}
+
+    def _register(self, host, definition: dict):
+        """Register the compiled rules with durable; its handle.
+
+        durable has been seen, rarely and never on demand, to refuse a ruleset it
+        accepts on the next try ("Could not create ruleset, error code: 102", a parse
+        error in its C code); a second try under a fresh name (a refused name may be
+        half-registered) is cheap, and a second refusal is an EngineError, not a
+        traceback.
+        """
+        for attempt in (1, 2):
+            name = self.name if attempt == 1 else f"{self.name}_{attempt}"
+            try:
+                host.set_rulesets({name: copy.deepcopy(definition)})
+                self.name = name
+                return host.get_ruleset(name)._handle
+            except Exception as exc:  # durable raises bare Exceptions and C errors
+                failure = exc
+        raise EngineError(f"the rule engine could not load the rules: {failure}")
 
     @contextmanager
     def session(self):

@@ -51,5 +51,32 @@ def test_only_engine_module_imports_durable():
     package = Path(engine_module.__file__).parent
     importers = sorted(p.name for p in package.rglob("*.py")
                        if pattern.search(p.read_text()))
-    # enginecheck.py imports it only to tell a broken build apart, before any question
-    assert importers == ["engine.py", "enginecheck.py"]
+    # enginecheck.py probes the import in a child interpreter (see its docstring)
+    assert importers == ["engine.py"]
+
+
+def test_a_refused_ruleset_is_tried_once_more_then_is_an_engine_error(ruleset, monkeypatch):
+    """durable has refused the rules once in a while ('Could not create ruleset, error
+    code: 102') and accepted them on the next try: one retry under a fresh name, then a
+    clean EngineError (exit 3), never a traceback."""
+    real = engine_module._QuietHost.set_rulesets
+    calls = []
+
+    def refuse_first(self, definitions):
+        calls.append(list(definitions))
+        if len(calls) == 1:
+            raise Exception("Could not create ruleset, error code: 102")
+        return real(self, definitions)
+    monkeypatch.setattr(engine_module._QuietHost, "set_rulesets", refuse_first)
+    eng = engine_module.Engine(ruleset)
+    assert len(calls) == 2 and eng.name == calls[1][0] != calls[0][0]
+    with eng.session() as fire:
+        assert "D-OLDER-ADULT" in fire(1, {"age_years": 70})
+    assert eng.live == set() or len(eng.live) == 1
+    eng.close()
+
+    def refuse(self, definitions):
+        raise Exception("Could not create ruleset, error code: 102")
+    monkeypatch.setattr(engine_module._QuietHost, "set_rulesets", refuse)
+    with pytest.raises(EngineError, match="could not load the rules: Could not create"):
+        engine_module.Engine(ruleset)
