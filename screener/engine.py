@@ -104,7 +104,7 @@ class Engine:
         traceback.
         """
         for attempt in (1, 2):
-            name = self.name if attempt == 1 else f"{self.name}_{attempt}"
+            name = self.name if attempt == 1 else f"{self.name}_{next(_session_ids)}"
             try:
                 host.set_rulesets({name: copy.deepcopy(definition)})
                 self.name = name
