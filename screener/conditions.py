@@ -196,28 +196,19 @@ def _compile(cond: Condition):
     if isinstance(cond, Test):
         return _compile_test(cond)
     parts = tuple(_compile(part) for part in (cond.all if isinstance(cond, All) else cond.any))
-    if isinstance(cond, All):
-        def every(facts: dict) -> bool | None:
-            unknown = False
-            for part in parts:
-                value = part(facts)
-                if value is False:
-                    return False
-                if value is None:
-                    unknown = True
-            return None if unknown else True
-        return every
+    # all: one false part decides (False); any: one true part decides (True)
+    decisive = not isinstance(cond, All)
 
-    def some(facts: dict) -> bool | None:
+    def combined(facts: dict) -> bool | None:
         unknown = False
         for part in parts:
             value = part(facts)
-            if value is True:
-                return True
+            if value is decisive:
+                return decisive
             if value is None:
                 unknown = True
-        return None if unknown else False
-    return some
+        return None if unknown else not decisive
+    return combined
 
 
 def _compile_test(test: Test):
