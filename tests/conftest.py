@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,14 @@ from screener.loading import DEFAULT_RULES_DIR, load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXED_DAY = dt.date(2025, 6, 15)
+
+# A suite started in the background (`pytest &`, nohup, some CI runners) inherits SIGINT
+# ignored, and an ignored signal stays ignored across exec: the tests that press Ctrl-C
+# in a child (pty, batch) would wait for an exit that never comes. A Python handler is
+# reset to the default at exec, so with this every child starts with Ctrl-C working, as
+# it does for a person at a terminal.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)

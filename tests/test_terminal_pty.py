@@ -169,6 +169,10 @@ def test_help_then_enter_on_a_menu_chooses_nothing(tmp_path, ruleset):
     answer_until(child, ruleset, ROUTINE, stop_at="sex_at_birth")
     child.send("?")
     child.expect("an Enter right after \\? is ignored")
+    # the help is printed with the terminal briefly in cooked mode (prompt_toolkit's
+    # run_in_terminal); a key typed before the menu is redrawn can be read as a line,
+    # so wait for the redrawn menu as a person would see it
+    child.expect(r"then Enter\)")
     child.send("\r")  # would have recorded "Female", the highlighted option
     child.send("2\r")  # "Male"
     child.expect(PROGRESS)  # the next question: the draft is saved before it is asked

@@ -180,8 +180,10 @@ class _Builder:
             self.p(_t(_("Your answers")), "h2")
             for s in r.answer_sections:
                 self.p(_t(s.title), "h3")
-                head = [f"<b>{_t(_('Question'))}</b>", f"<b>{_t(_('Answer'))}</b>"] + (
-                    [f"<b>{_t(_('Id'))}</b>"] if r.clinician else [])
+                # texts to translate stay outside f-strings: Python 3.12+ tokenises
+                # f-strings into parts, so Babel would find them on some versions only
+                titles = [_("Question"), _("Answer")] + ([_("Id")] if r.clinician else [])
+                head = [f"<b>{_t(t)}</b>" for t in titles]
                 rows = [[_t(a.question), _t(a.answer)] + ([_t(a.id)] if r.clinician else [])
                         for a in s.answers]
                 widths = ([width * .46, width * .25, width * .29] if r.clinician
@@ -198,8 +200,9 @@ class _Builder:
         if r.held_back:
             self.p(_t(_("Factors with indicators that were not raised")), "h3")
             for h in r.held_back:
-                self.p(f"<b>{_t(h.label)}</b> [{_t(h.id)}]: {_t(_('indicators'))} "
-                       f"{_t(', '.join(h.indicators))}; {_t(_('held back by:'))}", "bullet", "•")
+                indicators, held_by = _("indicators"), _("held back by:")
+                self.p(f"<b>{_t(h.label)}</b> [{_t(h.id)}]: {_t(indicators)} "
+                       f"{_t(', '.join(h.indicators))}; {_t(held_by)}", "bullet", "•")
                 for x in h.because:
                     self.p(f"[{_t(x.rule)}] {_t(x.title)}: {_t(x.reason)}{_refs(x.refs)}",
                            "sub", "–")
