@@ -49,7 +49,7 @@ def write_generated(path: Path, count: int, seed: int = 0, block: int = 10_000) 
     """A batch input of ``count`` generated valid records, written block by block so a
     million records never sit in memory at once."""
     from screener.batch import format_of, write_input
-    from screener.generate import random_answers
+    from screener.authoring.generate import random_answers
     from screener.loading import load_ruleset
 
     ruleset = load_ruleset()

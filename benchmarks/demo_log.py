@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import time
 
-from screener.demo import DemoAsker, Log, Pacer, play
+from screener.terminal.demo import DemoAsker, Log, Pacer, play
 from screener.loading import load_ruleset
 from screener.personas import load_personas
 

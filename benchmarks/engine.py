@@ -17,7 +17,7 @@ def main() -> None:
     options = parser.parse_args()
 
     from screener.answers import validate_answers
-    from screener.generate import answer_sets
+    from screener.authoring.generate import answer_sets
     from screener.loading import load_ruleset
     from screener.screening import build_result, initial_facts, run_engine, screen
 

@@ -27,7 +27,7 @@ MODES = ("validate", "outcome", "screen")
 def child(mode: str, records: int, ready: Path) -> None:
     """Runs under valgrind: warm up, say ready, wait, screen, say done, wait."""
     from screener.answers import validate_answers
-    from screener.generate import answer_sets
+    from screener.authoring.generate import answer_sets
     from screener.loading import load_ruleset
     from screener.screening import outcome, screen
 

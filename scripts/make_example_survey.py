@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from screener.batch import write_input
-from screener.generate import answer_sets
+from screener.authoring.generate import answer_sets
 from screener.loading import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent

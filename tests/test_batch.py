@@ -13,7 +13,7 @@ import pytest
 from screener import cli
 from screener.batch import BatchError, paths_for, run_batch, write_input
 from screener.errors import OutputError
-from screener.generate import answer_sets
+from screener.authoring.generate import answer_sets
 
 from conftest import FIXED_DAY
 
@@ -293,7 +293,7 @@ def test_ctrl_c_on_the_command_then_resume(tmp_path, ruleset):
 def test_every_urgent_code_in_a_rejected_record_is_marked(tmp_path, ruleset, kind):
     """Each answer that an urgent rule tests (read from the rules, not listed here) makes
     a rejected record (age 200) stand out: errors column, summary count, names."""
-    from screener.generate import urgent_codes
+    from screener.authoring.generate import urgent_codes
 
     pairs = [(name, code) for name, codes in urgent_codes(ruleset).items()
              for code in sorted(codes)]

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from screener.asker import ScriptedAsker
-from screener.demo import DemoAsker, DemoQuit, Log, Pacer, persona_today, play
+from screener.terminal.asker import ScriptedAsker
+from screener.terminal.demo import DemoAsker, DemoQuit, Log, Pacer, persona_today, play
 from screener.personas import check_expectation, load_personas
-from screener.questionnaire import run_questionnaire
+from screener.terminal.flow import run_questionnaire
 
 from test_properties import WELL_ADULT
 

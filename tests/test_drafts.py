@@ -9,7 +9,7 @@ import signal
 import threading
 
 from screener import fsutil
-from screener.drafts import Draft, DraftStore
+from screener.terminal.drafts import Draft, DraftStore
 
 
 def test_ctrl_c_during_the_draft_write_keeps_the_new_draft(tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ import pytest
 
 from screener import engine as engine_module
 from screener.errors import EngineError
-from screener.generate import random_answers
+from screener.authoring.generate import random_answers
 from screener.screening import screen
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from screener.asker import PlainAsker, ScriptedAsker
-from screener.intake import CLEAR_SCREEN, free_stem, parse_respondent_id, run_intake, QUIT
-from screener.questionnaire import run_questionnaire
+from screener.terminal.asker import PlainAsker, ScriptedAsker
+from screener.terminal.intake import CLEAR_SCREEN, free_stem, parse_respondent_id, run_intake, QUIT
+from screener.terminal.flow import run_questionnaire
 from test_interactive import ROUTINE
 
 pytestmark = pytest.mark.timeout(120)
@@ -208,7 +208,7 @@ def test_an_id_that_looks_like_an_amount_is_refused():
     such as 400IU would hide the result (even an urgent one): refuse it up front."""
     import pytest as _pytest
 
-    from screener.intake import parse_respondent_id
+    from screener.terminal.intake import parse_respondent_id
 
     for bad in ("400IU", "bay-4G", "Jane Smith"):
         with _pytest.raises(ValueError, match="must not look like an amount"):

@@ -21,10 +21,10 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from screener.answers import load_answers_file
-from screener.asker import BACK, TerminalAsker
-from screener.drafts import Draft, DraftStore
-from screener.interactive import session
-from screener.questionnaire import DONE, run_questionnaire
+from screener.terminal.asker import BACK, TerminalAsker
+from screener.terminal.drafts import Draft, DraftStore
+from screener.terminal.session import session
+from screener.terminal.flow import DONE, run_questionnaire
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -269,7 +269,7 @@ def test_help_key_shows_the_help(drive, ruleset):
 def test_enter_after_help_on_a_menu_records_nothing(drive, ruleset):
     """People type ? then Enter (as on typed questions): that Enter must not record the
     highlighted option ("Yes", the first). The menu stays open and "2" then picks "No"."""
-    from screener.questionnaire import prompt_for
+    from screener.terminal.flow import prompt_for
 
     none = keys_for(prompt_for(ruleset.questions.by_id["medicines"], today=TODAY), ["none"])
     outcome, _, asker, _ = drive({**ROUTINE, "bone_pain": Keys("?" + ENTER + "2" + ENTER),
@@ -284,8 +284,8 @@ def test_enter_after_help_on_a_menu_records_nothing(drive, ruleset):
 @pytest.mark.parametrize("key", ["bone_pain", "medicines", "review"])
 def test_question_still_pending_after_help_and_enter(ruleset, key):
     """Only "?" and Enter typed, then the keyboard ends: no answer comes back at all."""
-    from screener.asker import Option, Prompt
-    from screener.questionnaire import prompt_for
+    from screener.terminal.asker import Option, Prompt
+    from screener.terminal.flow import prompt_for
 
     if key == "review":  # a menu with a preselected default: Enter would pick it
         prompt = Prompt(kind="choice", text="Is everything right?", key="review",
@@ -353,7 +353,7 @@ def test_draft_is_written_atomically(tmp_path, monkeypatch):
 
 def test_library_flow_hooks(ruleset):
     """The flow calls on_answer after each accepted answer (for the demo)."""
-    from screener.asker import ScriptedAsker
+    from screener.terminal.asker import ScriptedAsker
 
     seen = []
     outcome = run_questionnaire(ruleset, ScriptedAsker(dict(ROUTINE)), today=TODAY,
@@ -395,7 +395,7 @@ def _ask_multi(keys: str, prompt):
     ("2" + "15" + ENTER, [15]),      # 15 is "None of these": it clears the others
 ])
 def test_numbers_tick_on_a_multi_select(ruleset, keys, picked):
-    from screener.questionnaire import prompt_for
+    from screener.terminal.flow import prompt_for
 
     medicines = ruleset.questions.by_id["medicines"]
     prompt = prompt_for(medicines, today=TODAY)
@@ -409,7 +409,7 @@ def test_numbers_tick_on_a_multi_select(ruleset, keys, picked):
 
 
 def test_review_lines_wrap_instead_of_being_cut(monkeypatch):
-    from screener.asker import _wrap
+    from screener.terminal.asker import _wrap
 
     monkeypatch.setenv("COLUMNS", "60")
     label = ("Do you regularly take any of these medicines?  ->  Stomach-acid tablets "
@@ -431,8 +431,8 @@ def test_nobody_is_asked_the_date(drive):
 
 
 def test_report_menu_names_formats_in_words(drive):
-    from screener.asker import ScriptedAsker
-    from screener.interactive import offer_saves
+    from screener.terminal.asker import ScriptedAsker
+    from screener.terminal.session import offer_saves
     from screener.screening import screen
     from screener.answers import validate_answers
 

@@ -11,7 +11,7 @@ from conftest import FIXED_DAY, ROOT
 from report_helpers import vignette_answers
 from screener.answers import parse_answers_text
 from screener.errors import AnswersError
-from screener.generate import answer_sets
+from screener.authoring.generate import answer_sets
 from screener.interop import fhir_questionnaire as fq
 from screener.reports import render
 from screener.screening import screen

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import FIXED_DAY
 from screener.batch import BatchError, run_batch, write_input
-from screener.generate import answer_sets
+from screener.authoring.generate import answer_sets
 from screener.interop import records, xlsform
 
 

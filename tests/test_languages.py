@@ -160,8 +160,8 @@ def test_a_full_interactive_run_in_spanish(tmp_path, monkeypatch):
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from screener.drafts import DraftStore
-    from screener.interactive import session
+    from screener.terminal.drafts import DraftStore
+    from screener.terminal.session import session
     from test_interactive import ROUTINE, TODAY, PipeAsker
 
     monkeypatch.setenv("SCREENER_HOME", str(tmp_path / "home"))
@@ -188,7 +188,7 @@ def test_a_full_interactive_run_in_spanish(tmp_path, monkeypatch):
 
 
 def test_plain_mode_takes_spanish_yes_and_no():
-    from screener.asker import PlainAsker, Prompt
+    from screener.terminal.asker import PlainAsker, Prompt
 
     i18n.set_language("es")
     import io
@@ -205,7 +205,7 @@ def test_resume_keeps_the_drafts_language(tmp_path, monkeypatch):
     from types import SimpleNamespace
 
     from screener.commands import choose_language
-    from screener.drafts import Draft, DraftStore
+    from screener.terminal.drafts import Draft, DraftStore
 
     monkeypatch.setenv("SCREENER_HOME", str(tmp_path))
     DraftStore().save(Draft(ruleset_hash="x", answers={"age_years": 70}, language="es"))
@@ -219,8 +219,8 @@ def test_resume_keeps_the_drafts_language(tmp_path, monkeypatch):
 def test_intake_in_spanish_saves_an_english_clinician_report(tmp_path):
     import io
 
-    from screener.asker import PlainAsker
-    from screener.intake import run_intake
+    from screener.terminal.asker import PlainAsker
+    from screener.terminal.intake import run_intake
     from test_intake import TODAY, typed_lines
     from test_interactive import ROUTINE
 

@@ -7,10 +7,10 @@ import io
 
 import pytest
 
-from screener.asker import PlainAsker
-from screener.drafts import DraftStore
-from screener.interactive import session
-from screener.units import parse_date, parse_length, parse_mass, parse_number
+from screener.terminal.asker import PlainAsker
+from screener.terminal.drafts import DraftStore
+from screener.terminal.session import session
+from screener.terminal.units import parse_date, parse_length, parse_mass, parse_number
 
 pytestmark = pytest.mark.timeout(60)
 TODAY = dt.date(2025, 1, 15)

@@ -5,7 +5,7 @@ import pytest
 from report_helpers import pdf_text, vignette_answers
 from conftest import ROOT
 from screener.errors import SafetyError
-from screener.generate import answer_sets
+from screener.authoring.generate import answer_sets
 from screener.reports import FORMATS, VIEWS, get_format, render
 from screener.safety import find_unsafe_text
 from screener.screening import screen

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from screener.commands.rules import compiled_json
-from screener.ruletest import run_all
+from screener.authoring.ruletest import run_all
 
 from conftest import FIXED_DAY, ROOT
 from test_cli import run

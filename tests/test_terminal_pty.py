@@ -17,7 +17,7 @@ import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
-from screener.questionnaire import prompt_for  # noqa: E402
+from screener.terminal.flow import prompt_for  # noqa: E402
 from test_interactive import CLEAR, ROUTINE, keys_for  # noqa: E402
 
 pytestmark = pytest.mark.timeout(120)

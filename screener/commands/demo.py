@@ -61,7 +61,7 @@ def run(args) -> int:
     if persona is None:
         raise ScreenerError(f"no sample patient '{args.persona}'"
                             f"{suggest(args.persona, personas)}; see: screener demo --list")
-    from ..demo import DEFAULT_SPEED, DemoAsker, DemoQuit, Pacer, play, style_for
+    from ..terminal.demo import DEFAULT_SPEED, DemoAsker, DemoQuit, Pacer, play, style_for
     from ..reports import render
 
     style = style_for(out, args.plain)

@@ -102,7 +102,7 @@ def _folder(rules: str | None) -> Path:
 
 
 def run_check(args, folder: Path) -> int:
-    from ..lint import CHECKS, lint_folder
+    from ..authoring.lint import CHECKS, lint_folder
     from ..loading import load_ruleset
 
     findings = lint_folder(folder)
@@ -122,7 +122,7 @@ def run_check(args, folder: Path) -> int:
 def run_test(args, folder: Path) -> int:
 
     from ..loading import load_ruleset
-    from ..ruletest import run_all
+    from ..authoring.ruletest import run_all
 
     report = run_all(load_ruleset(folder), args.vignettes, today=args.today)
     shown = [case for case in report.cases if not (case.passed and args.quiet)]
@@ -159,7 +159,7 @@ def summary(report) -> str:
 
 
 def run_show(args, folder: Path) -> int:
-    from ..cards import all_cards, factor_card, rule_card
+    from ..authoring.cards import all_cards, factor_card, rule_card
     from ..loading import load_ruleset
 
     rs = load_ruleset(folder)
@@ -174,7 +174,7 @@ def run_show(args, folder: Path) -> int:
 
 
 def run_graph(args, folder: Path) -> int:
-    from ..cards import GRAPH_FORMATS
+    from ..authoring.cards import GRAPH_FORMATS
     from ..loading import load_ruleset
 
     sys.stdout.write(GRAPH_FORMATS[args.format](load_ruleset(folder)))

@@ -60,14 +60,14 @@ def run(args, *, resume: bool = False) -> int:
             "screener screen ANSWERS.json")
     if args.no_color or args.plain:
         os.environ["NO_COLOR"] = "1"  # prompt_toolkit reads it: no colour anywhere
-    from ..drafts import DraftStore
+    from ..terminal.drafts import DraftStore
     from ..i18n import _
 
     store = DraftStore()
     draft = None if getattr(args, "fresh", False) else store.load()
     lang = choose_language(args, fallback=draft.language if draft else None)
-    from ..asker import PlainAsker, TerminalAsker
-    from ..interactive import RESUME_HINT, session
+    from ..terminal.asker import PlainAsker, TerminalAsker
+    from ..terminal.session import RESUME_HINT, session
     from ..loading import load_ruleset
 
     asker = PlainAsker() if args.plain else TerminalAsker()

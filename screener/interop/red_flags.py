@@ -41,7 +41,7 @@ class Scanner:
     """The urgent answers of one ruleset, ready to be looked for in raw records."""
 
     def __init__(self, ruleset):
-        from ..generate import urgent_codes
+        from ..authoring.generate import urgent_codes
 
         self.urgent: dict[str, set] = urgent_codes(ruleset)
         questions = ruleset.questions.by_id

@@ -14,7 +14,7 @@ import pytest
 
 from screener import cli
 from screener.batch import DEFAULT_CHUNK, BatchError, run_batch
-from screener.drafts import DraftStore
+from screener.terminal.drafts import DraftStore
 from screener.errors import AnswersError
 from screener.reading import MAX_BYTES
 
@@ -484,10 +484,10 @@ def test_item08_workers_exit_when_the_parent_dies(tmp_path, sig):
 # ------------------------------------------------------------------ 9. drafts (2)
 
 def test_item09_a_second_session_gets_a_clear_message_and_changes_nothing(tmp_path, ruleset):
-    from screener.asker import ScriptedAsker
-    from screener.drafts import Draft
+    from screener.terminal.asker import ScriptedAsker
+    from screener.terminal.drafts import Draft
     from screener.errors import ScreenerError
-    from screener.interactive import session
+    from screener.terminal.session import session
 
     first = DraftStore(tmp_path)
     first.save(Draft(ruleset_hash=ruleset.content_hash, answers={"age_years": 70},
@@ -504,9 +504,9 @@ def test_item09_a_second_session_gets_a_clear_message_and_changes_nothing(tmp_pa
 
 
 def test_item09_a_draft_with_invalid_values_is_checked_before_any_question(tmp_path, ruleset):
-    from screener.asker import ScriptedAsker
-    from screener.drafts import Draft
-    from screener.interactive import _starting_state
+    from screener.terminal.asker import ScriptedAsker
+    from screener.terminal.drafts import Draft
+    from screener.terminal.session import _starting_state
 
     store = DraftStore(tmp_path)
     store.save(Draft(ruleset_hash=ruleset.content_hash,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import textwrap
 
-from . import compiler, conditions
-from .errors import RulesError
-from .loading import suggest
-from .models import Rule, RuleSet
+from .. import compiler, conditions
+from ..errors import RulesError
+from ..loading import suggest
+from ..models import Rule, RuleSet
 
 WIDTH = 88
 

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 
 from .asker import Asker, Option, Prompt
 from .drafts import Draft, DraftStore
-from .errors import AnswersError, ScreenerError
-from .fsutil import write_private
-from .i18n import N_, _, ngettext
-from .models import RuleSet
-from .questionnaire import Outcome, State, run_questionnaire
+from ..errors import AnswersError, ScreenerError
+from ..fsutil import write_private
+from ..i18n import N_, _, ngettext
+from ..models import RuleSet
+from .flow import Outcome, State, run_questionnaire
 
 if TYPE_CHECKING:  # the result models are not needed before the first question
-    from .result import Result
+    from ..result import Result
 
 RESUME_HINT = N_("Your answers so far are saved. Continue with: screener resume "
                  "(or start over with: screener run --fresh)")
@@ -47,9 +47,9 @@ def _session(ruleset, asker, *, store, resume, fresh, view, today, folder):
 
     outcome = run_questionnaire(ruleset, asker, state=state, on_save=save, today=today)
     # imported only now, so the first question appears sooner
-    from .answers import validate_answers
-    from .reports import render
-    from .screening import screen
+    from ..answers import validate_answers
+    from ..reports import render
+    from ..screening import screen
 
     validated = validate_answers(outcome.answers, ruleset, today=today)
     result = screen(validated, ruleset)
@@ -66,7 +66,7 @@ def _session(ruleset, asker, *, store, resume, fresh, view, today, folder):
 
 def _say_review_notice(ruleset: RuleSet, asker: Asker) -> None:
     """One line before the first question while the translation awaits clinical review."""
-    from .reports.content import review_notice
+    from ..reports.content import review_notice
 
     notice = review_notice(ruleset)
     if notice:
@@ -106,7 +106,7 @@ def _still_valid(draft: Draft, ruleset: RuleSet, asker: Asker) -> dict:
     """Answers of the draft that the current question bank accepts, checked one by one
     before anything is asked (a draft file may have been edited or damaged: a bad value
     must not surface only after the last question). The others are asked again."""
-    from .answers import validate_answers
+    from ..answers import validate_answers
 
     kept = {}
     for key, value in draft.answers.items():
@@ -134,7 +134,7 @@ NO_REPORT = "no-report"
 def offer_saves(ruleset: RuleSet, asker: Asker, answers: dict, result: Result, *,
                 view: str, today: dt.date, folder: Path) -> list[Path]:
     """Offer to save the answers file and, where extra formats exist, a report."""
-    from .reports import FORMATS, LABELS, get_format, render
+    from ..reports import FORMATS, LABELS, get_format, render
 
     saved = []
     if asker.ask(Prompt(kind="confirm", key="save-answers", default=False,

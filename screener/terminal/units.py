@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import Callable, NamedTuple
 
-from .i18n import N_, _
+from ..i18n import N_, _
 
 CM_PER_INCH = 2.54
 KG_PER_LB = 0.45359237

@@ -19,12 +19,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
-from . import conditions, units
-from .answers import is_shown
+from .. import conditions
+from . import units
+from ..answers import is_shown
 from .asker import BACK, Asker, Option, Prompt
-from .consistency import load_checks, triggered
-from .i18n import N_, _
-from .models import NONE, NOT_SURE, Question, RuleSet
+from ..consistency import load_checks, triggered
+from ..i18n import N_, _
+from ..models import NONE, NOT_SURE, Question, RuleSet
 
 SECONDS_PER_QUESTION = 8  # measured roughly on ourselves: a select takes 5-10 s
 REVIEW = "review"

@@ -20,12 +20,12 @@ from typing import Callable, Iterator
 
 from pydantic import BaseModel, ConfigDict
 
-from . import compiler, conditions, safety
-from .conditions import All, AnyOf, Test
-from .errors import AnswersError, RulesError, shown
-from .loading import collect_ruleset, known_names, read_yaml, suggest
-from .locales import missing_and_stale
-from .models import NONE, NOT_SURE, Rule, RuleSet
+from .. import compiler, conditions, safety
+from ..conditions import All, AnyOf, Test
+from ..errors import AnswersError, RulesError, shown
+from ..loading import collect_ruleset, known_names, read_yaml, suggest
+from ..locales import missing_and_stale
+from ..models import NONE, NOT_SURE, Rule, RuleSet
 
 #: placeholder words that are not a reason or a citation
 PLACEHOLDERS = {"", "todo", "tbd", "xxx", "?", "-", "...", "none", "n/a", "fixme"}
@@ -313,8 +313,8 @@ def never_concluded(ctx: Context):
 
 def _computed_by_program(rs: RuleSet) -> set[str] | None:
     """Which computed inputs screening.initial_facts fills in for a full answer set."""
-    from .answers import ValidatedAnswers
-    from .screening import initial_facts
+    from ..answers import ValidatedAnswers
+    from ..screening import initial_facts
 
     values = {}
     for q in rs.questions:
@@ -472,7 +472,7 @@ def _line_with(lines: list[str], fragment: str, start: int) -> int:
 @check("bad-example")
 def bad_example(ctx: Context):
     """A rule's examples must be valid answers, or they prove nothing."""
-    from .answers import validate_answers
+    from ..answers import validate_answers
 
     for rule in ctx.ruleset.rules:
         raw_examples = _raw_rule(ctx, rule).get("examples") or []
@@ -498,7 +498,7 @@ def _raw_rule(ctx: Context, rule: Rule) -> dict:
 def translation(ctx: Context):
     """Every text of the rules has its translation in each rules/locales/<lang>.yaml, and
     no translation is left for an id, code or text that no longer exists."""
-    from .locales import available, load_locale, locales_folder
+    from ..locales import available, load_locale, locales_folder
 
     for lang in available(ctx.folder)[1:]:
         try:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .answers import validate_answers
-from .errors import AnswersError, RulesError
-from .models import TRIAGE_ORDER, RuleSet
-from .result import Result
-from .screening import screen
+from ..answers import validate_answers
+from ..errors import AnswersError, RulesError
+from ..models import TRIAGE_ORDER, RuleSet
+from ..result import Result
+from ..screening import screen
 
 
 class Case(BaseModel):

@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import AnswersError, ScreenerError
-from .fsutil import data_dir, write_private
+from ..errors import AnswersError, ScreenerError
+from ..fsutil import data_dir, write_private
 
 FILE_NAME = "draft.json"
 LOCK_NAME = "draft.lock"
@@ -55,7 +55,7 @@ class DraftStore:
 
     def load(self) -> Draft | None:
         """The saved draft, or None when there is none."""
-        from .reading import load_json
+        from ..reading import load_json
 
         path = self.path
         if not os.path.lexists(path):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from . import conditions
-from .answers import is_shown
-from .models import NONE, NOT_SURE, RuleSet
+from .. import conditions
+from ..answers import is_shown
+from ..models import NONE, NOT_SURE, RuleSet
 
 
 def urgent_codes(ruleset: RuleSet) -> dict[str, set]:

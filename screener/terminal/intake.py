@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .answers import RESPONDENT_ID, check_respondent_id
+from ..answers import RESPONDENT_ID, check_respondent_id
 from .asker import Asker, Prompt
-from .errors import OutputError
-from .i18n import N_, _
-from .models import RuleSet
+from ..errors import OutputError
+from ..i18n import N_, _
+from ..models import RuleSet
 
 #: ANSI: cursor home, clear the screen, clear the scrollback (xterm, VTE, iTerm, tmux)
 CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
@@ -100,7 +100,7 @@ def run_intake(ruleset: RuleSet, new_asker: Callable[[], Asker], folder: Path, *
 
     The person reads ``ruleset``'s language; the clinician's saved report is written in
     ``report_lang`` (default: the same), from the same answers and decisions."""
-    from .reports import get_format
+    from ..reports import get_format
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # personal data: owner only
@@ -130,7 +130,7 @@ class _Stop(Exception):
 
 def _one_person(ruleset: RuleSet, asker: Asker, folder: Path, report_format: str,
                 report_ext: str, today: dt.date, report_lang: str | None = None) -> int:
-    from .questionnaire import run_questionnaire
+    from .flow import run_questionnaire
 
     asker.section(_("Clinic intake"), _("A new screening. The clinic staff types the id "
                                         "first."))
@@ -142,7 +142,7 @@ def _one_person(ruleset: RuleSet, asker: Asker, folder: Path, report_format: str
         raise _Stop
     rid, stem = picked
     asker.message(_("Screening {rid}. Please hand the keyboard to the person.").format(rid=rid))
-    from .reports.content import review_notice
+    from ..reports.content import review_notice
 
     if review_notice(ruleset):
         asker.message(review_notice(ruleset))
@@ -174,15 +174,15 @@ def _one_person(ruleset: RuleSet, asker: Asker, folder: Path, report_format: str
 
 def screen_outcome(ruleset: RuleSet, outcome, rid: str, today: dt.date):
     """(result, validated answers) of a finished questionnaire, with the respondent id."""
-    from .answers import validate_answers
-    from .screening import screen
+    from ..answers import validate_answers
+    from ..screening import screen
 
     validated = validate_answers({RESPONDENT_ID: rid, **outcome.answers}, ruleset, today=today)
     return screen(validated, ruleset), validated
 
 
 def render_person_view(result, ruleset: RuleSet) -> str:
-    from .reports import render
+    from ..reports import render
 
     return render(result, ruleset, "text", "person").rstrip()
 
@@ -191,11 +191,11 @@ def save_screening(ruleset: RuleSet, result, answers, folder: Path, stem: str,
                    report_format: str, *, report_lang: str | None = None) -> Saved:
     """Write the three files (0600, never overwriting): the answers and the JSON result
     (codes, the same in every language) and the clinician report in ``report_lang``."""
-    from .fsutil import write_private
-    from .i18n import language
-    from .loading import load_ruleset
-    from .reports import get_format, render
-    from .screening import in_language
+    from ..fsutil import write_private
+    from ..i18n import language
+    from ..loading import load_ruleset
+    from ..reports import get_format, render
+    from ..screening import in_language
 
     answers_json = json.dumps({RESPONDENT_ID: answers.respondent_id, **answers.values},
                               indent=2, ensure_ascii=False) + "\n"

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, TextIO
 
 from .asker import Prompt
-from .i18n import _
-from .models import Question, RuleSet
-from .personas import Persona
-from .questionnaire import DONE, REVIEW, Outcome, run_questionnaire
-from .result import Result
+from ..i18n import _
+from ..models import Question, RuleSet
+from ..personas import Persona
+from .flow import DONE, REVIEW, Outcome, run_questionnaire
+from ..result import Result
 
 DEFAULT_SPEED = 1.5  # seconds a screen stays up in --auto: time to read a question
 
@@ -184,8 +184,8 @@ class Log:
     def update(self, answers: dict) -> list[tuple[str, str]]:
         """(kind, text) lines: '+' a rule fired, '-' a rule no longer fires,
         '=' a factor or the triage level changed."""
-        from .answers import validate_answers
-        from .screening import screen
+        from ..answers import validate_answers
+        from ..screening import screen
 
         result = screen(validate_answers(answers, self.ruleset, today=self.today), self.ruleset)
         by_id = self.ruleset.rules_by_id
@@ -227,8 +227,8 @@ def persona_today(persona: Persona) -> dt.date:
 def play(persona: Persona, ruleset: RuleSet, asker: DemoAsker) -> DemoRun:
     """Run the real questionnaire with the persona's answers; return its outcome, the
     final result and the log. DemoQuit propagates if the presenter stops."""
-    from .answers import validate_answers
-    from .screening import screen
+    from ..answers import validate_answers
+    from ..screening import screen
 
     today = persona_today(persona)
     log = Log(ruleset, today)

@@ -1,6 +1,6 @@
 """How questions reach a person: the Asker protocol and its implementations.
 
-The questionnaire (questionnaire.py) decides *what* to ask; an Asker decides *how*.
+The question flow (flow.py) decides *what* to ask; an Asker decides *how*.
 Swapping the asker gives the arrow-key terminal (questionary), a screen-reader friendly
 plain mode (numbered options, typed answers), or a scripted one for tests and the demo.
 
@@ -18,8 +18,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, TextIO
 
-from .i18n import _
-from .i18n import current as current_language
+from ..i18n import _
+from ..i18n import current as current_language
 
 
 class _Sentinel:

@@ -1,0 +1,1 @@
+"""For rule authors: lint checks, rule cards and graphs, rule tests, random answers."""

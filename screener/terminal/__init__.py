@@ -1,0 +1,1 @@
+"""The terminal: prompts, the question flow, sessions with drafts, demo and intake."""
