@@ -22,7 +22,7 @@ from pydantic import (
 
 from . import conditions
 from .errors import AnswersError, shown
-from .loading import suggest
+from .spelling import suggest
 from .models import NONE, NOT_SURE, Question, RuleSet
 
 RESPONDENT_ID = "respondent_id"

@@ -18,8 +18,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from .answers import ValidatedAnswers, validate_answers
 from .errors import AnswersError, RulesError
-from .loading import Problems, line_of, read_yaml, shipped_folder, suggest
+from .fsutil import shipped_folder
 from .models import Id, RuleSet, TriageLevelId
+from .problems import Problems
+from .spelling import suggest
+from .yaml_source import line_of, read_yaml
 
 #: The shipped sample patients: a sibling folder of the package, like rules/.
 DEFAULT_PERSONAS_DIR = shipped_folder("personas")
@@ -87,7 +90,7 @@ def _check(raw: Any, path: str, ruleset: RuleSet, problems: Problems) -> Persona
     try:
         persona = Persona(**raw, file=path)
     except ValidationError as exc:
-        problems.add_validation(path, raw, ident, exc)
+        problems.add_validation(path, raw, ident, exc, model=Persona)
         return None
     answers = raw["answers"]
     try:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .answers import ValidatedAnswers, validate_answers
 from .errors import AnswersError
-from .loading import suggest
+from .spelling import suggest
 from .models import TRIAGE_ORDER, RuleSet
 from .result import Result
 from .screening import screen

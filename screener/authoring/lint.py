@@ -23,7 +23,9 @@ from pydantic import BaseModel, ConfigDict
 from .. import compiler, conditions, safety
 from ..conditions import All, AnyOf, Test
 from ..errors import AnswersError, RulesError, shown
-from ..loading import collect_ruleset, known_names, read_yaml, suggest
+from ..loading import collect_ruleset, known_names
+from ..spelling import suggest
+from ..yaml_source import read_yaml
 from ..locales import missing_and_stale
 from ..models import NONE, NOT_SURE, Rule, RuleSet
 
@@ -120,7 +122,7 @@ def check(name: str):
 def lint_folder(folder: str | Path | None = None) -> list[Finding]:
     """Every problem in a rules folder (the loader's and the checks'), by file and line."""
     ruleset, problems = collect_ruleset(folder)
-    findings = [Finding(check="load", text=p) for p in problems]
+    findings = [Finding(check=p.code, text=str(p)) for p in problems]
     if ruleset is not None:
         findings += lint_ruleset(ruleset)
     return sorted(findings, key=lambda f: _sort_key(f.text))  # stable: file, then line
