@@ -183,7 +183,7 @@ def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
 
     ``facts`` is updated in place with each layer's conclusions.
     """
-    from .engine import engine_for  # the only durable import, kept off the --help path
+    from .engine import engine_for  # the engines load on first use, off the --help path
 
     engine = engine_for(ruleset)
     index = _index(ruleset)
