@@ -15,7 +15,10 @@ from . import conditions
 from .conditions import Condition
 
 ConditionField = Annotated[Condition, BeforeValidator(conditions.parse)]
-Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+#: Ids of questions, codes, rules, factors and sources: letters, digits, '_' and '-'.
+#: durable_engine relies on it (a rule id needs no JSON escaping, see rule_id_of).
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
 NOT_SURE = "not_sure"
 NONE = "none"
