@@ -24,10 +24,10 @@ from .. import compiler, conditions, facts, safety
 from ..conditions import All, AnyOf, Test
 from ..errors import AnswersError, RulesError, shown
 from ..loading import collect_ruleset, known_names
-from ..spelling import suggest
-from ..yaml_source import read_yaml
 from ..locales import missing_and_stale
 from ..models import NONE, NOT_SURE, Rule, RuleSet
+from ..spelling import suggest
+from ..yaml_source import read_yaml
 
 #: placeholder words that are not a reason or a citation
 PLACEHOLDERS = {"", "todo", "tbd", "xxx", "?", "-", "...", "none", "n/a", "fixme"}
