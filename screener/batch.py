@@ -29,7 +29,7 @@ removes the partial files it created (there is nothing to resume).
 
 Red flags always win, even in rejected records: an invalid record whose raw answers
 hold a code that an urgent triage rule tests (read from the rules; found whatever the
-separator or column spelling, ``interop.red_flags``) is marked in the errors file's
+separator or column spelling, ``red_flags``) is marked in the errors file's
 ``urgent`` column, counted and named in the summary. Records screened
 without an answer to the urgent check (``red_flags_now``) are counted too: unknown is
 not "no", even though the rules do not escalate a missing answer.
@@ -174,7 +174,7 @@ def _jsonl_lines(handle, ruleset: RuleSet) -> Iterator[str | Unreadable]:
     """JSONL lines, each read with a size limit: an over-long line is read in pieces
     (never held whole), searched for red flags piece by piece (each piece overlapping
     the last, so an answer cut in two is still seen), and becomes an Unreadable record."""
-    from .interop.red_flags import scanner
+    from .red_flags import scanner
     from .reading import MAX_BYTES
 
     first = True
@@ -422,9 +422,9 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
 
 def red_flags_in(raw: Any, task: Task, ruleset: RuleSet) -> list[str]:
     """``question=code`` for every urgent answer in a *rejected* record's raw answers
-    (interop.red_flags). A JSONL line is read with every copy of a repeated key; one
+    (red_flags.py). A JSONL line is read with every copy of a repeated key; one
     that cannot be parsed at all (or cut out of the file) is searched as text."""
-    from .interop.red_flags import red_flags_in as scan, scanner
+    from .red_flags import red_flags_in as scan, scanner
     from .reading import UnreadableInput, parse_json
 
     if isinstance(raw, Unreadable):

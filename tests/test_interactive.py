@@ -20,8 +20,9 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from screener.answers import load_answers_file
-from screener.terminal.asker import BACK, TerminalAsker
+from screener.interop.answers_file import load_answers_file
+from screener.terminal.asker import BACK
+from screener.terminal.menus import TerminalAsker
 from screener.terminal.drafts import Draft, DraftStore
 from screener.terminal.session import session
 from screener.terminal.flow import DONE, run_questionnaire
@@ -409,7 +410,7 @@ def test_numbers_tick_on_a_multi_select(ruleset, keys, picked):
 
 
 def test_review_lines_wrap_instead_of_being_cut(monkeypatch):
-    from screener.terminal.asker import _wrap
+    from screener.terminal.menus import wrap_label as _wrap
 
     monkeypatch.setenv("COLUMNS", "60")
     label = ("Do you regularly take any of these medicines?  ->  Stomach-acid tablets "

@@ -16,7 +16,7 @@ def add_arguments(parser) -> None:
 
 def load(args, ruleset):
     """The validated answers the arguments point at; AnswersError when unusable."""
-    from ..answers import load_answers_file
+    from ..interop.answers_file import load_answers_file
     from ..errors import AnswersError
 
     if (args.answers is None) == (args.persona is None):

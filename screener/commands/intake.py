@@ -65,7 +65,8 @@ def run(args) -> int:
         raise ScreenerError(f"cannot write to the folder {folder}")
     if args.plain:
         os.environ["NO_COLOR"] = "1"
-    from ..terminal.asker import PlainAsker, TerminalAsker
+    from ..terminal.asker import PlainAsker
+    from ..terminal.menus import TerminalAsker
     from ..terminal.intake import CLEAR_SCREEN, run_intake
     from ..loading import load_ruleset
 

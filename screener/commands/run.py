@@ -66,7 +66,8 @@ def run(args, *, resume: bool = False) -> int:
     store = DraftStore()
     draft = None if getattr(args, "fresh", False) else store.load()
     lang = choose_language(args, fallback=draft.language if draft else None)
-    from ..terminal.asker import PlainAsker, TerminalAsker
+    from ..terminal.asker import PlainAsker
+    from ..terminal.menus import TerminalAsker
     from ..terminal.session import RESUME_HINT, session
     from ..loading import load_ruleset
 

@@ -96,7 +96,7 @@ def answers_from_fhir(raw: dict, ruleset, source: str | None = None) -> dict:
     try:
         return _answers(raw, ruleset, source)
     except AnswersError as error:
-        from .red_flags import red_flags_in
+        from ..red_flags import red_flags_in
 
         error.red_flags = red_flags_in(_loose(raw), ruleset)
         raise

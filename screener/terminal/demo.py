@@ -19,12 +19,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, TextIO
 
-from .asker import Prompt
 from ..i18n import _
 from ..models import Question, RuleSet
 from ..personas import Persona
-from .flow import DONE, REVIEW, QuestionnaireEnd, run_questionnaire
 from ..result import Result
+from .asker import Prompt
+from .flow import DONE, REVIEW, QuestionnaireEnd, run_questionnaire
 
 DEFAULT_SPEED = 1.5  # seconds a screen stays up in --auto: time to read a question
 

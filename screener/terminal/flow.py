@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
 from .. import conditions
-from . import units
 from ..answers import is_shown
-from .asker import BACK, Asker, Option, Prompt
 from ..consistency import load_checks, triggered
 from ..i18n import N_, _
 from ..models import NONE, NOT_SURE, Question, RuleSet
+from . import units
+from .asker import BACK, Asker, Option, Prompt
 
 SECONDS_PER_QUESTION = 8  # measured roughly on ourselves: a select takes 5-10 s
 REVIEW = "review"

@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Callable
 
 from ..answers import RESPONDENT_ID, check_respondent_id
-from .asker import Asker, Prompt
 from ..errors import OutputError
 from ..i18n import N_, _
 from ..models import RuleSet
+from .asker import Asker, Prompt
 
 #: ANSI: cursor home, clear the screen, clear the scrollback (xterm, VTE, iTerm, tmux)
 CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"

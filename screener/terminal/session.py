@@ -11,12 +11,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .asker import Asker, Option, Prompt
-from .drafts import Draft, DraftStore
 from ..errors import AnswersError, ScreenerError
 from ..fsutil import write_private
 from ..i18n import N_, _, ngettext
 from ..models import RuleSet
+from .asker import Asker, Option, Prompt
+from .drafts import Draft, DraftStore
 from .flow import QuestionnaireEnd, State, run_questionnaire
 
 if TYPE_CHECKING:  # the result models are not needed before the first question

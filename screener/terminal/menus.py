@@ -1,0 +1,170 @@
+"""The arrow-key terminal: menus and checkboxes drawn by questionary.
+
+Choice items also accept the option number; ``?`` shows the help, ``<`` (or the Back
+item) goes back. Whatever needs questionary's or prompt_toolkit's inner workings (key
+bindings, the checkbox's ticks) is in toolkit.py, so a new questionary release touches
+one module.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, TextIO
+
+from ..i18n import _
+from ..i18n import current as current_language
+from .asker import _HELP, BACK, BACK_WORDS, HELP_WORDS, Prompt, exclusive_error
+from .toolkit import add_answer_letters, add_help_and_back, add_tick_keys
+
+
+class TerminalAsker:
+    """Arrow-key menus and checkboxes with questionary. Choice items also accept the
+    option number; ``?`` shows the help, ``<`` (or the Back item) goes back."""
+
+    def __init__(self, stdout: TextIO | None = None):
+        import questionary  # noqa: F401  (the slow import, on the interactive path only)
+
+        self.stdout = stdout or sys.stdout
+
+    def _print(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def section(self, title: str, intro: str) -> None:
+        self._print()
+        self._print(f"━━ {title} ━━")
+        if intro:
+            self._print(intro)
+
+    def message(self, text: str) -> None:
+        self._print(text)
+
+    def ask(self, prompt: Prompt) -> Any:
+        if prompt.progress:
+            self._print(f"\n{prompt.progress}")
+        while True:
+            value = getattr(self, "_ask_" + prompt.kind)(prompt)
+            if value is _HELP:
+                self._print(_("Help:") + " " + (prompt.help or _("no help for this question.")))
+                continue
+            return value
+
+    def _show_help(self, prompt: Prompt) -> None:
+        """Help for ``?`` on a menu, printed above the menu that stays open."""
+        self._print(_("Help:") + " " + prompt.help)
+        self._print(_("(Nothing is chosen yet: pick your answer below; "
+                      "an Enter right after ? is ignored.)"))
+
+    # one method a kind: a registry by name, no if/elif chain
+    def _ask_choice(self, prompt: Prompt) -> Any:
+        import questionary
+
+        shortcuts = len(prompt.options) + 2 <= 36  # questionary has 36 shortcut keys
+        indent = 6 if shortcuts else 3  # " » 1) " before the label
+        choices = [questionary.Choice(wrap_label(o.label, indent), value=o.value)
+                   for o in prompt.options]
+        extra = []
+        if prompt.help:
+            extra.append(questionary.Choice(_("? Show help for this question"), value=_HELP))
+        if prompt.can_back:
+            extra.append(questionary.Choice(_("< Go back to the previous question"),
+                                            value=BACK))
+        default = next((c for c in choices if c.value == prompt.default), None)
+        shortcuts = len(choices) + len(extra) <= 36  # questionary has 36 shortcut keys
+        keys = (_("type the number or use the arrow keys") if shortcuts
+                else _("use the arrow keys"))
+        question = questionary.select(
+            prompt.text, choices=choices + ([questionary.Separator()] + extra if extra else []),
+            default=default, use_shortcuts=shortcuts, use_jk_keys=False,
+            instruction="(" + _("{keys}, then Enter").format(keys=keys) + ")")
+        add_help_and_back(question, prompt, self._show_help)
+        return question.unsafe_ask()
+
+    def _ask_multi(self, prompt: Prompt) -> Any:
+        import questionary
+
+        defaults = prompt.default or []
+        width = len(str(len(prompt.options)))
+        choices = [questionary.Choice(wrap_label(f"{n:>{width}}. {o.label}", 7 + width),
+                                      value=o.value,
+                                      checked=o.value in defaults)
+                   for n, o in enumerate(prompt.options, 1)]
+        hints = [_("Space or the number ticks"), _("Enter confirms")]
+        if prompt.help:
+            hints.append(_("? help"))
+        if prompt.can_back:
+            hints.append(_("< Enter: back"))
+        question = questionary.checkbox(
+            prompt.text, choices=choices, instruction="(" + ", ".join(hints) + ")",
+            validate=lambda values: exclusive_error(values, prompt) or True)
+        flush = add_tick_keys(question, prompt)
+        add_help_and_back(question, prompt, self._show_help, before_enter=flush)
+        values = question.unsafe_ask()
+        if values is not BACK and len(values) > 1:  # questionary only says "done (N selections)"
+            labels = {o.value: o.label for o in prompt.options}
+            ticked = "  " + _("Ticked:") + " " + "; ".join(labels.get(v, str(v)) for v in values)
+            self._print(wrap_label(ticked, 4))
+        return values
+
+    def _ask_text(self, prompt: Prompt) -> Any:
+        import questionary
+
+        def check(text: str):
+            if text.strip().lower() in HELP_WORDS + BACK_WORDS:
+                return True
+            try:
+                prompt.parse(text)
+            except ValueError as exc:
+                return str(exc)
+            return True
+
+        hints = [prompt.hint] if prompt.hint else []
+        if prompt.help:
+            hints.append(_("? for help"))
+        if prompt.can_back:
+            hints.append(_("< to go back"))
+        default = "" if prompt.default is None else str(prompt.default)
+        raw = questionary.text(prompt.text, default=default, validate=check,
+                               instruction=f"({', '.join(hints)})" if hints else None
+                               ).unsafe_ask()
+        lowered = raw.strip().lower()
+        if lowered in HELP_WORDS:
+            return _HELP
+        if lowered in BACK_WORDS:
+            return BACK if prompt.can_back else _HELP
+        return prompt.parse(raw)
+
+    _ask_int = _ask_text
+    _ask_date = _ask_text
+
+    def _ask_confirm(self, prompt: Prompt) -> Any:
+        import questionary
+
+        default = True if prompt.default is None else bool(prompt.default)
+        if current_language() != "en":
+            # questionary's confirm only knows the keys y and n: a two-item menu instead
+            # (y and n answer too, and the language's own letters: s / n in Spanish)
+            choices = [questionary.Choice(_("Yes"), value=True),
+                       questionary.Choice(_("No"), value=False)]
+            question = questionary.select(
+                prompt.text, choices=choices, default=choices[0 if default else 1],
+                use_shortcuts=True, use_jk_keys=False,
+                instruction="(" + _("{keys}, then Enter").format(
+                    keys=_("type the number or use the arrow keys")) + ")")
+            add_answer_letters(question, {"y": True, _("y"): True, "n": False, _("n"): False})
+            return question.unsafe_ask()
+        return questionary.confirm(prompt.text, default=default).unsafe_ask()
+
+
+def wrap_label(label: str, indent: int) -> str:
+    """A long menu line wrapped to the terminal width (prompt_toolkit would cut it),
+    continuation lines indented under the label's first character."""
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size((100, 24)).columns - 1
+    if indent + len(label) <= width:
+        return label
+    lines = textwrap.wrap(label, max(20, width - indent), break_long_words=False,
+                          break_on_hyphens=False)
+    return ("\n" + " " * indent).join(lines)

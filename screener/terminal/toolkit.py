@@ -1,0 +1,135 @@
+"""The only module that reaches into questionary's and prompt_toolkit's inner workings.
+
+questionary has no public way to add keys to a menu or to tick a checkbox option from
+code, so these helpers use what it builds underneath: ``question.application`` (the
+prompt_toolkit Application), its ``key_bindings`` and questionary's ``InquirerControl``
+(``selected_options``, ``pointed_at``). tests/test_toolkit_contract.py checks that these
+are still there, so an upgrade that moves them fails one clear test instead of the
+terminal at a person's first key.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..i18n import _
+from .asker import BACK, Prompt
+
+
+def add_answer_letters(question, letters: dict[str, Any]) -> None:
+    """Keys that answer a menu at once (y / n, and the language's own letters)."""
+    bindings = question.application.key_bindings
+    for letter, value in letters.items():
+        bindings.add(letter, eager=True)(lambda event, value=value: event.app.exit(result=value))
+
+
+def add_help_and_back(question, prompt: Prompt, show_help: Callable[[Prompt], None],
+                    before_enter: Callable[[], None] | None = None) -> None:
+    """Add ``?`` (help) and ``<`` + Enter (back) to a questionary menu.
+
+    ``?`` prints the help above the menu, which stays open as it was (pointer and ticks
+    kept), and the Enter typed right after ``?`` is ignored: people used to ``?`` + Enter
+    on typed questions must not record the highlighted option, an answer they never chose.
+    ``<`` goes back only with the Enter that follows, as on typed questions: going back at
+    the ``<`` itself let that habitual Enter confirm the previous question at once.
+    """
+    from prompt_toolkit.application import run_in_terminal
+    from prompt_toolkit.keys import Keys
+
+    if not (prompt.help or prompt.can_back or before_enter):
+        return
+    bindings = question.application.key_bindings
+    enter = [b for b in bindings.bindings if b.keys == (Keys.ControlM,)][-1].handler
+    if prompt.help:
+        @bindings.add("?", eager=True)
+        def _help(_event):
+            run_in_terminal(lambda: show_help(prompt))
+    if prompt.can_back:
+        @bindings.add("<", eager=True)
+        def _back(_event):
+            run_in_terminal(lambda: print(_("(press Enter to go back to the previous question)")))
+
+    @bindings.add(Keys.ControlM, eager=True)  # added last, so it wins over questionary's
+    def _enter(event):
+        previous = event.previous_key_sequence
+        last = previous[-1].key if previous else None
+        if last == "?" and prompt.help:
+            return  # the Enter of "? Enter": help was shown, nothing is chosen
+        if last == "<" and prompt.can_back:
+            event.app.exit(result=BACK)
+            return
+        if before_enter is not None:
+            before_enter()
+        enter(event)
+
+
+def add_tick_keys(question, prompt: Prompt) -> Callable[[], None]:
+    """Space and the option numbers tick and untick in a checkbox; returns the function
+    that ticks a number still being typed (called on Enter).
+
+    Ticking an exclusive answer ("None of these") clears the others, and ticking any
+    other answer clears the exclusive ones. A number ticks its option as soon as no
+    longer number can start with it ("3" of 9 options at once; "1" of 16 waits for a
+    second digit, Enter, or a short pause: "1", "6" ticks 16).
+    """
+    import asyncio
+
+    from questionary.prompts.common import InquirerControl
+
+    app = question.application
+    control = next(c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl))
+    count = len(prompt.options)
+    pending: list[str] = []  # digits typed so far
+    timer: list = []
+
+    def toggle(value) -> None:
+        selected = control.selected_options
+        if value in selected:
+            selected.remove(value)
+            return
+        if value in prompt.exclusive:
+            selected.clear()
+        else:
+            for other in prompt.exclusive:
+                if other in selected:
+                    selected.remove(other)
+        selected.append(value)
+
+    def flush() -> None:
+        for handle in timer:
+            handle.cancel()
+        timer.clear()
+        if pending:
+            number = int("".join(pending))
+            pending.clear()
+            if 1 <= number <= count:
+                toggle(prompt.options[number - 1].value)
+                app.invalidate()
+
+    @app.key_bindings.add(" ", eager=True)  # added last, so it wins over questionary's own
+    def space(_event):
+        flush()
+        toggle(control.get_pointed_at().value)
+
+    def digit(event):
+        typed = "".join(pending) + event.data
+        if pending and 1 <= int(typed) <= count:  # the second digit of "16"
+            pending.clear()
+            for handle in timer:
+                handle.cancel()
+            timer.clear()
+        else:
+            flush()  # a number typed before this digit ticks now
+            typed = event.data
+            if not 1 <= int(typed) <= count:
+                return
+        control.pointed_at = int(typed) - 1
+        if int(typed) * 10 > count:  # nothing longer can start with it
+            toggle(prompt.options[int(typed) - 1].value)
+        else:
+            pending.extend(typed)
+            timer.append(asyncio.get_running_loop().call_later(1.0, flush))
+
+    for key in "0123456789":
+        app.key_bindings.add(key, eager=True)(digit)
+    return flush
