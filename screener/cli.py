@@ -130,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         if needs_engine(args):
             from .enginecheck import require_engine
 
-            require_engine()  # a broken durable-rules build: one paragraph, before any question
+            # a broken durable-rules build: one paragraph, before any question
+            require_engine(getattr(args, "rule_engine", None))
         return args._module.run(args)
     except ScreenerError as exc:
         print(f"screener: error: {exc}", file=sys.stderr)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import conditions
+from . import conditions, facts
 from .errors import RulesError
 from .fsutil import shipped_folder
 from .models import (
@@ -24,7 +24,6 @@ from .models import (
 )
 
 DEFAULT_RULES_DIR = shipped_folder("rules")
-STRENGTHS = ("some", "several")
 
 
 # ----------------------------------------------------------- YAML that keeps lines
@@ -345,8 +344,10 @@ def known_names(ruleset: RuleSet) -> dict[str, dict]:
     for q in ruleset.questions:
         kind = {"int": "number", "date": "date", "choice": "code", "multi": "multi"}[q.type]
         names[q.id] = {"kind": kind, "codes": q.codes if q.type in ("choice", "multi") else None}
-    for name, computed in ruleset.computed.items():
-        names[name] = ({"kind": "bool", "codes": [True, False]} if computed.kind == "bool"
+    for name, declared in ruleset.computed.items():
+        # the program's kind where it computes the input (lint reports a mismatch)
+        kind = facts.COMPUTED[name].kind if name in facts.COMPUTED else declared.kind
+        names[name] = ({"kind": "bool", "codes": [True, False]} if kind == "bool"
                        else {"kind": "number", "codes": None})
     for rule in ruleset.rules:
         if rule.kind == "derived":
@@ -354,13 +355,14 @@ def known_names(ruleset: RuleSet) -> dict[str, dict]:
     ids = list(ruleset.factors)
     for fid in ids:
         indicators = [r.id for r in ruleset.rules if r.kind == "indicator" and r.factor == fid]
-        names[f"{fid}_count"] = {"kind": "number", "codes": None}
-        names[f"{fid}_indicators"] = {"kind": "multi", "codes": indicators}
-        names[f"{fid}_strength"] = {"kind": "code", "codes": list(STRENGTHS)}
-        names[f"{fid}_raised"] = {"kind": "bool", "codes": [True, False]}
-    names["factor_count"] = {"kind": "number", "codes": None}
-    names["factors_raised"] = {"kind": "multi", "codes": ids}
-    names["triage_level"] = {"kind": "code", "codes": list(TRIAGE_ORDER)}
+        count, listed, strength, raised = facts.factor_facts(fid)
+        names[count] = {"kind": "number", "codes": None}
+        names[listed] = {"kind": "multi", "codes": indicators}
+        names[strength] = {"kind": "code", "codes": list(facts.STRENGTHS)}
+        names[raised] = {"kind": "bool", "codes": [True, False]}
+    names[facts.FACTOR_COUNT] = {"kind": "number", "codes": None}
+    names[facts.FACTORS_RAISED] = {"kind": "multi", "codes": ids}
+    names[facts.TRIAGE_LEVEL] = {"kind": "code", "codes": list(TRIAGE_ORDER)}
     return names
 
 

@@ -16,7 +16,10 @@ from .conditions import Condition
 from .types import TRIAGE_ORDER, Strict, TriageLevelId  # noqa: F401 (TRIAGE_ORDER: re-exported)
 
 ConditionField = Annotated[Condition, BeforeValidator(conditions.parse)]
-Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+#: Ids of questions, codes, rules, factors and sources: letters, digits, '_' and '-'.
+#: durable_engine relies on it (a rule id needs no JSON escaping, see rule_id_of).
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
 NOT_SURE = "not_sure"
 NONE = "none"

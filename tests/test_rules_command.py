@@ -83,6 +83,24 @@ def test_test_with_vignettes_prints_cases_and_coverage():
     assert proc.stdout.rstrip().endswith("RESULT: PASS")
 
 
+def test_test_with_the_python_engine_prints_the_same():
+    """--engine python is the cross-check: every case and the coverage come out the same
+    as with durable-rules (the default)."""
+    args = ("rules", "test", "tests/vignettes", "--today", "2025-06-15")
+    durable, python = run(*args, "--engine", "durable"), run(*args, "--engine", "python")
+    assert python.returncode == durable.returncode == 0, python.stdout[-2000:]
+    assert python.stdout == durable.stdout == run(*args).stdout
+    assert "rules fired:           115/115 (100%)" in python.stdout
+
+
+def test_test_help_explains_the_engine_choice():
+    proc = run("rules", "test", "--help")
+    text = " ".join(proc.stdout.split())
+    assert "--engine {durable,python}" in text
+    assert "python is the cross-check" in text
+    assert "if durable-rules stops building" in text
+
+
 def test_test_failing_example_and_vignette_exit_1(rules_copy, tmp_path):
     break_file(rules_copy, "potassium.yaml", '{answers: {heavy_sweating: "regularly"}, expect: fires}',
                '{answers: {heavy_sweating: "sometimes"}, expect: fires}')

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..engine import using
 from ..errors import AnswersError, RulesError
 from ..models import RuleSet
 from ..result import Result
@@ -74,8 +75,15 @@ class Vignette(BaseModel):
 
 
 def run_all(ruleset: RuleSet, vignette_folder: str | Path | None = None,
-            today: dt.date | None = None) -> Report:
-    """Every example, then every ``*.json`` vignette in the folder (if given)."""
+            today: dt.date | None = None, engine: str | None = None) -> Report:
+    """Every example, then every ``*.json`` vignette in the folder (if given), screened
+    with ``engine`` ("durable" or "python", see engine.py; None: the chosen one)."""
+    with using(engine):
+        return _run_all(ruleset, vignette_folder, today)
+
+
+def _run_all(ruleset: RuleSet, vignette_folder: str | Path | None,
+             today: dt.date | None) -> Report:
     cases: list[Case] = []
     results: list[Result] = []
     for rule in ruleset.rules:
