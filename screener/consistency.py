@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from . import conditions
 from .loading import check_condition, known_names
 from .problems import Problems
 from .yaml_source import read_yaml
 from .models import ConditionField, Id, RuleSet
+from .types import Strict
 
 FILE_NAME = "consistency.yaml"
 
 
-class Check(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+class Check(Strict):
     id: Id
     when: ConditionField
     ask: str
