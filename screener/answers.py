@@ -12,18 +12,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
 
 from pydantic import (
-    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, ValidationError,
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
     create_model,
 )
 
 from . import conditions
 from .errors import AnswersError, shown
-from .loading import suggest
+from .spelling import suggest
 from .models import NONE, NOT_SURE, Question, RuleSet
+from .types import Frozen
 
 RESPONDENT_ID = "respondent_id"
 #: an ODK instance id (``uuid:`` + a UUID) is kept as given, so records can be traced back
@@ -43,10 +49,9 @@ def check_respondent_id(value: str) -> str:
     return value
 
 
-class ValidatedAnswers(BaseModel):
+class ValidatedAnswers(Frozen):
     """Answers that passed validation, with skip logic applied."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
     values: dict[str, Any]  # question id -> code, list of codes, int, or ISO date string
     respondent_id: str | None = None
     warnings: list[str] = []
@@ -176,7 +181,7 @@ def validate_answers(raw: Any, ruleset: RuleSet, *, source: str | None = None,
             f"{count} invalid answer{'s' if count > 1 else ''}" + (f" in {source}" if source else ""),
             file=source, line=first_line, field=fields[0] if fields else None,
             problems=problems)
-        from .interop.red_flags import red_flags_in
+        from .red_flags import red_flags_in
 
         error.red_flags = red_flags_in(raw, ruleset)  # red flags win, even in bad answers
         raise error from None
@@ -216,76 +221,3 @@ def _line_of_key(text: str | None, key: str) -> int | None:
         return None
     match = re.search(r'"' + re.escape(key) + r'"\s*:', text)
     return text.count("\n", 0, match.start()) + 1 if match else None
-
-
-def load_answers_file(path: str | Path, ruleset: RuleSet, today: dt.date | None = None
-                      ) -> ValidatedAnswers:
-    """Read and validate an answers JSON file (``-`` reads standard input) through
-    ``reading`` (regular files only, size and shape limits); errors name the file and
-    the line, and carry any red flag the rejected answers report."""
-    from .reading import UnreadableInput, read_stream, read_text
-
-    source = "<stdin>" if str(path) == "-" else str(path)
-    try:
-        if source == "<stdin>":
-            import sys
-
-            text = read_stream(sys.stdin.buffer)
-        else:
-            text = read_text(path)
-    except UnreadableInput as exc:
-        raise _with_red_flags(exc, exc.seen, ruleset) from None
-    return parse_answers_text(text, ruleset, source, today)
-
-
-def _many_records(text: str, source: str, problem: str) -> str | None:
-    """When a file of many records was given where one answers object belongs (a CSV
-    export, JSON Lines), the message that points to ``screener batch``."""
-    name = source if source != "<stdin>" else "FILE"
-    first = text.lstrip().split("\n", 1)[0]
-    suffix = Path(source).suffix.lower()
-    if "Extra data" in problem and first.startswith("{") or suffix == ".jsonl":
-        kind, example = "JSON Lines (one record a line)", "results.jsonl"
-    elif suffix in (".csv", ".tsv") or ("," in first and first[:1] not in "{[\""):
-        kind, example = "a CSV table (one record a row)", "results.csv"
-    else:
-        return None
-    return (f"this looks like {kind}, but screen reads one answers object in JSON "
-            f"(see `screener schema answers`). To screen many records use: "
-            f"screener batch {name} -o {example}")
-
-
-def parse_answers_text(text: str, ruleset: RuleSet, source: str,
-                       today: dt.date | None = None) -> ValidatedAnswers:
-    """Parse JSON text (under reading's limits) and validate it; a syntax error names
-    the line and column.
-
-    A FHIR QuestionnaireResponse (or a Bundle holding one) is read as the answers it
-    gives (interop.fhir_response), told apart by its ``resourceType``."""
-    from .reading import UnreadableInput, parse_json
-
-    try:
-        raw = parse_json(text, source)
-    except UnreadableInput as exc:
-        many = _many_records(text, source, exc.message)
-        if many:  # a CSV or JSON Lines file: point to batch (red flags still searched)
-            exc = UnreadableInput(many, seen=exc.seen, file=source)
-        raise _with_red_flags(exc, exc.seen, ruleset) from None
-    if isinstance(raw, dict) and "resourceType" in raw:
-        from .interop.fhir_response import answers_from_fhir
-
-        raw, text = answers_from_fhir(raw, ruleset, source), None  # no answer-key lines
-    return validate_answers(raw, ruleset, source=source, text=text, today=today)
-
-
-def _with_red_flags(exc: AnswersError, seen: Any, ruleset: RuleSet) -> AnswersError:
-    """The error, carrying any red flag in what was read of input that could not be
-    parsed (every copy of a repeated key, or the text): the CLI says it loudly."""
-    from .interop.red_flags import scanner
-
-    scan = scanner(ruleset)
-    if isinstance(seen, dict):
-        exc.red_flags = scan.in_mapping(seen)
-    elif isinstance(seen, str):
-        exc.red_flags = scan.in_text(seen)
-    return exc

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from screener.answers import load_answers_file, validate_answers
+from screener.answers import validate_answers
+from screener.interop.answers_file import load_answers_file
 from screener.errors import AnswersError
 
 

@@ -293,7 +293,7 @@ def test_ctrl_c_on_the_command_then_resume(tmp_path, ruleset):
 def test_every_urgent_code_in_a_rejected_record_is_marked(tmp_path, ruleset, kind):
     """Each answer that an urgent rule tests (read from the rules, not listed here) makes
     a rejected record (age 200) stand out: errors column, summary count, names."""
-    from screener.authoring.generate import urgent_codes
+    from screener.red_flags import urgent_codes
 
     pairs = [(name, code) for name, codes in urgent_codes(ruleset).items()
              for code in sorted(codes)]

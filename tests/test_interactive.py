@@ -20,7 +20,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from screener.answers import load_answers_file
+from screener.interop.answers_file import load_answers_file
 from screener.terminal.asker import BACK
 from screener.terminal.menus import TerminalAsker
 from screener.terminal.drafts import Draft, DraftStore

@@ -7,7 +7,7 @@ import pytest
 
 from report_helpers import CASES, vignette_answers
 from screener import conditions
-from screener.authoring.generate import urgent_codes
+from screener.red_flags import urgent_codes
 from screener.interop import fhir_questionnaire as fq
 from screener.reports import render
 from screener.screening import screen

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import FIXED_DAY, ROOT
 from report_helpers import vignette_answers
-from screener.answers import parse_answers_text
+from screener.interop.answers_file import parse_answers_text
 from screener.errors import AnswersError
 from screener.authoring.generate import answer_sets
 from screener.interop import fhir_questionnaire as fq

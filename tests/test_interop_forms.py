@@ -10,7 +10,8 @@ import pytest
 
 from conftest import ROOT
 from screener import conditions
-from screener.authoring.generate import answer_sets, urgent_codes
+from screener.authoring.generate import answer_sets
+from screener.red_flags import urgent_codes
 from screener.interop import redcap, skip_logic, xlsform
 
 GOLDEN = ROOT / "tests" / "golden" / "interop"

@@ -9,26 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from .. import conditions
 from ..answers import is_shown
 from ..models import NONE, NOT_SURE, RuleSet
-
-
-def urgent_codes(ruleset: RuleSet) -> dict[str, set]:
-    """Answers that on their own make an urgent triage rule fire (read from the rules,
-    not listed here), so the generator can keep them as rare as ``red_flag_rate`` says.
-
-    Only rules that are one test, or any of several tests, count: the parts of a
-    combined rule (pregnant, with vomiting, with dark urine) are not urgent alone."""
-    codes: dict[str, set] = {}
-    for rule in ruleset.rules:
-        if rule.kind != "triage" or rule.level != "urgent":
-            continue
-        parts = rule.when.any if isinstance(rule.when, conditions.AnyOf) else [rule.when]
-        for test in parts:
-            if isinstance(test, conditions.Test) and test.op in ("is", "in", "has", "has_any"):
-                codes.setdefault(test.name, set()).update(test.values())
-    return codes
+from ..red_flags import urgent_codes
 
 
 def random_answers(ruleset: RuleSet, rng: random.Random, *, skip_rate: float = 0.1,

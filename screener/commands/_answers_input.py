@@ -16,13 +16,13 @@ def add_arguments(parser) -> None:
 
 def load(args, ruleset):
     """The validated answers the arguments point at; AnswersError when unusable."""
-    from ..answers import load_answers_file
+    from ..interop.answers_file import load_answers_file
     from ..errors import AnswersError
 
     if (args.answers is None) == (args.persona is None):
         raise AnswersError("give either an answers file (or - for stdin) or --persona ID")
     if args.persona is not None:
-        from ..loading import suggest
+        from ..spelling import suggest
         from ..personas import load_personas, persona_answers
 
         personas = load_personas(args.personas, ruleset)

@@ -77,7 +77,7 @@ def choose_format(fmt: str | None, output: str | None) -> str:
 def run(args) -> int:
     import sys
 
-    from ..answers import load_answers_file
+    from ..interop.answers_file import load_answers_file
     from ..errors import ScreenerError
     from ..fsutil import write_private
     from ..loading import load_ruleset

@@ -39,7 +39,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import sys
 
-    from ..answers import load_answers_file
+    from ..interop.answers_file import load_answers_file
     from ..loading import load_ruleset
     from ..reports import render
     from ..screening import screen

@@ -225,7 +225,7 @@ def _section(section, ruleset, version, urgent, problems) -> dict:
 
 def questionnaire(ruleset, version: str = DEFAULT_VERSION) -> tuple[dict, list[str]]:
     """The question bank as a FHIR Questionnaire, and the problems met mapping skip logic."""
-    from ..authoring.generate import urgent_codes
+    from ..red_flags import urgent_codes
 
     check_version(version)
     problems: list[str] = []

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import AnswersError
-from ..loading import suggest
+from ..spelling import suggest
 from ..reports.fhir import ANSWER_SYSTEM, RESPONDENT_SYSTEM, questionnaire_url
 
 RESPONSE = "QuestionnaireResponse"
@@ -96,7 +96,7 @@ def answers_from_fhir(raw: dict, ruleset, source: str | None = None) -> dict:
     try:
         return _answers(raw, ruleset, source)
     except AnswersError as error:
-        from .red_flags import red_flags_in
+        from ..red_flags import red_flags_in
 
         error.red_flags = red_flags_in(_loose(raw), ruleset)
         raise

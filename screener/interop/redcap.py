@@ -99,7 +99,7 @@ def _field(question, questions, form: str, problems: list[str]) -> dict:
 
 def dictionary_rows(ruleset) -> tuple[list[dict], list[str]]:
     """The data dictionary as rows (column name -> cell), and skip-logic problems."""
-    from ..authoring.generate import urgent_codes
+    from ..red_flags import urgent_codes
     from .fhir_questionnaire import urgent_advice
 
     questions = ruleset.questions.by_id

@@ -62,7 +62,7 @@ def urgent_name(question) -> str:
 
 def note_names(ruleset) -> set[str]:
     """Names of the form's notes (no answers: ignored when reading an export)."""
-    from ..authoring.generate import urgent_codes
+    from ..red_flags import urgent_codes
 
     urgent = urgent_codes(ruleset)
     return ({intro_name(s) for s in ruleset.questions.sections if s.intro}
@@ -94,7 +94,7 @@ def _urgent_relevance(question, codes: set) -> str:
 
 def sheets(ruleset) -> tuple[dict[str, list[list[str]]], list[str]]:
     """{sheet name: rows, header first} and the skip-logic problems."""
-    from ..authoring.generate import urgent_codes
+    from ..red_flags import urgent_codes
     from .fhir_questionnaire import urgent_advice
 
     questions = ruleset.questions.by_id

@@ -16,6 +16,7 @@ from ..i18n import current as current_language
 from .asker import _HELP, BACK, BACK_WORDS, HELP_WORDS, Prompt, exclusive_error
 from .toolkit import add_answer_letters, add_help_and_back, add_tick_keys
 
+
 class TerminalAsker:
     """Arrow-key menus and checkboxes with questionary. Choice items also accept the
     option number; ``?`` shows the help, ``<`` (or the Back item) goes back."""

@@ -8,8 +8,7 @@ import pytest
 
 from conftest import FIXED_DAY
 from screener.batch import run_batch
-from screener.authoring.generate import urgent_codes
-from screener.interop.red_flags import red_flags_in
+from screener.red_flags import red_flags_in, urgent_codes
 
 
 @pytest.mark.parametrize("cell", [

@@ -3,7 +3,7 @@
 A rejected record never reaches the rules, so its red flags would be lost; this scan
 reads the raw record as tolerantly as it can instead (a false alarm costs a look, a
 missed red flag can cost a life). The urgent answers are read from the rules
-(``generate.urgent_codes``: answers that make an urgent triage rule fire on their own),
+(``urgent_codes``: answers that make an urgent triage rule fire on their own),
 never listed here; urgent rules that need several answers together (pregnancy with
 vomiting for over a day and a sign of dehydration) are evaluated on the answers read
 the same tolerant way, a choice read with two codes staying unknown.
@@ -23,13 +23,31 @@ import json
 import re
 from typing import Any
 
-from .. import conditions
+from . import conditions
 
 #: cell values that mean "ticked" in a checkbox or split-select column
 TICKED = {"1", "checked", "yes", "true", "x", "y"}
 _PARTS = re.compile(r"[;,|]")
 _SPACES = re.compile(r"\s+")
 _NAME_SEPARATORS = re.compile(r"[-/.:]")
+
+
+def urgent_codes(ruleset) -> dict[str, set]:
+    """Answers that on their own make an urgent triage rule fire (read from the rules,
+    not listed here): what this scan looks for, what the form exports mark as urgent,
+    and what the answer generator keeps as rare as its ``red_flag_rate`` says.
+
+    Only rules that are one test, or any of several tests, count: the parts of a
+    combined rule (pregnant, with vomiting, with dark urine) are not urgent alone."""
+    codes: dict[str, set] = {}
+    for rule in ruleset.rules:
+        if rule.kind != "triage" or rule.level != "urgent":
+            continue
+        parts = rule.when.any if isinstance(rule.when, conditions.AnyOf) else [rule.when]
+        for test in parts:
+            if isinstance(test, conditions.Test) and test.op in ("is", "in", "has", "has_any"):
+                codes.setdefault(test.name, set()).update(test.values())
+    return codes
 
 
 def _norm(text: str) -> str:
@@ -41,8 +59,6 @@ class Scanner:
     """The urgent answers of one ruleset, ready to be looked for in raw records."""
 
     def __init__(self, ruleset):
-        from ..authoring.generate import urgent_codes
-
         self.urgent: dict[str, set] = urgent_codes(ruleset)
         questions = ruleset.questions.by_id
         #: urgent rules that need several answers together (pregnant, vomiting for over
