@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict
+from .types import Frozen
 
 Scalar = Union[bool, int, float, str]
 
@@ -47,8 +47,7 @@ MULTI_OPERATORS = {"has", "has_any", "lacks", "lacks_all"}
 NOT_SURE = "not_sure"
 
 
-class Test(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
+class Test(Frozen):
     name: str
     op: Literal[
         "is", "is_not", "in", "not_in", "has", "has_any", "lacks", "lacks_all",
@@ -60,13 +59,11 @@ class Test(BaseModel):
         return list(self.value) if self.op in LIST_OPERATORS else [self.value]
 
 
-class All(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
+class All(Frozen):
     all: list["Condition"]
 
 
-class AnyOf(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
+class AnyOf(Frozen):
     any: list["Condition"]
 
 

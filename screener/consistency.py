@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from . import conditions
 from .loading import Problems, check_condition, known_names, read_yaml
 from .models import ConditionField, Id, RuleSet
+from .types import Strict
 
 FILE_NAME = "consistency.yaml"
 
 
-class Check(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+class Check(Strict):
     id: Id
     when: ConditionField
     ask: str

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from . import conditions
 from .answers import ValidatedAnswers, is_shown, validate_answers
 from .errors import AnswersError
@@ -27,6 +25,7 @@ from .i18n import _
 from .models import NOT_SURE, Question, RuleSet
 from .result import Evidence, Result
 from .screening import derived_rule, screen, unanswered
+from .types import Frozen
 
 NodeKind = Literal["triage", "rule", "factor", "held_back", "fact", "computed", "answer",
                    "symptom", "see_above"]
@@ -34,8 +33,7 @@ NodeKind = Literal["triage", "rule", "factor", "held_back", "fact", "computed", 
 NEAR_MISS_KINDS = ("indicator", "triage", "note", "exception")
 
 
-class Node(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Node(Frozen):
     kind: NodeKind
     id: str  # rule id, factor id, fact name or question id
     text: str  # title, label, or "question = answer"
@@ -47,8 +45,7 @@ class Node(BaseModel):
     children: list["Node"] = []
 
 
-class NearMiss(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class NearMiss(Frozen):
     rule: str
     rule_kind: str
     title: str
@@ -60,8 +57,7 @@ class NearMiss(BaseModel):
     factor_would_be: str | None  # the rule's factor then: some, several or not_raised
 
 
-class Explanation(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Explanation(Frozen):
     triage: str
     factors: dict[str, str]  # raised factor id -> strength
     tree: Node

@@ -7,6 +7,7 @@ its evidence trail.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -19,15 +20,22 @@ from .facts import (
     answers_used, factor_fact, factor_facts, factor_of_fact,
 )
 from .loading import load_ruleset
-from .models import TRIAGE_ORDER, Rule, RuleSet
+from .models import Rule, RuleSet
 from .result import Result
+from .types import TRIAGE_ORDER, TriageLevelId
 
 
-def screen(answers: dict | ValidatedAnswers, ruleset: RuleSet | None = None) -> Result:
-    """Screen one set of answers (a raw mapping is validated first)."""
+def screen(answers: dict | ValidatedAnswers, ruleset: RuleSet | None = None, *,
+           today: dt.date | None = None, source: str | None = None) -> Result:
+    """Screen one set of answers. A raw mapping is validated first: ``today`` fills a
+    date question's "today" default (the questionnaire's day, a test's fixed day) and
+    ``source`` names the file in error messages. Answers already validated carry their
+    date, so the two apply to raw answers only."""
     ruleset = ruleset or load_ruleset()
     if not isinstance(answers, ValidatedAnswers):
-        answers = validate_answers(answers, ruleset)
+        answers = validate_answers(answers, ruleset, today=today, source=source)
+    elif today is not None or source is not None:
+        raise TypeError("screen(): today and source apply to raw answers, not validated ones")
     facts = initial_facts(answers, ruleset)
     fired = run_engine(facts, ruleset)
     return build_result(answers, facts, fired, ruleset)
@@ -380,16 +388,16 @@ def triage_level(rules: list[Rule]) -> str:
     return next((lvl for lvl in TRIAGE_ORDER if lvl in levels), "self_care")
 
 
-class Outcome(NamedTuple):
-    """What a batch row needs, without the evidence trail."""
+class TriageSummary(NamedTuple):
+    """What a batch row needs of a screening: its decisions without the evidence trail."""
 
-    triage: str
+    triage: TriageLevelId
     strengths: dict[str, str]  # raised factor id -> strength, in factor order
     notes: list[str]  # note ids
     complete: bool
 
 
-def outcome(answers: ValidatedAnswers, ruleset: RuleSet) -> Outcome:
+def triage_summary(answers: ValidatedAnswers, ruleset: RuleSet) -> TriageSummary:
     """The batch row's part of ``screen()``, always equal to the matching parts of its
     result (tests/test_batch.py checks it on a sample)."""
     facts = initial_facts(answers, ruleset)
@@ -399,7 +407,7 @@ def outcome(answers: ValidatedAnswers, ruleset: RuleSet) -> Outcome:
     notes = [rule_id for rule_id in fired if rule_id in makes_note]
     level = facts[TRIAGE_LEVEL]  # run_engine's: the most urgent level that fired
     complete = facts["complete"] if "complete" in facts else is_complete(answers, ruleset)
-    return Outcome(level, strengths, notes, level == "urgent" or complete)
+    return TriageSummary(level, strengths, notes, level == "urgent" or complete)
 
 
 def _fill(text: str, items: list[str], ruleset: RuleSet) -> str:

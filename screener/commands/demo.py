@@ -81,9 +81,9 @@ def run(args) -> int:
     except (DemoQuit, KeyboardInterrupt):
         out.write("\n" + _("Demo stopped. Nothing was saved.") + "\n")
         return 0
-    if demo.outcome.status == "urgent":
+    if demo.end.status == "urgent":
         out.write("\n" + _("The questionnaire stopped at an urgent sign ({rules}), as a real "
-                            "run does.").format(rules=", ".join(demo.outcome.urgent_rules)) + "\n")
+                            "run does.").format(rules=", ".join(demo.end.urgent_rules)) + "\n")
     out.write("\n" + style.bold(_("== Result: clinician view ==")) + "\n")
     out.write(render(demo.result, ruleset, "text", "clinician").rstrip() + "\n")
     return 0
