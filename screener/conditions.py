@@ -21,6 +21,8 @@ from typing import Any, Literal, Union
 
 from .types import Frozen
 
+from .yaml_spelling import as_yaml
+
 Scalar = Union[bool, int, float, str]
 
 #: operator -> plain words, used in error messages and rule cards.
@@ -116,8 +118,7 @@ def parse(raw: Any) -> Condition:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) < 60 else text[:57] + "..."
+    return as_yaml(value)  # spelt as in the YAML the author wrote: true, not True
 
 
 def tests(cond: Condition):

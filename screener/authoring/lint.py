@@ -23,9 +23,11 @@ from pydantic import BaseModel, ConfigDict
 from .. import compiler, conditions, facts, safety
 from ..conditions import All, AnyOf, Test
 from ..errors import AnswersError, RulesError, shown
-from ..loading import collect_ruleset, known_names, read_yaml, suggest
+from ..loading import collect_ruleset, known_names
 from ..locales import missing_and_stale
 from ..models import NONE, NOT_SURE, Rule, RuleSet
+from ..spelling import suggest
+from ..yaml_source import read_yaml
 
 #: placeholder words that are not a reason or a citation
 PLACEHOLDERS = {"", "todo", "tbd", "xxx", "?", "-", "...", "none", "n/a", "fixme"}
@@ -111,7 +113,7 @@ def check(name: str):
 def lint_folder(folder: str | Path | None = None) -> list[Finding]:
     """Every problem in a rules folder (the loader's and the checks'), by file and line."""
     ruleset, problems = collect_ruleset(folder)
-    findings = [Finding(check="load", text=p) for p in problems]
+    findings = [Finding(check=p.code, text=str(p)) for p in problems]
     if ruleset is not None:
         findings += lint_ruleset(ruleset)
     return sorted(findings, key=lambda f: _sort_key(f.text))  # stable: file, then line
