@@ -15,10 +15,10 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from .conditions import Condition
+from .models import ID_PATTERN
 from .spelling import closest, suggest
 from .yaml_spelling import as_yaml, plain
-
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"  # models.Id; said in words below
 
 #: pydantic error type -> what the value must be, in words (code "wrong-type")
 KINDS = {
@@ -113,10 +113,8 @@ def _length(kind: str, ctx: dict) -> str:
 
 
 def _value_error_code(annotation: Any, loc: tuple) -> str:
-    """A model's own check (a derived rule without `concludes`) is a bad combination of
-    keys; a field's check is, in these models, the condition parser."""
-    from .conditions import Condition
-
+    """A model's own check (a derived rule without `concludes`) finds a bad combination
+    of keys; a check on a condition field (`when`, `shown_if`) is the condition parser's."""
     if not loc or _is_model(annotation):
         return "bad-combination"
     if set(_alternatives(annotation)) == set(get_args(Condition)):
