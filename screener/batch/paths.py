@@ -11,21 +11,26 @@ from pathlib import Path
 from ..errors import BatchError, OutputError
 from ..fsutil import exists_message
 
-INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+FORMAT_BY_SUFFIX = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
 def format_of(path: str | Path, what: str) -> str:
+    """``csv`` or ``jsonl``, told from the name of the ``what`` (input, output, errors)."""
     suffix = Path(path).suffix.lower()
-    if suffix not in INPUT_FORMATS:
+    if suffix not in FORMAT_BY_SUFFIX:
         raise BatchError(f"cannot tell the {what} format from '{suffix or 'no extension'}': "
-                         f"name it {' or '.join(INPUT_FORMATS)}", file=str(path))
-    return INPUT_FORMATS[suffix]
+                         f"name it {' or '.join(FORMAT_BY_SUFFIX)}", file=str(path))
+    return FORMAT_BY_SUFFIX[suffix]
 
 
 def paths_for(output: Path) -> tuple[Path, Path]:
     """(partial output, checkpoint) kept next to the output while a run is going."""
-    return (output.with_name(output.name + ".partial"),
-            output.with_name(output.name + ".checkpoint.json"))
+    return partial_of(output), output.with_name(output.name + ".checkpoint.json")
+
+
+def partial_of(path: Path) -> Path:
+    """Where the output or errors file is written until the run ends."""
+    return path.with_name(path.name + ".partial")
 
 
 def default_errors_path(output: Path) -> Path:

@@ -9,7 +9,7 @@ record, and the run goes on.
 
 Red flags always win, even in rejected records: ``red_flags_in`` finds, in a rejected
 record's raw answers, every code that an urgent triage rule tests (read from the rules;
-found whatever the separator or column spelling, ``interop.red_flags``).
+found whatever the separator or column spelling, ``red_flags``).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def _jsonl_lines(handle, ruleset: RuleSet) -> Iterator[str | Unreadable]:
     """JSONL lines, each read with a size limit: an over-long line is read in pieces
     (never held whole), searched for red flags piece by piece (each piece overlapping
     the last, so an answer cut in two is still seen), and becomes an Unreadable record."""
-    from ..interop.red_flags import scanner
+    from ..red_flags import scanner
     from ..reading import MAX_BYTES
 
     first = True
@@ -259,9 +259,9 @@ def raw_answers(raw: Any, number: int, task: Task, ruleset: RuleSet) -> Any:
 
 def red_flags_in(raw: Any, task: Task, ruleset: RuleSet) -> list[str]:
     """``question=code`` for every urgent answer in a *rejected* record's raw answers
-    (interop.red_flags). A JSONL line is read with every copy of a repeated key; one
+    (red_flags.py). A JSONL line is read with every copy of a repeated key; one
     that cannot be parsed at all (or cut out of the file) is searched as text."""
-    from ..interop.red_flags import red_flags_in as scan, scanner
+    from ..red_flags import red_flags_in as scan, scanner
     from ..reading import UnreadableInput, parse_json
 
     if isinstance(raw, Unreadable):

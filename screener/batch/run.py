@@ -25,7 +25,7 @@ from .checkpoint import (CHECKPOINT_VERSION, PartialFile, input_fingerprint, loa
 from .executors import ENGINES, in_chunks
 from .output import ERROR_COLUMNS, header_text, output_columns, repeated_ids
 from .paths import (check_destination, check_distinct, check_input, clear_for_fresh_start,
-                    default_errors_path, format_of, paths_for)
+                    default_errors_path, format_of, partial_of, paths_for)
 from .records import check_start, read_records, resolve_read_as
 from .summary import Summary
 from .worker import Task
@@ -61,7 +61,7 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
         raise BatchError(f"unknown engine '{engine}'; choose one of: {', '.join(ENGINES)}")
     check_input(source)
     partial, checkpoint_path = paths_for(output)
-    errors_partial = errors.with_name(errors.name + ".partial")
+    errors_partial = partial_of(errors)
     destinations = {"output": output, "errors file": errors}
     if summary_path is not None:
         destinations["summary"] = Path(summary_path)
