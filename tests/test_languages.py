@@ -33,6 +33,7 @@ def cli(capsys, *args):
     return code, out, err
 
 
+@pytest.mark.slow  # a child process or a pseudo-terminal
 def test_catalogues_are_compiled_and_complete():
     proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "translations.py"), "check"],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
@@ -361,6 +362,7 @@ def test_a_translation_file_named_for_another_language_is_refused(tmp_path):
         load_ruleset(rules, "pt")
 
 
+@pytest.mark.slow  # a child process or a pseudo-terminal
 @pytest.mark.timeout(180)
 def test_spanish_terminal_run_from_lang_through_a_pty(tmp_path):
     """The installed entry point in a real terminal, Spanish from LANG: a red flag stops
