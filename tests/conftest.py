@@ -27,11 +27,14 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
 
 # ------------------------------------------------------------------- the slow tests
 
+_SLOW_LEFT_OUT = pytest.StashKey[int]()  # how many slow tests this run left out
+
 def pytest_addoption(parser):
     parser.addoption("--slow", action="store_true",
                      help="run the whole suite: also the tests marked slow (pseudo-terminals, "
-                          "commands in child processes, large property runs, the README "
-                          "sessions). CI and the README's test command use it.")
+                          "child processes, whole questionnaires typed through prompt_toolkit, "
+                          "large property runs, the README sessions). CI and the README's "
+                          "test command use it.")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -46,14 +49,12 @@ def pytest_collection_modifyitems(config, items):
         config.stash[_SLOW_LEFT_OUT] = len(slow)
 
 
-_SLOW_LEFT_OUT = pytest.StashKey[int]()
-
-
 def pytest_terminal_summary(terminalreporter, config):
     left_out = config.stash.get(_SLOW_LEFT_OUT, 0)
     if left_out:
         terminalreporter.write_line(
-            f"{left_out} slow tests not run: `uv run pytest --slow` runs the whole suite (as CI does)")
+            f"{left_out} slow test{'s' * (left_out != 1)} not run: `uv run pytest --slow` "
+            "runs the whole suite (as CI does)")
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,7 @@ def private_rules(definition: dict) -> CompiledRules:
     return CompiledRules(f"test_engine_{next(_names)}", definition)
 
 
+@pytest.mark.slow  # two thousand screenings (a soak run)
 def test_two_thousand_screenings_do_not_leak(ruleset):
     """durable allows 1,024 live sessions per ruleset: sessions are shared by at most
     SESSION_REUSE screenings and then deleted, so at most one is ever live, and facts

@@ -156,6 +156,7 @@ def test_help_does_not_open_a_catalogue(capsys, monkeypatch):
 
 # ------------------------------------------------------------- interactive, in Spanish
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_a_full_interactive_run_in_spanish(tmp_path, monkeypatch):
     from prompt_toolkit.application import create_app_session
     from prompt_toolkit.input import create_pipe_input
