@@ -28,6 +28,7 @@ from ..locales import missing_and_stale
 from ..models import NONE, NOT_SURE, Rule, RuleSet
 from ..spelling import suggest
 from ..yaml_source import read_yaml
+from ..yaml_spelling import as_yaml
 
 #: placeholder words that are not a reason or a citation
 PLACEHOLDERS = {"", "todo", "tbd", "xxx", "?", "-", "...", "none", "n/a", "fixme"}
@@ -181,7 +182,7 @@ def _conflict(term: list[Test], ctx: Context) -> str | None:
 
 
 def _quote(name, value) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
+    return as_yaml(value)  # as the author wrote it: 'yes', 65, true
 
 
 def _code_conflict(tests: list[Test], codes: list) -> str | None:
