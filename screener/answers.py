@@ -27,7 +27,7 @@ from pydantic import (
 
 from . import conditions
 from .errors import AnswersError, shown
-from .loading import suggest
+from .spelling import suggest
 from .models import NONE, NOT_SURE, Question, RuleSet
 from .types import Frozen
 

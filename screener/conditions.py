@@ -21,6 +21,8 @@ from typing import Any, Literal, Union
 
 from .types import Frozen
 
+from .yaml_spelling import as_yaml
+
 Scalar = Union[bool, int, float, str]
 
 #: operator -> plain words, used in error messages and rule cards.
@@ -116,8 +118,7 @@ def parse(raw: Any) -> Condition:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) < 60 else text[:57] + "..."
+    return as_yaml(value)  # spelt as in the YAML the author wrote: true, not True
 
 
 def tests(cond: Condition):
@@ -271,7 +272,7 @@ def compile_condition(cond: Condition, as_lists: frozenset[str] = frozenset()) -
     Speed: durable expands every ``$or`` nested in an ``$and`` into separate branches,
     each matched on every fact, and it has no ``$in``. So tests on a list are one
     ``$iany`` / ``$iall`` over an inner ``$or`` / ``$and``, and the names in
-    ``as_lists`` (single-code answers) are asserted as one-item lists (see engine.py)
+    ``as_lists`` (single-code answers) are asserted as one-item lists (see durable_engine.py)
     so that ``in`` and ``not_in`` on them are one node too.
     """
     if isinstance(cond, All):

@@ -118,7 +118,8 @@ def available(rules_folder: str | Path) -> list[str]:
 def load_locale(rules_folder: str, lang: str) -> Locale:
     """Read and check the structure of ``<rules>/locales/<lang>.yaml``; errors name the
     file, line and field."""
-    from .loading import Problems, read_yaml
+    from .problems import Problems
+    from .yaml_source import read_yaml
 
     path = locales_folder(rules_folder) / f"{lang}.yaml"
     if not path.is_file():
@@ -132,7 +133,7 @@ def load_locale(rules_folder: str, lang: str) -> Locale:
     try:
         locale = Locale(**raw)
     except ValidationError as exc:
-        problems.add_validation(str(path), raw, "", exc)
+        problems.add_validation(str(path), raw, "", exc, model=Locale)
         problems.raise_if_any(path.parent)
     if locale.language.code != lang:
         raise RulesError(f"language.code is '{locale.language.code}' but the file is named "

@@ -18,9 +18,12 @@ from pydantic import BeforeValidator, Field, ValidationError
 
 from .answers import ValidatedAnswers, validate_answers
 from .errors import AnswersError, RulesError
-from .loading import Problems, line_of, read_yaml, shipped_folder, suggest
+from .fsutil import shipped_folder
 from .models import Id, RuleSet
+from .problems import Problems
+from .spelling import suggest
 from .types import FactorStrength, Strict, TriageLevelId
+from .yaml_source import line_of, read_yaml
 
 #: The shipped sample patients: a sibling folder of the package, like rules/.
 DEFAULT_PERSONAS_DIR = shipped_folder("personas")
@@ -86,7 +89,7 @@ def _check(raw: Any, path: str, ruleset: RuleSet, problems: Problems) -> Persona
     try:
         persona = Persona(**raw, file=path)
     except ValidationError as exc:
-        problems.add_validation(path, raw, ident, exc)
+        problems.add_validation(path, raw, ident, exc, model=Persona)
         return None
     answers = raw["answers"]
     try:

@@ -12,10 +12,10 @@ from typing import Any
 
 from .answers import ValidatedAnswers, validate_answers
 from .errors import AnswersError
-from .loading import suggest
 from .models import RuleSet
 from .result import Result
 from .screening import screen
+from .spelling import suggest
 from .types import TRIAGE_ORDER, Frozen, TriageLevelId
 
 SOURCE = "--set"

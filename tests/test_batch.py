@@ -405,7 +405,7 @@ def test_unanswered_urgent_check_is_counted_not_escalated(tmp_path, ruleset, cap
 def _fail_on_record(monkeypatch, number):
     """Bad input no longer stops a run (it becomes error rows), so a failure inside the
     run is injected: the chunk holding record ``number`` raises (the real engine runs)."""
-    from screener import batch
+    from screener.batch import executors as batch  # where the executors find process_chunk
 
     real = batch.process_chunk
 

@@ -179,3 +179,11 @@ def test_the_python_engine_fires_layer_by_layer(ruleset):
         assert "D-OLDER-ADULT" not in fire(1, {})
         assert fire(eng.depth + 1, {"age_years": 70}) == []
     assert eng.depth == engine_module.engine_for(ruleset, "durable").depth
+
+
+def test_every_registered_engine_is_a_rule_engine(ruleset):
+    for kind in engine_module.KINDS:
+        eng = engine_module.engine_for(ruleset, kind)
+        assert isinstance(eng.depth, int) and callable(eng.session) and callable(eng.close)
+    with pytest.raises(EngineError, match="'clips' is not an engine: use durable or python"):
+        engine_module.engine_for(ruleset, "clips")

@@ -64,7 +64,7 @@ def test_check_structural_error_exit_1_without_traceback(rules_copy):
     break_file(rules_copy, "questions.yaml", "type: int", "type: integer")
     proc = run("rules", "check", "--rules", str(rules_copy))  # --rules after the action works too
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert "type: Input should be 'int', 'choice', 'multi' or 'date'" in proc.stdout
+    assert "age_years: type must be one of: int, choice, multi or date, not 'integer'" in proc.stdout
 
 
 def test_check_not_a_rules_folder_exit_2(tmp_path):

@@ -23,9 +23,12 @@ from pydantic import BaseModel, ConfigDict
 from .. import compiler, conditions, facts, safety
 from ..conditions import All, AnyOf, Test
 from ..errors import AnswersError, RulesError, shown
-from ..loading import collect_ruleset, known_names, read_yaml, suggest
+from ..loading import collect_ruleset, known_names
 from ..locales import missing_and_stale
 from ..models import NONE, NOT_SURE, Rule, RuleSet
+from ..spelling import suggest
+from ..yaml_source import read_yaml
+from ..yaml_spelling import as_yaml
 
 #: placeholder words that are not a reason or a citation
 PLACEHOLDERS = {"", "todo", "tbd", "xxx", "?", "-", "...", "none", "n/a", "fixme"}
@@ -111,7 +114,7 @@ def check(name: str):
 def lint_folder(folder: str | Path | None = None) -> list[Finding]:
     """Every problem in a rules folder (the loader's and the checks'), by file and line."""
     ruleset, problems = collect_ruleset(folder)
-    findings = [Finding(check="load", text=p) for p in problems]
+    findings = [Finding(check=p.code, text=str(p)) for p in problems]
     if ruleset is not None:
         findings += lint_ruleset(ruleset)
     return sorted(findings, key=lambda f: _sort_key(f.text))  # stable: file, then line
@@ -179,7 +182,7 @@ def _conflict(term: list[Test], ctx: Context) -> str | None:
 
 
 def _quote(name, value) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
+    return as_yaml(value)  # as the author wrote it: 'yes', 65, true
 
 
 def _code_conflict(tests: list[Test], codes: list) -> str | None:

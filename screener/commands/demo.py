@@ -42,7 +42,8 @@ def run(args) -> int:
     import sys
 
     from ..errors import ScreenerError
-    from ..loading import load_ruleset, suggest
+    from ..loading import load_ruleset
+    from ..spelling import suggest
     from ..personas import load_personas
 
     if args.speed is not None and not 0 <= args.speed < 3600:  # also refuses nan and inf
