@@ -25,7 +25,12 @@ from typing import TYPE_CHECKING, Any, Iterator
 from ..answers import RESPONDENT_ID
 from ..errors import AnswersError, BatchError
 from ..fsutil import write_private
+from ..interop.records import SOURCES, ColumnsError, detect, plan
+from ..interop.records import answers as answers_in_cells
 from ..models import RuleSet
+from ..reading import MAX_BYTES, UnreadableInput, parse_json
+from ..red_flags import red_flags_in as flags_in_answers
+from ..red_flags import scanner
 from .output import as_cell
 from .paths import format_of
 
@@ -64,9 +69,6 @@ def _jsonl_lines(handle, ruleset: RuleSet) -> Iterator[str | Unreadable]:
     """JSONL lines, each read with a size limit: an over-long line is read in pieces
     (never held whole), searched for red flags piece by piece (each piece overlapping
     the last, so an answer cut in two is still seen), and becomes an Unreadable record."""
-    from ..red_flags import scanner
-    from ..reading import MAX_BYTES
-
     first = True
     while line := handle.readline(MAX_BYTES + 1):
         if first:
@@ -193,8 +195,6 @@ def check_start(path: Path, fmt: str, ruleset: RuleSet, source: str = "plain"
 def resolve_read_as(path: Path, fmt: str, read_as: str) -> str:
     """``plain``/``redcap``/``odk`` for a CSV file (``auto``: told from its header);
     JSONL is always plain answers objects."""
-    from ..interop.records import SOURCES, detect
-
     if read_as != "auto" and read_as not in SOURCES:
         raise BatchError(f"unknown source '{read_as}'; choose one of: auto, {', '.join(SOURCES)}")
     if fmt == "jsonl":
@@ -208,8 +208,6 @@ def resolve_read_as(path: Path, fmt: str, read_as: str) -> str:
 def check_header(header: list[str], ruleset: RuleSet, file: str, source: str = "plain") -> tuple:
     """What each column means (interop.records.plan); BatchError for a repeated column
     or naming every unknown column."""
-    from ..interop.records import ColumnsError, plan
-
     repeated = [column for column, n in Counter(header).items() if n > 1]
     if repeated:  # a record is a mapping: one of the cells (maybe a red flag) would be lost
         raise BatchError(f"column '{repeated[0]}' appears {Counter(header)[repeated[0]]} times: "
@@ -247,35 +245,28 @@ def raw_answers(raw: Any, number: int, task: Task, ruleset: RuleSet) -> Any:
         raise AnswersError(f"the record is not UTF-8 text: byte 0x{ord(bad) - 0xDC00:02x} "
                            "cannot be read (save the file as UTF-8)")
     if task.input_format == "jsonl":
-        from ..reading import parse_json
-
         return parse_json(raw)
     if not any(cell.strip() for cell in raw):  # not a person who answered nothing
         raise AnswersError(f"row {number} is blank: every cell is empty")
-    from ..interop.records import answers
-
-    return answers(raw, task.columns, task.source, ruleset, number)
+    return answers_in_cells(raw, task.columns, task.source, ruleset, number)
 
 
 def red_flags_in(raw: Any, task: Task, ruleset: RuleSet) -> list[str]:
     """``question=code`` for every urgent answer in a *rejected* record's raw answers
     (red_flags.py). A JSONL line is read with every copy of a repeated key; one
     that cannot be parsed at all (or cut out of the file) is searched as text."""
-    from ..red_flags import red_flags_in as scan, scanner
-    from ..reading import UnreadableInput, parse_json
-
     if isinstance(raw, Unreadable):
         if raw.cells and task.header:  # read as well as it can be, cell by header
-            return scan(list(raw.cells), ruleset, header=task.header)
+            return flags_in_answers(list(raw.cells), ruleset, header=task.header)
         return list(raw.flags)
     if task.input_format == "csv":
-        return scan(raw, ruleset, header=task.header)
+        return flags_in_answers(raw, ruleset, header=task.header)
     try:
         seen = parse_json(raw)
     except UnreadableInput as exc:
         seen = exc.seen
     if isinstance(seen, dict):
-        return scan(seen, ruleset)
+        return flags_in_answers(seen, ruleset)
     return scanner(ruleset).in_text(raw)
 
 
