@@ -3,8 +3,8 @@ move when other work shares the machine (timings do), so two versions of the cod
 be compared on a busy machine. Only the screening loop is counted: valgrind starts with
 instrumentation off, and it is switched on after imports, rule loading and warm-up.
 
-    python benchmarks/instructions.py                 # outcome (a batch row) and screen
-    python benchmarks/instructions.py --records 100 --mode outcome
+    python benchmarks/instructions.py                 # summary (a batch row) and screen
+    python benchmarks/instructions.py --records 100 --mode summary
 
 Needs valgrind (Debian: apt-get install valgrind). Instructions are not time (a memset
 runs many per cycle, the interpreter few), so compare versions, not machines.
@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-MODES = ("validate", "outcome", "screen")
+MODES = ("validate", "summary", "screen")
 
 
 def child(mode: str, records: int, ready: Path) -> None:
@@ -29,21 +29,21 @@ def child(mode: str, records: int, ready: Path) -> None:
     from screener.answers import validate_answers
     from screener.authoring.generate import answer_sets
     from screener.loading import load_ruleset
-    from screener.screening import outcome, screen
+    from screener.screening import screen, triage_summary
 
     ruleset = load_ruleset()
     raw = answer_sets(ruleset, 100 + records, seed=3)
     validated = [validate_answers(answers, ruleset) for answers in raw]
     for answers in validated[:100]:
         screen(answers, ruleset)
-        outcome(answers, ruleset)
+        triage_summary(answers, ruleset)
     ready.write_text("ready")
     sys.stdin.readline()
     for answers, checked in zip(raw[100:], validated[100:]):
         if mode == "validate":
             validate_answers(answers, ruleset)
-        elif mode == "outcome":
-            outcome(checked, ruleset)
+        elif mode == "summary":
+            triage_summary(checked, ruleset)
         else:
             screen(checked, ruleset)
     print("done", flush=True)
@@ -88,7 +88,7 @@ def main() -> None:
     if options.child:
         child(options.child, options.records, options.ready)
         return
-    for mode in options.mode or ["outcome", "screen"]:
+    for mode in options.mode or ["summary", "screen"]:
         print(f"{mode:<9} {count(mode, options.records):>12,} instructions per record "
               f"({options.records} generated answer sets)", flush=True)
 

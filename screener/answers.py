@@ -27,8 +27,9 @@ from pydantic import (
 
 from . import conditions
 from .errors import AnswersError, shown
-from .loading import suggest
+from .spelling import suggest
 from .models import NONE, NOT_SURE, Question, RuleSet
+from .types import Frozen
 
 RESPONDENT_ID = "respondent_id"
 #: an ODK instance id (``uuid:`` + a UUID) is kept as given, so records can be traced back
@@ -48,10 +49,9 @@ def check_respondent_id(value: str) -> str:
     return value
 
 
-class ValidatedAnswers(BaseModel):
+class ValidatedAnswers(Frozen):
     """Answers that passed validation, with skip logic applied."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
     values: dict[str, Any]  # question id -> code, list of codes, int, or ISO date string
     respondent_id: str | None = None
     warnings: list[str] = []

@@ -368,7 +368,7 @@ class Task:
 
 def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
     """Screen one chunk: formatted output and error text plus counts, in chunk order."""
-    from .screening import outcome
+    from .screening import triage_summary
 
     ruleset = init_worker(task.rules_dir, task.ruleset_hash)
     today = dt.date.fromisoformat(task.today)
@@ -402,7 +402,7 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
         if not answers.values.get(URGENT_CHECK):  # missing key or blank cell
             unanswered += 1
         with _engine_lock:
-            level, strengths, notes, complete = outcome(answers, ruleset)
+            level, strengths, notes, complete = triage_summary(answers, ruleset)
         row = {"respondent_id": answers.respondent_id or rid, "triage": level,
                "complete": complete, "factors": list(strengths), "notes": notes,
                "ruleset_hash": ruleset.content_hash}

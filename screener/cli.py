@@ -69,7 +69,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):
         match = re.search(r"invalid choice: '([^']*)'", message)
         if match:
-            from .loading import suggest
+            from .spelling import suggest
 
             choices = [c for a in self._actions if a.choices for c in a.choices]
             hint = suggest(match.group(1), choices)
@@ -80,7 +80,7 @@ class _Parser(argparse.ArgumentParser):
 def _unrecognized(parser: argparse.ArgumentParser, args, extras: list[str]) -> None:
     """The usage error for arguments no parser took, from the command's own parser and
     with did-you-mean for options (``--veiw`` -> ``--view``)."""
-    from .loading import suggest
+    from .spelling import suggest
 
     target = parser
     for name in (getattr(args, "command", None), getattr(args, "action", None)):
@@ -130,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         if needs_engine(args):
             from .enginecheck import require_engine
 
-            require_engine()  # a broken durable-rules build: one paragraph, before any question
+            # a broken durable-rules build: one paragraph, before any question
+            require_engine(getattr(args, "rule_engine", None))
         return args._module.run(args)
     except ScreenerError as exc:
         print(f"screener: error: {exc}", file=sys.stderr)

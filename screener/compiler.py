@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from . import conditions
 from .errors import RulesError
+from .facts import FACTOR_COUNT, FACTORS_RAISED, TRIAGE_LEVEL, factor_facts
 from .models import Rule, RuleSet
 
 LAYER = "screening_layer"  # attribute of the asserted fact; never a question id
@@ -28,12 +29,13 @@ def producers(ruleset: RuleSet) -> dict[str, list[Rule]]:
     for fid in ruleset.factors:
         indicators = [r for r in ruleset.rules if r.factor == fid and r.kind == "indicator"]
         exceptions = [r for r in ruleset.rules if r.factor == fid and r.kind == "exception"]
-        made[f"{fid}_count"] = made[f"{fid}_indicators"] = indicators
-        made[f"{fid}_strength"] = made[f"{fid}_raised"] = indicators + exceptions + blocking
+        count, listed, strength, raised = factor_facts(fid)
+        made[count] = made[listed] = indicators
+        made[strength] = made[raised] = indicators + exceptions + blocking
         everything += indicators + exceptions
-    made["factor_count"] = made["factors_raised"] = everything + blocking
+    made[FACTOR_COUNT] = made[FACTORS_RAISED] = everything + blocking
     # the decided triage level (notes such as N-CRAMPS-COMMON read it): every triage rule
-    made["triage_level"] = [r for r in ruleset.rules if r.kind == "triage"]
+    made[TRIAGE_LEVEL] = [r for r in ruleset.rules if r.kind == "triage"]
     return made
 
 

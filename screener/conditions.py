@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict
+from .types import Frozen
+
+from .yaml_spelling import as_yaml
 
 Scalar = Union[bool, int, float, str]
 
@@ -47,8 +49,7 @@ MULTI_OPERATORS = {"has", "has_any", "lacks", "lacks_all"}
 NOT_SURE = "not_sure"
 
 
-class Test(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
+class Test(Frozen):
     name: str
     op: Literal[
         "is", "is_not", "in", "not_in", "has", "has_any", "lacks", "lacks_all",
@@ -60,13 +61,11 @@ class Test(BaseModel):
         return list(self.value) if self.op in LIST_OPERATORS else [self.value]
 
 
-class All(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
+class All(Frozen):
     all: list["Condition"]
 
 
-class AnyOf(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
+class AnyOf(Frozen):
     any: list["Condition"]
 
 
@@ -119,8 +118,7 @@ def parse(raw: Any) -> Condition:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) < 60 else text[:57] + "..."
+    return as_yaml(value)  # spelt as in the YAML the author wrote: true, not True
 
 
 def tests(cond: Condition):

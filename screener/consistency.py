@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from . import conditions
-from .loading import Problems, check_condition, known_names, read_yaml
+from .loading import check_condition, known_names
+from .problems import Problems
+from .yaml_source import read_yaml
 from .models import ConditionField, Id, RuleSet
+from .types import Strict
 
 FILE_NAME = "consistency.yaml"
 
 
-class Check(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+class Check(Strict):
     id: Id
     when: ConditionField
     ask: str
@@ -46,7 +48,7 @@ def _load(folder: str, ruleset: RuleSet) -> tuple[Check, ...]:
             check = Check(**item, line=line)
         except (ValidationError, TypeError) as exc:
             if isinstance(exc, ValidationError):
-                problems.add_validation(str(path), item, ident, exc)
+                problems.add_validation(str(path), item, ident, exc, model=Check)
             else:
                 problems.add(str(path), line, ident, "a check must be a mapping")
             continue

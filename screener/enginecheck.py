@@ -3,8 +3,10 @@
 durable-rules is a C extension compiled on install. On Python 3.13 a build without the
 ``PyEval_CallObject`` define installs fine and fails only at import time, which used to
 surface as a traceback after the person had answered every question. Importing the
-compiled module costs under a millisecond, so every command that screens checks it first
-and, when it fails, says what happened and the exact commands that fix it (exit 3).
+compiled module costs under a millisecond, so every command that screens with it checks
+it first and, when it fails, says what happened and the exact commands that fix it
+(exit 3). A command run with the Python engine (``rules test --engine python``, or
+``SCREENER_ENGINE=python``, see engine.py) does not need durable-rules and is not stopped.
 """
 
 from __future__ import annotations
@@ -19,16 +21,28 @@ DURABLE = "durable-rules==2.0.28"
 FLAG = "CPPFLAGS='-DPyEval_CallObject=PyObject_CallObject'"
 
 
-def require_engine() -> None:
-    """Raise EngineError (one paragraph and the fix commands) if durable cannot load.
+#: What durable_engine.py imports of durable-rules (tests/test_engine_check.py keeps the
+#: two in step): the modules the probe imports.
+PROBED = ("durable_rules_engine", "durable.engine")
+
+
+def require_engine(kind: str | None = None) -> None:
+    """Raise EngineError (one paragraph and the fix commands) if the durable engine is
+    the one to use (``kind``, else engine.chosen_kind()) and it cannot load.
 
     The import is tried in a child interpreter (~20 ms): importing the compiled engine
     early in this process, before the rules are loaded, made its later
     ``create_ruleset`` fail ("error code: 102") in some runs, so this process imports it
-    only where it always did, in engine.py."""
+    only where it always did, in durable_engine.py when the first screening starts. The
+    child imports what that module imports (PROBED), not the module itself, which
+    would cost the rules' models too (~200 ms)."""
     import subprocess
 
-    probe = ("try:\n import durable_rules_engine, durable\n"
+    from .engine import chosen_kind
+
+    if (kind or chosen_kind()) != "durable":
+        return
+    probe = (f"try:\n import {', '.join(PROBED)}\n"
              "except ImportError as e:\n import sys; sys.stderr.write(repr(e)); sys.exit(3)")
     try:
         proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

@@ -17,15 +17,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from . import conditions
 from .answers import ValidatedAnswers, is_shown, validate_answers
 from .errors import AnswersError
+from .facts import FACTOR_COUNT, FACTORS_RAISED, answers_used, factor_of_fact
 from .i18n import _
 from .models import NOT_SURE, Question, RuleSet
 from .result import Evidence, Result
-from .screening import derived_rule, factor_of_fact, screen, unanswered
+from .screening import derived_rule, screen, unanswered
+from .types import Frozen
 
 NodeKind = Literal["triage", "rule", "factor", "held_back", "fact", "computed", "answer",
                    "symptom", "see_above"]
@@ -33,8 +33,7 @@ NodeKind = Literal["triage", "rule", "factor", "held_back", "fact", "computed", 
 NEAR_MISS_KINDS = ("indicator", "triage", "note", "exception")
 
 
-class Node(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Node(Frozen):
     kind: NodeKind
     id: str  # rule id, factor id, fact name or question id
     text: str  # title, label, or "question = answer"
@@ -46,8 +45,7 @@ class Node(BaseModel):
     children: list["Node"] = []
 
 
-class NearMiss(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class NearMiss(Frozen):
     rule: str
     rule_kind: str
     title: str
@@ -59,8 +57,7 @@ class NearMiss(BaseModel):
     factor_would_be: str | None  # the rule's factor then: some, several or not_raised
 
 
-class Explanation(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Explanation(Frozen):
     triage: str
     factors: dict[str, str]  # raised factor id -> strength
     tree: Node
@@ -98,7 +95,7 @@ class _TreeBuilder:
         facts = [self.fact(n, v) for n, v in ev.facts.items() if n != skip]
         below = {a.id for f in facts for a in _walk(f) if a.kind == "answer"}
         for name in ev.facts:  # a factor's answers sit under that factor (maybe shown above)
-            fid = factor_of_fact(name, self.ruleset)
+            fid = factor_of_fact(name, self.ruleset.factors)
             below |= {q for f in self.result.factors if f.id == fid
                       for i in f.indicators for q in i.answers}
         return facts + [self.answer(q, v) for q, v in ev.answers.items() if q not in below]
@@ -115,11 +112,11 @@ class _TreeBuilder:
             return Node(kind="computed", id=name, value=value, reason=computed.meaning,
                         text=f"{name} = {_code_text(value)}",
                         children=[self.answer(q, self.result.answers[q])
-                                  for q in computed.uses if q in self.result.answers])
-        factor = factor_of_fact(name, self.ruleset)
+                                  for q in answers_used(name) if q in self.result.answers])
+        factor = factor_of_fact(name, self.ruleset.factors)
         if factor is not None and any(f.id == factor for f in self.result.factors):
             return self.factor(factor)
-        if name in ("factor_count", "factors_raised"):
+        if name in (FACTOR_COUNT, FACTORS_RAISED):
             return Node(kind="fact", id=name, value=value, text=f"{name} = {_code_text(value)}",
                         children=[self.factor(f.id) for f in self.result.factors])
         return Node(kind="fact", id=name, value=value, text=f"{name} = {_code_text(value)}")

@@ -1,172 +1,43 @@
 """Load a rules folder (YAML) into a checked ``RuleSet``.
 
 Errors are addressed to the clinician who edits the files: each names the file, the
-line, the rule or question id and the field, with a did-you-mean where one fits.
-All problems in a folder are collected and reported together.
+line, the rule or question id and the field, in plain words with a did-you-mean where
+one fits, and carries a check code (``problems.LOAD_CHECKS``). One run reports every
+problem: an item that fails is left out, the others are still loaded and
+cross-checked, and the names of the items left out are spared by the cross-checks (a
+rule reading a broken question is not reported as reading an unknown name).
 """
 
 from __future__ import annotations
 
-import difflib
-import hashlib
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from . import conditions
+from . import conditions, facts
 from .errors import RulesError
-from .fsutil import shipped_folder
 from .models import (
-    Factor, QuestionBank, Rule, RuleSet, Source, TriageLevel, TRIAGE_ORDER,
+    Computed, Factor, Question, QuestionBank, Rule, RuleSet, Section, Source, TriageLevel,
+    TRIAGE_ORDER,
 )
+from .problems import Problem, Problems
+from .rules_folder import content_hash, rules_folder
+from .rules_folder import DEFAULT_RULES_DIR  # noqa: F401  (its users import it from here)
+from .spelling import suggest
+from .validation_messages import keys_of, unknown_key
+from .yaml_source import read_yaml
+from .yaml_spelling import as_yaml, plain
 
-DEFAULT_RULES_DIR = shipped_folder("rules")
-STRENGTHS = ("some", "several")
-
-
-# ----------------------------------------------------------- YAML that keeps lines
-
-class LineDict(dict):
-    """A YAML mapping that remembers its own line and the line of each key."""
-
-    line = 0
-    key_lines: dict
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """SafeLoader reading YAML 1.2 booleans: `yes`, `no`, `on`, `off` stay strings
-    (they are answer codes here), only `true`/`false` are booleans. The libyaml parser
-    when present: it reads the rules ~5x faster, which the first prompt waits for."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-
-
-def _construct_mapping(loader, node, deep=False):
-    mapping = LineDict()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in mapping:
-            raise yaml.MarkedYAMLError(
-                "while reading a mapping", node.start_mark,
-                f"the key '{key}' appears twice", key_node.start_mark)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = key_node.start_mark.line + 1
-    return mapping
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RulesError("file not found", file=str(path)) from None
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise RulesError(f"not valid YAML: {exc.problem or exc}", file=str(path), line=line) from None
-
-
-def line_of(raw: Any, loc: tuple) -> int:
-    """The line of the deepest mapping (or key) along a pydantic error location."""
-    line = getattr(raw, "line", 0)
-    node = raw
-    for part in loc:
-        if isinstance(node, dict) and part in node:
-            line = getattr(node, "key_lines", {}).get(part, line)
-            node = node[part]
-            line = getattr(node, "line", line)
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-            line = getattr(node, "line", line)
-        else:
-            break
-    return line
-
-
-def _loc_text(loc: tuple) -> str:
-    return ".".join(str(p) for p in loc if not str(p).startswith(("function-", "tagged-union")))
-
-
-class Problems:
-    """Collects `file:line: id: message` problems; raises them all at once."""
-
-    def __init__(self):
-        self.items: list[str] = []
-
-    def add(self, file: str, line: int, ident: str, message: str):
-        where = f"{file}:{line}" if line else file
-        self.items.append(f"{where}: {ident + ': ' if ident else ''}{message}")
-
-    def add_validation(self, file: str, raw: Any, ident: str, error: ValidationError, prefix=()):
-        for err in error.errors():
-            loc = prefix + tuple(err["loc"])
-            msg = err["msg"].removeprefix("Value error, ")
-            field = _loc_text(tuple(err["loc"]))
-            self.add(file, line_of(raw, loc), ident, f"{field}: {msg}" if field else msg)
-
-    def raise_if_any(self, folder: Path):
-        if self.items:
-            count = len(self.items)
-            raise RulesError(
-                f"{count} problem{'s' if count > 1 else ''} in the rules folder {folder}",
-                problems=self.items)
-
-
-def suggest(word: str, choices) -> str:
-    """' (did you mean 'x'?)' for the closest choice: a name that starts with the word
-    first (age -> age_years), else the closest spelling; '' when nothing is close."""
-    word, choices = str(word), [str(c) for c in choices]
-    if len(word) > 100:  # no name is this long; comparing would cost time and memory
-        return ""
-    starts = [c for c in choices if c.startswith(word) and word]
-    close = starts or difflib.get_close_matches(word, choices, n=1, cutoff=0.65)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+#: the keys each file may have at its top
+MANIFEST_KEYS = ("name", "version", "several_at", "files", "computed", "triage")
+FILES_KEYS = ("questions", "sources", "rules")
 
 
 # ------------------------------------------------------------------------- loading
-
-def content_hash(folder: Path) -> str:
-    """sha256 over every YAML file in the rules folder: the stamp on every result.
-
-    Only the content counts: editing the clinicians' README does not change the stamp,
-    and neither do the translations in locales/ (they change no decision; a translated
-    document names its translation's own hash, see locales.py).
-    """
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*.yaml")):
-        rel = path.relative_to(folder).as_posix()
-        if any(part.startswith(".") for part in rel.split("/")) or rel.startswith("locales/"):
-            continue
-        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def _rules_folder(folder: str | Path | None) -> Path:
-    folder = Path(folder) if folder else DEFAULT_RULES_DIR
-    if not (folder / "ruleset.yaml").is_file():
-        raise RulesError(
-            f"no ruleset.yaml in {folder}: pass --rules with a folder that has one "
-            "(the shipped rules live in the project's rules/ folder)")
-    return folder
-
 
 def load_ruleset(folder: str | Path | None = None, lang: str | None = None) -> RuleSet:
     """Load and cross-check a rules folder (default: the shipped ``rules/``), with its
@@ -194,14 +65,14 @@ def _load_localized(folder: str | None, lang: str) -> RuleSet:
 
 @lru_cache(maxsize=8)
 def _load_source(folder: str | Path | None = None) -> RuleSet:
-    folder = _rules_folder(folder)
+    folder = rules_folder(folder)
     problems = Problems()
     ruleset = _build(folder, problems)
     problems.raise_if_any(folder)
     return ruleset
 
 
-def collect_ruleset(folder: str | Path | None = None) -> tuple[RuleSet | None, list[str]]:
+def collect_ruleset(folder: str | Path | None = None) -> tuple[RuleSet | None, list[Problem]]:
     """Like ``load_ruleset`` but returns the problems instead of raising them, so that
     ``screener rules check`` can report them and lint the content further.
 
@@ -209,132 +80,334 @@ def collect_ruleset(folder: str | Path | None = None) -> tuple[RuleSet | None, l
     problems when only cross-checks (unknown names, codes, sources) failed.
     A folder without ruleset.yaml still raises: it is not a rules folder at all.
     """
-    folder = _rules_folder(folder)
+    folder = rules_folder(folder)
     problems = Problems()
+    ruleset = _build(folder, problems)
+    return ruleset, problems.found
+
+
+@dataclass
+class Unloaded:
+    """What could not be loaded, so that the cross-checks do not report it a second
+    time: its own problem says what to fix."""
+
+    ids: set[str] = field(default_factory=set)  # items that failed; names they conclude
+    factors: set[str] = field(default_factory=set)  # their facts (<id>_count...) are unknown
+    any_name: bool = False  # a questions or rules file was unreadable: any name may be there
+    any_source: bool = False
+    any_factor: bool = False
+
+    def spares_name(self, name: str) -> bool:
+        return (self.any_name or name in self.ids
+                or any(name.startswith(fid + "_") for fid in self.factors))
+
+    def spares_value(self, value: Any) -> bool:
+        """A rule id tested in `<factor>_indicators` whose rule failed to load."""
+        return isinstance(value, str) and value in self.ids
+
+
+class _Reader:
+    """Reads the files of one rules folder into models, recording every problem and
+    what failed, and going on with the rest."""
+
+    def __init__(self, folder: Path, problems: Problems):
+        self.folder, self.problems, self.unloaded = folder, problems, Unloaded()
+
+    def path(self, name: str) -> str:
+        return str(self.folder / name)
+
+    def read(self, name: str, *spare: str) -> Any:
+        """The parsed file, or UNREADABLE with its problem recorded.
+
+        The ids and concluded names still legible in the text of an unreadable file are
+        spared by the cross-checks; when there are none (a missing file), everything
+        ``spare`` names is ("any_name", "any_source", "any_factor")."""
+        try:
+            return read_yaml(self.folder / name)
+        except RulesError as exc:
+            self.problems.add_error(exc)
+            written = _names_written(self.folder / name)
+            self.unloaded.ids |= written
+            self.unloaded.factors |= written  # a factor's id: its facts are spared too
+            for flag in spare if not written else ():
+                setattr(self.unloaded, flag, True)
+            return UNREADABLE
+
+    def is_mapping(self, raw: Any, path: str, ident: str, expected: str, line: int = 1) -> bool:
+        if isinstance(raw, dict):
+            return True
+        found = "an empty file" if raw is None and line == 1 else as_yaml(raw)
+        self.problems.add(path, getattr(raw, "line", 0) or line, ident,
+                          f"{expected}, not {found}", "not-a-mapping")
+        return False
+
+    def only_keys(self, raw: dict, keys, path: str, ident: str = "", where: str = "") -> None:
+        for key in raw:
+            if key not in keys:
+                self.problems.add(path, raw.key_lines.get(key, raw.line), ident,
+                                  f"{where + ': ' if where else ''}{unknown_key(key, list(keys))}",
+                                  "unknown-key")
+
+    def model(self, model, raw: Any, path: str, ident: str, what: str, *, at_line: int = 0,
+              values: dict | None = None, **place):
+        """``raw`` (or ``values`` read from it) validated as ``model``, with the fields the
+        loader fills in (``place``: file, line...); None with its problems recorded.
+        ``at_line``: where a value that is not a mapping was written."""
+        if not self.is_mapping(raw, path, ident, f"{what} must be a mapping (key: value lines)",
+                               at_line):
+            return None
+        written = [key for key in place if key in raw]  # the author cannot set these
+        for key in written:
+            keys = [k for k in keys_of(model) if k not in place]
+            self.problems.add(path, raw.key_lines.get(key, raw.line), ident,
+                              unknown_key(key, keys), "unknown-key")
+        if written:
+            return None
+        try:
+            return model.model_validate({**(raw if values is None else values), **place})
+        except ValidationError as exc:
+            self.problems.add_validation(path, raw, ident, exc, model=model)
+            return None
+
+
+UNREADABLE = object()  # what _Reader.read returns for a file that cannot be read
+
+
+def _names_written(path: Path) -> set[str]:
+    """The words after `id:` and `concludes:` in a file YAML cannot read: the names it
+    would define, so that no rule reading them is reported as reading an unknown name."""
     try:
-        ruleset = _build(folder, problems)
-    except RulesError as exc:  # unreadable YAML stops the load at that file
-        return None, problems.items + (exc.problems or [str(exc)])
-    return ruleset, problems.items
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    return set(re.findall(r"^[\s-]*(?:id|concludes):\s*[\"']?([A-Za-z0-9][\w-]*)", text, re.M))
+
+
+def _ident(raw: Any, default: str = "?") -> str:
+    value = raw.get("id") if isinstance(raw, dict) else None
+    return value if isinstance(value, str) else default
 
 
 def _build(folder: Path, problems: Problems) -> RuleSet | None:
-    """Read every file, collecting problems; None when the structure is broken."""
-    manifest = read_yaml(folder / "ruleset.yaml")
-    if not isinstance(manifest, dict):
-        problems.add(str(folder / "ruleset.yaml"), 1, "", "expected a mapping")
+    """Read every file, collecting problems; None when any item failed to load (the
+    cross-checks still run on the rest, so that one run reports everything)."""
+    reader = _Reader(folder, problems)
+    manifest = reader.read("ruleset.yaml")
+    mpath = reader.path("ruleset.yaml")
+    if manifest is UNREADABLE:
+        return None  # it says which files to read: nothing more can be checked
+    if not reader.is_mapping(manifest, mpath, "", "expected a mapping with 'files', "
+                             "'computed' and 'triage'"):
         return None
-    rel = lambda name: str(folder / name)  # noqa: E731
+    reader.only_keys(manifest, MANIFEST_KEYS, mpath)
+    files = _files(reader, manifest, mpath)
 
-    files = manifest.get("files", {})
-    questions_raw = read_yaml(folder / files.get("questions", "questions.yaml"))
-    bank = _load_questions(questions_raw, rel(files.get("questions", "questions.yaml")), problems)
-    sources_file = files.get("sources", "sources.yaml")
-    sources = _load_sources(read_yaml(folder / sources_file), rel(sources_file), problems)
-
-    triage = {}
-    for level in TRIAGE_ORDER:
-        raw = manifest.get("triage", {}).get(level)
-        if raw is None:
-            problems.add(rel("ruleset.yaml"), manifest.line, "", f"triage: level '{level}' is missing")
-            continue
-        try:
-            triage[level] = TriageLevel(id=level, **raw)
-        except ValidationError as exc:
-            problems.add_validation(rel("ruleset.yaml"), manifest, level, exc, ("triage", level))
-
+    bank = _load_questions(reader, files["questions"])
+    sources = _load_sources(reader, files["sources"])
+    triage = _load_triage(reader, manifest, mpath)
+    computed = _load_computed(reader, manifest, mpath)
     factors: dict[str, Factor] = {}
     rules: list[Rule] = []
-    for name in files.get("rules", []):
-        path = rel(name)
-        raw = read_yaml(folder / name) or {}
-        if not isinstance(raw, dict):
-            problems.add(path, 1, "", "expected a mapping with 'rules' (and maybe 'factor')")
+    for name in files["rules"]:
+        _load_rule_file(reader, name, factors, rules)
+
+    try:
+        several_at = int(manifest.get("several_at", 3))
+    except (TypeError, ValueError):
+        problems.add(mpath, manifest.key_lines.get("several_at", 0), "",
+                     f"several_at must be a whole number, not {as_yaml(manifest['several_at'])}",
+                     "wrong-type")
+        several_at = 3
+    broken = len(problems.found)
+    ruleset = RuleSet(
+        name=str(manifest.get("name", folder.name)), version=str(manifest.get("version", "0")),
+        several_at=several_at, folder=str(folder), content_hash=content_hash(folder),
+        questions=bank, sources=sources, triage=triage, factors=factors, rules=rules,
+        computed=computed)
+    cross_check(ruleset, problems, reader.unloaded)
+    return None if broken else ruleset
+
+
+def _files(reader: _Reader, manifest: dict, path: str) -> dict:
+    """The `files:` of ruleset.yaml, with the defaults for what it leaves out."""
+    files = {"questions": "questions.yaml", "sources": "sources.yaml", "rules": []}
+    raw = manifest.get("files", {})
+    if not reader.is_mapping(raw, path, "", "files must be a mapping (key: value lines)",
+                             manifest.key_lines.get("files", 0)):
+        reader.unloaded.any_name = reader.unloaded.any_factor = True
+        return files
+    reader.only_keys(raw, FILES_KEYS, path, "", "files")
+    for key, default in files.items():
+        value = raw.get(key, default)
+        names = value if key == "rules" else [value]
+        if not isinstance(value, type(default)) or not all(isinstance(n, str) for n in names):
+            what = "a list of file names" if key == "rules" else "a file name"
+            reader.problems.add(path, raw.key_lines.get(key, raw.line), "",
+                                f"files.{key} must be {what}, not {as_yaml(value)}", "wrong-type")
+            reader.unloaded.any_name = reader.unloaded.any_factor = True
+            reader.unloaded.any_source |= key == "sources"
             continue
-        if raw.get("factor"):
-            try:
-                factor = Factor(**raw["factor"], file=path, line=raw["factor"].line)
-                if factor.id in factors:
-                    problems.add(path, factor.line, factor.id, "factor id defined twice")
-                factors[factor.id] = factor
-            except ValidationError as exc:
-                problems.add_validation(path, raw, "factor", exc, ("factor",))
-        for item in raw.get("rules", []):
-            ident = item.get("id", "?") if isinstance(item, dict) else "?"
-            try:
-                rules.append(Rule(**item, file=path, line=getattr(item, "line", 0)))
-            except (ValidationError, TypeError) as exc:
-                if isinstance(exc, TypeError):
-                    problems.add(path, getattr(item, "line", 0), ident, "a rule must be a mapping")
-                else:
-                    problems.add_validation(path, item, ident, exc)
-
-    computed = dict(manifest.get("computed", {}))
-    try:
-        ruleset = RuleSet(
-            name=str(manifest.get("name", folder.name)), version=str(manifest.get("version", "0")),
-            several_at=int(manifest.get("several_at", 3)), folder=str(folder),
-            content_hash=content_hash(folder), questions=bank or QuestionBank(sections=[]),
-            sources=sources, triage=triage, factors=factors, rules=rules, computed=computed)
-    except ValidationError as exc:
-        problems.add_validation(rel("ruleset.yaml"), manifest, "", exc)
-        return None
-    if problems.items:  # structure first: cross-checks need whole objects
-        return None
-    cross_check(ruleset, problems)
-    return ruleset
+        files[key] = value
+    return files
 
 
-def _load_questions(raw, path: str, problems: Problems) -> QuestionBank | None:
-    try:
-        bank = QuestionBank(**raw)
-    except (ValidationError, TypeError) as exc:
-        if isinstance(exc, TypeError):
-            problems.add(path, 1, "", "expected a mapping with 'sections'")
-            return None
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            ident = _question_id_at(raw, loc)
-            msg = err["msg"].removeprefix("Value error, ")
-            problems.add(path, line_of(raw, loc), ident, f"{_field_after_question(loc)}: {msg}")
-        return None
-    # remember where each question was written, and its section
-    sections = []
-    for s_raw, section in zip(raw["sections"], bank.sections):
-        questions = [
-            q.model_copy(update={"file": path, "line": q_raw.line, "section": section.id})
-            for q_raw, q in zip(s_raw["questions"], section.questions)
-        ]
-        sections.append(section.model_copy(update={"questions": questions}))
-    ids = [q.id for s in sections for q in s.questions]
-    for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.add(path, 0, dup, "question id used twice")
+def _load_questions(reader: _Reader, name: str) -> QuestionBank:
+    """Every question that loads, section by section; the others are left out."""
+    path, raw = reader.path(name), reader.read(name, "any_name")
+    lost = reader.unloaded
+    if raw is UNREADABLE:
+        return QuestionBank(sections=[])
+    if not reader.is_mapping(raw, path, "", "expected a mapping with 'sections'"):
+        lost.any_name = True
+        return QuestionBank(sections=[])
+    reader.only_keys(raw, ("sections",), path)
+    sections, seen = [], {}
+    raw_sections = raw.get("sections")
+    if not isinstance(raw_sections, list):
+        if "sections" not in raw:
+            reader.problems.add(path, raw.line, "", "missing key 'sections'", "missing-key")
+        else:
+            reader.problems.add(path, raw.key_lines["sections"], "",
+                                f"sections must be a list, not {as_yaml(raw_sections)}",
+                                "wrong-type")
+        lost.any_name = True
+        return QuestionBank(sections=[])
+    for s_raw in raw_sections:
+        sid = _ident(s_raw, "")
+        questions = []
+        q_raws = s_raw.get("questions") if isinstance(s_raw, dict) else None
+        for q_raw in q_raws if isinstance(q_raws, list) else []:
+            qid = _ident(q_raw)
+            question = reader.model(Question, q_raw, path, qid, "a question",
+                                    at_line=getattr(s_raw, "line", 0), file=path,
+                                    line=getattr(q_raw, "line", 0), section=sid)
+            if question is None:
+                lost.ids.add(qid)
+                lost.any_name |= qid == "?"
+                continue
+            if question.id in seen:
+                reader.problems.add(path, question.line, question.id,
+                                    f"question id already used at {path}:{seen[question.id]}",
+                                    "id-used-twice")
+            seen.setdefault(question.id, question.line)
+            questions.append(question)
+        values = {**s_raw, "questions": questions} if isinstance(q_raws, list) else None
+        section = reader.model(Section, s_raw, path, sid or "?", "a section", values=values,
+                               at_line=raw.key_lines.get("sections", 0))
+        if section is None:
+            lost.any_name |= not isinstance(q_raws, list)
+            lost.ids.update(q.id for q in questions)
+            continue
+        sections.append(section)
     return QuestionBank(sections=sections)
 
 
-def _question_id_at(raw, loc) -> str:
-    try:
-        return raw["sections"][loc[1]]["questions"][loc[3]]["id"]
-    except (KeyError, IndexError, TypeError):
-        return ""
-
-
-def _field_after_question(loc) -> str:
-    return _loc_text(loc[4:]) if len(loc) > 4 else _loc_text(loc)
-
-
-def _load_sources(raw, path: str, problems: Problems) -> dict[str, Source]:
-    sources = {}
-    for item in (raw or {}).get("sources", []):
-        try:
-            source = Source(**item)
-        except ValidationError as exc:
-            problems.add_validation(path, item, item.get("id", "?"), exc)
+def _load_sources(reader: _Reader, name: str) -> dict[str, Source]:
+    path, raw = reader.path(name), reader.read(name, "any_source")
+    if raw is UNREADABLE:
+        return {}
+    if not reader.is_mapping(raw or {}, path, "", "expected a mapping with 'sources'"):
+        reader.unloaded.any_source = True
+        return {}
+    raw = raw or {}
+    reader.only_keys(raw, ("sources",), path)
+    sources: dict[str, Source] = {}
+    for item in _list_at(reader, raw, "sources", path):
+        source = reader.model(Source, item, path, _ident(item), "a source",
+                              at_line=raw.key_lines.get("sources", 0))
+        if source is None:
+            reader.unloaded.ids.add(_ident(item))
+            reader.unloaded.any_source |= _ident(item) == "?"
             continue
         if source.id in sources:
-            problems.add(path, item.line, source.id, "source id defined twice")
+            reader.problems.add(path, item.line, source.id, "source id defined twice",
+                                "id-used-twice")
         sources[source.id] = source
     return sources
+
+
+def _list_at(reader: _Reader, raw: dict, key: str, path: str) -> list:
+    """raw[key] when it is a list (or absent: []); else the problem, and []."""
+    value = raw.get(key, [])
+    if isinstance(value, list):
+        return value
+    reader.problems.add(path, raw.key_lines.get(key, raw.line), "",
+                        f"{key} must be a list, not {as_yaml(value)}", "wrong-type")
+    return []
+
+
+def _load_triage(reader: _Reader, manifest: dict, path: str) -> dict[str, TriageLevel]:
+    raw = manifest.get("triage", {})
+    if not reader.is_mapping(raw, path, "", "triage must be a mapping of levels",
+                             manifest.key_lines.get("triage", 0)):
+        return {}
+    reader.only_keys(raw, TRIAGE_ORDER, path, "", "triage")
+    triage = {}
+    for level in TRIAGE_ORDER:
+        if level not in raw:
+            reader.problems.add(path, manifest.key_lines.get("triage", manifest.line), "",
+                                f"triage: level '{level}' is missing", "missing-triage-level")
+            continue
+        found = reader.model(TriageLevel, raw[level], path, level, "a triage level",
+                             at_line=raw.key_lines.get(level, 0), id=level)
+        if found is not None:
+            triage[level] = found
+    return triage
+
+
+def _load_computed(reader: _Reader, manifest: dict, path: str) -> dict[str, Computed]:
+    raw = manifest.get("computed", {})
+    if not reader.is_mapping(raw, path, "", "computed must be a mapping of inputs",
+                             manifest.key_lines.get("computed", 0)):
+        reader.unloaded.any_name = True
+        return {}
+    computed = {}
+    for name, item in raw.items():
+        found = reader.model(Computed, item, path, str(name), "a computed input",
+                             at_line=raw.key_lines.get(name, 0))
+        if found is None:
+            reader.unloaded.ids.add(str(name))
+        else:
+            computed[str(name)] = found
+    return computed
+
+
+def _load_rule_file(reader: _Reader, name: str, factors: dict, rules: list) -> None:
+    """The factor (if any) and every rule that loads; the others are left out."""
+    path, lost = reader.path(name), reader.unloaded
+    raw = reader.read(name, "any_name", "any_factor")
+    if raw is UNREADABLE:
+        return
+    raw = raw or {}  # an empty file has no rules
+    if not reader.is_mapping(raw, path, "", "expected a mapping with 'rules' (and maybe 'factor')"):
+        lost.any_name = lost.any_factor = True
+        return
+    reader.only_keys(raw, ("factor", "rules"), path)
+    if raw.get("factor") is not None:
+        fid = _ident(raw["factor"], "factor")
+        factor = reader.model(Factor, raw["factor"], path, fid, "the factor",
+                              at_line=raw.key_lines.get("factor", 0),
+                              file=path, line=getattr(raw["factor"], "line", 0))
+        if factor is None:
+            lost.factors.add(fid)
+            lost.ids.add(fid)
+            lost.any_factor |= fid == "factor"
+        else:
+            if factor.id in factors:
+                reader.problems.add(path, factor.line, factor.id, "factor id defined twice",
+                                    "id-used-twice")
+            factors[factor.id] = factor
+    for item in _list_at(reader, raw, "rules", path):
+        rule = reader.model(Rule, item, path, _ident(item), "a rule",
+                            at_line=raw.key_lines.get("rules", 0), file=path,
+                            line=getattr(item, "line", 0))
+        if rule is not None:
+            rules.append(rule)
+            continue
+        lost.ids.add(_ident(item))
+        concludes = item.get("concludes") if isinstance(item, dict) else None
+        if isinstance(concludes, str):
+            lost.ids.add(concludes)
 
 
 # -------------------------------------------------------------------- cross-checks
@@ -345,8 +418,10 @@ def known_names(ruleset: RuleSet) -> dict[str, dict]:
     for q in ruleset.questions:
         kind = {"int": "number", "date": "date", "choice": "code", "multi": "multi"}[q.type]
         names[q.id] = {"kind": kind, "codes": q.codes if q.type in ("choice", "multi") else None}
-    for name, computed in ruleset.computed.items():
-        names[name] = ({"kind": "bool", "codes": [True, False]} if computed.kind == "bool"
+    for name, declared in ruleset.computed.items():
+        # the program's kind where it computes the input (lint reports a mismatch)
+        kind = facts.COMPUTED[name].kind if name in facts.COMPUTED else declared.kind
+        names[name] = ({"kind": "bool", "codes": [True, False]} if kind == "bool"
                        else {"kind": "number", "codes": None})
     for rule in ruleset.rules:
         if rule.kind == "derived":
@@ -354,61 +429,84 @@ def known_names(ruleset: RuleSet) -> dict[str, dict]:
     ids = list(ruleset.factors)
     for fid in ids:
         indicators = [r.id for r in ruleset.rules if r.kind == "indicator" and r.factor == fid]
-        names[f"{fid}_count"] = {"kind": "number", "codes": None}
-        names[f"{fid}_indicators"] = {"kind": "multi", "codes": indicators}
-        names[f"{fid}_strength"] = {"kind": "code", "codes": list(STRENGTHS)}
-        names[f"{fid}_raised"] = {"kind": "bool", "codes": [True, False]}
-    names["factor_count"] = {"kind": "number", "codes": None}
-    names["factors_raised"] = {"kind": "multi", "codes": ids}
-    names["triage_level"] = {"kind": "code", "codes": list(TRIAGE_ORDER)}
+        count, listed, strength, raised = facts.factor_facts(fid)
+        names[count] = {"kind": "number", "codes": None}
+        names[listed] = {"kind": "multi", "codes": indicators}
+        names[strength] = {"kind": "code", "codes": list(facts.STRENGTHS)}
+        names[raised] = {"kind": "bool", "codes": [True, False]}
+    names[facts.FACTOR_COUNT] = {"kind": "number", "codes": None}
+    names[facts.FACTORS_RAISED] = {"kind": "multi", "codes": ids}
+    names[facts.TRIAGE_LEVEL] = {"kind": "code", "codes": list(TRIAGE_ORDER)}
     return names
 
 
 def check_condition(cond, names: dict, report) -> None:
-    """Report unknown names, codes that do not exist, and operators that do not fit."""
+    """Report unknown names, codes that do not exist, and operators that do not fit:
+    ``report(message)`` for each."""
+    for _code, message in condition_problems(cond, names):
+        report(message)
+
+
+def condition_problems(cond, names: dict, unloaded: Unloaded | None = None):
+    """(code, message) for each unknown name, code that does not exist and operator that
+    does not fit; names and codes of items that failed to load are spared."""
+    unloaded = unloaded or Unloaded()
     for test in conditions.tests(cond):
         info = names.get(test.name)
         if info is None:
-            report(f"unknown name '{test.name}'{suggest(test.name, names)}")
+            if not unloaded.spares_name(test.name):
+                yield "unknown-name", f"unknown name '{test.name}'{suggest(test.name, names)}"
             continue
         kind, codes = info["kind"], info["codes"]
         if test.op == "known":  # asks whether there is a value at all: fits any name
             continue
         if test.op in conditions.MULTI_OPERATORS and kind != "multi":
-            report(f"'{test.op}' is for multi-answer items; '{test.name}' holds one value")
+            yield ("wrong-operator",
+                   f"'{test.op}' is for multi-answer items; '{test.name}' holds one value")
         if test.op not in conditions.MULTI_OPERATORS and kind == "multi":
-            report(f"'{test.name}' holds a list: use has, has_any, lacks or lacks_all")
+            yield "wrong-operator", f"'{test.name}' holds a list: use has, has_any, lacks or lacks_all"
         if test.op in conditions.NUMBER_OPERATORS and kind != "number":
-            report(f"'{test.op}' compares numbers; '{test.name}' is not a number")
+            yield "wrong-operator", f"'{test.op}' compares numbers; '{test.name}' is not a number"
         if codes is not None:
             for value in test.values():
-                if value not in codes:
-                    report(f"'{test.name}' has no code '{value}'{suggest(value, codes)}; "
-                           f"codes: {', '.join(map(str, codes))}")
+                if value not in codes and not unloaded.spares_value(value):
+                    yield "unknown-code", (
+                        f"'{test.name}' has no code {as_yaml(value)}{suggest(value, codes)}; "
+                        f"codes: {', '.join(map(plain, codes))}")
 
 
-def cross_check(ruleset: RuleSet, problems: Problems) -> None:
+def cross_check(ruleset: RuleSet, problems: Problems, unloaded: Unloaded | None = None) -> None:
+    """Names, codes, sources and factors that the loaded items refer to must exist."""
+    unloaded = unloaded or Unloaded()
     names = known_names(ruleset)
-    seen: dict[str, Rule] = {}
+
+    def check(cond, file, line, ident, where):
+        for code, message in condition_problems(cond, names, unloaded):
+            problems.add(file, line, ident, f"{where}: {message}", code)
+
+    def check_sources(item):
+        for sid in item.sources:
+            if sid not in ruleset.sources and not (unloaded.any_source or sid in unloaded.ids):
+                problems.add(item.file, item.line, item.id, f"source '{sid}' is not in "
+                             f"sources.yaml{suggest(sid, ruleset.sources)}", "unknown-source")
+
     for q in ruleset.questions:
         if q.shown_if is not None:
-            check_condition(q.shown_if, names,
-                            lambda m, q=q: problems.add(q.file, q.line, q.id, "shown_if: " + m))
+            check(q.shown_if, q.file, q.line, q.id, "shown_if")
     for factor in ruleset.factors.values():
-        for sid in factor.sources:
-            if sid not in ruleset.sources:
-                problems.add(factor.file, factor.line, factor.id,
-                             f"source '{sid}' is not in sources.yaml{suggest(sid, ruleset.sources)}")
+        check_sources(factor)
+    seen: dict[str, Rule] = {}
     for rule in ruleset.rules:
-        report = lambda m, r=rule: problems.add(r.file, r.line, r.id, m)  # noqa: E731
         if rule.id in seen:
-            report(f"rule id already used at {seen[rule.id].file}:{seen[rule.id].line}")
-        seen[rule.id] = rule
-        check_condition(rule.when, names, lambda m, report=report: report("when: " + m))
-        for sid in rule.sources:
-            if sid not in ruleset.sources:
-                report(f"source '{sid}' is not in sources.yaml{suggest(sid, ruleset.sources)}")
-        if rule.factor and rule.factor not in ruleset.factors:
-            report(f"factor '{rule.factor}' is not defined{suggest(rule.factor, ruleset.factors)}")
+            problems.add(rule.file, rule.line, rule.id, f"rule id already used at "
+                         f"{seen[rule.id].file}:{seen[rule.id].line}", "id-used-twice")
+        seen.setdefault(rule.id, rule)
+        check(rule.when, rule.file, rule.line, rule.id, "when")
+        check_sources(rule)
+        if (rule.factor and rule.factor not in ruleset.factors
+                and not (unloaded.any_factor or rule.factor in unloaded.factors)):
+            problems.add(rule.file, rule.line, rule.id, f"factor '{rule.factor}' is not "
+                         f"defined{suggest(rule.factor, ruleset.factors)}", "unknown-factor")
         if rule.kind == "derived" and rule.concludes in ruleset.questions.by_id:
-            report(f"concludes '{rule.concludes}', which is a question id")
+            problems.add(rule.file, rule.line, rule.id,
+                         f"concludes '{rule.concludes}', which is a question id", "concludes-question")

@@ -27,9 +27,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from .errors import RulesError
+from .types import Strict
 
 SOURCE_LANGUAGE = "en"
 LOCALES_DIR = "locales"
@@ -38,50 +39,46 @@ PLACEHOLDER_RE = re.compile(r"\{[a-z_]+\}")
 PARTS = ("sections", "questions", "factors", "triage", "rules", "consistency")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class LanguageInfo(_Strict):
+class LanguageInfo(Strict):
     code: str
     name: str  # in English: "Spanish" (export headers such as XLSForm's label::Spanish (es))
     native: str = ""  # in the language itself: "Español"
 
 
-class SectionText(_Strict):
+class SectionText(Strict):
     title: str = ""
     intro: str = ""
 
 
-class QuestionText(_Strict):
+class QuestionText(Strict):
     text: str = ""
     help: str = ""
     unit: str = ""
     options: dict[str, str] = {}
 
 
-class FactorText(_Strict):
+class FactorText(Strict):
     label: str = ""
     summary: str = ""
     ask: list[str] = []
 
 
-class TriageText(_Strict):
+class TriageText(Strict):
     title: str = ""
     message: str = ""
 
 
-class RuleText(_Strict):
+class RuleText(Strict):
     title: str = ""
     reason: str = ""
     text: str = ""
 
 
-class ConsistencyText(_Strict):
+class ConsistencyText(Strict):
     ask: str = ""
 
 
-class Locale(_Strict):
+class Locale(Strict):
     """One locale file, as written (texts may be missing: the check reports them)."""
 
     language: LanguageInfo
@@ -121,7 +118,8 @@ def available(rules_folder: str | Path) -> list[str]:
 def load_locale(rules_folder: str, lang: str) -> Locale:
     """Read and check the structure of ``<rules>/locales/<lang>.yaml``; errors name the
     file, line and field."""
-    from .loading import Problems, read_yaml
+    from .problems import Problems
+    from .yaml_source import read_yaml
 
     path = locales_folder(rules_folder) / f"{lang}.yaml"
     if not path.is_file():
@@ -135,7 +133,7 @@ def load_locale(rules_folder: str, lang: str) -> Locale:
     try:
         locale = Locale(**raw)
     except ValidationError as exc:
-        problems.add_validation(str(path), raw, "", exc)
+        problems.add_validation(str(path), raw, "", exc, model=Locale)
         problems.raise_if_any(path.parent)
     if locale.language.code != lang:
         raise RulesError(f"language.code is '{locale.language.code}' but the file is named "

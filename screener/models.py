@@ -7,29 +7,25 @@ These describe *content*; the answers and the screening result have their own mo
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from . import conditions
 from .conditions import Condition
+from .types import TRIAGE_ORDER, Strict, TriageLevelId  # noqa: F401 (TRIAGE_ORDER: re-exported)
 
 ConditionField = Annotated[Condition, BeforeValidator(conditions.parse)]
-Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+#: Ids of questions, codes, rules, factors and sources: letters, digits, '_' and '-'.
+#: durable_engine relies on it (a rule id needs no JSON escaping, see rule_id_of).
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
 NOT_SURE = "not_sure"
 NONE = "none"
-#: The triage levels, most urgent first (spec section 5). The one definition: the
-#: result, personas and reports read it from here.
-TriageLevelId = Literal["urgent", "same_day", "prompt", "routine", "self_care"]
-TRIAGE_ORDER: tuple[str, ...] = get_args(TriageLevelId)
 
 
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-
-class Located(Frozen):
+class Located(Strict):
     """Content that remembers where it was written, for error messages and cards."""
 
     file: str = Field(default="", exclude=True)
@@ -38,7 +34,7 @@ class Located(Frozen):
 
 # ------------------------------------------------------------------------ questions
 
-class Option(Frozen):
+class Option(Strict):
     code: Id
     label: str
 
@@ -105,14 +101,14 @@ class Question(Located):
         return self.label(value)
 
 
-class Section(Frozen):
+class Section(Strict):
     id: Id
     title: str
     intro: str = ""
     questions: list[Question]
 
 
-class QuestionBank(Frozen):
+class QuestionBank(Strict):
     sections: list[Section]
 
     @cached_property
@@ -125,7 +121,7 @@ class QuestionBank(Frozen):
 
 # ---------------------------------------------------------------------- references
 
-class Source(Frozen):
+class Source(Strict):
     id: Id
     citation: str
     url: str = ""
@@ -142,7 +138,7 @@ class Factor(Located):
     sources: list[Id] = Field(min_length=1)
 
 
-class TriageLevel(Frozen):
+class TriageLevel(Strict):
     id: TriageLevelId
     title: str  # "Get urgent medical care now"
     message: str  # what the person should do
@@ -150,7 +146,7 @@ class TriageLevel(Frozen):
 
 # ---------------------------------------------------------------------------- rules
 
-class Example(Frozen):
+class Example(Strict):
     """A rule's own test case: answers in, does the rule fire?"""
 
     answers: dict[str, Any]
@@ -189,7 +185,7 @@ class Rule(Located):
         return self
 
 
-class Computed(Frozen):
+class Computed(Strict):
     """An input the engine computes before the rules run (arithmetic rules can't do)."""
 
     meaning: str
@@ -197,7 +193,7 @@ class Computed(Frozen):
     kind: Literal["number", "bool"] = "number"  # what conditions may test it against
 
 
-class Translation(Frozen):
+class Translation(Strict):
     """Which translation of the texts a RuleSet carries (see screener/locales.py)."""
 
     code: str  # "es"
@@ -208,7 +204,7 @@ class Translation(Frozen):
     hash: str = ""  # sha256 of the locale file
 
 
-class RuleSet(Frozen):
+class RuleSet(Strict):
     """Everything loaded from one rules folder, cross-checked."""
 
     name: str

@@ -12,14 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError
 
 from .answers import ValidatedAnswers, validate_answers
 from .errors import AnswersError, RulesError
-from .loading import Problems, line_of, read_yaml, shipped_folder, suggest
-from .models import Id, RuleSet, TriageLevelId
+from .fsutil import shipped_folder
+from .models import Id, RuleSet
+from .problems import Problems
+from .spelling import suggest
+from .types import FactorStrength, Strict, TriageLevelId
+from .yaml_source import line_of, read_yaml
 
 #: The shipped sample patients: a sibling folder of the package, like rules/.
 DEFAULT_PERSONAS_DIR = shipped_folder("personas")
@@ -34,16 +38,14 @@ def _iso_dates(values: Any) -> Any:
     return {k: _iso(v) for k, v in values.items()} if isinstance(values, dict) else values
 
 
-class Expectation(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class Expectation(Strict):
     triage: TriageLevelId
-    factors: dict[str, Literal["some", "several"]]  # factor id -> strength; {} for none
+    factors: dict[str, FactorStrength]  # factor id -> strength; {} for none
     held_back: list[str] = []  # factors whose indicators fired but an exception held
     notes: list[str] = []  # note ids that must be among the result's notes
 
 
-class Persona(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class Persona(Strict):
     id: Id
     name: str = Field(min_length=1, max_length=60)  # invented; never a real person
     story: str = Field(min_length=1, max_length=160, pattern=r"^[^\n]*$")  # one line
@@ -87,7 +89,7 @@ def _check(raw: Any, path: str, ruleset: RuleSet, problems: Problems) -> Persona
     try:
         persona = Persona(**raw, file=path)
     except ValidationError as exc:
-        problems.add_validation(path, raw, ident, exc)
+        problems.add_validation(path, raw, ident, exc, model=Persona)
         return None
     answers = raw["answers"]
     try:

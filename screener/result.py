@@ -6,17 +6,11 @@ byte-identical JSON.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
-from .models import TriageLevelId
+from .types import FactorStrength, Frozen, TriageLevelId
 
 SCHEMA_VERSION = "2"  # 2: same_day level, complete / completeness (ruleset 2.0.0)
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Evidence(Frozen):
@@ -40,7 +34,7 @@ class FactorResult(Frozen):
     id: str
     label: str
     summary: str
-    strength: Literal["some", "several"]
+    strength: FactorStrength
     indicators: list[Evidence]
     consistent_symptoms: list[Symptom]
     ask: list[str]

@@ -7,26 +7,35 @@ its evidence trail.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from . import __version__, conditions
 from .answers import ValidatedAnswers, validate_answers
 from .compiler import rule_layers
+from .completeness import completeness, is_complete, question_order, unanswered
+from .facts import (
+    COMPUTED, FACTOR_COUNT, FACTORS_RAISED, INDICATORS, RAISED, STRENGTH, TRIAGE_LEVEL,
+    answers_used, factor_fact, factor_facts, factor_of_fact,
+)
 from .loading import load_ruleset
-from .models import NOT_SURE, TRIAGE_ORDER, Rule, RuleSet
-from .result import Completeness, Result
-
-#: The fact holding the level the triage rules decided, for notes that depend on it
-#: (N-CRAMPS-COMMON only beside self care). Every triage rule produces it.
-TRIAGE_FACT = "triage_level"
+from .models import Rule, RuleSet
+from .result import Result
+from .types import TRIAGE_ORDER, TriageLevelId
 
 
-def screen(answers: dict | ValidatedAnswers, ruleset: RuleSet | None = None) -> Result:
-    """Screen one set of answers (a raw mapping is validated first)."""
+def screen(answers: dict | ValidatedAnswers, ruleset: RuleSet | None = None, *,
+           today: dt.date | None = None, source: str | None = None) -> Result:
+    """Screen one set of answers. A raw mapping is validated first: ``today`` fills a
+    date question's "today" default (the questionnaire's day, a test's fixed day) and
+    ``source`` names the file in error messages. Answers already validated carry their
+    date, so the two apply to raw answers only."""
     ruleset = ruleset or load_ruleset()
     if not isinstance(answers, ValidatedAnswers):
-        answers = validate_answers(answers, ruleset)
+        answers = validate_answers(answers, ruleset, today=today, source=source)
+    elif today is not None or source is not None:
+        raise TypeError("screen(): today and source apply to raw answers, not validated ones")
     facts = initial_facts(answers, ruleset)
     fired = run_engine(facts, ruleset)
     return build_result(answers, facts, fired, ruleset)
@@ -55,12 +64,9 @@ class _Index:
     concluding: dict[str, list[Rule]]  # derived fact -> every rule concluding it
     concludes: dict[str, str]  # derived rule id -> the fact it concludes
     settled_at: dict[int, list[str]]  # layer -> derived facts final after that layer
-    listable: list  # questions N-UNANSWERED may list (all but those with a default)
-    countable: list  # questions completeness counts (also not optional)
-    conditional: list  # questions with skip logic
-    question_order: dict[str, int]
+    computed: list  # (name, compute) of the computed inputs the rules declare (facts.py)
     roles: dict[str, tuple[str, str | None, bool]]  # rule id -> (kind, factor, blocks)
-    factor_fact_names: dict[str, tuple[str, ...]]  # factor -> its facts (FACTOR_FACTS)
+    factor_fact_names: dict[str, tuple[str, ...]]  # factor -> its facts (facts.FACTOR_PARTS)
     level_rank: dict[str, int]  # triage rule id -> position of its level in TRIAGE_ORDER
     makes_note: frozenset[str]  # rules shown as notes when they fire
 
@@ -86,13 +92,11 @@ def _index(ruleset: RuleSet) -> _Index:
             derived_by_name=by_name, derived=derived, concluding=concluding,
             concludes={r.id: r.concludes for r in derived},
             settled_at=settled_at,
-            listable=[q for q in ruleset.questions if q.default is None],
-            countable=[q for q in ruleset.questions if q.default is None and not q.optional],
-            conditional=[q for q in ruleset.questions if q.shown_if is not None],
-            question_order={qid: i for i, qid in enumerate(ruleset.questions.by_id)},
+            # a declared input the program does not compute stays unknown (lint says so)
+            computed=[(name, COMPUTED[name].compute) for name in ruleset.computed
+                      if name in COMPUTED],
             roles={r.id: (r.kind, r.factor, r.blocks_factors) for r in ruleset.rules},
-            factor_fact_names={fid: tuple(f"{fid}_{suffix}" for suffix in FACTOR_FACTS)
-                               for fid in ruleset.factors},
+            factor_fact_names={fid: factor_facts(fid) for fid in ruleset.factors},
             level_rank={r.id: TRIAGE_ORDER.index(r.level) for r in ruleset.rules
                         if r.kind == "triage"},
             makes_note=frozenset(r.id for r in ruleset.rules if r.makes_note))
@@ -102,78 +106,20 @@ def _index(ruleset: RuleSet) -> _Index:
 # --------------------------------------------------------------------------- inputs
 
 def initial_facts(answers: ValidatedAnswers, ruleset: RuleSet) -> dict[str, Any]:
-    """Answers plus the computed inputs (arithmetic the rule language does not do)."""
-    values = answers.values
-    facts: dict[str, Any] = dict(values)
-    height, weight = values.get("height_cm"), values.get("weight_kg")
-    if "bmi" in ruleset.computed and height and weight:
-        facts["bmi"] = round(weight / (height / 100) ** 2, 1)
-    if "screened_month" in ruleset.computed and values.get("screened_on"):
-        facts["screened_month"] = int(values["screened_on"][5:7])
-    if "unanswered_count" in ruleset.computed:
-        missing, unsure = unanswered(answers, ruleset)
-        facts["unanswered_count"] = len(missing) + len(unsure)
-    if "complete" in ruleset.computed:
-        facts["complete"] = is_complete(answers, ruleset)
-    # Derived facts start unknown (absent): run_engine makes them true or false.
+    """Answers plus the computed inputs (facts.COMPUTED) and the factor facts of a
+    screening where nothing fired yet.
+
+    Derived facts start unknown (absent), never false: run_engine makes each true or
+    false once its rules are settled (spec 0.1). A computed input whose answers are
+    missing (BMI without a height) is left out too.
+    """
+    facts: dict[str, Any] = dict(answers.values)
+    for name, compute in _index(ruleset).computed:
+        value = compute(answers, ruleset)
+        if value is not None:
+            facts[name] = value
     update_factor_facts(facts, [], ruleset)
     return facts
-
-
-def _hidden(values: dict, index: _Index) -> set[str]:
-    """Items whose skip logic is not definitely true (false or unknown). Spec 5: only
-    items definitely shown are listed as unanswered and counted."""
-    return {q.id for q in index.conditional
-            if conditions.evaluate(q.shown_if, values) is not True}
-
-
-def _is_unsure(value: Any) -> bool:
-    return value == NOT_SURE or value == [NOT_SURE]
-
-
-def unanswered(answers: ValidatedAnswers, ruleset: RuleSet) -> tuple[list[str], list[str]]:
-    """(shown questions left unanswered, questions answered not_sure), in bank order.
-
-    Spec 6 (N-UNANSWERED): every item shown to the person, height and weight included;
-    the date (which defaults to today) is never missing.
-    """
-    values = answers.values
-    index = _index(ruleset)
-    hidden = _hidden(values, index)
-    missing = [q.id for q in index.listable if q.id not in values and q.id not in hidden]
-    unsure = sorted((qid for qid, value in values.items() if _is_unsure(value)),
-                    key=index.question_order.__getitem__)
-    return missing, unsure
-
-
-def completeness(answers: ValidatedAnswers, ruleset: RuleSet) -> Completeness:
-    """Counted items and how many of them are unanswered or not_sure (spec section 5).
-
-    Counted: every item whose skip logic definitely shows it, except optional items
-    (height, weight) and items with a default (the date).
-    """
-    counted, missing = _count(answers.values, _index(ruleset))
-    return Completeness(counted=counted, missing=missing)
-
-
-def _count(values: dict, index: _Index) -> tuple[int, int]:
-    hidden = _hidden(values, index)
-    counted = [q.id for q in index.countable if q.id not in hidden]
-    missing = [qid for qid in counted if qid not in values or _is_unsure(values[qid])]
-    return len(counted), len(missing)
-
-
-def is_complete(answers: ValidatedAnswers, ruleset: RuleSet,
-                count: Completeness | None = None) -> bool:
-    """Spec 5: incomplete when age is unanswered, medicines unanswered or not sure, or
-    more than a quarter of the counted items are unanswered or not sure."""
-    values = answers.values
-    if values.get("age_years") is None or values.get("medicines") is None \
-            or _is_unsure(values["medicines"]):
-        return False
-    counted, missing = ((count.counted, count.missing) if count
-                        else _count(values, _index(ruleset)))
-    return missing * 4 <= counted
 
 
 # --------------------------------------------------------------------------- engine
@@ -183,7 +129,7 @@ def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
 
     ``facts`` is updated in place with each layer's conclusions.
     """
-    from .engine import engine_for  # the only durable import, kept off the --help path
+    from .engine import engine_for  # the engines load on first use, off the --help path
 
     engine = engine_for(ruleset)
     index = _index(ruleset)
@@ -214,7 +160,7 @@ def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
                     blocked = factors_changed = True
                 if kind == "triage":  # the most urgent level so far (TRIAGE_ORDER)
                     rank = min(rank, index.level_rank[rule_id])
-                    facts[TRIAGE_FACT] = TRIAGE_ORDER[rank]
+                    facts[TRIAGE_LEVEL] = TRIAGE_ORDER[rank]
             settle_derived(facts, index.settled_at.get(layer, ()), index)
             if factors_changed:  # else the factor facts are still up to date
                 _write_factor_facts(facts, indicators, excepted, blocked, ruleset, index)
@@ -277,9 +223,9 @@ def _write_factor_facts(facts: dict[str, Any], indicators: dict[str, list[str]],
             raised.append(fid)
         else:
             facts.pop(strength, None)
-    facts["factors_raised"] = raised
-    facts["factor_count"] = len(raised)
-    facts.setdefault(TRIAGE_FACT, "self_care")
+    facts[FACTORS_RAISED] = raised
+    facts[FACTOR_COUNT] = len(raised)
+    facts.setdefault(TRIAGE_LEVEL, "self_care")
 
 
 # --------------------------------------------------------------------------- result
@@ -300,7 +246,7 @@ def evidence_fields(rule: Rule, facts: dict[str, Any], ruleset: RuleSet,
     for question, value, union in writes:  # in walk order, as the trail reads
         answers[question] = (list(dict.fromkeys(answers.get(question, []) + value))
                              if union else value)
-    position = _index(ruleset).question_order
+    position = question_order(ruleset)
     ordered = {q: answers[q] for q in sorted((q for q in answers if q in position),
                                               key=position.__getitem__)}
     return {"rule": rule.id, "title": rule.title, "reason": rule.reason, "answers": ordered,
@@ -340,26 +286,17 @@ def _trace(name: str, value: Any, facts, ruleset: RuleSet, memo: dict) -> list:
     derived = derived_rule(name, ruleset)
     if derived is not None and value is True:
         _collect(derived.when, facts, ruleset, writes, {}, False, memo)
-    computed = ruleset.computed.get(name)
-    for source_name in computed.uses if computed else []:
-        if source_name in facts:
-            writes.append((source_name, facts[source_name], False))
-    factor = factor_of_fact(name, ruleset)
+    if name in ruleset.computed:
+        for source_name in answers_used(name):
+            if source_name in facts:
+                writes.append((source_name, facts[source_name], False))
+    factor = factor_of_fact(name, ruleset.factors)
     if factor is not None:  # e.g. CA-VITD reads vitamin_d_strength: show its answers
-        for rule_id in facts.get(f"{factor}_indicators", []):
+        for rule_id in facts.get(factor_fact(factor, INDICATORS), []):
             _collect(ruleset.rules_by_id[rule_id].when, facts, ruleset, writes, {}, False,
                      memo)
     memo[name] = writes
     return writes
-
-
-FACTOR_FACTS = ("count", "indicators", "strength", "raised")
-
-
-def factor_of_fact(name: str, ruleset: RuleSet) -> str | None:
-    """'vitamin_d' for 'vitamin_d_strength' (and the other per-factor facts)."""
-    factor, _, suffix = name.rpartition("_")
-    return factor if suffix in FACTOR_FACTS and factor in ruleset.factors else None
 
 
 def _symptom_label(question, value, ruleset: RuleSet) -> str:
@@ -385,7 +322,7 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
         indicators = [trail[r.id] for r in rules if r.kind == "indicator" and r.factor == fid]
         if not indicators:
             continue
-        if facts[f"{fid}_raised"]:
+        if facts[factor_fact(fid, RAISED)]:
             symptoms = []
             for r in rules:
                 if r.kind == "symptom" and r.factor == fid:
@@ -395,7 +332,7 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
                             "label": _symptom_label(questions[q], value, ruleset)})
             factors.append({
                 "id": fid, "label": factor.label, "summary": factor.summary,
-                "strength": facts[f"{fid}_strength"], "indicators": indicators,
+                "strength": facts[factor_fact(fid, STRENGTH)], "indicators": indicators,
                 "consistent_symptoms": symptoms, "ask": list(factor.ask),
                 "sources": list(factor.sources)})
         else:
@@ -451,26 +388,26 @@ def triage_level(rules: list[Rule]) -> str:
     return next((lvl for lvl in TRIAGE_ORDER if lvl in levels), "self_care")
 
 
-class Outcome(NamedTuple):
-    """What a batch row needs, without the evidence trail."""
+class TriageSummary(NamedTuple):
+    """What a batch row needs of a screening: its decisions without the evidence trail."""
 
-    triage: str
+    triage: TriageLevelId
     strengths: dict[str, str]  # raised factor id -> strength, in factor order
     notes: list[str]  # note ids
     complete: bool
 
 
-def outcome(answers: ValidatedAnswers, ruleset: RuleSet) -> Outcome:
+def triage_summary(answers: ValidatedAnswers, ruleset: RuleSet) -> TriageSummary:
     """The batch row's part of ``screen()``, always equal to the matching parts of its
     result (tests/test_batch.py checks it on a sample)."""
     facts = initial_facts(answers, ruleset)
     fired = run_engine(facts, ruleset)
-    strengths = {fid: facts[f"{fid}_strength"] for fid in facts["factors_raised"]}
+    strengths = {fid: facts[factor_fact(fid, STRENGTH)] for fid in facts[FACTORS_RAISED]}
     makes_note = _index(ruleset).makes_note
     notes = [rule_id for rule_id in fired if rule_id in makes_note]
-    level = facts[TRIAGE_FACT]  # run_engine's: the most urgent level that fired
+    level = facts[TRIAGE_LEVEL]  # run_engine's: the most urgent level that fired
     complete = facts["complete"] if "complete" in facts else is_complete(answers, ruleset)
-    return Outcome(level, strengths, notes, level == "urgent" or complete)
+    return TriageSummary(level, strengths, notes, level == "urgent" or complete)
 
 
 def _fill(text: str, items: list[str], ruleset: RuleSet) -> str:

@@ -10,20 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from .answers import ValidatedAnswers, validate_answers
 from .errors import AnswersError
-from .loading import suggest
-from .models import TRIAGE_ORDER, RuleSet
+from .models import RuleSet
 from .result import Result
 from .screening import screen
+from .spelling import suggest
+from .types import TRIAGE_ORDER, Frozen, TriageLevelId
 
 SOURCE = "--set"
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
 
 
 class AnswerChange(Frozen):
@@ -53,8 +48,8 @@ class NoteChange(Frozen):
 
 class WhatIf(Frozen):
     changes: list[AnswerChange]
-    triage_before: str
-    triage_after: str
+    triage_before: TriageLevelId
+    triage_after: TriageLevelId
     factors: list[FactorChange]  # only factors that changed, in ruleset order
     notes_added: list[NoteChange]
     notes_removed: list[NoteChange]

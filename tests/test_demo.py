@@ -54,11 +54,11 @@ def test_demo_walks_the_same_screens_as_the_real_flow(ruleset, personas):
         assert recorded == [p.key for p in scripted.shown], persona.id
 
         if persona.expect.triage == "urgent":
-            assert demo.outcome.status == "urgent" and demo.result.triage == "urgent"
+            assert demo.end.status == "urgent" and demo.result.triage == "urgent"
             if persona.answers["red_flags_now"] != ["none"]:
                 assert recorded == ["red_flags_now"]  # stopped at the red flag, like a real run
         else:
-            assert demo.outcome.status == "complete"
+            assert demo.end.status == "complete"
             assert check_expectation(persona, demo.result) == [], persona.id
 
 

@@ -12,6 +12,8 @@ import os
 import subprocess
 import sys
 
+from pathlib import Path
+
 import pytest
 
 from screener.cli import COMMANDS, build_parser, needs_engine
@@ -85,6 +87,47 @@ def test_a_missing_engine_says_install(tmp_path):
 def test_commands_that_do_not_screen_still_work(tmp_path, args):
     proc = _run(args, _broken_engine(tmp_path, UNDEFINED), tmp_path)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_python_engine_is_the_way_out(tmp_path):
+    """With durable-rules broken, the rules can still be tested (rules test --engine
+    python) and answers screened (SCREENER_ENGINE=python), with the same results."""
+    env = _broken_engine(tmp_path, UNDEFINED)
+    proc = _run(["rules", "test", "-q", "--engine", "python"], env, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().endswith("RESULT: PASS")
+    screened = _run(["screen", "examples/answers.json", "--format", "json"],
+                    dict(env, SCREENER_ENGINE="python"), tmp_path)
+    assert screened.returncode == 0, screened.stderr
+    assert screened.stdout == _run(["screen", "examples/answers.json", "--format", "json"],
+                                   dict(os.environ), tmp_path).stdout
+    assert _run(["rules", "test", "-q", "--engine", "durable"], env, tmp_path).returncode == 3
+
+
+def test_a_wrong_engine_name_is_one_line(tmp_path):
+    env = dict(os.environ, SCREENER_ENGINE="drools")
+    proc = _run(["screen", "examples/answers.json"], env, tmp_path)
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr
+    assert proc.stderr == ("screener: error: SCREENER_ENGINE='drools' is not an engine: "
+                           "use durable or python\n")
+
+
+def test_the_probe_imports_what_the_durable_engine_imports():
+    """enginecheck cannot import durable_engine itself (see require_engine): it probes
+    the durable modules that module imports, and this keeps the two lists in step."""
+    import ast
+
+    from screener import durable_engine
+    from screener.enginecheck import PROBED
+
+    tree = ast.parse(Path(durable_engine.__file__).read_text())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            imported.update(f"{node.module}.{alias.name}" for alias in node.names)
+    assert {name for name in imported if name.startswith("durable")} == set(PROBED)
 
 
 def test_the_list_of_screening_commands_is_complete():

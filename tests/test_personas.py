@@ -86,8 +86,9 @@ def test_missing_field_and_unknown_factor(ruleset, personas_copy):
     text = path.read_text().replace("story:", "storey:").replace("vitamin_d: some", "vitamin_dee: some")
     path.write_text(text)
     message = _problems(personas_copy, ruleset)
-    assert f"{path}:{_line(path, 'storey')}: vegan-lactose: storey: Extra inputs" in message
-    assert "story: Field required" in message
+    assert (f"{path}:{_line(path, 'storey')}: vegan-lactose: unknown key 'storey' "
+            "(did you mean 'story'?)") in message
+    assert "vegan-lactose: missing key 'story'" in message
     # the shape error stops that file before the answers and factor checks
 
 

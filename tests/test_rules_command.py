@@ -64,7 +64,7 @@ def test_check_structural_error_exit_1_without_traceback(rules_copy):
     break_file(rules_copy, "questions.yaml", "type: int", "type: integer")
     proc = run("rules", "check", "--rules", str(rules_copy))  # --rules after the action works too
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert "type: Input should be 'int', 'choice', 'multi' or 'date'" in proc.stdout
+    assert "age_years: type must be one of: int, choice, multi or date, not 'integer'" in proc.stdout
 
 
 def test_check_not_a_rules_folder_exit_2(tmp_path):
@@ -81,6 +81,24 @@ def test_test_with_vignettes_prints_cases_and_coverage():
     assert "PASS  tests/vignettes/healthy-adult.json" in proc.stdout
     assert "rules fired:           115/115 (100%)" in proc.stdout
     assert proc.stdout.rstrip().endswith("RESULT: PASS")
+
+
+def test_test_with_the_python_engine_prints_the_same():
+    """--engine python is the cross-check: every case and the coverage come out the same
+    as with durable-rules (the default)."""
+    args = ("rules", "test", "tests/vignettes", "--today", "2025-06-15")
+    durable, python = run(*args, "--engine", "durable"), run(*args, "--engine", "python")
+    assert python.returncode == durable.returncode == 0, python.stdout[-2000:]
+    assert python.stdout == durable.stdout == run(*args).stdout
+    assert "rules fired:           115/115 (100%)" in python.stdout
+
+
+def test_test_help_explains_the_engine_choice():
+    proc = run("rules", "test", "--help")
+    text = " ".join(proc.stdout.split())
+    assert "--engine {durable,python}" in text
+    assert "python is the cross-check" in text
+    assert "if durable-rules stops building" in text
 
 
 def test_test_failing_example_and_vignette_exit_1(rules_copy, tmp_path):

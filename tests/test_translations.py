@@ -78,7 +78,8 @@ def test_a_misspelt_field_in_the_locale_file_is_located(rules_copy):
                       "    reasn: Calambres de vez en cuando o más a menudo.")
     code, out = check(rules_copy)
     assert code == 1
-    assert f"{path}:{line_of(path, 'reasn:')}: rules.D-CRAMPS.reasn: Extra inputs are not permitted" in out
+    assert (f"{path}:{line_of(path, 'reasn:')}: rules.D-CRAMPS: unknown key 'reasn' "
+            "(did you mean 'reason'?)") in out
 
 
 def test_dose_text_in_a_translation_is_a_finding(rules_copy):

@@ -19,7 +19,7 @@ VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.json"))
 def test_vignette(ruleset, path):
     case = json.loads(path.read_text())
     expect = case["expect"]
-    result = screen(validate_answers(case["answers"], ruleset, today=FIXED_DAY), ruleset)
+    result = screen(case["answers"], ruleset, today=FIXED_DAY)
     assert result.triage == expect["triage"], case["story"]
     assert {f.id: f.strength for f in result.factors} == expect["factors"], case["story"]
     notes = {n.id for n in result.notes}
@@ -27,6 +27,16 @@ def test_vignette(ruleset, path):
     assert not set(expect["notes_exclude"]) & notes, case["story"]
     assert [h.id for h in result.held_back] == expect["held_back"], case["story"]
     assert result.complete == expect["complete"], case["story"]
+
+
+def test_screen_validates_raw_answers_on_the_given_day(ruleset):
+    """screen(raw, today=) is validate_answers(raw, today=) then screen: one call for
+    every caller. Validated answers already carry their day: a second one is an error."""
+    raw = json.loads(VIGNETTES[0].read_text())["answers"]
+    validated = validate_answers(raw, ruleset, today=FIXED_DAY)
+    assert screen(raw, ruleset, today=FIXED_DAY) == screen(validated, ruleset)
+    with pytest.raises(TypeError):
+        screen(validated, ruleset, today=FIXED_DAY)
 
 
 def test_vignettes_cover_every_triage_level_factor_and_note(ruleset):

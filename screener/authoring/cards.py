@@ -12,7 +12,7 @@ import textwrap
 
 from .. import compiler, conditions
 from ..errors import RulesError
-from ..loading import suggest
+from ..spelling import suggest
 from ..models import Rule, RuleSet
 
 WIDTH = 88

@@ -20,12 +20,14 @@ from typing import Callable, Iterator
 
 from pydantic import BaseModel, ConfigDict
 
-from .. import compiler, conditions, safety
+from .. import compiler, conditions, facts, safety
 from ..conditions import All, AnyOf, Test
 from ..errors import AnswersError, RulesError, shown
-from ..loading import collect_ruleset, known_names, read_yaml, suggest
+from ..loading import collect_ruleset, known_names
 from ..locales import missing_and_stale
 from ..models import NONE, NOT_SURE, Rule, RuleSet
+from ..spelling import suggest
+from ..yaml_source import read_yaml
 
 #: placeholder words that are not a reason or a citation
 PLACEHOLDERS = {"", "todo", "tbd", "xxx", "?", "-", "...", "none", "n/a", "fixme"}
@@ -84,16 +86,7 @@ class Context:
         q = rs.questions.by_id.get(name)
         if q is not None and q.type == "int":
             return q.min, q.max, True
-        fixed = {"screened_month": (1, 12, True), "bmi": (0, math.inf, False),
-                 "unanswered_count": (0, len(rs.questions.by_id), True),
-                 "factor_count": (0, len(rs.factors), True)}
-        if name in fixed:
-            return fixed[name]
-        for fid in rs.factors:
-            if name == f"{fid}_count":
-                count = sum(1 for r in rs.rules if r.kind == "indicator" and r.factor == fid)
-                return 0, count, True
-        return None
+        return facts.number_bounds(name, rs)
 
     def read_names(self) -> Iterator[tuple[str, str, int, str]]:
         """(name, file, line, who reads it) for every rule condition and shown_if."""
@@ -120,7 +113,7 @@ def check(name: str):
 def lint_folder(folder: str | Path | None = None) -> list[Finding]:
     """Every problem in a rules folder (the loader's and the checks'), by file and line."""
     ruleset, problems = collect_ruleset(folder)
-    findings = [Finding(check="load", text=p) for p in problems]
+    findings = [Finding(check=p.code, text=str(p)) for p in problems]
     if ruleset is not None:
         findings += lint_ruleset(ruleset)
     return sorted(findings, key=lambda f: _sort_key(f.text))  # stable: file, then line
@@ -301,35 +294,23 @@ def never_concluded(ctx: Context):
             ids = ", ".join(r.id for r in producers)
             yield finding("never-concluded", file, line, who,
                           f"reads '{name}', but every rule concluding it can never fire ({ids})")
-    computed = _computed_by_program(rs)
+    # computed inputs: each declared one must be computed by the program (facts.COMPUTED),
+    # from the answers and as the kind it is declared with
     manifest = ctx.raw_of(str(ctx.folder / "ruleset.yaml"))
     lines = getattr((manifest or {}).get("computed", {}), "key_lines", {})
-    for name in rs.computed:
-        if computed is not None and name not in computed:
-            yield finding("never-concluded", str(ctx.folder / "ruleset.yaml"), lines.get(name, 0),
-                          name, "computed input declared here, but the program does not compute it"
-                          f"{suggest(name, computed)}; it computes: {', '.join(sorted(computed))}")
-
-
-def _computed_by_program(rs: RuleSet) -> set[str] | None:
-    """Which computed inputs screening.initial_facts fills in for a full answer set."""
-    from ..answers import ValidatedAnswers
-    from ..screening import initial_facts
-
-    values = {}
-    for q in rs.questions:
-        if q.type == "int":
-            values[q.id] = max(q.max, 1)
-        elif q.type == "date":
-            values[q.id] = "2025-01-15"
-        elif q.options:
-            first = q.options[0].code
-            values[q.id] = [first] if q.type == "multi" else first
-    try:
-        facts = initial_facts(ValidatedAnswers(values=values, respondent_id=None, warnings=[]), rs)
-    except Exception:  # a broken folder must still lint; this check then says nothing
-        return None
-    return {name for name in rs.computed if name in facts}
+    path = str(ctx.folder / "ruleset.yaml")
+    for name, declared in rs.computed.items():
+        program = facts.COMPUTED.get(name)
+        if program is None:
+            yield finding("never-concluded", path, lines.get(name, 0), name,
+                          "computed input declared here, but the program does not compute it"
+                          f"{suggest(name, facts.COMPUTED)}; it computes: "
+                          f"{', '.join(sorted(facts.COMPUTED))}")
+        elif (tuple(declared.uses), declared.kind) != (program.uses, program.kind):
+            yield finding("never-concluded", path, lines.get(name, 0), name,
+                          f"computed input declared here as a {declared.kind} from "
+                          f"[{', '.join(declared.uses)}], but the program computes a "
+                          f"{program.kind} from [{', '.join(program.uses)}]")
 
 
 @check("duplicate-ids")
@@ -348,8 +329,7 @@ def duplicate_ids(ctx: Context):
             if other != ident:
                 yield finding("duplicate-ids", file, line, ident,
                               f"{kind} id differs from '{other}' only in upper/lower case")
-    taken = set(rs.computed) | {"factor_count", "factors_raised"} | {
-        f"{fid}_{part}" for fid in rs.factors for part in ("count", "indicators", "strength", "raised")}
+    taken = set(rs.computed) | set(facts.factor_fact_names(rs.factors))
     for rule in rs.rules:
         if rule.kind == "derived" and rule.concludes in taken:
             what = "a computed input" if rule.concludes in rs.computed else "a factor fact"

@@ -15,23 +15,22 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..answers import validate_answers
+from ..engine import using
 from ..errors import AnswersError, RulesError
-from ..models import TRIAGE_ORDER, RuleSet
+from ..models import RuleSet
 from ..result import Result
 from ..screening import screen
+from ..types import TRIAGE_ORDER, Frozen
 
 
-class Case(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Case(Frozen):
     kind: str  # "example" or "vignette"
     name: str  # "VD-SUN example 1 (fires)" or the vignette file name
     passed: bool
     problems: list[str] = []
 
 
-class Coverage(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Coverage(Frozen):
     rules: list[str]  # every rule id
     rules_missed: list[str]
     triage_missed: list[str]
@@ -41,8 +40,7 @@ class Coverage(BaseModel):
     notes_missed: list[str]
 
 
-class Report(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Report(Frozen):
     cases: list[Case]
     coverage: Coverage
 
@@ -77,15 +75,22 @@ class Vignette(BaseModel):
 
 
 def run_all(ruleset: RuleSet, vignette_folder: str | Path | None = None,
-            today: dt.date | None = None) -> Report:
-    """Every example, then every ``*.json`` vignette in the folder (if given)."""
+            today: dt.date | None = None, engine: str | None = None) -> Report:
+    """Every example, then every ``*.json`` vignette in the folder (if given), screened
+    with ``engine`` ("durable" or "python", see engine.py; None: the chosen one)."""
+    with using(engine):
+        return _run_all(ruleset, vignette_folder, today)
+
+
+def _run_all(ruleset: RuleSet, vignette_folder: str | Path | None,
+             today: dt.date | None) -> Report:
     cases: list[Case] = []
     results: list[Result] = []
     for rule in ruleset.rules:
         for n, example in enumerate(rule.examples, 1):
             name = f"{rule.id} example {n} ({example.expect})"
             try:
-                result = screen(validate_answers(example.answers, ruleset, today=today), ruleset)
+                result = screen(example.answers, ruleset, today=today)
             except AnswersError as exc:
                 cases.append(Case(kind="example", name=name, passed=False,
                                   problems=[f"invalid answers: {p}" for p in exc.problems or [exc.message]]))
@@ -112,8 +117,7 @@ def run_vignette(path: Path, ruleset: RuleSet, today: dt.date | None) -> tuple[C
 
     try:
         vignette = Vignette.model_validate(json.loads(path.read_text(encoding="utf-8")))
-        result = screen(validate_answers(vignette.answers, ruleset, source=str(path), today=today),
-                        ruleset)
+        result = screen(vignette.answers, ruleset, today=today, source=str(path))
     except (ValueError, ValidationError, AnswersError) as exc:  # JSONDecodeError is a ValueError
         problems = getattr(exc, "problems", None) or [str(exc).splitlines()[0]]
         return Case(kind="vignette", name=str(path), passed=False,

@@ -22,7 +22,7 @@ def load(args, ruleset):
     if (args.answers is None) == (args.persona is None):
         raise AnswersError("give either an answers file (or - for stdin) or --persona ID")
     if args.persona is not None:
-        from ..loading import suggest
+        from ..spelling import suggest
         from ..personas import load_personas, persona_answers
 
         personas = load_personas(args.personas, ruleset)

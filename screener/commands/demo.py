@@ -42,7 +42,8 @@ def run(args) -> int:
     import sys
 
     from ..errors import ScreenerError
-    from ..loading import load_ruleset, suggest
+    from ..loading import load_ruleset
+    from ..spelling import suggest
     from ..personas import load_personas
 
     if args.speed is not None and not 0 <= args.speed < 3600:  # also refuses nan and inf
@@ -81,9 +82,9 @@ def run(args) -> int:
     except (DemoQuit, KeyboardInterrupt):
         out.write("\n" + _("Demo stopped. Nothing was saved.") + "\n")
         return 0
-    if demo.outcome.status == "urgent":
+    if demo.end.status == "urgent":
         out.write("\n" + _("The questionnaire stopped at an urgent sign ({rules}), as a real "
-                            "run does.").format(rules=", ".join(demo.outcome.urgent_rules)) + "\n")
+                            "run does.").format(rules=", ".join(demo.end.urgent_rules)) + "\n")
     out.write("\n" + style.bold(_("== Result: clinician view ==")) + "\n")
     out.write(render(demo.result, ruleset, "text", "clinician").rstrip() + "\n")
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..engine import KINDS
 from . import iso_date
 
 DESCRIPTION = """\
@@ -23,6 +24,7 @@ examples:
   screener rules check
   screener rules check --rules ~/proposed-rules
   screener rules test tests/vignettes
+  screener rules test tests/vignettes --engine python
   screener rules show VD-SUN
   screener rules show --factor vitamin_d
   screener rules graph --format mermaid > rules.mmd
@@ -45,6 +47,12 @@ def _test_args(parser) -> None:
                         help="screening date for answers without screened_on (default: today)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print only failing cases and the summary")
+    parser.add_argument("--engine", dest="rule_engine", choices=KINDS, default=None,
+                        help="the rule engine that runs the cases: durable (durable-rules, the "
+                             "product's engine; the default, or $SCREENER_ENGINE) or python "
+                             "(the condition evaluator durable is tested against). Both must "
+                             "give the same results, so python is the cross-check, and the way "
+                             "to keep testing rules if durable-rules stops building")
 
 
 def _show_args(parser) -> None:
@@ -124,7 +132,8 @@ def run_test(args, folder: Path) -> int:
     from ..loading import load_ruleset
     from ..authoring.ruletest import run_all
 
-    report = run_all(load_ruleset(folder), args.vignettes, today=args.today)
+    report = run_all(load_ruleset(folder), args.vignettes, today=args.today,
+                     engine=args.rule_engine)
     shown = [case for case in report.cases if not (case.passed and args.quiet)]
     for case in shown:
         print(f"{'PASS' if case.passed else 'FAIL'}  {case.name}")

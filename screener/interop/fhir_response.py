@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import AnswersError
-from ..loading import suggest
+from ..spelling import suggest
 from ..reports.fhir import ANSWER_SYSTEM, RESPONDENT_SYSTEM, questionnaire_url
 
 RESPONSE = "QuestionnaireResponse"

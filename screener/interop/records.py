@@ -31,7 +31,7 @@ from typing import Any
 
 from ..answers import RESPONDENT_ID
 from ..errors import AnswersError, ScreenerError, shown
-from ..loading import suggest
+from ..spelling import suggest
 from ..models import RuleSet
 from . import redcap, xlsform
 

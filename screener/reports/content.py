@@ -1,8 +1,8 @@
 """What a summary report says, decided once for every document format.
 
 ``build(result, ruleset, view)`` turns a ``Result`` into a small view-model of plain
-strings and lists. The Markdown, HTML and PDF formats only lay it out, so they can never
-disagree about what the person or clinician is told. No I/O, no markup here.
+strings and lists. The text, Markdown, HTML and PDF formats only lay it out, so they can
+never disagree about what the person or clinician is told. No I/O, no markup here.
 
 Person view: plain language. Clinician view: adds rule ids, facts used and the full
 trail (triage decision, derived facts, factors held back, every fired rule). An urgent
@@ -81,6 +81,7 @@ class Reason:
     answers: list[AnswerLine]
     facts: str  # "dark_season=True" (clinician view only)
     refs: list[int]  # numbers in the references list
+    sources: list[str]  # the source ids behind refs (the clinician's plain text cites these)
 
 
 @dataclass
@@ -196,7 +197,7 @@ def _reason(ev, ruleset, cite: _Citations) -> Reason:
     facts = ", ".join(f"{k}={v}" for k, v in ev.facts.items())
     return Reason(rule=ev.rule, title=ev.title, reason=" ".join(ev.reason.split()),
                   answers=answer_lines(ev.answers, ruleset), facts=facts,
-                  refs=cite.cite(ev.sources))
+                  refs=cite.cite(ev.sources), sources=list(ev.sources))
 
 
 def header(result, ruleset=None) -> list[tuple[str, str]]:

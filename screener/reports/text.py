@@ -1,8 +1,10 @@
 """Plain text for a terminal: triage first, then factors with reasons in plain words.
 
-The person view is plain language. The clinician view adds rule ids, sources, derived
-facts, factors held back by an exception, every fired rule and the ruleset stamp. An
-urgent result shows the person only the urgent message and why.
+What is said comes from ``content.build`` (shared with Markdown, HTML and PDF); this
+module only lays it out in 78 columns. The person view is plain language. The clinician
+view adds rule ids, sources, derived facts, factors held back by an exception, every
+fired rule and the ruleset stamp. An urgent result shows the person only the urgent
+message and why.
 """
 
 from __future__ import annotations
@@ -10,10 +12,7 @@ from __future__ import annotations
 import textwrap
 
 from ..i18n import _
-from .content import (
-    DISCLAIMER, EXPLAINED_LEVELS, STRENGTH_WORDS, completeness_line, held_back_label,
-    no_factors_text, review_notice, stamp,
-)
+from .content import Reason, Report, build
 
 EXTENSION = ".txt"
 BINARY = False
@@ -25,109 +24,102 @@ def _wrap(text: str, indent: str = "", bullet: str = "") -> str:
                          subsequent_indent=indent + " " * len(bullet))
 
 
-def answer_lines(answers: dict, ruleset, indent: str) -> list[str]:
-    """'You answered' lines: question text and the human label of the answer."""
-    questions = ruleset.questions.by_id
-    return [_wrap(f"{questions[q].text} {questions[q].describe_answer(v)}", indent, "- ")
-            for q, v in answers.items() if q in questions]
+def _heading(text: str) -> list[str]:
+    return [text, "-" * len(text)]
 
 
-def _evidence(ev, ruleset, clinician: bool, indent: str = "   ") -> list[str]:
-    head = f"{ev.title}: {ev.reason}"
+def _reason(reason: Reason, clinician: bool, indent: str = "   ") -> list[str]:
+    head = f"{reason.title}: {reason.reason}"
     if clinician:
-        head = f"[{ev.rule}] " + head
+        head = f"[{reason.rule}] " + head
     lines = [_wrap(head, indent, "* ")]
-    if ev.answers:
+    if reason.answers:
         lines.append(indent + "  " + _("You answered:"))
-        lines += answer_lines(ev.answers, ruleset, indent + "    ")
+        lines += [_wrap(f"{a.question} {a.answer}", indent + "    ", "- ")
+                  for a in reason.answers]
     if clinician:
-        if ev.facts:
-            facts = ", ".join(f"{k}={v}" for k, v in ev.facts.items())
-            lines.append(_wrap(_("Facts used: {facts}").format(facts=facts), indent + "  "))
-        lines.append(_wrap(_("Sources: {ids}").format(ids=", ".join(ev.sources)),
+        if reason.facts:
+            lines.append(_wrap(_("Facts used: {facts}").format(facts=reason.facts),
+                               indent + "  "))
+        lines.append(_wrap(_("Sources: {ids}").format(ids=", ".join(reason.sources)),
                            indent + "  "))
     return lines
 
 
 def render(result, ruleset, view: str) -> str:
-    clinician = view == "clinician"
-    t = result.triage_detail
-    notice = review_notice(ruleset)
-    out = ([notice, ""] if notice else []) + [  # one line, never wrapped
-        _("RESULT: {title}").format(title=t.title.upper()), "", _wrap(t.message), ""]
-    completeness = completeness_line(result, clinician)
-    if completeness:
-        out += [_wrap(completeness), ""]
-    if result.triggered_by and result.triage in EXPLAINED_LEVELS:
+    r = build(result, ruleset, view)
+    clinician = r.clinician
+    out = ([r.review_notice, ""] if r.review_notice else []) + [  # one line, never wrapped
+        _("RESULT: {title}").format(title=r.triage_title.upper()), "",
+        _wrap(r.triage_message), ""]
+    if r.completeness:
+        out += [_wrap(r.completeness), ""]
+    if r.triage_why:
         out.append(_("Why:"))
-        for ev in result.triggered_by:
-            out += _evidence(ev, ruleset, clinician)
+        for reason in r.triage_why:
+            out += _reason(reason, clinician)
         out.append("")
-    if result.triage == "urgent" and not clinician:
+    if r.urgent_only:
         return "\n".join(out).rstrip() + "\n"
 
-    if result.factors:
-        heading = _("Possible contributing factors")
-        out += [heading, "-" * len(heading)]
-        for n, f in enumerate(result.factors, 1):
-            strength = _(STRENGTH_WORDS[f.strength])
-            out.append(f"{n}. {f.label} ({strength})" + (f"  [{f.id}]" if clinician else ""))
+    if r.factors:
+        out += _heading(_("Possible contributing factors"))
+        for f in r.factors:
+            out.append(f"{f.number}. {f.label} ({f.strength})"
+                       + (f"  [{f.id}]" if clinician else ""))
             out.append(_wrap(f.summary, "   "))
             out.append("   " + _("Why:"))
-            for ev in f.indicators:
-                out += _evidence(ev, ruleset, clinician, "   ")
-            if f.consistent_symptoms:
+            for reason in f.reasons:
+                out += _reason(reason, clinician, "   ")
+            if f.symptoms:
                 out.append(_wrap(_("Symptoms you mentioned that can fit (they do not raise the "
-                                   "factor on their own)") + ": "
-                                 + "; ".join(s.label for s in f.consistent_symptoms), "   "))
+                                   "factor on their own)") + ": " + "; ".join(f.symptoms), "   "))
             out.append("   " + _("Questions to ask your clinician:"))
             out += [_wrap(q, "   ", "- ") for q in f.ask]
             out.append("")
-    elif result.triage != "urgent":
-        out += [_wrap(no_factors_text(result)), ""]
+    elif r.no_factors:
+        out += [_wrap(r.no_factors), ""]
 
-    if result.notes:
-        heading = _("Notes")
-        out += [heading, "-" * len(heading)]
-        for note in result.notes:
+    if r.notes:
+        out += _heading(_("Notes"))
+        for note in r.notes:
             out.append(_wrap(note.text, "", "* ") + (f"  [{note.id}]" if clinician else ""))
         out.append("")
 
     if clinician:
-        out += _clinician_trail(result, ruleset)
-    out += [_wrap(_(DISCLAIMER)), ""]
-    out.append(stamp(result))
+        out += _clinician_trail(r)
+    out += [_wrap(r.disclaimer), ""]
+    out.append(r.stamp)
     return "\n".join(out).rstrip() + "\n"
 
 
-def _clinician_trail(result, ruleset) -> list[str]:
+def _clinician_trail(r: Report) -> list[str]:
     out = []
-    if result.triage not in EXPLAINED_LEVELS:
+    if r.triage_decision:
         out.append(_("Triage decision:"))
-        for ev in result.triggered_by:
-            out += _evidence(ev, ruleset, True)
+        for reason in r.triage_decision:
+            out += _reason(reason, True)
         out.append("")
-    if result.held_back:
+    if r.held_back:
         out.append(_("Factors with indicators that were not raised:"))
-        for h in result.held_back:
-            out.append(f"   {held_back_label(h.id)} [{h.id}]: " + _("indicators") + " "
-                       + ", ".join(e.rule for e in h.indicators))
-            for ev in h.because:
-                out += _evidence(ev, ruleset, True, "     ")
+        for h in r.held_back:
+            out.append(f"   {h.label} [{h.id}]: " + _("indicators") + " " + ", ".join(h.indicators))
+            for reason in h.because:
+                out += _reason(reason, True, "     ")
         out.append("")
-    if result.derived_facts:
+    if r.derived:
         out.append(_("Derived facts:"))
-        for ev in result.derived_facts:
-            out += _evidence(ev, ruleset, True)
+        for reason in r.derived:
+            out += _reason(reason, True)
         out.append("")
-    if result.unanswered or result.not_sure:
-        out.append(_("Unanswered:") + " " + (", ".join(result.unanswered) or _("none")))
-        out.append(_("Not sure:") + " " + (", ".join(result.not_sure) or _("none")))
+    if r.unanswered_ids or r.not_sure_ids:
+        out.append(_("Unanswered:") + " " + (", ".join(r.unanswered_ids) or _("none")))
+        out.append(_("Not sure:") + " " + (", ".join(r.not_sure_ids) or _("none")))
         out.append("")
-    if result.warnings:
+    if r.warnings:
         out.append(_("Warnings:"))
-        out += [_wrap(w, "   ", "- ") for w in result.warnings]
+        out += [_wrap(w, "   ", "- ") for w in r.warnings]
         out.append("")
-    out.append(_wrap(_("Rules fired:") + " " + ", ".join(result.fired_rules)))
+    out.append(_wrap(_("Rules fired:") + " " + ", ".join(r.fired_rules)))
     out.append("")
     return out

@@ -24,7 +24,7 @@ from ..models import Question, RuleSet
 from ..personas import Persona
 from ..result import Result
 from .asker import Prompt
-from .flow import DONE, REVIEW, Outcome, run_questionnaire
+from .flow import DONE, REVIEW, QuestionnaireEnd, run_questionnaire
 
 DEFAULT_SPEED = 1.5  # seconds a screen stays up in --auto: time to read a question
 
@@ -184,10 +184,9 @@ class Log:
     def update(self, answers: dict) -> list[tuple[str, str]]:
         """(kind, text) lines: '+' a rule fired, '-' a rule no longer fires,
         '=' a factor or the triage level changed."""
-        from ..answers import validate_answers
         from ..screening import screen
 
-        result = screen(validate_answers(answers, self.ruleset, today=self.today), self.ruleset)
+        result = screen(answers, self.ruleset, today=self.today)
         by_id = self.ruleset.rules_by_id
         lines = []
         for rid in result.fired_rules:
@@ -213,7 +212,7 @@ class Log:
 
 @dataclass(frozen=True)
 class DemoRun:
-    outcome: Outcome
+    end: QuestionnaireEnd  # complete, or stopped at an urgent answer
     result: Result
     log: list[tuple[str, str]]  # every log line, in order
 
@@ -225,9 +224,8 @@ def persona_today(persona: Persona) -> dt.date:
 
 
 def play(persona: Persona, ruleset: RuleSet, asker: DemoAsker) -> DemoRun:
-    """Run the real questionnaire with the persona's answers; return its outcome, the
-    final result and the log. DemoQuit propagates if the presenter stops."""
-    from ..answers import validate_answers
+    """Run the real questionnaire with the persona's answers; return how it ended,
+    the final result and the log. DemoQuit propagates if the presenter stops."""
     from ..screening import screen
 
     today = persona_today(persona)
@@ -240,10 +238,10 @@ def play(persona: Persona, ruleset: RuleSet, asker: DemoAsker) -> DemoRun:
             lines.append((kind, text))
             asker.message(paint[kind](f"   {kind} {text}"))
 
-    outcome = run_questionnaire(ruleset, asker, on_answer=on_answer, today=today)
-    result = screen(validate_answers(outcome.answers, ruleset, today=today), ruleset)
+    end = run_questionnaire(ruleset, asker, on_answer=on_answer, today=today)
+    result = screen(end.answers, ruleset, today=today)
     asker.pause()
-    return DemoRun(outcome, result, lines)
+    return DemoRun(end, result, lines)
 
 
 __all__ = ["DEFAULT_SPEED", "DemoAsker", "DemoQuit", "DemoRun", "Log", "Pacer", "Style",

@@ -6,7 +6,7 @@ questionnaire at once (the urgent rules are read from the ruleset, not hard-code
 The person can go back, confirms unusual combinations once (``rules/consistency.yaml``)
 and sees a review screen where any answer can be changed before the result.
 
-``run_questionnaire`` returns an ``Outcome`` (complete or urgent) with the raw answers;
+``run_questionnaire`` returns a ``QuestionnaireEnd`` (complete or urgent) with the raw answers;
 Ctrl-C (KeyboardInterrupt) and end of input (EOFError) propagate to the caller. After
 every accepted answer ``on_save(state)`` lets the caller keep a draft and
 ``on_answer(question, value, answers)`` lets a demo show what each answer changes.
@@ -50,7 +50,10 @@ class State:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class QuestionnaireEnd:
+    """How a questionnaire ended: every question asked (complete), or stopped at an
+    urgent answer (urgent, with the rules that fired); the raw answers either way."""
+
     status: Literal["complete", "urgent"]
     answers: dict[str, Any]
     urgent_rules: tuple[str, ...] = ()
@@ -59,8 +62,8 @@ class Outcome:
 def run_questionnaire(ruleset: RuleSet, asker: Asker, *, state: State | None = None,
                       on_answer: Callable[[Question, Any, dict], None] | None = None,
                       on_save: Callable[[State], None] | None = None,
-                      today: dt.date | None = None, review: bool = True) -> Outcome:
-    """Ask the questions (or continue ``state``) and return the outcome."""
+                      today: dt.date | None = None, review: bool = True) -> QuestionnaireEnd:
+    """Ask the questions (or continue ``state``) and say how the questionnaire ended."""
     flow = _Flow(ruleset, asker, state or State(), on_answer, on_save,
                  today or dt.date.today(), review)
     return flow.run()
@@ -132,7 +135,7 @@ class _Flow:
         self.seen: set[str] = set(state.answers)
 
     # -------------------------------------------------------------------- walking
-    def run(self) -> Outcome:
+    def run(self) -> QuestionnaireEnd:
         state = self.state
         if not state.started:
             i = 0
@@ -146,7 +149,7 @@ class _Flow:
         self.seen |= {self.questions[j].id for j in range(i)}
         urgent = urgent_rules_true(self.ruleset, state.answers)
         if urgent:
-            return Outcome("urgent", dict(state.answers), tuple(urgent))
+            return QuestionnaireEnd("urgent", dict(state.answers), tuple(urgent))
         gaps_only = False  # after a change on the review screen: only newly shown items
         while True:
             i = self._next_shown(i, gaps_only)
@@ -178,9 +181,9 @@ class _Flow:
             urgent = urgent_rules_true(self.ruleset, state.answers)
             if urgent:
                 self._save(self._id_at(i + 1))
-                return Outcome("urgent", dict(state.answers), tuple(urgent))
+                return QuestionnaireEnd("urgent", dict(state.answers), tuple(urgent))
             i += 1
-        return Outcome("complete", self._shown_answers())
+        return QuestionnaireEnd("complete", self._shown_answers())
 
     def _next_shown(self, i: int, gaps_only: bool) -> int:
         answers = self.state.answers

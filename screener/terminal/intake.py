@@ -147,19 +147,21 @@ def _one_person(ruleset: RuleSet, asker: Asker, folder: Path, report_format: str
     if review_notice(ruleset):
         asker.message(review_notice(ruleset))
     try:
-        outcome = run_questionnaire(ruleset, asker, today=today)  # no on_save: no draft
+        end = run_questionnaire(ruleset, asker, today=today)  # no on_save: no draft
     except (EOFError, KeyboardInterrupt):
         asker.message("\n" + _("Screening stopped: nothing was saved for this person."))
         _wait_for_enter(asker, saved=0)
         return 0
     # Show the result first: an urgent message must reach the person even if saving fails.
-    result, answers = screen_outcome(ruleset, outcome, rid, today)
+    from ..screening import screen
+
+    result = screen({RESPONDENT_ID: rid, **end.answers}, ruleset, today=today)
     asker.section(_("Your result"), "")
-    if outcome.status == "urgent":
+    if end.status == "urgent":
         asker.message(_("The questionnaire stopped here because of your answer."))
     asker.message(render_person_view(result, ruleset))
     try:
-        save_screening(ruleset, result, answers, folder, stem, report_format,
+        save_screening(ruleset, result, folder, stem, report_format,
                        report_lang=report_lang)
     except OutputError as exc:  # e.g. the folder became read-only: tell the operator
         asker.message("\n" + _("The screening could not be saved for the clinic: {reason}")
@@ -172,22 +174,13 @@ def _one_person(ruleset: RuleSet, asker: Asker, folder: Path, report_format: str
     return 1
 
 
-def screen_outcome(ruleset: RuleSet, outcome, rid: str, today: dt.date):
-    """(result, validated answers) of a finished questionnaire, with the respondent id."""
-    from ..answers import validate_answers
-    from ..screening import screen
-
-    validated = validate_answers({RESPONDENT_ID: rid, **outcome.answers}, ruleset, today=today)
-    return screen(validated, ruleset), validated
-
-
 def render_person_view(result, ruleset: RuleSet) -> str:
     from ..reports import render
 
     return render(result, ruleset, "text", "person").rstrip()
 
 
-def save_screening(ruleset: RuleSet, result, answers, folder: Path, stem: str,
+def save_screening(ruleset: RuleSet, result, folder: Path, stem: str,
                    report_format: str, *, report_lang: str | None = None) -> Saved:
     """Write the three files (0600, never overwriting): the answers and the JSON result
     (codes, the same in every language) and the clinician report in ``report_lang``."""
@@ -197,7 +190,7 @@ def save_screening(ruleset: RuleSet, result, answers, folder: Path, stem: str,
     from ..reports import get_format, render
     from ..screening import in_language
 
-    answers_json = json.dumps({RESPONDENT_ID: answers.respondent_id, **answers.values},
+    answers_json = json.dumps({RESPONDENT_ID: result.respondent_id, **result.answers},
                               indent=2, ensure_ascii=False) + "\n"
     report_lang = report_lang or ruleset.language
     report_rules, report_result = ruleset, result
@@ -210,7 +203,7 @@ def save_screening(ruleset: RuleSet, result, answers, folder: Path, stem: str,
     names = file_names(stem, get_format(report_format).EXTENSION)
     files = tuple(write_private(folder / name, data, overwrite=False)
                   for name, data in zip(names, outputs))
-    return Saved(answers.respondent_id, result.triage, files)
+    return Saved(result.respondent_id, result.triage, files)
 
 
 def _wait_for_enter(asker: Asker, *, saved: int) -> None:

@@ -17,7 +17,7 @@ from ..i18n import N_, _, ngettext
 from ..models import RuleSet
 from .asker import Asker, Option, Prompt
 from .drafts import Draft, DraftStore
-from .flow import Outcome, State, run_questionnaire
+from .flow import QuestionnaireEnd, State, run_questionnaire
 
 if TYPE_CHECKING:  # the result models are not needed before the first question
     from ..result import Result
@@ -28,7 +28,7 @@ RESUME_HINT = N_("Your answers so far are saved. Continue with: screener resume 
 
 def session(ruleset: RuleSet, asker: Asker, *, store: DraftStore, resume: bool = False,
             fresh: bool = False, view: str = "person", today: dt.date | None = None,
-            folder: Path | None = None) -> tuple[Outcome, Result]:
+            folder: Path | None = None) -> tuple[QuestionnaireEnd, Result]:
     """Run (or resume) a screening and show the result; KeyboardInterrupt propagates
     with the draft kept."""
     with store.locked():  # one session at a time owns the draft
@@ -45,23 +45,21 @@ def _session(ruleset, asker, *, store, resume, fresh, view, today, folder):
                          position=st.position, confirmed=sorted(st.confirmed),
                          language=ruleset.language))
 
-    outcome = run_questionnaire(ruleset, asker, state=state, on_save=save, today=today)
+    end = run_questionnaire(ruleset, asker, state=state, on_save=save, today=today)
     # imported only now, so the first question appears sooner
-    from ..answers import validate_answers
     from ..reports import render
     from ..screening import screen
 
-    validated = validate_answers(outcome.answers, ruleset, today=today)
-    result = screen(validated, ruleset)
-    if outcome.status == "urgent":
+    result = screen(end.answers, ruleset, today=today)
+    if end.status == "urgent":
         asker.message("\n" + _("The questionnaire stopped here because of your answer."))
     asker.section(_("Your result"), "")
     asker.message(render(result, ruleset, "text", view).rstrip())
-    offer_saves(ruleset, asker, validated.values, result, view=view, today=today,
+    offer_saves(ruleset, asker, result.answers, result, view=view, today=today,
                 folder=folder or Path.cwd())
     # Only now: Ctrl-C at a save prompt must not lose the screening (resume shows it again).
     store.discard()
-    return outcome, result
+    return end, result
 
 
 def _say_review_notice(ruleset: RuleSet, asker: Asker) -> None:

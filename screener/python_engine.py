@@ -1,0 +1,41 @@
+"""The rule engine in plain Python: a layer's rules whose condition is definitely true.
+
+conditions.evaluate reads a condition three-valued (spec 0.1: a test on a missing
+answer is unknown, and unknown never fires), and it has long been the oracle the
+durable engine is tested against. Run over the same layers it is an engine of its own:
+the cross-check of ``screener rules test --engine python``, and the way out should
+durable-rules ever stop building. Same interface and same results as durable_engine
+(tests/test_engine_parity.py); slower per screening, and nothing to register.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from . import conditions
+from .compiler import rule_layers
+from .engine import Fire
+from .models import RuleSet
+
+
+class PythonEngine:
+    def __init__(self, ruleset: RuleSet):
+        layers = rule_layers(ruleset)
+        self.depth = max(layers.values(), default=0)
+        # layer -> its rules (id, condition) in file order, the order run_engine keeps
+        self.rules_at: dict[int, list[tuple[str, conditions.Condition]]] = {}
+        for rule in ruleset.rules:
+            self.rules_at.setdefault(layers[rule.id], []).append((rule.id, rule.when))
+
+    @contextmanager
+    def session(self) -> Iterator[Fire]:
+        yield self.fire  # no state between layers: the facts carry everything
+
+    def close(self) -> None:
+        pass
+
+    def fire(self, layer: int, facts: dict) -> list[str]:
+        evaluate = conditions.evaluate
+        return [rule_id for rule_id, when in self.rules_at.get(layer, ())
+                if evaluate(when, facts) is True]
