@@ -272,7 +272,7 @@ def compile_condition(cond: Condition, as_lists: frozenset[str] = frozenset()) -
     Speed: durable expands every ``$or`` nested in an ``$and`` into separate branches,
     each matched on every fact, and it has no ``$in``. So tests on a list are one
     ``$iany`` / ``$iall`` over an inner ``$or`` / ``$and``, and the names in
-    ``as_lists`` (single-code answers) are asserted as one-item lists (see engine.py)
+    ``as_lists`` (single-code answers) are asserted as one-item lists (see durable_engine.py)
     so that ``in`` and ``not_in`` on them are one node too.
     """
     if isinstance(cond, All):

@@ -20,6 +20,7 @@ Which one: ``engine_for(ruleset, kind)``; without a kind, the one chosen with
 
 from __future__ import annotations
 
+import importlib
 import os
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -30,7 +31,10 @@ from .errors import EngineError
 if TYPE_CHECKING:
     from .models import RuleSet
 
-KINDS = ("durable", "python")
+#: engine name -> (module, class), imported when a screening first asks for it
+ENGINES = {"durable": ("durable_engine", "DurableEngine"),
+           "python": ("python_engine", "PythonEngine")}
+KINDS = tuple(ENGINES)
 DEFAULT = "durable"
 ENV = "SCREENER_ENGINE"
 
@@ -52,20 +56,25 @@ _chosen: ContextVar[str | None] = ContextVar("screener_engine", default=None)
 _engines: dict[tuple[str, str], RuleEngine] = {}
 
 
+def _known(kind: str, given_as: str = "") -> str:
+    if kind not in ENGINES:
+        raise EngineError(f"{given_as}{kind!r} is not an engine: use {' or '.join(KINDS)}")
+    return kind
+
+
 def chosen_kind() -> str:
     """The engine a screening uses when none is named (see the module docstring)."""
-    kind = _chosen.get() or os.environ.get(ENV) or DEFAULT
-    if kind not in KINDS:
-        raise EngineError(f"{ENV}={kind!r} is not an engine: use {' or '.join(KINDS)}")
-    return kind
+    chosen = _chosen.get()
+    if chosen:
+        return chosen
+    from_env = os.environ.get(ENV)
+    return _known(from_env, f"{ENV}=") if from_env else DEFAULT
 
 
 @contextmanager
 def using(kind: str | None) -> Iterator[None]:
     """Screenings inside the block use this engine (None: keep the current choice)."""
-    if kind is not None and kind not in KINDS:
-        raise EngineError(f"{kind!r} is not an engine: use {' or '.join(KINDS)}")
-    token = _chosen.set(kind or _chosen.get())
+    token = _chosen.set(_known(kind) if kind is not None else _chosen.get())
     try:
         yield
     finally:
@@ -79,11 +88,7 @@ def engine_for(ruleset: RuleSet, kind: str | None = None) -> RuleEngine:
     key = (kind, ruleset.content_hash)
     engine = _engines.get(key)
     if engine is None:
-        if kind == "durable":
-            from .durable_engine import DurableEngine as make
-        elif kind == "python":
-            from .python_engine import PythonEngine as make
-        else:
-            raise EngineError(f"{kind!r} is not an engine: use {' or '.join(KINDS)}")
+        module, name = ENGINES[_known(kind)]
+        make = getattr(importlib.import_module(f".{module}", __package__), name)
         engine = _engines[key] = make(ruleset)
     return engine

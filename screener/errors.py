@@ -81,6 +81,10 @@ class OutputExistsError(OutputError, FileExistsError):
     """The output file exists and replacing it was not allowed (no --force)."""
 
 
+class BatchError(ScreenerError):
+    """A batch run cannot start or go on (bad file, stale checkpoint...)."""
+
+
 class EngineError(ScreenerError):
     """The rule engine raised or reported an error while screening."""
 

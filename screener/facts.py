@@ -6,7 +6,7 @@ Three sorts of fact (loading.known_names lists them all for the condition checks
   A rules folder declares the ones it reads in ruleset.yaml (``computed``, with their
   meaning in words); ``COMPUTED`` below is how the program computes each, from which
   answers, and the range it takes. Screening fills them in before any rule runs; lint
-  reports a declared input the program does not compute, or declares differently.
+  reports a declared input the program does not compute, or computes otherwise.
 - **Derived facts**: concluded by the rules themselves (kind ``derived``). They start
   *unknown* (absent), never false: screening makes one true when its rule fires and
   false only once every rule concluding it is definitely false (spec 0.1), so with age

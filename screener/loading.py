@@ -27,7 +27,7 @@ from .models import (
 from .problems import Problem, Problems
 from .rules_folder import content_hash, rules_folder
 from .rules_folder import DEFAULT_RULES_DIR  # noqa: F401  (its users import it from here)
-from .spelling import suggest
+from .spelling import closest, suggest
 from .validation_messages import keys_of, unknown_key
 from .yaml_source import read_yaml
 from .yaml_spelling import as_yaml, plain
@@ -342,16 +342,17 @@ def _load_triage(reader: _Reader, manifest: dict, path: str) -> dict[str, Triage
                              manifest.key_lines.get("triage", 0)):
         return {}
     reader.only_keys(raw, TRIAGE_ORDER, path, "", "triage")
+    misspelt = {closest(key, TRIAGE_ORDER) for key in raw if key not in TRIAGE_ORDER}
     triage = {}
     for level in TRIAGE_ORDER:
-        if level not in raw:
+        if level in raw:
+            found = reader.model(TriageLevel, raw[level], path, level, "a triage level",
+                                 at_line=raw.key_lines.get(level, 0), id=level)
+            if found is not None:
+                triage[level] = found
+        elif level not in misspelt:  # a misspelt level is reported once, as its key
             reader.problems.add(path, manifest.key_lines.get("triage", manifest.line), "",
                                 f"triage: level '{level}' is missing", "missing-triage-level")
-            continue
-        found = reader.model(TriageLevel, raw[level], path, level, "a triage level",
-                             at_line=raw.key_lines.get(level, 0), id=level)
-        if found is not None:
-            triage[level] = found
     return triage
 
 

@@ -81,11 +81,10 @@ class Problems:
 
         ``raw`` is the parsed YAML that was validated (``prefix`` leads from it to the
         validated part) and gives the line; ``model`` the class, for did-you-mean."""
-        from .validation_messages import explain
+        from .validation_messages import explain_all
         from .yaml_source import line_of
 
-        for err in error.errors():
-            code, sentence = explain(err, model)
+        for err, code, sentence in explain_all(error.errors(), model):
             self.add(file, line_of(raw, prefix + tuple(err["loc"])), ident, sentence, code)
 
     def raise_if_any(self, folder: Path):

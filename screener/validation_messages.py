@@ -15,10 +15,10 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .spelling import suggest
+from .conditions import Condition
+from .models import ID_PATTERN
+from .spelling import closest, suggest
 from .yaml_spelling import as_yaml, plain
-
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"  # models.Id; said in words below
 
 #: pydantic error type -> what the value must be, in words (code "wrong-type")
 KINDS = {
@@ -30,6 +30,20 @@ KINDS = {
     "date_parsing": "a date (YYYY-MM-DD)", "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
     "none_required": "empty",
 }
+
+
+def explain_all(errors: list[dict], model: type[BaseModel] | None = None) -> list[tuple]:
+    """(error, code, sentence) for each error, leaving out a missing key that the
+    did-you-mean of an unknown key already names: `reson` written for `reason` is one
+    mistake, so it is one problem."""
+    named = set()
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] == "extra_forbidden" and model is not None:
+            meant = closest(loc[-1], keys_of(_annotation_at(model, loc[:-1])))
+            named.add(loc[:-1] + (meant,))
+    return [(error, *explain(error, model)) for error in errors
+            if not (error["type"] == "missing" and tuple(error["loc"]) in named)]
 
 
 def explain(error: dict, model: type[BaseModel] | None = None) -> tuple[str, str]:
@@ -99,10 +113,8 @@ def _length(kind: str, ctx: dict) -> str:
 
 
 def _value_error_code(annotation: Any, loc: tuple) -> str:
-    """A model's own check (a derived rule without `concludes`) is a bad combination of
-    keys; a field's check is, in these models, the condition parser."""
-    from .conditions import Condition
-
+    """A model's own check (a derived rule without `concludes`) finds a bad combination
+    of keys; a check on a condition field (`when`, `shown_if`) is the condition parser's."""
     if not loc or _is_model(annotation):
         return "bad-combination"
     if set(_alternatives(annotation)) == set(get_args(Condition)):

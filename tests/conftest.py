@@ -25,6 +25,38 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+# ------------------------------------------------------------------- the slow tests
+
+_SLOW_LEFT_OUT = pytest.StashKey[int]()  # how many slow tests this run left out
+
+def pytest_addoption(parser):
+    parser.addoption("--slow", action="store_true",
+                     help="run the whole suite: also the tests marked slow (pseudo-terminals, "
+                          "child processes, whole questionnaires typed through prompt_toolkit, "
+                          "large property runs, the README sessions). CI and the README's "
+                          "test command use it.")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without --slow, tests marked slow are left out: `uv run pytest` is the quick set
+    for while you work. A marker expression (-m slow, -m "not slow") chooses instead."""
+    if config.getoption("--slow") or config.getoption("markexpr"):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+        config.stash[_SLOW_LEFT_OUT] = len(slow)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    left_out = config.stash.get(_SLOW_LEFT_OUT, 0)
+    if left_out:
+        terminalreporter.write_line(
+            f"{left_out} slow test{'s' * (left_out != 1)} not run: `uv run pytest --slow` "
+            "runs the whole suite (as CI does)")
+
+
 @pytest.fixture(autouse=True)
 def english_by_default(monkeypatch):
     """Every test starts in English whatever the machine's locale (the default language

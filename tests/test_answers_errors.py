@@ -107,6 +107,7 @@ def _screen(*args, stdin=None):
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow  # starts the command in a child process
 @pytest.mark.parametrize("given, says", [
     ('"diuretic"', 'a list is needed, even for one answer: write ["diuretic"]'),
     ('"diuretic;statin"', 'a list is needed: write ["diuretic", "statin"]'),
@@ -119,6 +120,7 @@ def test_a_multi_answer_given_as_a_string_says_a_list_is_needed(given, says):
     assert "'diuretic' is not a code" not in proc.stderr  # the old, wrong reason
 
 
+@pytest.mark.slow  # starts the command in a child process
 def test_a_many_records_file_given_to_screen_points_to_batch(tmp_path):
     csv_file = tmp_path / "survey.csv"
     csv_file.write_text("respondent_id,age_years\nP1,70\n")
@@ -133,6 +135,7 @@ def test_a_many_records_file_given_to_screen_points_to_batch(tmp_path):
     assert proc.returncode == 2 and "screener batch" in proc.stderr
 
 
+@pytest.mark.slow  # starts the command in a child process
 @pytest.mark.parametrize("args, says", [
     (["scren", "x.json"], "invalid choice: 'scren' (did you mean 'screen'?)"),
     (["screen", "x.json", "--veiw", "clinician"], "--veiw (did you mean '--view'?)"),
@@ -144,6 +147,7 @@ def test_did_you_mean_for_commands_and_options(args, says):
     assert proc.returncode == 2 and says in proc.stderr, proc.stderr
 
 
+@pytest.mark.slow  # starts the command in a child process
 def test_one_already_exists_wording_for_every_command(tmp_path):
     import json as _json
 

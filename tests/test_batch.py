@@ -99,6 +99,7 @@ def test_unknown_column_stops_before_screening(tmp_path, ruleset):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]  # no .partial left
 
 
+@pytest.mark.slow  # child processes (workers, a Dask cluster or the command)
 @pytest.mark.parametrize("kind", ["csv", "jsonl"])
 def test_one_and_two_workers_give_identical_bytes(tmp_path, ruleset, kind):
     source = write_input(tmp_path / f"in.{kind}", records(ruleset, 400, seed=9), ruleset)
@@ -108,6 +109,7 @@ def test_one_and_two_workers_give_identical_bytes(tmp_path, ruleset, kind):
     assert len(read_rows(tmp_path / f"one.{kind}")) == 400
 
 
+@pytest.mark.slow  # child processes (workers, a Dask cluster or the command)
 def test_resume_after_interruption_finishes_without_redoing(tmp_path, ruleset):
     source = write_input(tmp_path / "in.csv", records(ruleset, 200, seed=4), ruleset)
     run_batch(source, tmp_path / "full.csv", today=FIXED_DAY, chunk_size=25)
@@ -145,6 +147,7 @@ def test_resume_refuses_a_partial_file_cut_short(tmp_path, ruleset):
     assert b"\0" not in partial.read_bytes()
 
 
+@pytest.mark.slow  # child processes (workers, a Dask cluster or the command)
 def test_summary_cannot_be_the_output(tmp_path, ruleset):
     import subprocess
     import sys
@@ -167,6 +170,7 @@ def test_resume_refuses_a_changed_input(tmp_path, ruleset):
         run_batch(source, tmp_path / "out.jsonl", chunk_size=10, resume=True)
 
 
+@pytest.mark.slow  # child processes (workers, a Dask cluster or the command)
 def test_dask_local_cluster_output_equals_local_run(tmp_path, ruleset):
     """`--engine dask` (a local cluster) writes the same bytes as the local engine.
 
@@ -257,6 +261,7 @@ def test_non_utf8_bytes_reject_their_own_record_only(tmp_path, ruleset):
         run_batch(header, tmp_path / "out2.csv", today=FIXED_DAY)
 
 
+@pytest.mark.slow  # child processes (workers, a Dask cluster or the command)
 def test_ctrl_c_on_the_command_then_resume(tmp_path, ruleset):
     """A real SIGINT to a running `screener batch`, then --resume: same bytes as a run
     that was never interrupted."""
@@ -400,7 +405,7 @@ def test_unanswered_urgent_check_is_counted_not_escalated(tmp_path, ruleset, cap
 def _fail_on_record(monkeypatch, number):
     """Bad input no longer stops a run (it becomes error rows), so a failure inside the
     run is injected: the chunk holding record ``number`` raises (the real engine runs)."""
-    from screener import batch
+    from screener.batch import executors as batch  # where the executors find process_chunk
 
     real = batch.process_chunk
 

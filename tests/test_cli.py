@@ -8,6 +8,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # every test starts the command in a child process
+
 HEALTHY = ROOT / "tests" / "vignettes" / "healthy-adult.json"
 
 

@@ -125,6 +125,7 @@ def spawn_demo(home: Path, *args: str):
 FACTOR_LINE = re.compile(r"^\d+\. .+ \((some|several) signs\)  \[(\w+)\]\s*$", re.M)
 
 
+@pytest.mark.slow  # the demo command in a pseudo-terminal or child process
 @pytest.mark.parametrize("persona_id", sorted(p.stem for p in
                                               (Path(__file__).parent.parent / "personas").glob("*.yaml")))
 def test_demo_auto_in_a_terminal(tmp_path, ruleset, personas, persona_id):
@@ -153,6 +154,7 @@ def test_demo_auto_in_a_terminal(tmp_path, ruleset, personas, persona_id):
     assert not home.exists() or not any(home.iterdir())  # and never writes a draft
 
 
+@pytest.mark.slow  # the demo command in a pseudo-terminal or child process
 def test_demo_list_and_unknown_persona(tmp_path):
     child = spawn_demo(tmp_path, "--list")
     child.expect(pexpect.EOF)
@@ -164,6 +166,7 @@ def test_demo_list_and_unknown_persona(tmp_path):
     assert "did you mean" in child.before.lower() or "office-worker-winter" in child.before
 
 
+@pytest.mark.slow  # the demo command in a pseudo-terminal or child process
 @pytest.mark.parametrize("speed", ["-1", "inf", "nan"])
 def test_bad_speed_is_a_clean_error(speed):
     import subprocess

@@ -16,11 +16,24 @@ README = (ROOT / "README.md").read_text()
 
 
 def test_readme_two_commands_and_ci_runs_the_test_command():
-    assert "```console\nuv run screener\nuv run pytest\n```" in README
-    assert "uv run pytest" in (ROOT / ".ci" / "run").read_text()
+    assert "```console\nuv run screener\nuv run pytest --slow\n```" in README
     # the pip alternative stays documented
-    assert "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest" in README
+    assert "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest --slow" in README
     assert "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/screener\n" in README
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    """The README's second command is the whole suite, and it is what .ci/run runs (its
+    environment only quiets the output); `uv run pytest` alone is the quick set."""
+    readme_command = re.search(r"```console\nuv run screener\n(.*)\n```", README).group(1)
+    ci = (ROOT / ".ci" / "run").read_text()
+    ci_command = re.search(r'^TEST_COMMAND="(.*)"$', ci, re.M).group(1)
+    assert readme_command == ci_command == "uv run pytest --slow"
+    # pytest is started in one place, through that variable
+    assert re.findall(r"^(?!\s*#).*(?:uv run pytest|-m pytest).*$", ci, re.M) == [
+        f'TEST_COMMAND="{ci_command}"']
+    assert '$TEST_COMMAND "${args[@]}"' in ci
+    assert "`uv run pytest` alone is the quick set" in README
 
 
 def test_uv_builds_durable_rules_with_the_313_flag():
@@ -55,6 +68,7 @@ def test_every_command_is_documented(name):
         f"{name}: --help shows no example"
 
 
+@pytest.mark.slow  # runs the README's commands in child processes
 def test_readme_example_answers_screen():
     proc = subprocess.run([sys.executable, "-m", "screener", "screen", "examples/answers.json"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -118,6 +132,7 @@ SETUP = {"screener rules check --rules /tmp/proposed": _setup_proposed_rules}
 SESSIONS = readme_sessions()
 
 
+@pytest.mark.slow  # runs the README's commands in child processes
 @pytest.mark.parametrize("steps", [s for _, s in SESSIONS],
                          ids=[f"README.md:{line}" for line, _ in SESSIONS])
 def test_readme_sessions_run_as_printed(steps, tmp_path):

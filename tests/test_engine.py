@@ -24,6 +24,7 @@ def private_rules(definition: dict) -> CompiledRules:
     return CompiledRules(f"test_engine_{next(_names)}", definition)
 
 
+@pytest.mark.slow  # two thousand screenings (a soak run)
 def test_two_thousand_screenings_do_not_leak(ruleset):
     """durable allows 1,024 live sessions per ruleset: sessions are shared by at most
     SESSION_REUSE screenings and then deleted, so at most one is ever live, and facts
@@ -178,3 +179,11 @@ def test_the_python_engine_fires_layer_by_layer(ruleset):
         assert "D-OLDER-ADULT" not in fire(1, {})
         assert fire(eng.depth + 1, {"age_years": 70}) == []
     assert eng.depth == engine_module.engine_for(ruleset, "durable").depth
+
+
+def test_every_registered_engine_is_a_rule_engine(ruleset):
+    for kind in engine_module.KINDS:
+        eng = engine_module.engine_for(ruleset, kind)
+        assert isinstance(eng.depth, int) and callable(eng.session) and callable(eng.close)
+    with pytest.raises(EngineError, match="'clips' is not an engine: use durable or python"):
+        engine_module.engine_for(ruleset, "clips")

@@ -56,6 +56,7 @@ def _run(args, env, tmp_path):
                           stdin=subprocess.DEVNULL)
 
 
+@pytest.mark.slow  # starts the command in a child process
 @pytest.mark.parametrize("name", list(SCREENING))
 def test_every_screening_command_checks_the_engine_first(tmp_path, name):
     (tmp_path / "in.jsonl").write_text('{"age_years": 70}\n')
@@ -74,6 +75,7 @@ def test_every_screening_command_checks_the_engine_first(tmp_path, name):
     assert not (tmp_path / "home").exists()  # no draft saved
 
 
+@pytest.mark.slow  # starts the command in a child process
 def test_a_missing_engine_says_install(tmp_path):
     proc = _run(["screen", "examples/answers.json"],
                 _broken_engine(tmp_path, "No module named 'durable_rules_engine'"), tmp_path)
@@ -82,6 +84,7 @@ def test_a_missing_engine_says_install(tmp_path):
     assert "pip install" in proc.stderr or "uv sync" in proc.stderr
 
 
+@pytest.mark.slow  # starts the command in a child process
 @pytest.mark.parametrize("args", [["schema", "answers"], ["personas"], ["rules", "check"],
                                   ["questionnaire", "--fhir"], ["--version"]])
 def test_commands_that_do_not_screen_still_work(tmp_path, args):
@@ -89,6 +92,7 @@ def test_commands_that_do_not_screen_still_work(tmp_path, args):
     assert proc.returncode == 0, proc.stderr
 
 
+@pytest.mark.slow  # starts the command in a child process
 def test_the_python_engine_is_the_way_out(tmp_path):
     """With durable-rules broken, the rules can still be tested (rules test --engine
     python) and answers screened (SCREENER_ENGINE=python), with the same results."""
@@ -104,6 +108,7 @@ def test_the_python_engine_is_the_way_out(tmp_path):
     assert _run(["rules", "test", "-q", "--engine", "durable"], env, tmp_path).returncode == 3
 
 
+@pytest.mark.slow  # starts the command in a child process
 def test_a_wrong_engine_name_is_one_line(tmp_path):
     env = dict(os.environ, SCREENER_ENGINE="drools")
     proc = _run(["screen", "examples/answers.json"], env, tmp_path)
@@ -142,6 +147,7 @@ def test_the_list_of_screening_commands_is_complete():
         assert needs_engine(parser.parse_args(args)), name
 
 
+@pytest.mark.slow  # starts the command in a child process
 def test_under_uv_run_the_fix_is_uv_sync(tmp_path):
     """`uv run` sets UV; a venv pip made and uv now runs gets uv's one-line fix."""
     env = _broken_engine(tmp_path, UNDEFINED)

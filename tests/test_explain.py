@@ -170,6 +170,7 @@ def test_explain_errors_exit_2(capsys, args, message):
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.slow  # starts the command in a child process
 def test_explain_bad_answers_exit_2_without_traceback(tmp_path):
     path = tmp_path / "a.json"
     path.write_text('{\n  "age_years": 40,\n  "skin_tone": "purple"\n}\n')

@@ -11,29 +11,36 @@ from screener import compiler, conditions, facts
 from screener.answers import validate_answers
 from screener.authoring.generate import random_answers
 from screener.completeness import is_complete, unanswered
+from screener.engine import using
 from screener.loading import known_names, load_ruleset
 from screener.screening import initial_facts, run_engine, screen
 
 
-def final_facts(answers: dict, ruleset) -> tuple[dict, list[str]]:
+ENGINES = ["durable", "python"]  # the product's engine and the evaluator run as one
+
+
+def final_facts(answers: dict, ruleset, engine: str = "durable") -> tuple[dict, list[str]]:
     """The facts after every layer, and the rules the engine fired."""
     found = initial_facts(validate_answers(answers, ruleset), ruleset)
-    return found, run_engine(found, ruleset)
+    with using(engine):
+        return found, run_engine(found, ruleset)
 
 
 # ------------------------------------------------------------- derived facts unknown
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("age, fires", [(None, False), (40, True), (80, False)])
-def test_hy_urine_reads_older_adult_only_when_age_is_known(ruleset, age, fires):
+def test_hy_urine_reads_older_adult_only_when_age_is_known(ruleset, age, fires, engine):
     """HY-URINE tests `older_adult: false`: with age unanswered it is unknown, so the
     rule neither fires nor counts as false (spec 0.1)."""
     answers = {"urine_colour": "dark_yellow"} | ({} if age is None else {"age_years": age})
-    found, fired = final_facts(answers, ruleset)
+    found, fired = final_facts(answers, ruleset, engine)
     want = {None: None, 40: False, 80: True}[age]
     assert found.get("older_adult") is want and found.get("minor") is (None if age is None
                                                                       else False)
     assert ("HY-URINE" in fired) is fires
-    assert ("HY-URINE" in screen(answers, ruleset).fired_rules) is fires
+    with using(engine):
+        assert ("HY-URINE" in screen(answers, ruleset).fired_rules) is fires
     # the evaluator the tests use as oracle reads the same facts the same way
     verdict = conditions.evaluate(ruleset.rules_by_id["HY-URINE"].when, found)
     assert verdict is {None: None, 40: True, 80: False}[age]
@@ -67,19 +74,20 @@ NEGATED_RULES = """
 """
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("age, expected", [
     (None, set()),  # unknown: neither negated test is true
     (40, {"HY-NOT-OLDER", "HY-NOT-MINOR"}),
     (80, {"HY-NOT-MINOR"}),
     (16, {"HY-NOT-OLDER"}),
 ])
-def test_negated_tests_on_unknown_derived_facts_do_not_fire(rules_copy, age, expected):
+def test_negated_tests_on_unknown_derived_facts_do_not_fire(rules_copy, age, expected, engine):
     path = rules_copy / "hydration.yaml"
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + NEGATED_RULES,
                     encoding="utf-8")
     ruleset = load_ruleset(rules_copy)
     answers = {"urine_colour": "dark_yellow"} | ({} if age is None else {"age_years": age})
-    found, fired = final_facts(answers, ruleset)
+    found, fired = final_facts(answers, ruleset, engine)
     assert {"HY-NOT-OLDER", "HY-NOT-MINOR"} & set(fired) == expected
     for rule_id in ("HY-NOT-OLDER", "HY-NOT-MINOR"):  # engine and evaluator agree
         verdict = conditions.evaluate(ruleset.rules_by_id[rule_id].when, found)

@@ -158,6 +158,7 @@ pexpect = pytest.importorskip("pexpect")
 ANSWER = r"Answer( \[[^\]\r\n]*\])?: "
 
 
+@pytest.mark.slow  # the intake command in a pseudo-terminal or child process
 def test_two_people_in_a_terminal(ruleset, tmp_path):
     today = dt.date.today()
     home, folder = tmp_path / "home", tmp_path / "clinic"
@@ -195,6 +196,7 @@ def test_two_people_in_a_terminal(ruleset, tmp_path):
     assert not (home / "draft.json").exists()
 
 
+@pytest.mark.slow  # the intake command in a pseudo-terminal or child process
 def test_intake_needs_a_terminal(tmp_path):
     import subprocess
     proc = subprocess.run([str(SCREENER), "intake", "--out", str(tmp_path)],

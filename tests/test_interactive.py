@@ -136,6 +136,7 @@ def expected(answers: dict) -> dict:
     return {**answers, "screened_on": TODAY.isoformat()}
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_full_run_to_routine_result(drive, tmp_path, ruleset):
     script = {**ROUTINE, "save-answers": True, "answers-path": Keys(ENTER),
               "save-report": "md", "report-path": Keys(ENTER)}
@@ -179,6 +180,7 @@ def test_red_flag_stops_at_once(drive):
     assert "Possible" not in asker.printed
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_late_red_flag_stops_before_the_review(drive):
     script = {**ROUTINE, "palpitations": "with_chest_pain_or_fainting"}
     outcome, result, asker, _ = drive(script)
@@ -187,6 +189,7 @@ def test_late_red_flag_stops_before_the_review(drive):
     assert [e.rule for e in result.triggered_by] == ["TR-URGENT-PALPITATIONS"]
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_back_navigation_changes_an_earlier_answer(drive):
     # age 70, then Back from the sex question, age 40 instead: pregnancy is now asked
     script = {**ROUTINE, "age_years": Seq([70, 40]), "sex_at_birth": Seq([BACK, "female"]),
@@ -199,6 +202,7 @@ def test_back_navigation_changes_an_earlier_answer(drive):
     assert result.answers["age_years"] == 40
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_back_keeps_the_answer_preselected(drive, ruleset):
     # Back from urine colour, then Enter alone on fluids: the earlier answer is kept
     script = {**ROUTINE, "urine_colour": Seq([BACK, "pale"]),
@@ -207,6 +211,7 @@ def test_back_keeps_the_answer_preselected(drive, ruleset):
     assert outcome.answers["fluids_per_day"] == "over_8"
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_validation_reasks_with_the_reason(drive):
     script = {**ROUTINE,
               "age_years": Keys("abc" + ENTER + CLEAR + "200" + ENTER + CLEAR + "45" + ENTER),
@@ -218,6 +223,7 @@ def test_validation_reasks_with_the_reason(drive):
     assert "Recorded: 154 lb = 70 kg." in asker.printed
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_review_and_change(drive, ruleset):
     # on the review screen change "housebound" to no, then show the result
     script = {**ROUTINE, "review": Seq(["housebound", DONE]), "housebound": Seq(["yes", "no"]),
@@ -231,6 +237,7 @@ def test_review_and_change(drive, ruleset):
     assert "VD-SUN" not in result.fired_rules  # the housebound indicator is gone
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_review_change_asks_newly_shown_questions(drive):
     # changing medicines on the review screen to include PPIs brings up ppi_duration
     script = {**ROUTINE, "review": Seq(["medicines", DONE]),
@@ -242,6 +249,7 @@ def test_review_change_asks_newly_shown_questions(drive):
     assert after_change[:3] == ["review", "medicines", "ppi_duration"]
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_unusual_combination_is_confirmed_once(drive):
     # much fluid and little urine: "no, that is wrong" re-asks, then a plain answer
     script = {**ROUTINE, "fluids_per_day": "over_8", "urination_under_4_per_day": Seq(["yes", "no"]),
@@ -252,6 +260,7 @@ def test_unusual_combination_is_confirmed_once(drive):
     assert outcome.answers["urination_under_4_per_day"] == "no"
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_none_clears_the_other_ticks(drive):
     # tick Seizure, then None of these: only "none" remains, so no urgent stop
     red = Keys(DOWN + SPACE + DOWN * 9 + SPACE + ENTER)
@@ -260,6 +269,7 @@ def test_none_clears_the_other_ticks(drive):
     assert outcome.answers["red_flags_now"] == ["none"]
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_help_key_shows_the_help(drive, ruleset):
     # "?" shows the help, then the same question comes back: "2" is "No"
     outcome, _, asker, _ = drive({**ROUTINE, "bone_pain": Keys("?" + "2" + ENTER)})
@@ -267,6 +277,7 @@ def test_help_key_shows_the_help(drive, ruleset):
     assert "Help: " + ruleset.questions.by_id["bone_pain"].help in asker.printed
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_enter_after_help_on_a_menu_records_nothing(drive, ruleset):
     """People type ? then Enter (as on typed questions): that Enter must not record the
     highlighted option ("Yes", the first). The menu stays open and "2" then picks "No"."""
@@ -306,6 +317,7 @@ def test_question_still_pending_after_help_and_enter(ruleset, key):
 
 # ------------------------------------------------------------------ drafts and resume
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_ctrl_c_keeps_a_private_draft_and_resume_gives_the_same_result(drive, ruleset):
     interrupted = {**ROUTINE, "skin_tone": Keys(CTRL_C)}
     with pytest.raises(KeyboardInterrupt):
@@ -323,6 +335,7 @@ def test_ctrl_c_keeps_a_private_draft_and_resume_gives_the_same_result(drive, ru
     assert resumed.model_dump() == uninterrupted.model_dump()
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_run_offers_to_continue_a_draft(drive):
     with pytest.raises(KeyboardInterrupt):
         drive({**ROUTINE, "diet_pattern": Keys(CTRL_C)})
@@ -366,6 +379,7 @@ def test_library_flow_hooks(ruleset):
     assert seen[-1][2] == len(outcome.answers)
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_saving_does_not_overwrite_without_confirmation(drive, tmp_path):
     target = tmp_path / f"screening-answers-{TODAY.isoformat()}.json"
     target.write_text("keep me")
@@ -423,6 +437,7 @@ def test_review_lines_wrap_instead_of_being_cut(monkeypatch):
     assert _wrap("short", 3) == "short"
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_nobody_is_asked_the_date(drive):
     outcome, result, asker, _ = drive(dict(ROUTINE))
     assert "screened_on" not in asker.asked

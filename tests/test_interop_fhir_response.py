@@ -126,6 +126,7 @@ def run(*args, cwd=ROOT):
                           text=True, cwd=cwd, timeout=120)
 
 
+@pytest.mark.slow  # starts the command in a child process
 def test_cli_screen_and_report_a_response(tmp_path, ruleset):
     questionnaire = tmp_path / "q.json"
     assert run("questionnaire", "--fhir", "-o", str(questionnaire)).returncode == 0
@@ -148,6 +149,7 @@ def test_cli_screen_and_report_a_response(tmp_path, ruleset):
     assert proc.returncode == 2 and "go with the fhir format" in proc.stderr
 
 
+@pytest.mark.slow  # starts the command in a child process
 def test_a_red_flag_ticked_with_none_is_refused_and_shouted(tmp_path, ruleset):
     """The issue's renderer case: chest_pain and none ticked together."""
     questionnaire, _ = fq.questionnaire(ruleset)

@@ -178,6 +178,7 @@ def _run(*args, cwd=ROOT):
                           text=True, cwd=cwd, timeout=120)
 
 
+@pytest.mark.slow  # starts the command in a child process
 def test_questionnaire_command_writes_each_form_privately(tmp_path):
     import stat
 

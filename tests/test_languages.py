@@ -33,6 +33,7 @@ def cli(capsys, *args):
     return code, out, err
 
 
+@pytest.mark.slow  # a child process or a pseudo-terminal
 def test_catalogues_are_compiled_and_complete():
     proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "translations.py"), "check"],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
@@ -155,6 +156,7 @@ def test_help_does_not_open_a_catalogue(capsys, monkeypatch):
 
 # ------------------------------------------------------------- interactive, in Spanish
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit (6-25 s each here)
 def test_a_full_interactive_run_in_spanish(tmp_path, monkeypatch):
     from prompt_toolkit.application import create_app_session
     from prompt_toolkit.input import create_pipe_input
@@ -361,6 +363,7 @@ def test_a_translation_file_named_for_another_language_is_refused(tmp_path):
         load_ruleset(rules, "pt")
 
 
+@pytest.mark.slow  # a child process or a pseudo-terminal
 @pytest.mark.timeout(180)
 def test_spanish_terminal_run_from_lang_through_a_pty(tmp_path):
     """The installed entry point in a real terminal, Spanish from LANG: a red flag stops

@@ -17,6 +17,7 @@ import random
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from screener import conditions
@@ -45,6 +46,7 @@ def answers_from(ruleset, seed, **kwargs):
     return random_answers(ruleset, random.Random(seed), **kwargs)
 
 
+@pytest.mark.slow  # a large property run (40-120 s each here)
 @common
 @given(seed=seeds)
 def test_no_output_contains_a_dose(ruleset, seed):
@@ -107,6 +109,7 @@ def test_every_factor_has_sourced_indicators(ruleset, seed):
         assert result.factors or not result.complete or "TR-ROUTINE-THIRST" in result.fired_rules
 
 
+@pytest.mark.slow  # a large property run (40-120 s each here)
 @common
 @given(seed=seeds, conditions=st.lists(st.sampled_from(
     ["kidney_disease", "dialysis", "diabetes", "malabsorption", "ileostomy",
@@ -128,6 +131,7 @@ def test_kidney_never_raises_potassium_magnesium_or_calcium(ruleset, seed, condi
                 assert label not in output, (fmt, view, label)
 
 
+@pytest.mark.slow  # a large property run (40-120 s each here)
 @common
 @given(seed=seeds, skip_rate=st.sampled_from([0.0, 0.2, 0.4, 0.8, 1.0]))
 def test_incomplete_is_never_self_care_and_says_so(ruleset, seed, skip_rate):
@@ -156,6 +160,7 @@ DRINK_MORE = re.compile(r"\bdrink(ing|s)? (more|plenty|regularly|extra)\b(?! or 
                         re.IGNORECASE)
 
 
+@pytest.mark.slow  # a large property run (40-120 s each here)
 @common
 @given(seed=seeds, limit=st.sampled_from(["dialysis", "fluid_restriction"]))
 def test_nothing_tells_a_fluid_limited_person_to_drink_more(ruleset, seed, limit):

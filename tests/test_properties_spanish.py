@@ -33,6 +33,7 @@ def rulesets():
     return {"en": load_ruleset(), "es": load_ruleset(lang="es")}
 
 
+@pytest.mark.slow  # a large property run
 @common
 @given(seed=seeds, lang=st.sampled_from(["en", "es"]))
 def test_no_output_in_either_language_contains_a_dose_or_a_diagnosis(rulesets, seed, lang):
@@ -49,6 +50,7 @@ def test_no_output_in_either_language_contains_a_dose_or_a_diagnosis(rulesets, s
                                                           find_unsafe_text(output))
 
 
+@pytest.mark.slow  # a large property run
 @common
 @given(seed=seeds)
 def test_spanish_decides_exactly_as_english(rulesets, seed):

@@ -10,6 +10,8 @@ import pytest
 from conftest import ROOT
 from report_helpers import pdf_text
 
+pytestmark = pytest.mark.slow  # every test starts the command in a child process
+
 ANSWERS = ROOT / "tests" / "vignettes" / "office-worker-winter.json"
 
 

@@ -27,6 +27,7 @@ def test_no_dose_text_in_any_format_or_view(ruleset, name):
             assert find_unsafe_text(text) is None, (fmt, view, find_unsafe_text(text))
 
 
+@pytest.mark.slow  # PDFs of many generated answer sets (a large property run)
 def test_no_dose_text_in_pdfs_of_generated_answers(ruleset):
     for answers in answer_sets(ruleset, 12, seed=7, red_flag_rate=0.05):
         result = screen(answers, ruleset)

@@ -222,3 +222,12 @@ def test_example_with_invalid_answers(rules_copy):
     [text] = lint(rules_copy, "bad-example")
     assert text.startswith(f"{path}:{line_of(path, 'regulary')}: K-SWEAT: example 1: heavy_sweating")
     assert "did you mean 'regularly'" in text
+
+
+def test_findings_spell_values_as_yaml(rules_copy):
+    """`true`, as the author wrote it, not Python's `True`."""
+    path = break_file(rules_copy, "potassium.yaml", "when: {heavy_alcohol: true}",
+                      "when: {all: [{heavy_alcohol: true}, {heavy_alcohol: false}]}")
+    assert lint(rules_copy, "never-fires") == [
+        f"{path}:{line_of(path, 'id: K-ALCOHOL')}: K-ALCOHOL: can never fire: heavy_alcohol is "
+        "true and heavy_alcohol is false: no answer can be all of these"]

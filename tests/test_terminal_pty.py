@@ -20,7 +20,8 @@ pexpect = pytest.importorskip("pexpect")
 from screener.terminal.flow import prompt_for  # noqa: E402
 from test_interactive import CLEAR, ROUTINE, keys_for  # noqa: E402
 
-pytestmark = pytest.mark.timeout(120)
+# slow: every test drives a pseudo-terminal (pexpect)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 SCREENER = Path(sys.executable).with_name("screener")
 PROGRESS = r"\n([A-Z][A-Za-z ,]+) · question \d+ of (up to )?\d+ · "
 

@@ -37,6 +37,7 @@ def test_spanish_is_marked_as_awaiting_review_in_the_data():
     assert load_ruleset(lang="es").translation.reviewed is False
 
 
+@pytest.mark.slow  # `rules check` in a child process
 def test_removing_one_translation_fails_the_check_naming_file_id_and_field(rules_copy):
     break_file(rules_copy, ES, "    title: Piel cubierta al aire libre\n", "")
     code, out = check(rules_copy)
@@ -46,12 +47,14 @@ def test_removing_one_translation_fails_the_check_naming_file_id_and_field(rules
             "locales/es.yaml") in out
 
 
+@pytest.mark.slow  # `rules check` in a child process
 def test_a_missing_option_label_is_named_by_its_code(rules_copy):
     break_file(rules_copy, ES, "      dark_brown_black: Morena oscura o negra\n", "")
     code, out = check(rules_copy)
     assert code == 1 and "skin_tone: options.dark_brown_black: not translated" in out
 
 
+@pytest.mark.slow  # `rules check` in a child process
 def test_translation_of_an_id_that_no_longer_exists_is_reported(rules_copy):
     path = break_file(rules_copy, ES, "  N-LITHIUM:\n", "  N-LITIO:\n")
     code, out = check(rules_copy)
@@ -60,6 +63,7 @@ def test_translation_of_an_id_that_no_longer_exists_is_reported(rules_copy):
     assert "N-LITHIUM: text: not translated" in out  # and the real one is now missing
 
 
+@pytest.mark.slow  # `rules check` in a child process
 def test_a_translation_of_a_code_the_question_lacks_is_reported(rules_copy):
     break_file(rules_copy, ES, "      seizure: Una convulsión (un ataque)\n",
                "      seizure: Una convulsión (un ataque)\n      seizures: Convulsiones\n")
@@ -67,12 +71,14 @@ def test_a_translation_of_a_code_the_question_lacks_is_reported(rules_copy):
     assert code == 1 and "options: translates code 'seizures'" in out
 
 
+@pytest.mark.slow  # `rules check` in a child process
 def test_a_lost_placeholder_is_reported(rules_copy):
     break_file(rules_copy, ES, "por ellas: {unanswered}", "por ellas.")
     code, out = check(rules_copy)
     assert code == 1 and "N-UNANSWERED: text: the es translation must keep the placeholders" in out
 
 
+@pytest.mark.slow  # `rules check` in a child process
 def test_a_misspelt_field_in_the_locale_file_is_located(rules_copy):
     path = break_file(rules_copy, ES, "    reason: Calambres de vez en cuando o más a menudo.",
                       "    reasn: Calambres de vez en cuando o más a menudo.")
@@ -82,6 +88,7 @@ def test_a_misspelt_field_in_the_locale_file_is_located(rules_copy):
             "(did you mean 'reason'?)") in out
 
 
+@pytest.mark.slow  # `rules check` in a child process
 def test_dose_text_in_a_translation_is_a_finding(rules_copy):
     break_file(rules_copy, ES, "Beba con regularidad a lo largo del día",
                "Tome 400 UI al día y beba con regularidad a lo largo del día")

@@ -146,6 +146,7 @@ def test_whatif_needs_set(capsys):
     assert info.value.code == 2 and "--set" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # starts the command in a child process
 def test_whatif_bad_set_exit_2_without_traceback():
     proc = subprocess.run([sys.executable, "-m", "screener", "whatif", "--persona", "healthy-adult",
                            "--set", "supplements=vitamin_dd"],

@@ -18,8 +18,6 @@ from itertools import product
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pydantic import BaseModel, ConfigDict
-
 from .. import compiler, conditions, facts, safety
 from ..conditions import All, AnyOf, Test
 from ..errors import AnswersError, RulesError, shown
@@ -27,17 +25,18 @@ from ..loading import collect_ruleset, known_names
 from ..locales import missing_and_stale
 from ..models import NONE, NOT_SURE, Rule, RuleSet
 from ..spelling import suggest
+from ..types import Frozen
 from ..yaml_source import read_yaml
+from ..yaml_spelling import as_yaml
 
 #: placeholder words that are not a reason or a citation
 PLACEHOLDERS = {"", "todo", "tbd", "xxx", "?", "-", "...", "none", "n/a", "fixme"}
 MAX_TERMS = 512  # conditions with more alternatives than this are not searched
 
 
-class Finding(BaseModel):
+class Finding(Frozen):
     """One problem: ``check`` names the lint class, ``text`` is the printed line."""
 
-    model_config = ConfigDict(frozen=True)
     check: str
     text: str
 
@@ -181,7 +180,7 @@ def _conflict(term: list[Test], ctx: Context) -> str | None:
 
 
 def _quote(name, value) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
+    return as_yaml(value)  # as the author wrote it: 'yes', 65, true
 
 
 def _code_conflict(tests: list[Test], codes: list) -> str | None:

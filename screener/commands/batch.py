@@ -75,7 +75,8 @@ def run(args) -> int:
     from pathlib import Path
 
     from ..batch import (BatchError, check_input, checkpoint_done, count_records, format_of,
-                         paths_for, resolve_read_as, run_batch)
+                         paths_for, resolve_read_as, run_batch, summary_table,
+                         urgent_errors_text)
     from ..interop.records import DESCRIPTIONS
     from ..fsutil import write_private
     from ..loading import load_ruleset
@@ -120,27 +121,10 @@ def run(args) -> int:
     return 0
 
 
-def _records(count: int) -> str:
-    return f"{count:,} record{'' if count == 1 else 's'}"
-
-
 def _warn(text: str) -> None:
     import sys
 
     print(f"screener: warning: {text}", file=sys.stderr)
-
-
-def urgent_errors_text(data: dict) -> str:
-    """Stderr: the rejected records that report a red flag, by row and respondent id."""
-    count, named = data["errors_with_red_flag"], data["errors_with_red_flag_named"]
-    lines = [f"screener: URGENT: records with errors that report a red flag: {count:,}; "
-             "check these people now:"]
-    lines += [f"  row {r['row']} (respondent_id {r['respondent_id']}): {', '.join(r['urgent'])}"
-              for r in named]
-    if count > len(named):
-        lines.append(f"  ... and {count - len(named):,} more")
-    lines.append(f"  (column 'urgent' in {data['errors_file']})")
-    return "\n".join(lines) + "\n"
 
 
 class _ProgressBar:
@@ -170,27 +154,3 @@ class _ProgressBar:
         import sys
 
         sys.stderr.write("\n")
-
-
-def summary_table(data: dict) -> str:
-    count = data["input_records"]
-    lines = [f"{count:,} record{'s' if count != 1 else ''} = {data['screened']:,} screened + "
-             f"{data['errors']:,} with errors"
-             + ("" if data["reconciles"] else "  (DOES NOT RECONCILE)"),
-             f"results: {data['output']}", f"errors:  {data['errors_file']}", ""]
-    flagged, unanswered = data["errors_with_red_flag"], data["urgent_check_unanswered"]
-    if unanswered:  # unknown is not "no"
-        lines.insert(1, f"{_records(unanswered)} did not answer the urgent check "
-                        "(red_flags_now): screened without it")
-    if flagged:  # right under the counts, so it cannot be missed
-        lines.insert(1, f"!!! URGENT: records with errors that report a red flag: {flagged:,} "
-                        "(check these people now: column 'urgent' in the errors file)")
-    for title, rows in (("triage", data["triage"]), ("factor", data["factors"])):
-        lines.append(f"{title:<22} {'count':>10} {'% screened':>11}")
-        for name, row in rows.items():
-            lines.append(f"{name:<22} {row['count']:>10,} {row['percent']:>10.1f}%")
-        if title == "triage":  # too few answers to rule the factors out (never self care)
-            row = data["incomplete"]
-            lines.append(f"{'(incomplete)':<22} {row['count']:>10,} {row['percent']:>10.1f}%")
-        lines.append("")
-    return "\n".join(lines)

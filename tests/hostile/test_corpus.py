@@ -24,6 +24,8 @@ from screener.reading import MAX_BYTES
 
 from conftest import FIXED_DAY, ROOT
 
+pytestmark = pytest.mark.slow  # every test runs commands over the whole corpus in child processes
+
 SCREENER = [sys.executable, "-m", "screener"]
 CASE_TIMEOUT = 60  # seconds per command: generous for a loaded 2-core machine
 EXAMPLE = json.loads((ROOT / "examples" / "answers.json").read_text())

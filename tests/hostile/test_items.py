@@ -448,6 +448,7 @@ def alive(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow  # a batch with worker processes, killed
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
 @pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
 def test_item08_workers_exit_when_the_parent_dies(tmp_path, sig):

@@ -1,0 +1,193 @@
+"""Resume state: the partial files a run writes and the checkpoint saying how far they go.
+
+The output is written to ``OUTPUT.partial`` (and ``ERRORS.partial``), both private
+(0600). After every chunk both are flushed to disk and a checkpoint
+``OUTPUT.checkpoint.json`` records how many input records are done and the byte length
+and sha256 of each partial file. ``--resume`` checks that the input, the ruleset and the
+options are unchanged and that the partial files are what the checkpoint says, cuts them
+back to the checkpointed lengths, and the run skips the records already done.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import stat
+from pathlib import Path
+
+from ..errors import AnswersError, BatchError, OutputError
+from ..fsutil import write_private
+from .paths import paths_for
+from .summary import Summary
+
+CHECKPOINT_VERSION = 4  # 2: errors file has the "urgent" column; 3: read_as; 4: sha256 and rows checked
+
+
+class PartialFile:
+    """A partial file being written (see _open_private) and the sha256 of all of it,
+    kept in the checkpoint so that --resume can tell the file is the one it left."""
+
+    def __init__(self, path: Path, saved: dict | None):
+        self.handle = _open_private(path, saved["bytes"] if saved else None)
+        self.digest = hashlib.sha256(saved["prefix"] if saved else b"")
+
+    def write(self, text: str) -> None:
+        self.handle.write(text)
+        self.digest.update(text.encode("utf-8"))
+
+    def sync(self) -> None:
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+
+    def state(self) -> dict:
+        return {"bytes": self.handle.tell(), "sha256": self.digest.hexdigest()}
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _open_private(path: Path, truncate_to: int | None):
+    """Open a partial file 0600: new, or cut back to a checkpointed length to resume.
+
+    Never through a symlink (O_NOFOLLOW), and a new one never over an existing file
+    (O_EXCL): a link planted at OUTPUT.partial cannot make the run overwrite its target.
+    """
+    flags = os.O_WRONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    if truncate_to is None:
+        flags |= os.O_CREAT | os.O_EXCL
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        why = exc.strerror
+        if path.is_symlink():
+            why = "it is a symbolic link, and the run never writes through one"
+        elif isinstance(exc, FileExistsError):
+            why = "it already exists (remove it, or use --force)"
+        elif isinstance(exc, FileNotFoundError):
+            why = "it is missing, so the run cannot be resumed: start over with --force"
+        raise OutputError(f"cannot write: {why}", file=str(path)) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OutputError("cannot write: not a regular file", file=str(path))
+    os.fchmod(fd, 0o600)
+    if truncate_to is not None:
+        if os.fstat(fd).st_size < truncate_to:  # cut short or recreated since the checkpoint
+            os.close(fd)
+            raise _cut_short(path)
+        os.ftruncate(fd, truncate_to)
+        os.lseek(fd, truncate_to, os.SEEK_SET)
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def input_fingerprint(path: Path) -> dict:
+    """What tells the input file has changed since the checkpoint: kept in its options."""
+    info = path.stat()
+    return {"input": str(path.resolve()), "size": info.st_size, "mtime_ns": info.st_mtime_ns}
+
+
+def save_checkpoint(path: Path, options: dict, out: PartialFile, err: PartialFile, done: int,
+                    today: str, summary: Summary) -> None:
+    """Flush the partial files to disk first, so a checkpoint never claims more."""
+    out.sync()
+    err.sync()
+    data = {**options, "today": today, "records_done": done, "partial_output": out.state(),
+            "partial_errors": err.state(), "counts": summary.counts()}
+    write_private(path, json.dumps(data, indent=1))
+
+
+def load_checkpoint(path: Path, options: dict) -> dict:
+    """The checkpoint of the run to resume, refused unless made with the same ``options``
+    (input, rules, output names, chunk size...) and whole (its counts add up)."""
+    from ..reading import load_json
+
+    try:
+        state = load_json(path, "checkpoint")
+    except AnswersError as exc:
+        raise BatchError(f"cannot read the checkpoint: {exc.message}", file=str(path)) from None
+    if not isinstance(state, dict):
+        raise _tampered(path, "it is not a checkpoint")
+    for key, value in options.items():
+        if state.get(key) != value:
+            what = {"size": "the input file changed", "mtime_ns": "the input file changed",
+                    "ruleset_hash": "the rules changed"}.get(key, f"'{key}' differs")
+            raise BatchError(f"cannot resume: {what} since the interrupted run; use --force "
+                             "to start again", file=str(path))
+    try:
+        counts, done = state["counts"], state["records_done"]
+        numbers = [done, counts["screened"], counts["errors"], state["partial_output"]["bytes"],
+                   state["partial_errors"]["bytes"], *counts["by_triage"].values(),
+                   *counts["by_factor"].values()]
+        Summary().add(counts)  # the counts have the shape the summary needs
+        dt.date.fromisoformat(state["today"])
+        if not all(isinstance(state[n]["sha256"], str) for n in ("partial_output",
+                                                                    "partial_errors")):
+            raise TypeError
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise _tampered(path, "it is incomplete or damaged") from None
+    if not all(type(n) is int and n >= 0 for n in numbers):
+        raise _tampered(path, "a count in it is not a whole number")
+    if done != counts["screened"] + counts["errors"] \
+            or sum(counts["by_triage"].values()) != counts["screened"]:
+        raise _tampered(path, f"its counts do not add up ({done:,} records done, "
+                              f"{counts['screened']:,} screened + {counts['errors']:,} errors)")
+    return state
+
+
+def verify_partials(state: dict, partials: dict[str, tuple[Path, str]], path: Path) -> None:
+    """The partial files hold what the checkpoint says was written: the same sha256 and
+    the same number of rows (screened records in the output, rejected ones in the
+    errors). A checkpoint edited to skip records, or partial files changed since, is
+    refused. Keeps each file's checked prefix in ``state`` to continue its digest."""
+    rows = {"partial_output": state["counts"]["screened"],
+            "partial_errors": state["counts"]["errors"]}
+    for name, (partial, fmt) in partials.items():
+        saved = state[name]
+        try:
+            fd = os.open(partial, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            raise BatchError(f"cannot resume: {partial.name} cannot be read ({exc.strerror}); "
+                             "start over with --force", file=str(partial)) from None
+        with os.fdopen(fd, "rb") as handle:
+            prefix = handle.read(saved["bytes"])
+        if len(prefix) < saved["bytes"]:
+            raise _cut_short(partial)
+        if hashlib.sha256(prefix).hexdigest() != saved["sha256"]:
+            raise _tampered(path, f"{partial.name} is not what the interrupted run wrote")
+        found = _count_rows(prefix, fmt)
+        if found != rows[name]:
+            raise _tampered(path, f"it says {rows[name]:,} rows were written to {partial.name}, "
+                                  f"which holds {found:,}")
+        saved["prefix"] = prefix
+
+
+def _count_rows(data: bytes, fmt: str) -> int:
+    text = data.decode("utf-8", "replace")
+    if fmt == "jsonl":
+        return sum(1 for line in text.splitlines() if line.strip())
+    return max(sum(1 for cells in csv.reader(io.StringIO(text, newline="")) if cells) - 1, 0)
+
+
+def _cut_short(partial: Path) -> OutputError:
+    return OutputError("is shorter than its checkpoint says, so finished records were lost: "
+                       "start over with --force", file=str(partial))
+
+
+def _tampered(path: Path, why: str) -> BatchError:
+    return BatchError(f"cannot resume: the checkpoint does not match the partial files ({why}); "
+                      "it was changed or damaged, so finished records cannot be trusted: start "
+                      "over with --force", file=str(path))
+
+
+def checkpoint_done(output: Path) -> int:
+    """Records an interrupted run into ``output`` finished (0 without a readable
+    checkpoint): where a --resume run's progress starts. run_batch checks the rest."""
+    from ..reading import load_json
+
+    try:
+        return int(load_json(paths_for(output)[1], "checkpoint")["records_done"])
+    except (AnswersError, ValueError, KeyError, TypeError):
+        return 0

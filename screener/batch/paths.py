@@ -1,0 +1,110 @@
+"""The files a batch run reads and writes: their format (told from the extension), the
+names kept beside the output while a run goes (partial output, checkpoint, default
+errors file), and the checks made before any record is read, so that a mistyped name
+or an unwritable folder fails at once, cleanly, not after screening every record."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import BatchError, OutputError
+from ..fsutil import exists_message
+
+FORMAT_BY_SUFFIX = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+def format_of(path: str | Path, what: str) -> str:
+    """``csv`` or ``jsonl``, told from the name of the ``what`` (input, output, errors)."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMAT_BY_SUFFIX:
+        raise BatchError(f"cannot tell the {what} format from '{suffix or 'no extension'}': "
+                         f"name it {' or '.join(FORMAT_BY_SUFFIX)}", file=str(path))
+    return FORMAT_BY_SUFFIX[suffix]
+
+
+def paths_for(output: Path) -> tuple[Path, Path]:
+    """(partial output, checkpoint) kept next to the output while a run is going."""
+    return partial_of(output), output.with_name(output.name + ".checkpoint.json")
+
+
+def partial_of(path: Path) -> Path:
+    """Where the output or errors file is written until the run ends."""
+    return path.with_name(path.name + ".partial")
+
+
+def default_errors_path(output: Path) -> Path:
+    return output.with_name(output.stem + ".errors" + output.suffix)
+
+
+def check_input(path: Path) -> None:
+    """The input is a readable file (checked before anything else reads or creates)."""
+    if path.is_dir():
+        raise BatchError("is a folder: name the CSV or JSONL file to screen", file=str(path))
+    if not path.exists():
+        raise BatchError("no such input file", file=str(path))
+    if not path.is_file():  # a FIFO would block, a device never end
+        raise BatchError("is not a regular file (a pipe or a device): only files are read; "
+                         "name the CSV or JSONL file to screen", file=str(path))
+    try:
+        open(path, "rb").close()
+    except OSError as exc:
+        raise BatchError(f"cannot read the input: {exc.strerror}", file=str(path)) from None
+
+
+def check_destination(path: Path, what: str) -> None:
+    """A file can be written at ``path``: checked before the run, so that a mistyped
+    folder fails at once, cleanly, not after screening every record."""
+    folder = path.parent
+    if not folder.is_dir():
+        state = "is not a folder" if folder.exists() else "does not exist"
+        raise OutputError(f"cannot write the {what}: the folder {folder} {state}",
+                          file=str(path))
+    if path.is_dir():
+        raise OutputError(f"cannot write the {what}: this is a folder; name a file",
+                          file=str(path))
+    import tempfile
+
+    try:  # permissions, a read-only file system...: found now, not after the run
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as exc:
+        raise OutputError(f"cannot write the {what}: the folder {folder} is not writable "
+                          f"({exc.strerror or exc})", file=str(path)) from None
+
+
+def check_distinct(paths: dict[str, Path]) -> None:
+    """No two of the files a run reads or writes may be the same file (writing the
+    errors over the output would destroy the results): names are compared with symlinks
+    and '..' resolved, and files that exist by device and inode (hard links)."""
+    seen: dict = {}
+    for what, path in paths.items():
+        keys = [str(path.resolve())]
+        try:
+            info = os.stat(path)
+            keys.append((info.st_dev, info.st_ino))
+        except OSError:
+            pass
+        for key in keys:
+            if key in seen and seen[key] != what:
+                raise BatchError(f"the {what} and the {seen[key]} are the same file: choose "
+                                 "another name", file=str(path))
+            seen[key] = what
+
+
+def clear_for_fresh_start(destinations: dict[str, Path], partials: tuple[Path, ...],
+                          force: bool) -> None:
+    """A run that resumes nothing may replace existing files only with ``force``; partial
+    files left without a checkpoint hold nothing that can be resumed and are removed."""
+    for target in destinations.values():  # a dangling symlink counts as existing
+        if os.path.lexists(target) and not force:
+            raise BatchError(exists_message(target))
+    for leftover in partials:
+        if leftover.is_dir() and not leftover.is_symlink():
+            raise OutputError("cannot write: a folder is in the way", file=str(leftover))
+        if os.path.lexists(leftover):
+            if not force:
+                raise BatchError("already exists with no checkpoint beside it (a run stopped "
+                                 "before saving anything, or a file put there): nothing can "
+                                 "be resumed from it; remove it or use --force",
+                                 file=str(leftover))
+            leftover.unlink()  # removes a planted symlink itself, never its target
