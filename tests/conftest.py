@@ -39,13 +39,19 @@ def pytest_addoption(parser):
 
 def pytest_collection_modifyitems(config, items):
     """Without --slow, tests marked slow are left out: `uv run pytest` is the quick set
-    for while you work. A marker expression (-m slow, -m "not slow") chooses instead."""
+    for while you work. A marker expression (-m slow, -m "not slow") chooses instead, and
+    a test file or test named on the command line always runs whole (asking for
+    tests/test_terminal_pty.py means its pty tests)."""
     if config.getoption("--slow") or config.getoption("markexpr"):
         return
-    slow = [item for item in items if item.get_closest_marker("slow")]
+    named = {Path(arg.split("::")[0]).resolve() for arg in config.args}
+    named = {path for path in named if path.is_file()}
+    slow = [item for item in items
+            if item.get_closest_marker("slow") and Path(str(item.path)).resolve() not in named]
     if slow:
         config.hook.pytest_deselected(items=slow)
-        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+        left_out = set(map(id, slow))
+        items[:] = [item for item in items if id(item) not in left_out]
         config.stash[_SLOW_LEFT_OUT] = len(slow)
 
 

@@ -16,6 +16,31 @@ def iso_date(text: str):
     raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD")
 
 
+def add_answers_and_view_arguments(parser) -> None:
+    """The answers file and the view, as screen and report take them."""
+    parser.add_argument("answers", metavar="ANSWERS.json",
+                        help="answers file (JSON object of question id -> answer, or a FHIR "
+                             "QuestionnaireResponse or a Bundle holding one), or - for stdin")
+    parser.add_argument("--view", choices=["person", "clinician"], default="person",
+                        help="person: plain language (default); clinician: adds rule ids, "
+                             "sources and the full evidence trail")
+
+
+def write_output(data, output: str | None, *, force: bool, what: str) -> int:
+    """Write a command's output to ``output`` (private, atomic, never over an existing
+    file without ``force``) and say so on stderr, or print it when there is no file."""
+    import sys
+
+    from ..fsutil import write_private
+
+    if output is None:
+        sys.stdout.write(data)
+        return 0
+    path = write_private(output, data, overwrite=force)
+    print(f"wrote {path} ({what})", file=sys.stderr)
+    return 0
+
+
 # ------------------------------------------------------------------------ languages
 
 def languages(rules: str | None = None) -> list[str]:

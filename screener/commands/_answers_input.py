@@ -16,14 +16,14 @@ def add_arguments(parser) -> None:
 
 def load(args, ruleset):
     """The validated answers the arguments point at; AnswersError when unusable."""
-    from ..interop.answers_file import load_answers_file
     from ..errors import AnswersError
+    from ..interop.answers_file import load_answers_file
 
     if (args.answers is None) == (args.persona is None):
         raise AnswersError("give either an answers file (or - for stdin) or --persona ID")
     if args.persona is not None:
-        from ..spelling import suggest
         from ..personas import load_personas, persona_answers
+        from ..spelling import suggest
 
         personas = load_personas(args.personas, ruleset)
         if args.persona not in personas:
@@ -31,3 +31,17 @@ def load(args, ruleset):
                                f"personas: {', '.join(personas)}")
         return persona_answers(personas[args.persona], ruleset)
     return load_answers_file(args.answers, ruleset)
+
+
+def ruleset_and_answers(args):
+    """The ruleset in the command's language and the answers, for a command whose
+    ``--format json`` is for programs: ids, codes and the rules' own (English) texts."""
+    from .. import i18n
+    from ..loading import load_ruleset
+    from . import choose_language
+
+    lang = choose_language(args)
+    if args.format == "json":
+        lang = i18n.set_language("en")
+    ruleset = load_ruleset(args.rules, lang)
+    return ruleset, load(args, ruleset)

@@ -8,13 +8,13 @@ DESCRIPTION = """\
 Screen many records with the same rules: a CSV export (one column per question id,
 multi items separated by ';', an empty cell = unanswered, an optional respondent_id
 column) or JSONL (one answers object per line). Writes one row per valid record, in
-input order: respondent_id, triage, complete (false: too few answers to rule the
-factors out), factors, one <factor>_strength column per factor, notes and ruleset_hash. Invalid records go to the errors file (row, respondent_id,
-field, message, urgent) and the run goes on: output rows + error rows = input records.
-Red flags always win: an invalid record whose answers hold a red flag (whatever the
-separator or column spelling) is marked in the errors file's urgent column and named on
-stderr; records without an answer to the urgent check (red_flags_now) are counted in the
-summary.
+input order: respondent_id, triage, complete (false: too few answers to rule the factors
+out), factors, one <factor>_strength column per factor, notes and ruleset_hash. Invalid
+records go to the errors file (row, respondent_id, field, message, urgent) and the run
+goes on: output rows + error rows = input records. Red flags always win: an invalid
+record whose answers hold a red flag (whatever the separator or column spelling) is
+marked in the errors file's urgent column and named on stderr; records without an answer
+to the urgent check (red_flags_now) are counted in the summary.
 
 Survey tool exports screen as they are (forms from `screener questionnaire --redcap`
 or `--xlsform`): a REDCap "CSV (raw data)" export (record_id as respondent id, checkbox

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import _answers_input, add_lang_argument, choose_language
+from . import _answers_input, add_lang_argument
 
 DESCRIPTION = """\
 Show why the screening came out as it did, as a tree from the conclusion down to the
@@ -35,15 +35,8 @@ def run(args) -> int:
     import sys
 
     from ..explain import explain, render
-    from ..loading import load_ruleset
 
-    from ..i18n import set_language
-
-    lang = choose_language(args)
-    if args.format == "json":  # for programs: ids, codes and the rules' own texts
-        lang = set_language("en")
-    ruleset = load_ruleset(args.rules, lang)
-    answers = _answers_input.load(args, ruleset)
+    ruleset, answers = _answers_input.ruleset_and_answers(args)
     explanation = explain(answers, ruleset, search=args.near_misses)
     sys.stdout.write(render(explanation, ruleset, args.format))
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import add_lang_argument, choose_language, languages
+from . import add_lang_argument, choose_language, languages, write_output
 
 DESCRIPTION = """\
 Export the question bank as a form another tool can collect answers with, generated from
@@ -75,7 +75,6 @@ def run(args) -> int:
     import sys
 
     from ..errors import ScreenerError
-    from ..fsutil import write_private
     from ..loading import load_ruleset
 
     what, module_name, binary, _ = FORMATS[args.kind]
@@ -94,9 +93,4 @@ def run(args) -> int:
         what = f"FHIR {args.fhir_version} Questionnaire"
     for problem in problems:
         print(f"screener: warning: {problem}", file=sys.stderr)
-    if args.output is None:
-        sys.stdout.write(data)
-        return 0
-    path = write_private(args.output, data, overwrite=args.force)
-    print(f"wrote {path} ({what})", file=sys.stderr)
-    return 0
+    return write_output(data, args.output, force=args.force, what=what)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from . import add_lang_argument, choose_language
+from . import add_answers_and_view_arguments, add_lang_argument, choose_language, write_output
 
 DESCRIPTION = """\
 Screen one answers file and write a summary report: Markdown, a self-contained HTML
 page, a printable PDF, the JSON result, or an HL7 FHIR Bundle (QuestionnaireResponse
-and RiskAssessment; R4 by default, --fhir-version R5). The format is guessed from the -o extension (.md .html .pdf .json,
-.fhir.json) when --format is not given. Files are written privately (mode 0600) and an
+and RiskAssessment; R4 by default, --fhir-version R5). The format is guessed from the
+-o extension (.md .html .pdf .json, .fhir.json) when --format is not given. Files are written privately (mode 0600) and an
 existing file is never replaced without --force.
 """
 
@@ -32,16 +32,11 @@ SUFFIXES = {".fhir.json": "fhir", ".markdown": "md", ".md": "md", ".html": "html
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("answers", metavar="ANSWERS.json",
-                        help="answers file (JSON object of question id -> answer, or a FHIR "
-                             "QuestionnaireResponse or a Bundle holding one)")
+    add_answers_and_view_arguments(parser)
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write here (private, 0600); without it text formats go to stdout")
     parser.add_argument("--format", metavar="FORMAT",
                         help=f"one of: {', '.join(FORMAT_NAMES)} (default: from the -o extension)")
-    parser.add_argument("--view", choices=["person", "clinician"], default="person",
-                        help="person: plain language (default); clinician: adds rule ids and "
-                             "the full trail")
     parser.add_argument("--paper", choices=["a4", "letter"], default="a4",
                         help="PDF page size (default a4)")
     parser.add_argument("--fhir-version", choices=["R4", "R5"], default="R4",
@@ -75,11 +70,8 @@ def choose_format(fmt: str | None, output: str | None) -> str:
 
 
 def run(args) -> int:
-    import sys
-
-    from ..interop.answers_file import load_answers_file
     from ..errors import ScreenerError
-    from ..fsutil import write_private
+    from ..interop.answers_file import load_answers_file
     from ..loading import load_ruleset
     from ..reports import get_format, render
     from ..screening import screen
@@ -103,9 +95,4 @@ def run(args) -> int:
     if fmt == "fhir":
         options = {"fhir_version": args.fhir_version, "patient_ref": args.patient_ref}
     output = render(result, ruleset, fmt, args.view, **options)
-    if args.output is None:
-        sys.stdout.write(output)
-        return 0
-    path = write_private(args.output, output, overwrite=args.force)
-    print(f"wrote {path} ({fmt}, {args.view} view)", file=sys.stderr)
-    return 0
+    return write_output(output, args.output, force=args.force, what=f"{fmt}, {args.view} view")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import add_lang_argument, choose_language
+from . import add_answers_and_view_arguments, add_lang_argument, choose_language
 
 DESCRIPTION = """\
 Screen one answers file and print the result: the triage level first, then each
@@ -25,14 +25,9 @@ examples:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("answers", metavar="ANSWERS.json",
-                        help="answers file (JSON object of question id -> answer, or a FHIR "
-                             "QuestionnaireResponse), or - for stdin")
+    add_answers_and_view_arguments(parser)
     parser.add_argument("--format", choices=["text", "json"], default="text",
                         help="text for people (default) or json, the machine contract")
-    parser.add_argument("--view", choices=["person", "clinician"], default="person",
-                        help="person: plain language (default); clinician: adds rule ids, "
-                             "sources and the full evidence trail")
     add_lang_argument(parser, what="the text result (json is the same in every language)")
 
 

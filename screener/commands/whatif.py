@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import _answers_input, add_lang_argument, choose_language
+from . import _answers_input, add_lang_argument
 
 DESCRIPTION = """\
 Screen the answers as they are and again with one or more answers changed, and say
@@ -37,16 +37,9 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import sys
 
-    from ..loading import load_ruleset
     from ..whatif import parse_sets, render, whatif
 
-    from ..i18n import set_language
-
-    lang = choose_language(args)
-    if args.format == "json":  # for programs: ids, codes and the rules' own texts
-        lang = set_language("en")
-    ruleset = load_ruleset(args.rules, lang)
-    answers = _answers_input.load(args, ruleset)
+    ruleset, answers = _answers_input.ruleset_and_answers(args)
     diff = whatif(answers, parse_sets(args.sets, ruleset), ruleset)
     sys.stdout.write(render(diff, ruleset, args.format))
     return 0

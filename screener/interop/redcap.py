@@ -66,14 +66,6 @@ def _row(**cells) -> dict:
         "ranking", "annotation"))}
 
 
-def _urgent_logic(question, codes: set) -> str:
-    if question.type == "multi":
-        parts = [REDCAP.option(question.id, c) for c in question.codes if c in codes]
-    else:
-        parts = [f"[{question.id}] = '{c}'" for c in question.codes if c in codes]
-    return " or ".join(parts)
-
-
 def _field(question, questions, form: str, problems: list[str]) -> dict:
     cells = {"name": question.id, "form": form, "label": question.text, "note": question.help,
              "branching": shown_if(question, questions, REDCAP, problems)}
@@ -120,7 +112,7 @@ def dictionary_rows(ruleset) -> tuple[list[dict], list[str]]:
             if urgent.get(question.id):
                 fields.append(_row(name=f"{question.id}_urgent", form=form, type="descriptive",
                                    label=urgent_advice(ruleset),
-                                   branching=_urgent_logic(question, urgent[question.id])))
+                                   branching=REDCAP.answered_any(question, urgent[question.id])))
         fields[0]["Section Header"] = section.title
         rows += fields
     _check_names(rows, ruleset)

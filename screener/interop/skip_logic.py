@@ -39,6 +39,15 @@ class Dialect:
     and_: str = " and "
     or_: str = " or "
 
+    def answered_any(self, question, codes: set) -> str:
+        """True when the question's answer is (or, for a multi, ticks) any of the codes:
+        how the exports show an urgent advice note right under a red-flag answer."""
+        if question.type == "multi":
+            parts = [self.option(question.id, c) for c in question.codes if c in codes]
+        else:
+            parts = [f"{self.ref(question.id)} = '{c}'" for c in question.codes if c in codes]
+        return self.or_.join(parts)
+
 
 REDCAP = Dialect(
     name="REDCap branching logic",

@@ -84,14 +84,6 @@ def _constraint(question) -> tuple[str, str]:
     return "", ""
 
 
-def _urgent_relevance(question, codes: set) -> str:
-    if question.type == "multi":
-        parts = [XLSFORM.option(question.id, c) for c in question.codes if c in codes]
-    else:
-        parts = [f"${{{question.id}}} = '{c}'" for c in question.codes if c in codes]
-    return " or ".join(parts)
-
-
 def sheets(ruleset) -> tuple[dict[str, list[list[str]]], list[str]]:
     """{sheet name: rows, header first} and the skip-logic problems."""
     from ..red_flags import urgent_codes
@@ -120,7 +112,7 @@ def sheets(ruleset) -> tuple[dict[str, list[list[str]]], list[str]]:
             choices += [[q.id, code, q.label(code)] for code in q.codes]
             if urgent.get(q.id):
                 survey.append(row(type="note", name=urgent_name(q), label=urgent_advice(ruleset),
-                                  relevant=_urgent_relevance(q, urgent[q.id])))
+                                  relevant=XLSFORM.answered_any(q, urgent[q.id])))
         survey.append(row(type="end_group", name=group_name(section)))
     names = [r[1] for r in survey[1:] if r[0] != "end_group"]
     clashes = sorted({n for n in names if names.count(n) > 1})

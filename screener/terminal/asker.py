@@ -83,19 +83,38 @@ def exclusive_error(values: list, prompt: Prompt) -> str | None:
     return None
 
 
-# ------------------------------------------------------------------- plain (typed)
+class LineAsker:
+    """What the plain and the arrow-key askers share: sections and messages printed as
+    lines to ``stdout`` (a section title between ``rule`` marks)."""
 
-class PlainAsker:
-    """Numbered options and typed answers on plain lines: no arrow-key menus, no
-    colour, no cursor movement. Works with screen readers and dumb terminals."""
+    rule = "=="
 
-    def __init__(self, stdin: TextIO | None = None, stdout: TextIO | None = None):
-        self.stdin = stdin or sys.stdin
+    def __init__(self, stdout: TextIO | None = None):
         self.stdout = stdout or sys.stdout
 
     def _print(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
         self.stdout.flush()
+
+    def section(self, title: str, intro: str) -> None:
+        self._print()
+        self._print(f"{self.rule} {title} {self.rule}")
+        if intro:
+            self._print(intro)
+
+    def message(self, text: str) -> None:
+        self._print(text)
+
+
+# ------------------------------------------------------------------- plain (typed)
+
+class PlainAsker(LineAsker):
+    """Numbered options and typed answers on plain lines: no arrow-key menus, no
+    colour, no cursor movement. Works with screen readers and dumb terminals."""
+
+    def __init__(self, stdin: TextIO | None = None, stdout: TextIO | None = None):
+        super().__init__(stdout)
+        self.stdin = stdin or sys.stdin
 
     def _read(self, label: str) -> str:
         self.stdout.write(label)
@@ -104,15 +123,6 @@ class PlainAsker:
         if not line:
             raise EOFError
         return line.strip()
-
-    def section(self, title: str, intro: str) -> None:
-        self._print()
-        self._print(f"== {title} ==")
-        if intro:
-            self._print(intro)
-
-    def message(self, text: str) -> None:
-        self._print(text)
 
     def ask(self, prompt: Prompt) -> Any:
         self._print()

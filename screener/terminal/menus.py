@@ -8,36 +8,32 @@ one module.
 
 from __future__ import annotations
 
-import sys
 from typing import Any, TextIO
 
 from ..i18n import _
 from ..i18n import current as current_language
-from .asker import _HELP, BACK, BACK_WORDS, HELP_WORDS, Prompt, exclusive_error
+from .asker import (
+    _HELP,
+    BACK,
+    BACK_WORDS,
+    HELP_WORDS,
+    LineAsker,
+    Prompt,
+    exclusive_error,
+)
 from .toolkit import add_answer_letters, add_help_and_back, add_tick_keys
 
 
-class TerminalAsker:
+class TerminalAsker(LineAsker):
     """Arrow-key menus and checkboxes with questionary. Choice items also accept the
     option number; ``?`` shows the help, ``<`` (or the Back item) goes back."""
+
+    rule = "━━"
 
     def __init__(self, stdout: TextIO | None = None):
         import questionary  # noqa: F401  (the slow import, on the interactive path only)
 
-        self.stdout = stdout or sys.stdout
-
-    def _print(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
-        self.stdout.flush()
-
-    def section(self, title: str, intro: str) -> None:
-        self._print()
-        self._print(f"━━ {title} ━━")
-        if intro:
-            self._print(intro)
-
-    def message(self, text: str) -> None:
-        self._print(text)
+        super().__init__(stdout)
 
     def ask(self, prompt: Prompt) -> Any:
         if prompt.progress:
