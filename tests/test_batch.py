@@ -147,6 +147,30 @@ def test_resume_refuses_a_partial_file_cut_short(tmp_path, ruleset):
     assert b"\0" not in partial.read_bytes()
 
 
+def test_resume_counts_rows_whose_echoed_values_hold_line_separators(tmp_path, ruleset):
+    """An error row echoes the rejected value, and JSON leaves U+2028 and NEL unescaped
+    inside strings: the rows already written are counted by their newlines only, or a
+    resume would call its own files tampered with."""
+    rows = records(ruleset, 6, seed=5)
+    rows[0] = dict(rows[0], red_flags_now="a\u2028b\x85c")
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                      encoding="utf-8")
+    errors = tmp_path / "errors.jsonl"
+    run_batch(source, tmp_path / "full.jsonl", errors_path=tmp_path / "full-errors.jsonl",
+              today=FIXED_DAY, chunk_size=2)
+    output = tmp_path / "out.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(source, output, errors_path=errors, today=FIXED_DAY, chunk_size=2,
+                  stop_after=1)
+    summary = run_batch(source, output, errors_path=errors, today=FIXED_DAY, chunk_size=2,
+                        resume=True)
+    assert summary.resumed_at == 2
+    assert output.read_bytes() == (tmp_path / "full.jsonl").read_bytes()
+    assert errors.read_bytes() == (tmp_path / "full-errors.jsonl").read_bytes()
+    assert "\u2028" in errors.read_text(encoding="utf-8")  # the value was echoed as read
+
+
 @pytest.mark.slow  # child processes (workers, a Dask cluster or the command)
 def test_summary_cannot_be_the_output(tmp_path, ruleset):
     import subprocess

@@ -167,7 +167,9 @@ def verify_partials(state: dict, partials: dict[str, tuple[Path, str]], path: Pa
 def _count_rows(data: bytes, fmt: str) -> int:
     text = data.decode("utf-8", "replace")
     if fmt == "jsonl":
-        return sum(1 for line in text.splitlines() if line.strip())
+        # rows end with "\n" only: str.splitlines() would also cut at U+2028, NEL and
+        # the like, which JSON leaves unescaped inside a string (an echoed raw value)
+        return sum(1 for line in text.split("\n") if line.strip())
     return max(sum(1 for cells in csv.reader(io.StringIO(text, newline="")) if cells) - 1, 0)
 
 
