@@ -107,12 +107,14 @@ class CompiledRules:
         """Register the rules with durable; its handle.
 
         durable has been seen, rarely and never on demand, to refuse a ruleset it
-        accepts on the next try ("Could not create ruleset, error code: 102", a parse
-        error in its C code); a second try under a fresh name (a refused name may be
-        half-registered) is cheap, and a second refusal is an EngineError, not a
+        accepts on the next try ("Could not create ruleset, error code: 102", which is
+        ERR_UNEXPECTED_TYPE in its rete.c: a check that reads node memory the C code
+        may leave unset; about once in a thousand processes, under load, on 3.12 and
+        3.13). Two more tries under fresh names (a refused name may be half-registered)
+        are cheap; a third refusal is an EngineError that names the way out, never a
         traceback.
         """
-        for attempt in (1, 2):
+        for attempt in (1, 2, 3):
             name = self.name if attempt == 1 else f"{self.name}_{next(_session_ids)}"
             try:
                 host.set_rulesets({name: copy.deepcopy(definition)})
@@ -120,7 +122,10 @@ class CompiledRules:
                 return host.get_ruleset(name)._handle
             except Exception as exc:  # durable raises bare Exceptions and C errors
                 failure = exc
-        raise EngineError(f"the rule engine could not load the rules: {failure}")
+        raise EngineError(f"the rule engine could not load the rules: {failure}. This is a "
+                          "rare fault of durable-rules: run the command again. If it keeps "
+                          "happening, SCREENER_ENGINE=python screens with the built-in "
+                          "engine, which gives the same results (the tests compare them)")
 
     def fire(self, fact: dict) -> list[str]:
         """Assert a fact (it names its session, ``sid``); the ids of the rules that
