@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from .errors import OutputError, OutputExistsError
@@ -63,6 +62,8 @@ def exists_message(path) -> str:
 
 def _write(path: Path, data: str | bytes, overwrite: bool) -> Path:
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    import tempfile  # (and shutil with it) only when writing: --help reads shipped_folder
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o600)

@@ -133,13 +133,21 @@ def test_help_and_version_are_light():
     """--help must not import pydantic, durable or questionary (start-up speed)."""
     code = ("import sys; from screener.cli import main\n"
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('pydantic', 'durable', 'questionary', 'yaml') if m in sys.modules]\n"
+            "heavy = [m for m in ('pydantic', 'durable', 'questionary', 'yaml', 'screener.engine',\n"
+            "                     'tempfile', 'typing') if m in sys.modules]\n"
             "print(heavy, file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.stderr.strip() == "[]"
     assert "screen" in proc.stdout
     version = run("--version")
     assert version.stdout.startswith("screener ")
+
+
+def test_rules_test_offers_every_engine():
+    from screener.commands.rules import ENGINE_KINDS
+    from screener.engine import KINDS
+
+    assert ENGINE_KINDS == KINDS
 
 
 @pytest.mark.parametrize("command", sorted(__import__("screener.cli").cli.COMMANDS))

@@ -6,8 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..engine import KINDS
 from . import iso_date
+
+#: the engines `rules test --engine` offers: engine.KINDS, spelt out so that --help does
+#: not import the engine module (tests/test_cli.py checks they agree)
+ENGINE_KINDS = ("durable", "python")
 
 DESCRIPTION = """\
 Tools for the clinicians who write and review the rules (see rules/README.md):
@@ -47,7 +50,7 @@ def _test_args(parser) -> None:
                         help="screening date for answers without screened_on (default: today)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print only failing cases and the summary")
-    parser.add_argument("--engine", dest="rule_engine", choices=KINDS, default=None,
+    parser.add_argument("--engine", dest="rule_engine", choices=ENGINE_KINDS, default=None,
                         help="the rule engine that runs the cases: durable (durable-rules, the "
                              "product's engine; the default, or $SCREENER_ENGINE) or python "
                              "(the condition evaluator durable is tested against). Both must "
