@@ -68,7 +68,9 @@ class Problems:
         return [str(p) for p in self.found]
 
     def add(self, file: str, line: int, ident: str, message: str, code: str = "bad-value"):
-        self.found.append(Problem(code, str(file), line or 0, ident, message))
+        problem = Problem(code, str(file), line or 0, ident, message)
+        if problem not in self.found:  # a name used four times in one rule is one mistake
+            self.found.append(problem)
 
     def add_error(self, error: RulesError) -> None:
         """A whole-file error (unreadable YAML) as one problem, with its code."""

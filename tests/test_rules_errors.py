@@ -237,3 +237,12 @@ def test_values_are_spelt_as_yaml():
     assert plain(True) == "true" and plain("not_sure") == "not_sure"
     assert as_yaml("it's") == "'it''s'"  # YAML's own quoting
     assert as_yaml("\x1b[31m") == "'\\x1b[31m'"  # a terminal escape is shown, never obeyed
+
+
+def test_a_misspelt_name_used_several_times_in_one_rule_is_one_problem(rules_copy):
+    """D-DARK-SEASON reads screened_month four times: one misspelling, one line."""
+    path = rules_copy / "derived.yaml"
+    path.write_text(path.read_text().replace("screened_month:", "screened_mnth:"))
+    text = problems(rules_copy)
+    lines = [line for line in text.splitlines() if "unknown name 'screened_mnth'" in line]
+    assert len(lines) == 1 and "D-DARK-SEASON" in lines[0], text
