@@ -14,8 +14,10 @@ the answers into facts for the next layer. Two engines answer it, identically
 
 Which one: ``engine_for(ruleset, kind)``; without a kind, the one chosen with
 ``using(kind)`` (tests, ``rules test --engine``), else the environment variable
-``SCREENER_ENGINE``, else durable. This module imports neither engine until asked
-(``screener --help`` stays light).
+``SCREENER_ENGINE``, else durable. ``using`` holds in its own thread only (a context
+variable): batch worker processes and other threads take ``SCREENER_ENGINE``, which
+child processes inherit. This module imports neither engine until asked (``screener
+--help`` stays light).
 """
 
 from __future__ import annotations
