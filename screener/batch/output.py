@@ -13,14 +13,16 @@ from typing import Any, Callable
 
 from ..answers import RESPONDENT_ID
 from ..errors import shown
+from ..facts import STRENGTH, factor_fact
 from ..models import RuleSet
 
 ERROR_COLUMNS = ["row", "respondent_id", "field", "message", "urgent"]
 
 
 def output_columns(ruleset: RuleSet) -> list[str]:
+    """The results' columns; a factor's strength column is named as its fact (facts.py)."""
     return (["respondent_id", "triage", "complete", "factors"]
-            + [f"{fid}_strength" for fid in ruleset.factors] + ["notes", "ruleset_hash"])
+            + [factor_fact(fid, STRENGTH) for fid in ruleset.factors] + ["notes", "ruleset_hash"])
 
 
 def row_writer(buffer: io.StringIO, fmt: str, columns: list[str]) -> Callable[[dict], None]:

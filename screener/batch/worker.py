@@ -21,6 +21,7 @@ from typing import Any
 
 from ..answers import RESPONDENT_ID, validate_answers
 from ..errors import AnswersError, BatchError, shown
+from ..facts import STRENGTH, factor_fact
 from ..loading import load_ruleset
 from ..models import RuleSet
 from .output import ERROR_COLUMNS, output_columns, row_writer
@@ -101,7 +102,7 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
                "ruleset_hash": ruleset.content_hash}
         incomplete += not complete
         for fid in ruleset.factors:
-            row[f"{fid}_strength"] = strengths.get(fid)
+            row[factor_fact(fid, STRENGTH)] = strengths.get(fid)
         write_row(row)
         screened += 1
         by_triage[level] += 1
