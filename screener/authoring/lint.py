@@ -24,6 +24,7 @@ from ..errors import AnswersError, RulesError, shown
 from ..loading import collect_ruleset, known_names
 from ..locales import missing_and_stale
 from ..models import NONE, NOT_SURE, Rule, RuleSet
+from ..problems import Problem
 from ..spelling import suggest
 from ..types import Frozen
 from ..yaml_source import read_yaml
@@ -45,8 +46,9 @@ class Finding(Frozen):
 
 
 def finding(check_name: str, file: str, line: int, ident: str, message: str) -> Finding:
-    where = f"{file}:{line}" if line else file
-    return Finding(check=check_name, text=f"{where}: {ident + ': ' if ident else ''}{message}")
+    """A lint finding printed exactly as the loader's problems are (problems.Problem)."""
+    return Finding(check=check_name,
+                   text=str(Problem(check_name, str(file), line or 0, ident, message)))
 
 
 @dataclass
