@@ -36,7 +36,8 @@ from . import conditions
 from .compiler import LAYER, compile_ruleset, rule_layers, single_code_names
 from .engine import Fire
 from .errors import EngineError
-from .models import ID_PATTERN, RuleSet
+from .models import RuleSet
+from .types import ID_PATTERN
 
 
 class Asserted(IntEnum):
@@ -53,7 +54,7 @@ def rule_id_of(message: str) -> str:
 
     durable's C code writes the message as ``{"`` + the rule's name, verbatim, + ``":``
     and the matched facts (state.c, no escaping), e.g. ``{"VD-SUN":{"m":{...}}}``. Our
-    rule names are the rule ids, which models.ID_PATTERN limits to letters, digits,
+    rule names are the rule ids, which types.ID_PATTERN limits to letters, digits,
     ``_`` and ``-``: no quote can occur inside one, so the id is everything from the
     third character to the next quote. CompiledRules refuses any other name, and
     tests/test_engine.py checks every shipped id against messages durable wrote.
@@ -71,6 +72,16 @@ class _QuietHost(_durable.Host):
         pass
 
 
+#: The rule CompiledRules adds to every ruleset, and the fact that fires it. durable
+#: leaves two pointers of a new session unset (state.c createStateNode: context.messages
+#: and context.stateFact) until an action first runs in it, and deleting the session
+#: frees them: deleting a session in which no rule ever fired crashed the process
+#: ("double free or corruption") whenever the heap held garbage there. delete_session
+#: fires this rule first, so an action has always run (measured with valgrind: no read
+#: of unset memory is left in a screening; tests/test_engine.py).
+SESSION_END = "screener-session-end"
+SESSION_END_FACT = "screener_session_end"
+
 #: Screenings sharing one durable session (see DurableEngine.session); each leaves ~7
 #: small facts in it until it is deleted.
 SESSION_REUSE = 200
@@ -78,6 +89,7 @@ SERIAL = "screening_serial"  # attribute of every asserted fact; never a questio
 
 _host: _QuietHost | None = None
 _session_ids = itertools.count(1)
+_engines = itertools.count(1)  # DurableEngines made in this process
 
 
 def _get_host() -> _QuietHost:
@@ -95,7 +107,10 @@ class CompiledRules:
         odd = [rule_id for rule_id in definition if not _SLICEABLE.fullmatch(rule_id)]
         if odd:  # rule_id_of could not read them back
             raise EngineError(f"rule ids the engine cannot use: {', '.join(odd)}")
+        if SESSION_END in definition:
+            raise EngineError(f"the rule id {SESSION_END} is reserved for the engine")
         definition = copy.deepcopy(definition)  # durable mutates it
+        definition[SESSION_END] = {"all": [{"m": {SESSION_END_FACT: 1}}]}
         for rule in definition.values():
             # durable wants an action per rule; ours never runs: fire reads the fired
             # rule's id from the action message and records it itself
@@ -104,32 +119,30 @@ class CompiledRules:
         self._handle = self._register(_get_host(), definition)
 
     def _register(self, host, definition: dict):
-        """Register the rules with durable; its handle.
+        """Register the rules with durable; its handle. A refusal is an EngineError
+        naming the way out, never a traceback.
 
-        durable has been seen, rarely and never on demand, to refuse a ruleset it
-        accepts on the next try ("Could not create ruleset, error code: 102", which is
-        ERR_UNEXPECTED_TYPE in its rete.c: a check that reads node memory the C code
-        may leave unset; about once in a thousand processes, under load, on 3.12 and
-        3.13). Two more tries under fresh names (a refused name may be half-registered)
-        are cheap; a third refusal is an EngineError that names the way out, never a
-        traceback.
+        durable reads memory it never set when a ``$iany`` / ``$iall`` wraps an ``$or``
+        (rete.c checks the type of the ``$or``'s forward node, which createForwardAlpha
+        leaves unset): when the heap happened to hold 0x09 or 0x0C there, it refused the
+        rules with "Could not create ruleset, error code: 102". The compiler never writes
+        that shape (conditions.compile_condition); tests/test_engine.py fills fresh heap
+        memory with those bytes (glibc's MALLOC_PERTURB_) to keep it so.
         """
-        for attempt in (1, 2, 3):
-            name = self.name if attempt == 1 else f"{self.name}_{next(_session_ids)}"
-            try:
-                host.set_rulesets({name: copy.deepcopy(definition)})
-                self.name = name
-                return host.get_ruleset(name)._handle
-            except Exception as exc:  # durable raises bare Exceptions and C errors
-                failure = exc
-        raise EngineError(f"the rule engine could not load the rules: {failure}. This is a "
-                          "rare fault of durable-rules: run the command again. If it keeps "
-                          "happening, SCREENER_ENGINE=python screens with the built-in "
-                          "engine, which gives the same results (the tests compare them)")
+        try:
+            host.set_rulesets({self.name: definition})
+            return host.get_ruleset(self.name)._handle
+        except Exception as exc:  # durable raises bare Exceptions and C errors
+            raise EngineError(
+                f"the rule engine could not load the rules: {exc}. SCREENER_ENGINE=python "
+                "screens with the built-in engine, which gives the same results (the tests "
+                "compare them)") from exc
 
     def fire(self, fact: dict) -> list[str]:
         """Assert a fact (it names its session, ``sid``); the ids of the rules that
-        fired, in firing order. durable's own errors are raised as they come."""
+        fired, in firing order, each once (durable splits an ``$or`` into branches and
+        fires a rule once per branch that matches). durable's own errors are raised as
+        they come."""
         handle = self._handle
         fired: list[str] = []
         code, state = _native.assert_fact(handle, _encode(fact))
@@ -144,13 +157,14 @@ class CompiledRules:
         while message:
             fired.append(rule_id_of(message))
             message = _native.complete_and_start_action(handle, state)
-        return fired
+        return list(dict.fromkeys(fired)) if len(fired) > 1 else fired
 
     def delete_session(self, sid: str) -> None:
-        """Delete a session and its facts."""
+        """Delete a session and its facts (see SESSION_END)."""
         try:
+            self.fire({"sid": sid, SESSION_END_FACT: 1})
             _get_host().delete_state(self.name, sid)
-        except Exception:  # a session with no fact yet has no state to delete
+        except Exception:  # durable's errors here leave nothing to clean up
             pass
 
 
@@ -175,7 +189,9 @@ class DurableEngine:
         self._sid: str | None = None
         self._uses = 0
         self._serials = itertools.count(1)
-        self.rules = CompiledRules("screener_" + ruleset.content_hash[:16],
+        # durable registers a name once per process: a second engine for the same rules
+        # (a test, `rules test` beside a screening) gets a name of its own
+        self.rules = CompiledRules(f"screener_{ruleset.content_hash[:16]}_{next(_engines)}",
                                    compile_ruleset(ruleset))
         # layer -> the names its rules read: the only attributes its fact needs, each
         # with whether it goes as a one-item list (compiler.single_code_names)

@@ -22,7 +22,7 @@ FLAG = "CPPFLAGS='-DPyEval_CallObject=PyObject_CallObject'"
 
 
 #: What durable_engine.py imports of durable-rules (tests/test_engine_check.py keeps the
-#: two in step): the modules the probe imports.
+#: two in step): the modules require_engine imports.
 PROBED = ("durable_rules_engine", "durable.engine")
 
 
@@ -30,40 +30,20 @@ def require_engine(kind: str | None = None) -> None:
     """Raise EngineError (one paragraph and the fix commands) if the durable engine is
     the one to use (``kind``, else engine.chosen_kind()) and it cannot load.
 
-    The import is tried in a child interpreter (~20 ms): importing the compiled engine
-    early in this process, before the rules are loaded, made its later
-    ``create_ruleset`` fail ("error code: 102") in some runs, so this process imports it
-    only where it always did, in durable_engine.py when the first screening starts. The
-    child imports what that module imports (PROBED), not the module itself, which
-    would cost the rules' models too (~200 ms)."""
-    import subprocess
+    It imports what durable_engine.py imports of durable-rules (PROBED, a few
+    milliseconds, paid once: screening imports them anyway), not that module itself,
+    which would load the rules' models before the first question (~200 ms)."""
+    import importlib
 
     from .engine import chosen_kind
 
     if (kind or chosen_kind()) != "durable":
         return
-    probe = (f"try:\n import {', '.join(PROBED)}\n"
-             "except ImportError as e:\n import sys; sys.stderr.write(repr(e)); sys.exit(3)")
     try:
-        proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                              timeout=60, env=_probe_env())
-    except (OSError, subprocess.SubprocessError):
-        return  # cannot tell: the engine's own import will say what is wrong
-    if proc.returncode == 3:
-        raise EngineError(_message(_as_import_error(proc.stderr)))
-
-
-def _probe_env() -> dict:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)  # see what we see
-    return env
-
-
-def _as_import_error(text: str) -> ImportError:
-    """The child's ``repr(ImportError(...))`` back as an exception (for the message)."""
-    kind = ModuleNotFoundError if text.startswith("ModuleNotFoundError") else ImportError
-    detail = text.split("(", 1)[1].rsplit(")", 1)[0] if "(" in text else text
-    return kind(detail.strip().strip("'\""))
+        for module in PROBED:
+            importlib.import_module(module)
+    except ImportError as exc:
+        raise EngineError(_message(exc)) from None
 
 
 def _message(exc: ImportError) -> str:

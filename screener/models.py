@@ -13,12 +13,11 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from . import conditions
 from .conditions import Condition
-from .types import TRIAGE_ORDER, Strict, TriageLevelId  # noqa: F401 (TRIAGE_ORDER: re-exported)
+from .types import ID_PATTERN, TRIAGE_ORDER, Strict, TriageLevelId  # noqa: F401 (re-exported)
 
 ConditionField = Annotated[Condition, BeforeValidator(conditions.parse)]
 #: Ids of questions, codes, rules, factors and sources: letters, digits, '_' and '-'.
 #: durable_engine relies on it (a rule id needs no JSON escaping, see rule_id_of).
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
 NOT_SURE = "not_sure"

@@ -1,5 +1,5 @@
-"""Small types shared by every layer, defined once: the frozen model bases and the
-triage level and factor strength vocabularies. Imports nothing from screener."""
+"""Small types shared by every layer, defined once: the frozen model bases, the id
+pattern and the triage level and factor strength vocabularies. Imports nothing from screener."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ class Strict(Frozen):
 
     model_config = ConfigDict(extra="forbid")
 
+
+#: Every id and code in the rules: rule ids, question ids, answer codes, sources. The
+#: durable engine relies on its alphabet (durable_engine.rule_id_of, conditions._any_item).
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
 #: The triage levels, most urgent first (spec section 5).
 TriageLevelId = Literal["urgent", "same_day", "prompt", "routine", "self_care"]

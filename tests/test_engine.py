@@ -3,13 +3,18 @@ the rule-id slice hold) and how a screening picks an engine."""
 
 import itertools
 import json
+import os
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from screener import durable_engine, engine as engine_module
+from screener.compiler import compile_ruleset
+from screener import conditions
 from screener.durable_engine import Asserted, CompiledRules, DurableEngine, rule_id_of
 from screener.errors import EngineError
 from screener.authoring.generate import random_answers
@@ -69,38 +74,96 @@ def test_only_the_durable_engine_module_imports_durable():
     assert importers == ["durable_engine.py"]
 
 
-def test_a_refused_ruleset_is_tried_again_then_is_an_engine_error(ruleset, monkeypatch):
-    """durable has refused the rules once in a while ('Could not create ruleset, error
-    code: 102') and accepted them on a later try: up to two more tries under fresh
-    names, then a clean EngineError (exit 3) that names the way out, never a traceback."""
-    real = durable_engine._QuietHost.set_rulesets
-    calls = []
-
-    def refuse_first(self, definitions):
-        calls.append(list(definitions))
-        if len(calls) == 1:
-            raise Exception("Could not create ruleset, error code: 102")
-        return real(self, definitions)
-    monkeypatch.setattr(durable_engine._QuietHost, "set_rulesets", refuse_first)
-    try:
-        eng = DurableEngine(ruleset)
-    except EngineError:  # durable itself refused the fresh names too: still one clean error
-        assert len(calls) == 3
-    else:
-        names = [call[0] for call in calls]
-        assert 2 <= len(calls) <= 3 and len(set(names)) == len(names) and eng.name == names[-1]
-        with eng.session() as fire:
-            assert "D-OLDER-ADULT" in fire(1, {"age_years": 70})
-        eng.close()
-
+def test_a_refused_ruleset_is_one_clean_engine_error(ruleset, monkeypatch):
+    """durable raises bare Exceptions: a refusal becomes an EngineError (exit 3) that
+    names the way out, never a traceback."""
     def refuse(self, definitions):
-        calls.append(list(definitions))
         raise Exception("Could not create ruleset, error code: 102")
-    calls.clear()
     monkeypatch.setattr(durable_engine._QuietHost, "set_rulesets", refuse)
     with pytest.raises(EngineError, match="could not load the rules: Could not create") as error:
         DurableEngine(ruleset)
-    assert len(calls) == 3 and "SCREENER_ENGINE=python" in str(error.value)
+    assert "SCREENER_ENGINE=python" in str(error.value)
+
+
+@pytest.mark.parametrize("byte", [0x09, 0x0C, 0x00, 0x55])
+def test_durable_never_trips_on_memory_it_did_not_set(byte, tmp_path):
+    """Two faults of durable's C code read memory it never set; glibc's MALLOC_PERTURB_
+    fills fresh and freed memory with a chosen byte, which made each happen every time
+    before the fix (a fresh interpreter per byte: the faults depend on the whole heap):
+    - it refused the rules ("error code: 102") when a ``$iany`` wrapped an ``$or`` and
+      the heap held 0x09 (JSON_IDENTIFIER) or 0x0C (JSON_EXPRESSION): the compiler no
+      longer writes that shape;
+    - deleting a session in which no rule had fired freed two unset pointers (a crash,
+      "double free or corruption"): CompiledRules.delete_session fires SESSION_END
+      first."""
+    script = (
+        "import datetime as dt\n"
+        "from screener.durable_engine import CompiledRules\n"
+        "from screener.engine import using\n"
+        "from screener.loading import load_ruleset\n"
+        "from screener.screening import screen\n"
+        "with using('durable'):\n"
+        "    result = screen({'age_years': 70, 'housebound': 'yes', 'red_flags_now': ['none']},"
+        " load_ruleset(), today=dt.date(2026, 1, 5))\n"
+        "print(result.triage, *sorted(f.id for f in result.factors))\n"
+        "rules = CompiledRules('nothing_fires', {'R-ONE': {'all': [{'m': {'x': 1}}]}})\n"
+        "print(rules.fire({'sid': 's1', 'x': 2}))\n"
+        "rules.delete_session('s1')\n"
+        "print('deleted')\n")
+    env = {**os.environ, "MALLOC_PERTURB_": str(byte)}
+    env.pop("SCREENER_ENGINE", None)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["routine vitamin_d", "[]", "deleted"]
+
+
+def test_the_session_end_rule_id_is_reserved():
+    with pytest.raises(EngineError, match="reserved"):
+        private_rules({durable_engine.SESSION_END: {"all": [{"m": {"x": 1}}]}})
+
+
+def test_no_list_quantifier_wraps_an_or(ruleset):
+    """The shape durable mishandles (see the test above) is never compiled: not in the
+    shipped rules, not for any operator on a list answer."""
+    def quantified_ors(node, inside=False):
+        if isinstance(node, list):
+            return sum(quantified_ors(item, inside) for item in node)
+        if not isinstance(node, dict):
+            return 0
+        return sum((key == "$or" and inside)
+                   + quantified_ors(value, inside or key in ("$iany", "$iall"))
+                   for key, value in node.items())
+    compiled = compile_ruleset(ruleset)
+    assert "$iany" in json.dumps(compiled)  # the test looks at the right thing
+    assert quantified_ors(compiled) == 0
+    for op in ("has", "has_any", "lacks", "lacks_all"):
+        test = conditions.Test(name="medicines", op=op, value=["diuretic", "ppi", "lithium"])
+        assert quantified_ors(conditions.compile_condition(test)) == 0, op
+
+
+@pytest.mark.parametrize("codes, item, fires", [
+    (["ppi", "lithium"], ["lithium"], True),
+    (["ppi", "lithium"], ["ppi", "lithium"], True),  # fires once (see CompiledRules.fire)
+    (["ppi", "lithium"], ["ppi_x"], False),  # the regex matches the whole item
+    (["ppi", "lithium"], ["x_ppi"], False),
+    (["ppi", "lithium"], ["PPI"], False),
+    (["K-GUT", "K-DIURETIC"], ["K-GUT"], True),  # '-' is no regex operator in durable
+    (["a.b", "c"], ["axb"], False),  # not ids: no regex, one $iany a code
+    (["a.b", "c"], ["a.b"], True),
+])
+def test_has_any_matches_whole_codes_on_durable(codes, item, fires):
+    """"has any of" is one regex union when the codes are ids (conditions._any_item)."""
+    test = conditions.Test(name="x", op="has_any", value=codes)
+    compiled = conditions.compile_condition(test)
+    assert ("$mt" in json.dumps(compiled)) == all(re.fullmatch(r"[\w-]+", c) for c in codes)
+    rules = private_rules({"R-HAS": {"all": [{"m": compiled}]}})
+    sid = f"has-{next(_names)}"
+    try:
+        assert rules.fire({"sid": sid, "x": item}) == (["R-HAS"] if fires else [])
+    finally:
+        rules.delete_session(sid)
+    assert conditions.evaluate(test, {"x": item}) is fires
 
 
 # ------------------------------------------------------------- durable's return codes

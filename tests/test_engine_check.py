@@ -118,7 +118,7 @@ def test_a_wrong_engine_name_is_one_line(tmp_path):
 
 
 def test_the_probe_imports_what_the_durable_engine_imports():
-    """enginecheck cannot import durable_engine itself (see require_engine): it probes
+    """enginecheck does not import durable_engine itself (see require_engine): it imports
     the durable modules that module imports, and this keeps the two lists in step."""
     import ast
 
