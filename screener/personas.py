@@ -45,13 +45,29 @@ class Expectation(Strict):
     notes: list[str] = []  # note ids that must be among the result's notes
 
 
+Story = Annotated[str, Field(min_length=1, max_length=160, pattern=r"^[^\n]*$")]  # one line
+
+
+class PersonaText(Strict):
+    """A persona's texts in another language (the name is invented: it stays)."""
+
+    story: Story
+
+
 class Persona(Strict):
     id: Id
     name: str = Field(min_length=1, max_length=60)  # invented; never a real person
-    story: str = Field(min_length=1, max_length=160, pattern=r"^[^\n]*$")  # one line
+    story: Story
     answers: Annotated[dict[str, Any], BeforeValidator(_iso_dates)]
     expect: Expectation
+    #: language code (as in rules/locales/) -> the texts in that language; a language
+    #: without them shows the English story
+    translations: dict[str, PersonaText] = {}
     file: str = Field(default="", exclude=True)
+
+    def story_in(self, lang: str | None) -> str:
+        text = self.translations.get(lang or "")
+        return text.story if text else self.story
 
 
 def load_personas(folder: str | Path | None, ruleset: RuleSet) -> dict[str, Persona]:

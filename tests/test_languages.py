@@ -415,3 +415,17 @@ def test_a_third_language_is_a_data_file(capsys, answers_file, tmp_path):
     assert code == 0
     assert "Posible vitamina D baja" in out  # the texts of locales/fr.yaml
     assert "Possible contributing factors" in out  # no fr catalogue yet: English words
+
+
+def test_a_demo_in_spanish_tells_the_story_and_the_log_in_spanish(capsys):
+    """A clinician demoing in Spanish: the persona's story, the running log's words
+    (ids and codes stay, as in the clinician view) and the list are Spanish."""
+    code, out, _ = cli(capsys, "demo", "--auto", "--plain", "--speed", "0", "--lang", "es",
+                       "kidney-ace-spironolactone")
+    assert code == 0
+    assert "Enfermedad renal y diabetes, toma ramipril y espironolactona" in out
+    assert "-> indicador de magnesium" in out and "= prioridad hasta ahora: " in out
+    for english in ("Kidney disease and diabetes", " indicator", "triage so far", "-> fact "):
+        assert english not in out
+    code, out, _ = cli(capsys, "demo", "--list", "--lang", "es")
+    assert code == 0 and "Oficinista muy al norte en enero" in out

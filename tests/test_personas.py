@@ -13,6 +13,8 @@ from screener.errors import RulesError
 from screener.personas import DEFAULT_PERSONAS_DIR, load_personas, persona_answers
 from screener.screening import screen, unanswered
 
+from conftest import ROOT
+
 PERSONA_FILES = sorted(DEFAULT_PERSONAS_DIR.glob("*.yaml"))
 
 
@@ -54,6 +56,21 @@ def test_names_are_short_and_stories_one_line(personas):
         assert "\n" not in p.story and len(p.name.split()) == 2
 
 
+def test_every_story_is_in_every_shipped_language(personas):
+    """A demo in Spanish tells the story in Spanish: every language of rules/locales/
+    has each persona's story (a third language adds its stories to the same files)."""
+    from screener import locales
+
+    languages = set(locales.available(ROOT / "rules")) - {"en"}
+    assert "es" in languages
+    for p in personas.values():
+        assert set(p.translations) == languages, p.id
+        for lang in languages:
+            assert p.story_in(lang) != p.story, (p.id, lang)
+    some = next(iter(personas.values()))
+    assert some.story_in("en") == some.story_in(None) == some.story  # English: the story
+
+
 # -------------------------------------------------------------------- broken files
 
 @pytest.fixture
@@ -83,7 +100,8 @@ def test_bad_answer_code_names_file_line_and_field(ruleset, personas_copy):
 
 def test_missing_field_and_unknown_factor(ruleset, personas_copy):
     path = personas_copy / "vegan-lactose.yaml"
-    text = path.read_text().replace("story:", "storey:").replace("vitamin_d: some", "vitamin_dee: some")
+    text = (path.read_text().replace("story:", "storey:", 1)
+            .replace("vitamin_d: some", "vitamin_dee: some"))
     path.write_text(text)
     message = _problems(personas_copy, ruleset)
     assert (f"{path}:{_line(path, 'storey')}: vegan-lactose: unknown key 'storey' "

@@ -49,12 +49,13 @@ def run(args) -> int:
     if args.speed is not None and not 0 <= args.speed < 3600:  # also refuses nan and inf
         raise ScreenerError("--speed is a number of seconds between answers, from 0 "
                             "(no pause) to under an hour")
-    ruleset = load_ruleset(args.rules, choose_language(args))
+    lang = choose_language(args)
+    ruleset = load_ruleset(args.rules, lang)
     personas = load_personas(args.personas, ruleset)
     out = sys.stdout
     if args.list or not args.persona:
         for p in personas.values():
-            out.write(f"{p.id:<24} {p.expect.triage:<9} {p.name}: {p.story}\n")
+            out.write(f"{p.id:<24} {p.expect.triage:<9} {p.name}: {p.story_in(lang)}\n")
         if not args.list:
             out.write("\nChoose one: screener demo PERSONA (add --auto to run unattended)\n")
         return 0
@@ -73,7 +74,7 @@ def run(args) -> int:
 
     out.write(style.bold(_("Demo: {name} ({id}), an invented patient").format(
                   name=persona.name, id=persona.id)) + "\n"
-              f"{persona.story}\n"
+              f"{persona.story_in(lang)}\n"
               + _("Log: + a rule fires, - a rule no longer applies, = factor or triage so far")
               + "\n" + _("(until the end, questions not reached yet count as unanswered)")
               + "\n")

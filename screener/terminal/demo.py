@@ -160,13 +160,15 @@ class DemoAsker:
 
 def rule_effect(rule) -> str:
     """What a fired rule adds, in a few words: 'vitamin_d indicator', 'triage urgent'."""
+    # ids and codes stay as they are (the clinician view shows the same ids)
     effects = {
-        "derived": lambda r: f"fact {r.concludes}",
-        "indicator": lambda r: f"{r.factor} indicator",
-        "exception": lambda r: f"holds back {r.factor}",
-        "symptom": lambda r: f"{r.factor} symptom (supports, never raises)",
-        "triage": lambda r: f"triage {r.level}",
-        "note": lambda r: "note",
+        "derived": lambda r: _("fact {fact}").format(fact=r.concludes),
+        "indicator": lambda r: _("{factor} indicator").format(factor=r.factor),
+        "exception": lambda r: _("holds back {factor}").format(factor=r.factor),
+        "symptom": lambda r: _("{factor} symptom (supports, never raises)").format(
+            factor=r.factor),
+        "triage": lambda r: _("triage {level}").format(level=r.level),
+        "note": lambda r: _("note"),
     }
     return effects[rule.kind](rule)
 
@@ -194,16 +196,18 @@ class Log:
                 lines.append(("+", f"{rid} {by_id[rid].title} -> {rule_effect(by_id[rid])}"))
         for rid in self.fired:
             if rid not in result.fired_rules:
-                lines.append(("-", f"{rid} {by_id[rid].title} (no longer applies)"))
+                lines.append(("-", _("{rule} {title} (no longer applies)").format(
+                    rule=rid, title=by_id[rid].title)))
         factors = {f.id: f.strength for f in result.factors}
         for fid, strength in factors.items():
             if self.factors.get(fid) != strength:
-                lines.append(("=", f"factor {fid}: {strength}"))
+                lines.append(("=", _("factor {factor}: {strength}").format(
+                    factor=fid, strength=strength)))
         for fid in self.factors:
             if fid not in factors:
-                lines.append(("=", f"factor {fid}: no longer raised"))
+                lines.append(("=", _("factor {factor}: no longer raised").format(factor=fid)))
         if result.triage != self.triage:
-            lines.append(("=", f"triage so far: {result.triage}"))
+            lines.append(("=", _("triage so far: {level}").format(level=result.triage)))
         self.fired, self.factors, self.triage = list(result.fired_rules), factors, result.triage
         return lines
 
