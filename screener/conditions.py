@@ -299,7 +299,7 @@ def compile_condition(cond: Condition, as_lists: frozenset[str] = frozenset()) -
         return _one_or({name: v} for v in value) if len(value) > 1 else {name: value[0]}
     if op == "not_in":
         return {"$and": [{"$neq": {name: v}} for v in value]}
-    if op in ("has", "has_any"):  # one $iany a code: see the docstring
+    if op in ("has", "has_any"):  # never a $iany over an $or: see the docstring
         return _any_item(name, cond.values())
     if op in ("lacks", "lacks_all"):  # [not_sure] lacks nothing for sure: unknown
         return {"$and": [{"$ex": {name: 1}}, _all_items(
