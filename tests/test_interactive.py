@@ -462,3 +462,18 @@ def test_report_menu_names_formats_in_words(drive):
     labels = [o.label for o in menu.options]
     assert "Markdown (.md)" in labels and "PDF (.pdf)" in labels
     assert not any(label in ("MD", "HTML", "PDF", "FHIR") for label in labels)
+
+
+@pytest.mark.parametrize("saved", [["old_code"], ["chest_pain", "none"], None])
+def test_resume_asks_the_urgent_check_first_when_its_answer_did_not_survive(drive, saved):
+    """A draft whose urgent answer no longer fits (the questions changed, or the file was
+    edited) or is missing goes on from the urgent check, not from the saved position:
+    a red flag is never passed over on resume (found by a red-team run: a saved chest
+    pain ended as 'see a clinician within days')."""
+    answers = {"age_years": 70}
+    if saved is not None:
+        answers["red_flags_now"] = saved
+    DraftStore().save(Draft(ruleset_hash="changed", answers=answers, position="sex_at_birth"))
+    outcome, result, asker, _ = drive({"red_flags_now": ["chest_pain"]}, resume=True)
+    assert asker.asked[0] == "red_flags_now"
+    assert outcome.status == "urgent" and result.triage == "urgent"

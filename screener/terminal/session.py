@@ -94,10 +94,26 @@ def _starting_state(ruleset, asker, store: DraftStore, *, resume: bool, fresh: b
             store.discard()
             return State()
     answers = _still_valid(draft, ruleset, asker)
-    asker.message(_("Continuing your screening ({count} answers kept).").format(
-        count=len(answers)))
-    return State(answers=answers, position=draft.position, confirmed=set(draft.confirmed),
-                 started=True)
+    asker.message(ngettext("Continuing your screening ({count} answer kept).",
+                           "Continuing your screening ({count} answers kept).",
+                           len(answers)).format(count=len(answers)))
+    return State(answers=answers, position=_resume_at(draft, answers, ruleset),
+                 confirmed=set(draft.confirmed), started=True)
+
+
+def _resume_at(draft: Draft, kept: dict, ruleset: RuleSet) -> str | None:
+    """Where a resumed screening goes on: the saved position, or an earlier question
+    when one must be asked again: an answer that no longer fits (the message promised
+    it), or an unanswered question that can make the result urgent (an urgent check
+    is never passed over because the draft was edited or the questions changed)."""
+    from ..red_flags import urgent_codes
+
+    again = {qid for qid in draft.answers if qid not in kept}
+    again |= {qid for qid in urgent_codes(ruleset) if qid not in kept}
+    order = [q.id for q in ruleset.questions]
+    saved = order.index(draft.position) if draft.position in order else len(order)
+    earlier = [i for i, qid in enumerate(order) if qid in again and i < saved]
+    return order[earlier[0]] if earlier else draft.position
 
 
 def _still_valid(draft: Draft, ruleset: RuleSet, asker: Asker) -> dict:
