@@ -52,6 +52,32 @@ def write_private(path: str | Path, data: str | bytes, *, overwrite: bool = True
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def file_keys(path: str | Path) -> list:
+    """What names the file at ``path``: its name with symlinks and '..' resolved, and,
+    when it exists, its device and inode (a hard link has another name)."""
+    keys: list = [str(Path(path).resolve())]
+    try:
+        info = os.stat(path)
+        keys.append((info.st_dev, info.st_ino))
+    except OSError:
+        pass
+    return keys
+
+
+def refuse_writing_over_inputs(output: str | Path | None, inputs) -> None:
+    """An output may never be a file the command reads (``--force`` replaces an old
+    output, never the answers or rules it was made from): OutputError, before any work."""
+    if output is None or str(output) == "-":
+        return
+    written = set(file_keys(output))
+    for source in inputs:
+        if source is not None and str(source) != "-" and written & set(file_keys(source)):
+            same = "" if str(source) == str(output) else f" ({source})"
+            raise OutputError(f"this is a file the command reads{same}, so it is never "
+                              "written over, even with --force; choose another file name "
+                              "(nothing was written)", file=str(output))
+
+
 _EXISTS = "{path} already exists: use --force to replace it, or choose another file name"
 
 

@@ -57,6 +57,25 @@ def test_refuses_to_overwrite_without_force(tmp_path, answers):
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize("how", ["same name", "symlink", "hard link"])
+def test_never_writes_over_the_answers_it_reads_even_with_force(tmp_path, answers, how):
+    """--force replaces an old output, never the answers file the report is made from
+    (a red-team run replaced a person's answers with their JSON result)."""
+    import os
+
+    out = {"same name": answers, "symlink": str(tmp_path / "link.json"),
+           "hard link": str(tmp_path / "hard.json")}[how]
+    if how == "symlink":
+        os.symlink(answers, out)
+    elif how == "hard link":
+        os.link(answers, out)
+    before = open(answers).read()
+    proc = run("report", answers, "-o", out, "--force", "--format", "json")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "a file the command reads" in proc.stderr and "nothing was written" in proc.stderr
+    assert open(answers).read() == before
+
+
 def test_format_option_wins_over_extension(tmp_path, answers):
     out = tmp_path / "summary.txt"
     proc = run("report", answers, "-o", str(out), "--format", "html", "--view", "clinician")

@@ -177,3 +177,18 @@ def test_vignette_example_in_rules_readme_passes(ruleset, tmp_path):
     (tmp_path / "readme.json").write_text(block)
     report = run_all(ruleset, tmp_path, today=FIXED_DAY)
     assert [(c.name, c.problems) for c in report.failed] == []
+
+
+def test_compile_never_writes_over_a_rules_file(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    before = (rules / "questions.yaml").read_text()
+    proc = subprocess.run([sys.executable, "-m", "screener", "rules", "compile", "--rules",
+                           str(rules), "-o", str(rules / "questions.yaml"), "--force"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2 and "a file the command reads" in proc.stderr
+    assert (rules / "questions.yaml").read_text() == before

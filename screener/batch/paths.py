@@ -76,15 +76,11 @@ def check_distinct(paths: dict[str, Path]) -> None:
     """No two of the files a run reads or writes may be the same file (writing the
     errors over the output would destroy the results): names are compared with symlinks
     and '..' resolved, and files that exist by device and inode (hard links)."""
+    from ..fsutil import file_keys
+
     seen: dict = {}
     for what, path in paths.items():
-        keys = [str(path.resolve())]
-        try:
-            info = os.stat(path)
-            keys.append((info.st_dev, info.st_ino))
-        except OSError:
-            pass
-        for key in keys:
+        for key in file_keys(path):
             if key in seen and seen[key] != what:
                 raise BatchError(f"the {what} and the {seen[key]} are the same file: choose "
                                  "another name", file=str(path))

@@ -71,6 +71,7 @@ def choose_format(fmt: str | None, output: str | None) -> str:
 
 def run(args) -> int:
     from ..errors import ScreenerError
+    from ..fsutil import refuse_writing_over_inputs
     from ..interop.answers_file import load_answers_file
     from ..loading import load_ruleset
     from ..reports import get_format, render
@@ -89,6 +90,7 @@ def run(args) -> int:
             raise ScreenerError(str(exc), field="--patient-ref") from None
     if args.output is None and module.BINARY:
         raise ScreenerError(f"the {fmt} format is binary: write it to a file with -o FILE")
+    refuse_writing_over_inputs(args.output, [args.answers])
     ruleset = load_ruleset(args.rules, choose_language(args))
     result = screen(load_answers_file(args.answers, ruleset), ruleset)
     options = {"paper": args.paper} if fmt == "pdf" else {}

@@ -203,9 +203,10 @@ def compiled_json(ruleset) -> str:
 
 
 def run_compile(args, folder: Path) -> int:
-    from ..fsutil import write_private
+    from ..fsutil import refuse_writing_over_inputs, write_private
     from ..loading import load_ruleset
 
+    refuse_writing_over_inputs(args.output, [p for p in folder.rglob("*") if p.is_file()])
     text = compiled_json(load_ruleset(folder))
     if args.output is None:
         sys.stdout.write(text)
