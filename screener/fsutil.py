@@ -55,7 +55,7 @@ def write_private(path: str | Path, data: str | bytes, *, overwrite: bool = True
 def file_keys(path: str | Path) -> list:
     """What names the file at ``path``: its name with symlinks and '..' resolved, and,
     when it exists, its device and inode (a hard link has another name)."""
-    keys: list = [str(Path(path).resolve())]
+    keys: list = [os.path.realpath(path)]  # never raises, even on a symlink loop
     try:
         info = os.stat(path)
         keys.append((info.st_dev, info.st_ino))

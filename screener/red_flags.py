@@ -19,6 +19,7 @@ as text (the question id and the code as words).
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from typing import Any
@@ -51,8 +52,21 @@ def urgent_codes(ruleset) -> dict[str, set]:
 
 
 def _norm(text: str) -> str:
-    """``Chest pain`` / ``chest-pain`` / `` CHEST_PAIN `` -> ``chest_pain``."""
-    return re.sub(r"[\s\-]+", "_", str(text).strip().lower()).strip("_")
+    """``Chest pain`` / ``chest-pain`` / ``CHEST_PAIN`` / ``chestpain`` -> ``chestpain``:
+    letters and digits only, so spacing, hyphens and stray characters never hide a code."""
+    return _NOT_ALNUM.sub("", str(text).lower())
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _near(word: str, known) -> str | None:
+    """The one known word ``word`` is a near-miss of (``seizures``, ``chestpian``): the
+    same did-you-mean closeness the error messages use; short words must match."""
+    if len(word) < 5:
+        return None
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.8)
+    return close[0] if close else None
 
 
 class Scanner:
@@ -80,17 +94,22 @@ class Scanner:
             self.words[name] = {**self.words.get(name, {}),
                                 **{_norm(questions[name].label(c)): c for c in codes},
                                 **{_norm(c): c for c in codes}}
+        #: normalised question id -> id, for the column names
+        self.names = {_norm(name): name for name in self.words}
 
     # ------------------------------------------------------------------- columns
 
     def _question(self, name: str) -> str | None:
-        """The urgent question a column name means, with any group path removed."""
-        key = _norm(name)
-        if key in self.words:
-            return key
-        tail = _NAME_SEPARATORS.split(str(name).strip().lower())[-1]
-        tail = _norm(tail)
-        return tail if tail in self.words else None
+        """The urgent question a column name means, with any group path removed, also
+        when misspelt (``red_flag_now``)."""
+        for text in (name, _NAME_SEPARATORS.split(str(name).strip().lower())[-1]):
+            key = _norm(text)
+            if key in self.names:
+                return self.names[key]
+            near = _near(key, self.names)
+            if near is not None:
+                return self.names[near]
+        return None
 
     def _column(self, name: str) -> tuple[str | None, str | None, bool]:
         """(question, code, True) for a checkbox or split-select column (code None when
@@ -117,15 +136,26 @@ class Scanner:
             for part in _PARTS.split(str(item)):
                 if not part.strip():
                     continue
-                whole = words.get(_norm(part))  # a code or a label ("dark yellow")
+                whole = self._code(question, part)  # a code or a label ("dark yellow")
                 if whole is not None:
                     found.append(whole)
                     continue
                 for candidate in _SPACES.split(part.strip()):  # ODK: codes and spaces
-                    code = words.get(_norm(candidate))
+                    code = self._code(question, candidate)
                     if code is not None:
                         found.append(code)
         return found
+
+    def _code(self, question: str, text: str) -> str | None:
+        """The code ``text`` names: exactly, or as a near-miss of an urgent code
+        (``chestpain``, ``seizures``: a false alarm costs a look)."""
+        words = self.words[question]
+        key = _norm(text)
+        if key in words:
+            return words[key]
+        urgent = self.urgent.get(question, set())
+        near = _near(key, [word for word, code in words.items() if code in urgent])
+        return words[near] if near is not None else None
 
     def in_mapping(self, mapping: dict) -> list[str]:
         """``question=code`` for every urgent answer in a record given as a mapping of
@@ -187,7 +217,13 @@ def _single_answer(rule) -> bool:
 
 def _ticked(value: Any) -> bool:
     if isinstance(value, str):
-        return _norm(value) in TICKED
+        text = value.strip().lower()
+        if text in TICKED:
+            return True
+        try:  # "1.0", as spreadsheets and pandas write a ticked box
+            return float(text) == 1
+        except ValueError:
+            return False
     return value is True or (isinstance(value, (int, float)) and value == 1)
 
 

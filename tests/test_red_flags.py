@@ -48,6 +48,24 @@ def test_labels_and_multi_word_codes_are_not_broken_by_space_splitting(ruleset):
     assert red_flags_in({"red_flags_now": "none", "muscle_weakness": "mild"}, ruleset) == []
 
 
+@pytest.mark.parametrize("record, want", [
+    ({"red_flags_now": "chestpain"}, ["red_flags_now=chest_pain"]),
+    ({"red_flags_now": "seizures"}, ["red_flags_now=seizure"]),
+    ({"red_flags_now": ["chest\u0000pain"]}, ["red_flags_now=chest_pain"]),
+    ({"red_flags_now": "chest pian"}, ["red_flags_now=chest_pain"]),
+    ({"red_flag_now": ["chest_pain"]}, ["red_flags_now=chest_pain"]),  # misspelt key
+    ({"red_flags_now___seizure": "1.0"}, ["red_flags_now=seizure"]),  # spreadsheet's 1
+    ({"red_flags_now___seizure": "0.0"}, []),
+    ({"red_flags_now": "nne"}, []),  # short words must match exactly
+    ({"red_flags_now": "none", "age_years": "forty"}, []),
+])
+def test_near_misses_of_an_urgent_answer_count(ruleset, record, want):
+    """A red-team run: a rejected record whose error said "did you mean 'chest_pain'?"
+    was not flagged. The scan now reads what the error messages would have suggested:
+    a false alarm costs a look, a missed red flag can cost a life."""
+    assert red_flags_in(record, ruleset) == want
+
+
 def test_every_urgent_code_is_found_in_every_shape(ruleset):
     for name, codes in urgent_codes(ruleset).items():
         for code in codes:
