@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         _unrecognized(parser, args, extras)
     if args.command is None:
         args = parser.parse_args(["run"])  # no command: the questionnaire
-    from .errors import ScreenerError
+    from .errors import BatchError, ScreenerError
 
     try:
         if needs_engine(args):
@@ -135,7 +135,11 @@ def main(argv: list[str] | None = None) -> int:
         return args._module.run(args)
     except ScreenerError as exc:
         print(f"screener: error: {exc}", file=sys.stderr)
-        if exc.red_flags:
+        if exc.red_flags and isinstance(exc, BatchError):  # many people: those to check
+            print("screener: URGENT: nothing was screened, but these records report a red "
+                  "flag; check these people now:\n" + "\n".join(
+                      f"  {flag}" for flag in exc.red_flags), file=sys.stderr)
+        elif exc.red_flags:
             print(f"screener: URGENT: these answers report a red flag ({', '.join(exc.red_flags)}) "
                   "but could not be screened: get urgent medical care now (call your local "
                   "emergency number or go to an emergency department)", file=sys.stderr)

@@ -247,8 +247,11 @@ def red_flags_in(raw: Any, ruleset, *, header: tuple[str, ...] | None = None) ->
     """``question=code`` for every urgent answer in a rejected record: CSV cells with
     their ``header``, a JSON line's text, or an already parsed mapping."""
     scan = scanner(ruleset)
-    if header is not None:
-        return scan.in_mapping(dict(zip(header, raw)))
+    if header is not None:  # a repeated column keeps every copy's cell
+        cells: dict[str, str] = {}
+        for column, cell in zip(header, raw):
+            cells[column] = f"{cells[column]};{cell}" if column in cells else cell
+        return scan.in_mapping(cells)
     if isinstance(raw, dict):
         return scan.in_mapping(raw)
     try:

@@ -128,3 +128,35 @@ def test_a_rejected_batch_record_with_a_combined_urgent_rule_is_urgent(tmp_path)
     (bad,) = _errors(tmp_path / "out.errors.csv")
     assert bad["urgent"] == ("pregnancy=pregnant;vomiting_diarrhoea=over_24h_ongoing;"
                              "dizzy_on_standing=persistent")
+
+
+@pytest.mark.parametrize("header", [
+    "respondent_id,red_flags_now,agee_years",  # an unknown column refuses the file
+    "respondent_id,red_flags_now,red_flags_now",  # so does a repeated one
+])
+def test_a_file_refused_as_a_whole_still_names_its_red_flags(tmp_path, header):
+    """A red-team run: a CSV refused for its header screened nobody and said nothing of
+    the chest pain in it. The refusal now names every row with a red flag (the CLI
+    prints them as URGENT), a repeated column read with both its cells."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = tmp_path / "in.csv"
+    path.write_text(f"{header}\nA1,none,chest_pain\nA2,none,40\nA3,fainting seizure,none\n")
+    proc = subprocess.run([sys.executable, "-m", "screener", "batch", str(path), "-o",
+                           str(tmp_path / "out.csv")], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    urgent = proc.stderr.split("screener: URGENT: ", 1)[1]
+    assert "check these people now" in urgent
+    lines = [line.strip() for line in urgent.splitlines()[1:]]
+    if "agee" in header:  # the third column is not a red-flag column
+        assert lines == ["row 3 (respondent_id A3): red_flags_now=fainting, "
+                         "red_flags_now=seizure"]
+    else:
+        assert lines == ["row 1 (respondent_id A1): red_flags_now=chest_pain",
+                         "row 3 (respondent_id A3): red_flags_now=fainting, "
+                         "red_flags_now=seizure"]
+    assert not (tmp_path / "out.csv").exists()

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from ..answers import RESPONDENT_ID
-from ..errors import AnswersError, BatchError
+from ..errors import AnswersError, BatchError, shown
 from ..fsutil import write_private
 from ..interop.records import SOURCES, ColumnsError, detect, plan
 from ..interop.records import answers as answers_in_cells
@@ -183,13 +183,50 @@ def check_start(path: Path, fmt: str, ruleset: RuleSet, source: str = "plain"
     if fmt == "jsonl":
         return (), (), []
     header = csv_header(path)
-    columns = check_header(header, ruleset, str(path), source)
+    try:
+        columns = check_header(header, ruleset, str(path), source)
+    except BatchError as exc:  # nothing is screened: the red flags must still be said
+        exc.red_flags = _flags_in_refused_file(path, header, ruleset)
+        raise
     warnings = []
     if header and not any(c.question == URGENT_CHECK for c in columns):
         warnings.append(f"{path.name} has no {URGENT_CHECK} column: every record is screened "
                         "without the urgent check (the rules do not escalate a missing "
                         "answer); ask these people about red flags")
     return tuple(header), columns, warnings
+
+
+#: rows with a red flag named one by one when a whole file is refused (then a count)
+SHOWN_FLAGGED_ROWS = 20
+
+
+def _flags_in_refused_file(path: Path, header: list[str], ruleset: RuleSet) -> list[str]:
+    """``row N: question=code`` for the red flags of a CSV file refused as a whole (an
+    unknown or repeated column): read tolerantly, row by row, as a rejected record is."""
+    flagged, more = [], 0
+    id_at = header.index(RESPONDENT_ID) if RESPONDENT_ID in header else None
+    with open(path, "rb") as handle:
+        reader = csv.reader(_lines(handle))
+        next(reader, None)  # the header
+        number = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                continue  # an unreadable row: the refusal already stops the run
+            if not cells:
+                continue
+            number += 1
+            found = flags_in_answers(cells, ruleset, header=tuple(header))
+            if found and len(flagged) < SHOWN_FLAGGED_ROWS:
+                rid = cells[id_at].strip() if id_at is not None and id_at < len(cells) else ""
+                who = f" ({RESPONDENT_ID} {shown(rid, 64)})" if rid else ""
+                flagged.append(f"row {number}{who}: {', '.join(found)}")
+            elif found:
+                more += 1
+    return flagged + ([f"and {more:,} more rows"] if more else [])
 
 
 def resolve_read_as(path: Path, fmt: str, read_as: str) -> str:
