@@ -7,7 +7,8 @@ and batch all go through them, so every door has the same locks:
   folder is a mistake), opened without blocking and checked before reading;
 - at most ``MAX_BYTES``: a full answers file is about 2 KB, so anything near the limit
   is not answers, and reading it whole could exhaust memory;
-- UTF-8 text, an error naming the line of the first bad byte otherwise;
+- UTF-8 text (or UTF-16 with its BOM, as Windows saves "Unicode text"), an error
+  naming the line of the first bad byte otherwise;
 - a key given twice is an error (JSON parsers silently keep the last copy, which could
   hide a red flag given in the first); the error keeps every copy (``seen``) so the
   caller can still report a red flag in any of them;
@@ -19,6 +20,7 @@ Every failure is an AnswersError (one paragraph, exit 2) that says why.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -79,7 +81,7 @@ def read_text(path: str | Path, what: str = "answers file") -> str:
     return decode(b"".join(chunks), str(path), what)
 
 
-def read_stream(stream, source: str = "<stdin>", what: str = "answers") -> str:
+def read_stream(stream, source: str = "<stdin>", what: str = "answers input") -> str:
     """The text of a binary stream (standard input), with the same limit."""
     return decode(stream.read(MAX_BYTES + 1), source, what)
 
@@ -87,6 +89,11 @@ def read_stream(stream, source: str = "<stdin>", what: str = "answers") -> str:
 def decode(raw: bytes, source: str, what: str) -> str:
     if len(raw) > MAX_BYTES:
         raise _too_big(source, what, None)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:  # what Windows Notepad and Excel call "Unicode text": its BOM says so
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: reported as not UTF-8 below
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

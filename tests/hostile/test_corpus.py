@@ -85,6 +85,8 @@ FILES = [
     Case("deep-100-value", text('{"age_years": ' + "[" * 100 + "]" * 100 + "}")),
     Case("not-utf8", text(b'{"age_years": 5\xff}')),
     Case("utf16", text(json.dumps({"age_years": 50}).encode("utf-16"))),
+    Case("utf16-red-flag", text(json.dumps({"red_flags_now": ["chest_pain"]}).encode("utf-16")),
+         red_flag=True),  # Windows "Unicode text": read through its BOM
     Case("bom", text(b"\xef\xbb\xbf" + answers().encode())),
     Case("lone-surrogate-escape", text('{"housebound": "\\ud800"}')),
     Case("empty", text("")),
