@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .answers import ValidatedAnswers, validate_answers
-from .errors import AnswersError
+from .errors import AnswersError, shown
 from .models import RuleSet
 from .result import Result
 from .screening import screen
@@ -78,11 +78,11 @@ def parse_sets(items: list[str], ruleset: RuleSet) -> dict[str, Any]:
         name, sep, text = item.partition("=")
         name, text = name.strip(), text.strip()
         if not sep or not name:
-            problems.append(f"'{item}': write question=code, e.g. supplements=vitamin_d")
+            problems.append(f"'{shown(item)}': write question=code, e.g. supplements=vitamin_d")
             continue
         q = questions.get(name)
         if q is None:
-            problems.append(f"'{name}' is not a question id{suggest(name, questions)}")
+            problems.append(f"'{shown(name)}' is not a question id{suggest(name, questions)}")
             continue
         if name in changes:
             problems.append(f"'{name}' is set twice")
@@ -95,7 +95,7 @@ def parse_sets(items: list[str], ruleset: RuleSet) -> dict[str, Any]:
             try:
                 changes[name] = int(text)
             except ValueError:
-                problems.append(f"{name}: '{text}' is not a whole number "
+                problems.append(f"{name}: '{shown(text)}' is not a whole number "
                                 f"(expected {q.min} to {q.max})")
         else:
             changes[name] = text

@@ -154,3 +154,13 @@ def test_whatif_bad_set_exit_2_without_traceback():
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith("screener: error: --set: 1 invalid answer\n")
     assert "did you mean 'vitamin_d'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_huge_or_hostile_set_is_echoed_short_and_escaped(ruleset):
+    """A red-team run: a 5,000-digit --set value was echoed whole (5,059 characters)."""
+    from screener.errors import AnswersError
+
+    with pytest.raises(AnswersError) as error:
+        parse_sets(["age_years=" + "9" * 5000, "\x1b[2J=1", "y" * 500], ruleset)
+    text = str(error.value)
+    assert len(text) < 600 and "\x1b" not in text and "(4,920 more characters)" in text
