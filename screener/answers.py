@@ -34,9 +34,11 @@ from .types import Frozen
 RESPONDENT_ID = "respondent_id"
 #: an ODK instance id (``uuid:`` + a UUID) is kept as given, so records can be traced back
 RESPONDENT_ID_PATTERN = r"^(uuid:)?[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-RESPONDENT_ID_RULE = ("a respondent id is 1 to 64 letters, digits, '.', '_' or '-' (no spaces; an "
-                      "ODK 'uuid:...' instance id is accepted as is), never a name, and must not "
-                      "look like an amount (a number followed by a unit such as IU or mg)")
+RESPONDENT_ID_RULE = ("a respondent id is 1 to 64 letters, digits, '.', '_' or '-', starting with a "
+                      "letter or digit (a leading '-' would be a formula in a spreadsheet; no "
+                      "spaces; an ODK 'uuid:...' instance id is accepted as is), never a name, "
+                      "and must not look like an amount (a number followed by a unit such as "
+                      "IU or mg)")
 
 
 def check_respondent_id(value: str) -> str:

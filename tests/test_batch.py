@@ -517,13 +517,22 @@ def test_missing_or_folder_input_is_a_clean_error_with_or_without_progress_bar(
     import sys
 
     (tmp_path / "folder.csv").mkdir()
+    (tmp_path / "folder").mkdir()  # no extension: still said to be a folder
     monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)  # a terminal draws the bar
     for name, expected in (("absent.csv", "absent.csv: no such input file"),
-                           ("folder.csv", "folder.csv: is a folder")):
+                           ("folder.csv", "folder.csv: is a folder"),
+                           ("folder", "folder: is a folder")):
         assert cli.main(["batch", str(tmp_path / name), "-o", str(tmp_path / "o.csv")]) == 2
         err = capsys.readouterr().err
         assert expected in err and "Traceback" not in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "folder.csv"]
+
+
+@pytest.mark.parametrize("name", ["in.csv", "in.jsonl"])
+def test_an_empty_input_warns_that_nothing_was_screened(tmp_path, capsys, name):
+    (tmp_path / name).write_bytes(b"")
+    assert cli.main(["batch", str(tmp_path / name), "-o", str(tmp_path / "o.csv")]) == 0
+    assert f"warning: {name} is empty: there is nothing to screen" in capsys.readouterr().err
 
 
 def test_a_repeated_column_is_refused_naming_file_line_and_column(tmp_path, ruleset, capsys):

@@ -180,8 +180,12 @@ def check_start(path: Path, fmt: str, ruleset: RuleSet, source: str = "plain"
     known columns for ``source``, see interop.records). Returns (CSV header, what each
     column means, warnings). A JSONL line that is not UTF-8 is rejected on its own, as
     record N."""
+    empty = [f"{path.name} is empty: there is nothing to screen"] \
+        if path.stat().st_size == 0 else []
     if fmt == "jsonl":
-        return (), (), []
+        return (), (), empty
+    if empty:
+        return (), (), empty
     header = csv_header(path)
     try:
         columns = check_header(header, ruleset, str(path), source)

@@ -54,12 +54,12 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     and checkpointed: for tests of --resume.
     """
     source, output = Path(input_path), Path(output_path)
+    check_input(source)  # a folder or a missing file is said as such, before its name
     errors = Path(errors_path) if errors_path else default_errors_path(output)
     in_fmt, out_fmt, err_fmt = (format_of(source, "input"), format_of(output, "output"),
                                 format_of(errors, "errors"))
     if engine not in ENGINES:
         raise BatchError(f"unknown engine '{engine}'; choose one of: {', '.join(ENGINES)}")
-    check_input(source)
     partial, checkpoint_path = paths_for(output)
     errors_partial = partial_of(errors)
     destinations = {"output": output, "errors file": errors}

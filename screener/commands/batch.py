@@ -84,8 +84,8 @@ def run(args) -> int:
     today = args.today
     if args.workers < 1:
         raise BatchError("--workers must be at least 1", field="--workers")
+    check_input(Path(args.input))  # before its name is read and the progress bar reads it
     fmt = format_of(args.input, "input")
-    check_input(Path(args.input))  # before the progress bar reads it
     read_as = resolve_read_as(Path(args.input), fmt, args.read_as)
     if args.read_as == "auto" and read_as != "plain":  # a plain file needs no word
         print(f"screener: reading {args.input} as {DESCRIPTIONS[read_as]}; "

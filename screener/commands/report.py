@@ -97,4 +97,6 @@ def run(args) -> int:
     if fmt == "fhir":
         options = {"fhir_version": args.fhir_version, "patient_ref": args.patient_ref}
     output = render(result, ruleset, fmt, args.view, **options)
-    return write_output(output, args.output, force=args.force, what=f"{fmt}, {args.view} view")
+    # JSON and FHIR carry the whole result whatever the view (README, "Reports")
+    what = fmt if fmt in ("json", "fhir") else f"{fmt}, {args.view} view"
+    return write_output(output, args.output, force=args.force, what=what)
