@@ -64,8 +64,8 @@ def read_text(path: str | Path, what: str = "answers file") -> str:
             raise AnswersError(f"is {kind}, not a file: only regular files are read (a pipe "
                                f"or a device could block or never end); name the {what}",
                                file=str(path))
-        if info.st_size > MAX_BYTES:
-            raise _too_big(path, what, info.st_size)
+        if info.st_size > MAX_BYTES:  # its start is still searched for a red flag
+            raise _too_big(path, what, info.st_size, os.read(fd, MAX_BYTES))
         chunks, size = [], 0
         while size <= MAX_BYTES:  # the file may grow while it is read
             chunk = os.read(fd, MAX_BYTES + 1 - size)
@@ -88,7 +88,7 @@ def read_stream(stream, source: str = "<stdin>", what: str = "answers input") ->
 
 def decode(raw: bytes, source: str, what: str) -> str:
     if len(raw) > MAX_BYTES:
-        raise _too_big(source, what, None)
+        raise _too_big(source, what, None, raw[:MAX_BYTES])
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:  # what Windows Notepad and Excel call "Unicode text": its BOM says so
             return raw.decode("utf-16")
@@ -104,11 +104,14 @@ def decode(raw: bytes, source: str, what: str) -> str:
             seen=raw.decode("utf-8", "replace")) from None
 
 
-def _too_big(source, what: str, size: int | None) -> AnswersError:
+def _too_big(source, what: str, size: int | None, head: bytes) -> UnreadableInput:
+    """The error for input over MAX_BYTES; ``seen`` is the text of its first MAX_BYTES
+    (searched for a red flag as broken JSON is, never parsed)."""
     size_text = f" ({size:,} bytes)" if size is not None else ""
-    return AnswersError(f"too large{size_text} for an {what}: the limit is {MAX_BYTES:,} "
-                        "bytes (a complete set of answers is about 2 KB), so this is not "
-                        "answers, and reading it whole could exhaust memory", file=str(source))
+    return UnreadableInput(f"too large{size_text} for an {what}: the limit is {MAX_BYTES:,} "
+                           "bytes (a complete set of answers is about 2 KB), so this is not "
+                           "answers, and reading it whole could exhaust memory",
+                           file=str(source), seen=head.decode("utf-8", "replace"))
 
 
 # ------------------------------------------------------------------------- parsing

@@ -197,7 +197,7 @@ class Scanner:
     def in_text(self, text: str) -> list[str]:
         """Urgent answers named in text that is not a record (broken JSON): the question
         id and the code both present as words."""
-        text = str(text).lower()
+        text = str(text).lower().replace("\x00", "")  # UTF-16 read as bytes: NULs in between
         flags = []
         for name, codes in self.urgent.items():
             if _word(name).search(text):

@@ -94,6 +94,8 @@ FILES = [
     Case("list", text("[1, 2, 3]")),
     Case("string", text('"red_flags_now chest_pain"')),
     Case("too-big", text(" " * (MAX_BYTES + 1))),
+    Case("red-flag-too-big", text('{' + RED + ', "x": "' + "a" * MAX_BYTES + '"}'),
+         red_flag=True),  # refused for its size; its start is still searched
     Case("big-key", text('{"' + "k" * (MAX_BYTES - 100) + '": 1}')),
     Case("big-value", text('{"housebound": "' + "v" * (MAX_BYTES - 100) + '"}')),
     Case("many-keys", text(json.dumps({f"k{i}": i for i in range(40_000)}))),
