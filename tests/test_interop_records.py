@@ -213,6 +213,17 @@ def test_the_wrong_from_gets_a_hint(tmp_path):
         run_batch(path, tmp_path / "out.csv", today=FIXED_DAY, read_as="plain")
 
 
+def test_odk_group_paths_without_odks_own_columns_get_a_hint(tmp_path):
+    """An ODK export cut down to its answers (no SubmissionDate, no KEY) is read as plain:
+    the refusal says --from odk (a red-team run found no hint)."""
+    path = tmp_path / "export.csv"
+    path.write_text("about-age_years,urgent-red_flags_now\n50,chest_pain\n")
+    with pytest.raises(BatchError, match="come from ODK: use --from odk"):
+        run_batch(path, tmp_path / "out.csv", today=FIXED_DAY)
+    summary = run_batch(path, tmp_path / "out.csv", today=FIXED_DAY, read_as="odk")
+    assert summary.by_triage == {"urgent": 1}
+
+
 def test_redcap_record_id_field_may_have_another_name(ruleset):
     header = ["study_id", "redcap_event_name", "age_years", "red_flags_now___none", "urgent_complete"]
     plan = records.plan(header, "redcap", ruleset, "x.csv")

@@ -168,6 +168,9 @@ def _hint(header: list[str], source: str) -> str:
                 "Excel (raw data)' instead")
     if any(c in ("Submission Date", "Submitter Name") or " " in c for c in header):
         return "; column names hold spaces, so these look like labels: export codes, not labels"
+    if source != "odk" and any("-" in c or "/" in c for c in header):
+        return ("; columns named with a group path (group-question) come from ODK: use "
+                "--from odk")
     return ""
 
 
