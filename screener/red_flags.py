@@ -127,7 +127,6 @@ class Scanner:
     # -------------------------------------------------------------------- values
 
     def _codes_in(self, question: str, value: Any) -> list[str]:
-        words = self.words[question]
         found = []
         values = value if isinstance(value, list) else [value]
         for item in values:
