@@ -477,3 +477,18 @@ def test_resume_asks_the_urgent_check_first_when_its_answer_did_not_survive(driv
     outcome, result, asker, _ = drive({"red_flags_now": ["chest_pain"]}, resume=True)
     assert asker.asked[0] == "red_flags_now"
     assert outcome.status == "urgent" and result.triage == "urgent"
+
+
+@pytest.mark.parametrize("text", [
+    '{"ruleset_hash": "x", "answers": {"red_flags_now": ["chest_pain"], "age_years": 50, '
+    '"red_flags_now": ["none"]}, "position": "sex_at_birth"}',  # a repeated key
+    '{"ruleset_hash": "x", "answers": {"red_flags_now": ["chest_pain"]}, "bogus": 1}',
+])
+def test_a_draft_that_cannot_be_read_still_says_its_red_flag(drive, text):
+    from screener.errors import AnswersError
+
+    store = DraftStore()
+    store.path.write_text(text)
+    with pytest.raises(AnswersError, match="cannot be read") as error:
+        drive({}, resume=True)
+    assert error.value.red_flags == ["red_flags_now=chest_pain"]

@@ -64,7 +64,13 @@ def run(args, *, resume: bool = False) -> int:
     from ..i18n import _
 
     store = DraftStore()
-    draft = None if getattr(args, "fresh", False) else store.load()
+    try:
+        draft = None if getattr(args, "fresh", False) else store.load()
+    except ScreenerError as exc:  # before the language is known: English rules' names
+        from ..loading import load_ruleset
+        from ..terminal.session import with_draft_red_flags
+
+        raise with_draft_red_flags(exc, load_ruleset(args.rules)) from None
     lang = choose_language(args, fallback=draft.language if draft else None)
     from ..terminal.asker import PlainAsker
     from ..terminal.menus import TerminalAsker

@@ -34,7 +34,7 @@ def load_answers_file(path: str | Path, ruleset: RuleSet, today: dt.date | None 
         else:
             text = read_text(path)
     except UnreadableInput as exc:
-        raise _with_red_flags(exc, exc.seen, ruleset) from None
+        raise with_red_flags(exc, exc.seen, ruleset) from None
     return parse_answers_text(text, ruleset, source, today)
 
 
@@ -70,7 +70,7 @@ def parse_answers_text(text: str, ruleset: RuleSet, source: str,
         many = _many_records(text, source, exc.message)
         if many:  # a CSV or JSON Lines file: point to batch (red flags still searched)
             exc = UnreadableInput(many, seen=exc.seen, file=source)
-        raise _with_red_flags(exc, exc.seen, ruleset) from None
+        raise with_red_flags(exc, exc.seen, ruleset) from None
     if isinstance(raw, dict) and "resourceType" in raw:
         from .fhir_response import answers_from_fhir
 
@@ -78,7 +78,7 @@ def parse_answers_text(text: str, ruleset: RuleSet, source: str,
     return validate_answers(raw, ruleset, source=source, text=text, today=today)
 
 
-def _with_red_flags(exc: AnswersError, seen: Any, ruleset: RuleSet) -> AnswersError:
+def with_red_flags(exc: AnswersError, seen: Any, ruleset: RuleSet) -> AnswersError:
     """The error, carrying any red flag in what was read of input that could not be
     parsed (every copy of a repeated key, or the text): the CLI says it loudly."""
     from ..red_flags import scanner

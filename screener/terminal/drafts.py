@@ -55,7 +55,7 @@ class DraftStore:
 
     def load(self) -> Draft | None:
         """The saved draft, or None when there is none."""
-        from ..reading import load_json
+        from ..reading import UnreadableInput, load_json
 
         path = self.path
         if not os.path.lexists(path):
@@ -64,8 +64,12 @@ class DraftStore:
             return Draft.model_validate(load_json(path, "unfinished screening"))
         except (AnswersError, ValidationError) as exc:
             why = exc.message if isinstance(exc, AnswersError) else "its content is not a draft"
-            raise AnswersError(f"the saved unfinished screening cannot be read ({why}); start "
-                               "again with `screener run --fresh`", file=str(path)) from None
+            error = UnreadableInput(f"the saved unfinished screening cannot be read ({why}); "
+                                    "start again with `screener run --fresh`", file=str(path),
+                                    seen=getattr(exc, "seen", None))
+            if error.seen is None and not isinstance(exc, AnswersError):
+                error.seen = path.read_text(errors="replace")  # small: it was read whole
+            raise error from None
 
     @contextmanager
     def locked(self):

@@ -75,7 +75,10 @@ def _starting_state(ruleset, asker, store: DraftStore, *, resume: bool, fresh: b
     if fresh:
         store.discard()
         return State()
-    draft = store.load()
+    try:
+        draft = store.load()
+    except AnswersError as exc:
+        raise with_draft_red_flags(exc, ruleset) from None
     if draft is None:
         if resume:
             raise ScreenerError("there is no unfinished screening to resume; start one "
@@ -99,6 +102,17 @@ def _starting_state(ruleset, asker, store: DraftStore, *, resume: bool, fresh: b
                            len(answers)).format(count=len(answers)))
     return State(answers=answers, position=_resume_at(draft, answers, ruleset),
                  confirmed=set(draft.confirmed), started=True)
+
+
+def with_draft_red_flags(exc: AnswersError, ruleset: RuleSet) -> AnswersError:
+    """The error of a draft that cannot be read, carrying any red flag in what was read
+    of it (the CLI says it loudly): a tampered draft must not hide a chest pain."""
+    from ..interop.answers_file import with_red_flags
+
+    seen = getattr(exc, "seen", None)
+    if isinstance(seen, dict) and isinstance(seen.get("answers"), dict):
+        seen = seen["answers"]  # a draft keeps the answers under "answers"
+    return with_red_flags(exc, seen, ruleset)
 
 
 def _resume_at(draft: Draft, kept: dict, ruleset: RuleSet) -> str | None:
