@@ -492,3 +492,18 @@ def test_a_draft_that_cannot_be_read_still_says_its_red_flag(drive, text):
     with pytest.raises(AnswersError, match="cannot be read") as error:
         drive({}, resume=True)
     assert error.value.red_flags == ["red_flags_now=chest_pain"]
+
+
+def test_resume_does_not_go_back_for_a_later_question_skipped_on_purpose(ruleset):
+    """Only the urgent check (the first section) is asked again when unanswered; a later
+    question left unanswered (urine_colour can make the result urgent too) does not send
+    the person back over their answers, unless its saved answer no longer fits."""
+    from screener.terminal.session import _resume_at
+
+    answers = {"red_flags_now": ["none"], "age_years": 70}
+    draft = Draft(ruleset_hash="h", answers=answers, position="palpitations")
+    assert _resume_at(draft, dict(answers), ruleset) == "palpitations"
+    assert _resume_at(draft, {"age_years": 70}, ruleset) == "red_flags_now"
+    tampered = Draft(ruleset_hash="h", answers={**answers, "urine_colour": "purple"},
+                     position="palpitations")
+    assert _resume_at(tampered, dict(answers), ruleset) == "urine_colour"

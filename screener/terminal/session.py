@@ -118,12 +118,16 @@ def with_draft_red_flags(exc: AnswersError, ruleset: RuleSet) -> AnswersError:
 def _resume_at(draft: Draft, kept: dict, ruleset: RuleSet) -> str | None:
     """Where a resumed screening goes on: the saved position, or an earlier question
     when one must be asked again: an answer that no longer fits (the message promised
-    it), or an unanswered question that can make the result urgent (an urgent check
-    is never passed over because the draft was edited or the questions changed)."""
+    it), or an unanswered question of the urgent check (the first section, asked
+    before anything else: never passed over because the draft was edited or the
+    questions changed). A later question left unanswered on purpose is not asked again."""
     from ..red_flags import urgent_codes
 
+    first_section = ruleset.questions.sections[0].id
     again = {qid for qid in draft.answers if qid not in kept}
-    again |= {qid for qid in urgent_codes(ruleset) if qid not in kept}
+    again |= {qid for qid in urgent_codes(ruleset) if qid not in kept
+              and qid in ruleset.questions.by_id
+              and ruleset.questions.by_id[qid].section == first_section}
     order = [q.id for q in ruleset.questions]
     saved = order.index(draft.position) if draft.position in order else len(order)
     earlier = [i for i, qid in enumerate(order) if qid in again and i < saved]
