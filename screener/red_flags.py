@@ -19,12 +19,12 @@ as text (the question id and the code as words).
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from typing import Any
 
 from . import conditions
+from .spelling import closest
 
 #: cell values that mean "ticked" in a checkbox or split-select column
 TICKED = {"1", "checked", "yes", "true", "x", "y"}
@@ -61,12 +61,10 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def _near(word: str, known) -> str | None:
-    """The one known word ``word`` is a near-miss of (``seizures``, ``chestpian``): the
-    same did-you-mean closeness the error messages use; short words must match."""
-    if len(word) < 5:
-        return None
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.8)
-    return close[0] if close else None
+    """The known word ``word`` is a near-miss of (``seizures``, ``chestpian``): the
+    did-you-mean of the error messages (spelling.closest), so that an answer the error
+    suggests is a red flag counts as one; words under 5 letters must match exactly."""
+    return closest(word, known) if len(word) >= 5 else None
 
 
 class Scanner:
@@ -96,19 +94,23 @@ class Scanner:
                                 **{_norm(c): c for c in codes}}
         #: normalised question id -> id, for the column names
         self.names = {_norm(name): name for name in self.words}
+        #: every question id, normalised: a column named for another question is that
+        #: question, never a near-miss of an urgent one (ppi_duration is not palpitations)
+        self.questions = {_norm(q) for q in questions}
+        #: question -> its words that name an urgent code (the near-misses that count)
+        self.urgent_words = {name: [w for w, c in words.items() if c in self.urgent.get(name, ())]
+                             for name, words in self.words.items()}
 
     # ------------------------------------------------------------------- columns
 
     def _question(self, name: str) -> str | None:
         """The urgent question a column name means, with any group path removed, also
         when misspelt (``red_flag_now``)."""
-        for text in (name, _NAME_SEPARATORS.split(str(name).strip().lower())[-1]):
-            key = _norm(text)
+        keys = [_norm(name), _norm(_NAME_SEPARATORS.split(str(name).strip().lower())[-1])]
+        near = [_near(key, self.names) for key in keys if key not in self.questions]
+        for key in keys + near:  # exact names first
             if key in self.names:
                 return self.names[key]
-            near = _near(key, self.names)
-            if near is not None:
-                return self.names[near]
         return None
 
     def _column(self, name: str) -> tuple[str | None, str | None, bool]:
@@ -133,28 +135,30 @@ class Scanner:
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 continue
             for part in _PARTS.split(str(item)):
-                if not part.strip():
-                    continue
-                whole = self._code(question, part)  # a code or a label ("dark yellow")
-                if whole is not None:
-                    found.append(whole)
-                    continue
-                for candidate in _SPACES.split(part.strip()):  # ODK: codes and spaces
-                    code = self._code(question, candidate)
-                    if code is not None:
-                        found.append(code)
+                if part.strip():
+                    found += self._codes_in_part(question, part)
         return found
 
-    def _code(self, question: str, text: str) -> str | None:
-        """The code ``text`` names: exactly, or as a near-miss of an urgent code
-        (``chestpain``, ``seizures``: a false alarm costs a look)."""
-        words = self.words[question]
-        key = _norm(text)
-        if key in words:
-            return words[key]
-        urgent = self.urgent.get(question, set())
-        near = _near(key, [word for word, code in words.items() if code in urgent])
-        return words[near] if near is not None else None
+    def _codes_in_part(self, question: str, part: str) -> list[str]:
+        """The codes one part of a cell names: the whole part as a code or a label
+        ("dark yellow"), else its words (ODK: codes and spaces). Exact names first; only
+        when none, near-misses of an urgent code (``chestpain``, ``seizures``: a false
+        alarm costs a look)."""
+        for lookup in (self._exact, self._near_miss):
+            whole = lookup(question, part)
+            if whole is not None:
+                return [whole]
+            named = [lookup(question, word) for word in _SPACES.split(part.strip())]
+            if any(named):
+                return [code for code in named if code is not None]
+        return []
+
+    def _exact(self, question: str, text: str) -> str | None:
+        return self.words[question].get(_norm(text))
+
+    def _near_miss(self, question: str, text: str) -> str | None:
+        near = _near(_norm(text), self.urgent_words[question])
+        return self.words[question][near] if near is not None else None
 
     def in_mapping(self, mapping: dict) -> list[str]:
         """``question=code`` for every urgent answer in a record given as a mapping of

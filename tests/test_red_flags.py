@@ -160,3 +160,13 @@ def test_a_file_refused_as_a_whole_still_names_its_red_flags(tmp_path, header):
                          "row 3 (respondent_id A3): red_flags_now=fainting, "
                          "red_flags_now=seizure"]
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_column_named_for_another_question_is_never_a_near_miss(ruleset):
+    """Near-misses are for misspellings: every question id of the bank is itself, so
+    ppi_duration (close to palpitations by spelling) is never read as palpitations."""
+    from screener.red_flags import scanner
+
+    scan = scanner(ruleset)
+    assert [q.id for q in ruleset.questions if scan._question(q.id) not in (None, q.id)] == []
+    assert red_flags_in({"ppi_duration": "with_chest_pain_or_fainting"}, ruleset) == []
