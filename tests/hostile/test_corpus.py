@@ -271,8 +271,9 @@ def test_batch_jsonl_corpus_runs_to_the_end(tmp_path, workers):
                 workers, "--summary", str(tmp_path / "summary.json")], tmp_path, tmp_path)
     summary = check_batch(proc, tmp_path, output, before)
     assert summary["reconciles"] and summary["input_records"] == 2 * len(cases)
-    rows = {int(r["row"]): r for r in map(json.loads, (tmp_path / "out.errors.jsonl").open())}
-    results = [json.loads(line) for line in output.open()]
+    rows = {int(r["row"]): r for r in map(
+        json.loads, (tmp_path / "out.errors.jsonl").read_text().split("\n")[:-1])}
+    results = [json.loads(line) for line in output.read_text().split("\n")[:-1]]
     assert summary["screened"] == len(results)
     screened = iter(results)
     for number in range(1, 2 * len(cases) + 1):
