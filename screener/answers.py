@@ -201,12 +201,22 @@ def validate_answers(raw: Any, ruleset: RuleSet, *, source: str | None = None,
 def apply_skip_logic(values: dict, ruleset: RuleSet) -> tuple[dict, list[str]]:
     """Drop answers to questions that would not have been shown (definitely false)."""
     values, warnings = dict(values), []
+    kept: set[str] = set()
     changed = True
     while changed:  # dropping one answer can hide another (e.g. a chain of shown_if)
         changed = False
         for q in ruleset.questions:
             if q.id in values and q.shown_if is not None and \
                     conditions.evaluate(q.shown_if, values) is False:
+                if values[q.id] in q.used_when_hidden:  # spec 0.1: never ignored
+                    if q.id not in kept:
+                        kept.add(q.id)
+                        warnings.append(
+                            f"{q.id} '{values[q.id]}' was used although the question is "
+                            "only asked when " + " and ".join(
+                                conditions.describe(q.shown_if).split("\n")).strip()
+                            + ": please check this answer with the person")
+                    continue
                 del values[q.id]
                 warnings.append(f"{q.id} was ignored: it is only asked when "
                                 + " and ".join(conditions.describe(q.shown_if).split("\n")).strip())

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from . import conditions
 from .errors import RulesError
-from .facts import FACTOR_COUNT, FACTORS_RAISED, TRIAGE_LEVEL, factor_facts
+from .facts import (
+    FACTOR_COUNT, FACTORS_RAISED, TRIAGE_ASSUMED, TRIAGE_FIRED, TRIAGE_LEVEL, factor_facts,
+)
 from .models import Rule, RuleSet
 
 LAYER = "screening_layer"  # attribute of the asserted fact; never a question id
@@ -35,7 +37,8 @@ def producers(ruleset: RuleSet) -> dict[str, list[Rule]]:
         everything += indicators + exceptions
     made[FACTOR_COUNT] = made[FACTORS_RAISED] = everything + blocking
     # the decided triage level (notes such as N-CRAMPS-COMMON read it): every triage rule
-    made[TRIAGE_LEVEL] = [r for r in ruleset.rules if r.kind == "triage"]
+    made[TRIAGE_LEVEL] = made[TRIAGE_FIRED] = made[TRIAGE_ASSUMED] = [
+        r for r in ruleset.rules if r.kind == "triage"]
     return made
 
 
@@ -54,7 +57,7 @@ def rule_layers(ruleset: RuleSet) -> dict[str, int]:
                              file=rule.file, line=rule.line)
         visiting.append(rule.id)
         deepest = 0
-        for name in conditions.names(rule.when):
+        for name in _names_read(rule):
             for producer in made.get(name, []):
                 deepest = max(deepest, rule_layer(producer))
         visiting.pop()
@@ -64,6 +67,18 @@ def rule_layers(ruleset: RuleSet) -> dict[str, int]:
     for rule in ruleset.rules:
         rule_layer(rule)
     return layers
+
+
+def _names_read(rule: Rule) -> list[str]:
+    """What a rule reads: its engine condition (the worse reading of its risk, which may
+    reach past a derived fact to its inputs) and, for notes, the conditions of its parts
+    and the facts its risk names (the ordinary reading, checked after it fires)."""
+    names = conditions.names(rule.runs_when)
+    if rule.risk is not None:
+        names += conditions.names(rule.risk)
+    for part in rule.parts:
+        names += conditions.names(part.when)
+    return names
 
 
 def single_code_names(ruleset: RuleSet) -> frozenset[str]:
@@ -78,6 +93,6 @@ def compile_ruleset(ruleset: RuleSet) -> dict[str, dict]:
     as_lists = single_code_names(ruleset)
     return {
         rule.id: {"all": [{"m": {"$and": [
-            {LAYER: layers[rule.id]}, conditions.compile_condition(rule.when, as_lists)]}}]}
+            {LAYER: layers[rule.id]}, conditions.compile_condition(rule.runs_when, as_lists)]}}]}
         for rule in ruleset.rules
     }

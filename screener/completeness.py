@@ -13,6 +13,9 @@ from . import conditions
 from .models import NOT_SURE, RuleSet
 from .result import Completeness
 
+#: the urgent check (asked first): unanswered, a screening is never complete (spec 5, v3)
+URGENT_CHECK = "red_flags_now"
+
 if TYPE_CHECKING:  # answers imports loading, which imports facts, which imports us
     from .answers import ValidatedAnswers
 
@@ -22,7 +25,7 @@ class _Bank(NamedTuple):
     scans on every screening)."""
 
     listable: list  # questions N-UNANSWERED may list (all but those with a default)
-    countable: list  # questions completeness counts (also not optional)
+    countable: list  # questions completeness may count (also not optional, not excluded)
     conditional: list  # questions with skip logic
     order: dict[str, int]  # question id -> position in the bank
 
@@ -36,7 +39,8 @@ def _bank(ruleset: RuleSet) -> _Bank:
         questions = ruleset.questions
         _banks[key] = _Bank(
             listable=[q for q in questions if q.default is None],
-            countable=[q for q in questions if q.default is None and not q.optional],
+            countable=[q for q in questions
+                       if q.default is None and not q.optional and q.counted],
             conditional=[q for q in questions if q.shown_if is not None],
             order={qid: i for i, qid in enumerate(questions.by_id)})
     return _banks[key]
@@ -85,18 +89,20 @@ def completeness(answers: ValidatedAnswers, ruleset: RuleSet) -> Completeness:
 
 def _count(values: dict, bank: _Bank) -> tuple[int, int]:
     hidden = _hidden(values, bank)
-    counted = [q.id for q in bank.countable if q.id not in hidden]
+    counted = [q.id for q in bank.countable if q.id not in hidden and (
+        q.counted_if is None or conditions.evaluate(q.counted_if, values) is True)]
     missing = [qid for qid in counted if qid not in values or _is_unsure(values[qid])]
     return len(counted), len(missing)
 
 
 def is_complete(answers: ValidatedAnswers, ruleset: RuleSet,
                 count: Completeness | None = None) -> bool:
-    """Spec 5: incomplete when age is unanswered, medicines unanswered or not sure, or
-    more than a quarter of the counted items are unanswered or not sure."""
+    """Spec 5: incomplete when age is unanswered, medicines unanswered or not sure, the
+    urgent check unanswered (v3), or more than a quarter of the counted items are
+    unanswered or not sure."""
     values = answers.values
     if values.get("age_years") is None or values.get("medicines") is None \
-            or _is_unsure(values["medicines"]):
+            or _is_unsure(values["medicines"]) or values.get(URGENT_CHECK) is None:
         return False
     counted, missing = ((count.counted, count.missing) if count
                         else _count(values, _bank(ruleset)))

@@ -4,6 +4,8 @@ A condition is written in YAML as a mapping with exactly one key::
 
     all: [cond, ...]              every condition holds
     any: [cond, ...]              at least one holds
+    ordinary: cond                the same condition; inside a triage rule's ``risk`` it
+                                  is read the ordinary way, not the worse (spec 0.1)
     <name>: <test>                a test on one answer or fact
 
 A test is a scalar (equals), a list (is one of) or a one-key mapping with an operator
@@ -63,6 +65,8 @@ class Test(Frozen):
 
 class All(Frozen):
     all: list["Condition"]
+    #: written ``ordinary: cond``: evaluates as ``cond``; risk_reading leaves it as read
+    ordinary: bool = False
 
 
 class AnyOf(Frozen):
@@ -80,10 +84,12 @@ def parse(raw: Any) -> Condition:
         return raw
     if not isinstance(raw, dict) or len(raw) != 1:
         raise ValueError(
-            "a condition is a mapping with exactly one key: 'all', 'any' or an answer "
-            f"name (got {_show(raw)})"
+            "a condition is a mapping with exactly one key: 'all', 'any', 'ordinary' or "
+            f"an answer name (got {_show(raw)})"
         )
     (key, body), = raw.items()
+    if key == "ordinary":
+        return All(all=[parse(body)], ordinary=True)
     if key in ("all", "any"):
         if not isinstance(body, list) or not body:
             raise ValueError(f"'{key}' needs a non-empty list of conditions")
@@ -344,6 +350,9 @@ def describe(cond: Condition, label=lambda name, value: str(value), indent: str 
             return f"{indent}{cond.name} {'is answered' if cond.value else 'is unanswered (unknown)'}"
         shown = ", ".join(label(cond.name, v) for v in cond.values())
         return f"{indent}{cond.name} {OPERATORS[cond.op]} {shown}"
-    word = "all of" if isinstance(cond, All) else "any of"
+    if isinstance(cond, All) and cond.ordinary:
+        word = "read the ordinary way (not assumed)"
+    else:
+        word = "all of" if isinstance(cond, All) else "any of"
     inner = [describe(c, label, indent + "  ") for c in (cond.all if isinstance(cond, All) else cond.any)]
     return f"{indent}{word}:\n" + "\n".join(inner)

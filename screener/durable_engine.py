@@ -199,7 +199,7 @@ class DurableEngine:
         reads: dict[int, dict[str, None]] = {}
         for rule in ruleset.rules:
             reads.setdefault(self.layers[rule.id], {}).update(
-                dict.fromkeys(conditions.names(rule.when)))
+                dict.fromkeys(conditions.names(rule.runs_when)))
         self.reads = {layer: tuple((name, name in as_lists) for name in names)
                       for layer, names in reads.items()}
 

@@ -87,7 +87,11 @@ class _TreeBuilder:
         return Node(kind="answer", id=qid, value=value, text=text)
 
     def rule(self, ev: Evidence, kind: str) -> Node:
-        return Node(kind="rule", id=ev.rule, text=ev.title, rule_kind=kind, reason=ev.reason,
+        text = ev.title
+        if ev.assumed_risk:  # spec 0.1: the trail names what the rule assumed
+            text += " (" + _("assumed risk: {items}").format(items="; ".join(
+                f"{a.item} {_(a.reading)}" for a in ev.assumed_risk)) + ")"
+        return Node(kind="rule", id=ev.rule, text=text, rule_kind=kind, reason=ev.reason,
                     sources=list(ev.sources), children=self._children(ev))
 
     def _children(self, ev: Evidence, skip: str = "") -> list[Node]:

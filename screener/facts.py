@@ -38,6 +38,10 @@ STRENGTHS = ("some", "several")  # spec 4: several from RuleSet.several_at indic
 #: Totals over the factors, and the level the triage rules decided so far (notes such
 #: as N-CRAMPS-COMMON are shown only beside self care).
 FACTOR_COUNT, FACTORS_RAISED, TRIAGE_LEVEL = "factor_count", "factors_raised", "triage_level"
+#: The triage rules that fired so far (notes such as N-ACUTE-RISK show when one did), and
+#: whether the level so far was set only by rules that fired through the worse reading
+#: of their risk (spec 0.1: N-ASSUMED-RISK).
+TRIAGE_FIRED, TRIAGE_ASSUMED = "triage_fired", "triage_assumed"
 
 
 def factor_fact(factor: str, part: str) -> str:
@@ -104,7 +108,7 @@ COMPUTED: dict[str, ComputedInput] = {
     "unanswered_count": ComputedInput(_unanswered_count, (), "number",
                                       lambda rs: (0, len(rs.questions.by_id), True)),
     # shown behind it: the two answers that alone make a screening incomplete
-    "complete": ComputedInput(is_complete, ("age_years", "medicines"), "bool"),
+    "complete": ComputedInput(is_complete, ("age_years", "medicines", "red_flags_now"), "bool"),
 }
 
 

@@ -18,10 +18,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import conditions, facts
+from . import conditions, facts, risk_reading
 from .errors import RulesError
 from .models import (
-    Computed, Factor, Question, QuestionBank, Rule, RuleSet, Section, Source, TriageLevel,
+    Computed, Factor, Question, QuestionBank, RiskReading, Rule, RuleSet, Section, Source,
+    TriageLevel,
     TRIAGE_ORDER,
 )
 from .problems import Problem, Problems
@@ -33,7 +34,8 @@ from .yaml_source import read_yaml
 from .yaml_spelling import as_yaml, plain
 
 #: the keys each file may have at its top
-MANIFEST_KEYS = ("name", "version", "several_at", "files", "computed", "triage")
+MANIFEST_KEYS = ("name", "version", "several_at", "files", "computed", "risk_reading",
+                 "triage")
 FILES_KEYS = ("questions", "sources", "rules")
 
 
@@ -206,6 +208,9 @@ def _build(folder: Path, problems: Problems) -> RuleSet | None:
     sources = _load_sources(reader, files["sources"])
     triage = _load_triage(reader, manifest, mpath)
     computed = _load_computed(reader, manifest, mpath)
+    risk = (reader.model(RiskReading, manifest["risk_reading"], mpath, "risk_reading",
+                         "the risk reading", at_line=manifest.key_lines.get("risk_reading", 0))
+            if "risk_reading" in manifest else RiskReading())
     factors: dict[str, Factor] = {}
     rules: list[Rule] = []
     for name in files["rules"]:
@@ -223,8 +228,9 @@ def _build(folder: Path, problems: Problems) -> RuleSet | None:
         name=str(manifest.get("name", folder.name)), version=str(manifest.get("version", "0")),
         several_at=several_at, folder=str(folder), content_hash=content_hash(folder),
         questions=bank, sources=sources, triage=triage, factors=factors, rules=rules,
-        computed=computed)
+        computed=computed, risk_reading=risk or RiskReading())
     cross_check(ruleset, problems, reader.unloaded)
+    risk_reading.attach(ruleset)
     return None if broken else ruleset
 
 
@@ -438,6 +444,9 @@ def known_names(ruleset: RuleSet) -> dict[str, dict]:
     names[facts.FACTOR_COUNT] = {"kind": "number", "codes": None}
     names[facts.FACTORS_RAISED] = {"kind": "multi", "codes": ids}
     names[facts.TRIAGE_LEVEL] = {"kind": "code", "codes": list(TRIAGE_ORDER)}
+    names[facts.TRIAGE_FIRED] = {"kind": "multi",
+                                 "codes": [r.id for r in ruleset.rules if r.kind == "triage"]}
+    names[facts.TRIAGE_ASSUMED] = {"kind": "bool", "codes": [True, False]}
     return names
 
 
@@ -494,6 +503,12 @@ def cross_check(ruleset: RuleSet, problems: Problems, unloaded: Unloaded | None 
     for q in ruleset.questions:
         if q.shown_if is not None:
             check(q.shown_if, q.file, q.line, q.id, "shown_if")
+        if q.counted_if is not None:
+            check(q.counted_if, q.file, q.line, q.id, "counted_if")
+        for code in q.used_when_hidden:
+            if code not in q.codes:
+                problems.add(q.file, q.line, q.id, f"used_when_hidden: '{q.id}' has no code "
+                             f"{as_yaml(code)}{suggest(code, q.codes)}", "unknown-code")
     for factor in ruleset.factors.values():
         check_sources(factor)
     seen: dict[str, Rule] = {}
@@ -503,6 +518,10 @@ def cross_check(ruleset: RuleSet, problems: Problems, unloaded: Unloaded | None 
                          f"{seen[rule.id].file}:{seen[rule.id].line}", "id-used-twice")
         seen.setdefault(rule.id, rule)
         check(rule.when, rule.file, rule.line, rule.id, "when")
+        if rule.risk is not None:
+            check(rule.risk, rule.file, rule.line, rule.id, "risk")
+        for number, part in enumerate(rule.parts, 1):
+            check(part.when, rule.file, rule.line, rule.id, f"parts {number}")
         check_sources(rule)
         if (rule.factor and rule.factor not in ruleset.factors
                 and not (unloaded.any_factor or rule.factor in unloaded.factors)):

@@ -9,7 +9,7 @@ language, the texts a person or clinician reads, keyed by the same ids as the En
     questions: {<question id>: {text, help, unit, options: {<code>: label}}}
     factors:   {<factor id>: {label, summary, ask: [...]}}
     triage:    {<level>: {title, message}}
-    rules:     {<rule id>: {title, reason, text}}
+    rules:     {<rule id>: {title, reason, text, parts: [...]}}
     consistency: {<check id>: {ask}}   # rules/consistency.yaml
 
 ``localize(ruleset, locale)`` returns the same RuleSet with those texts in place, so the
@@ -35,7 +35,7 @@ from .types import Strict
 SOURCE_LANGUAGE = "en"
 LOCALES_DIR = "locales"
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
-PLACEHOLDER_RE = re.compile(r"\{[a-z_]+\}")
+PLACEHOLDER_RE = re.compile(r"\{[a-z_]+(?::[A-Za-z0-9_,:-]+)?\}")
 PARTS = ("sections", "questions", "factors", "triage", "rules", "consistency")
 
 
@@ -72,6 +72,7 @@ class RuleText(Strict):
     title: str = ""
     reason: str = ""
     text: str = ""
+    parts: list[str] = []  # a note's parts, in the English order (their text only)
 
 
 class ConsistencyText(Strict):
@@ -175,9 +176,13 @@ def localize(ruleset, locale: Locale):
     rules = []
     for rule in ruleset.rules:
         rt = locale.rules.get(rule.id, RuleText())
+        parts = rule.parts
+        if rt.parts and len(rt.parts) == len(parts):
+            parts = [part.model_copy(update={"text": text or part.text})
+                     for part, text in zip(parts, rt.parts)]
         rules.append(rule.model_copy(update={
             "title": rt.title or rule.title, "reason": rt.reason or rule.reason,
-            "text": (rt.text or rule.text) if rule.text else rule.text}))
+            "text": (rt.text or rule.text) if rule.text else rule.text, "parts": parts}))
     bank = ruleset.questions.model_copy(update={"sections": sections})
     bank.__dict__.pop("by_id", None)  # a cached_property of the English copy
     translation = Translation(
@@ -233,6 +238,8 @@ def _english_texts(ruleset) -> Iterator[tuple[str, str, int, str, str, str]]:
         yield "rules", rule.id, "reason", rule.file, rule.line, rule.reason
         if rule.text:
             yield "rules", rule.id, "text", rule.file, rule.line, rule.text
+        for n, part in enumerate(rule.parts):
+            yield "rules", rule.id, f"parts.{n}", rule.file, rule.line, part.text
     from .consistency import FILE_NAME, load_checks
 
     for check in load_checks(ruleset):
@@ -246,9 +253,10 @@ def _translated(locale: Locale, part: str, ident: str, name: str) -> str | None:
         return None
     if name.startswith("options."):
         return entry.options.get(name.split(".", 1)[1]) or None
-    if name.startswith("ask."):
-        n = int(name.split(".", 1)[1])
-        return entry.ask[n] if n < len(entry.ask) else None
+    if name.startswith(("ask.", "parts.")):
+        field, n = name.split(".", 1)
+        texts = getattr(entry, field)
+        return texts[int(n)] if int(n) < len(texts) else None
     return getattr(entry, name) or None
 
 
@@ -281,10 +289,10 @@ def missing_and_stale(ruleset, locale: Locale) -> list[tuple[str, int, str, str]
                     for code in extra:
                         found.append((locale.file, locale.line_of(part, ident), ident, f"options: translates code "
                                       f"'{code}', which question '{ident}' does not have"))
-                elif name == "ask" and part == "factors":
-                    count = len([n for n in names if n.startswith("ask.")])
+                elif (name, part) in (("ask", "factors"), ("parts", "rules")):
+                    count = len([n for n in names if n.startswith(name + ".")])
                     if value and len(value) != count:
-                        found.append((locale.file, locale.line_of(part, ident), ident, f"ask: {len(value)} questions "
+                        found.append((locale.file, locale.line_of(part, ident), ident, f"{name}: {len(value)} texts "
                                       f"translated, the English has {count}"))
                 elif value and name not in names:
                     found.append((locale.file, locale.line_of(part, ident), ident, f"{name}: translated, but the "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
 
 from . import conditions
 from .conditions import Condition
@@ -51,6 +51,14 @@ class Question(Located):
     not_sure: bool | None = None  # default: allowed for choice and multi
     default: Literal["today"] | None = None
     shown_if: ConditionField | None = None
+    #: completeness (spec 5) counts the item only where this is definitely true
+    #: (``counted_if``), and never with ``counted: false`` (items added after a ruleset
+    #: version, so that older answer files keep their count)
+    counted: bool = True
+    counted_if: ConditionField | None = None
+    #: answers used even where the skip logic hides the item, with a warning to check
+    #: them (spec 0.1: a pregnancy answer "pregnant" is never ignored)
+    used_when_hidden: list[str] = []
     section: str = Field(default="", exclude=True)
 
     @model_validator(mode="after")
@@ -151,6 +159,17 @@ class Example(Strict):
     answers: dict[str, Any]
     expect: Literal["fires", "silent"]
     says: str = ""  # why this example matters, for reviewers
+    #: for a rule with ``risk``: it fired only through the worse reading (true), or on
+    #: the ordinary reading (false); not checked when left out
+    assumed: bool | None = None
+
+
+class NotePart(Strict):
+    """A sentence of a note shown only when its own condition holds (ordinary reading):
+    notes worded to what was ticked, time words taken from the final level."""
+
+    when: ConditionField
+    text: str
 
 
 class Rule(Located):
@@ -166,6 +185,37 @@ class Rule(Located):
     level: TriageLevelId | None = None  # triage
     text: str | None = None  # note (and exception) text for the person
     blocks_factors: bool = False  # triage: when it fires, no factor is raised
+    #: triage: the spec's "SIGN with risk RISK": ``when`` is the sign, this the risk,
+    #: read the worse way (spec 0.1, screener/risk_reading.py)
+    risk: ConditionField | None = None
+    first: bool = False  # note: shown directly under the triage message
+    parts: list[NotePart] = []  # note: sentences added when their condition holds
+    #: what the engines run: ``when`` and the worse reading of ``risk`` (set on loading)
+    _runs_when: Any = PrivateAttr(default=None)
+
+    @property
+    def runs_when(self) -> Condition:
+        """The condition the engines fire on: ``when``, and for a rule with ``risk`` the
+        worse reading of its risk (risk_reading.attach sets it when the folder loads)."""
+        return self._runs_when if self._runs_when is not None else self.when
+
+    @property
+    def ordinary_when(self) -> Condition:
+        """``when`` and ``risk`` both read the ordinary way: did the rule fire without
+        assuming anything?"""
+        if self.risk is None:
+            return self.when
+        if self._ordinary_when is None:
+            self._ordinary_when = conditions.All(all=[self.when, self.risk])
+        return self._ordinary_when
+
+    _ordinary_when: Any = PrivateAttr(default=None)
+
+    @property
+    def conditions_written(self) -> list[Condition]:
+        """Every condition the author wrote: ``when``, ``risk`` and each part's."""
+        found = [self.when] + ([self.risk] if self.risk is not None else [])
+        return found + [part.when for part in self.parts]
 
     @property
     def makes_note(self) -> bool:
@@ -181,6 +231,10 @@ class Rule(Located):
                 raise ValueError(f"a {self.kind} rule needs '{name}'")
         if self.blocks_factors and self.kind != "triage":
             raise ValueError("only a triage rule can have 'blocks_factors'")
+        if self.risk is not None and self.kind != "triage":
+            raise ValueError("only a triage rule can have 'risk' (the spec's 'with risk')")
+        if (self.first or self.parts) and self.kind != "note":
+            raise ValueError("only a note can have 'first' or 'parts'")
         return self
 
 
@@ -190,6 +244,14 @@ class Computed(Strict):
     meaning: str
     uses: list[str] = []  # the answers it is computed from, for the evidence trail
     kind: Literal["number", "bool"] = "number"  # what conditions may test it against
+
+
+class RiskReading(Strict):
+    """How the ``risk`` part of a triage rule reads unknown answers (spec 0.1): a test on
+    one of ``items`` that is unanswered or "not sure" reads as true."""
+
+    items: dict[str, str] = {}  # question id -> its words for people ("your medicines")
+    cap: dict[TriageLevelId, TriageLevelId] = {}  # level of a rule that only assumed -> given
 
 
 class Translation(Strict):
@@ -217,6 +279,7 @@ class RuleSet(Strict):
     factors: dict[str, Factor]
     rules: list[Rule]
     computed: dict[str, Computed]
+    risk_reading: RiskReading = RiskReading()
     #: the language of the texts; ids, codes and conditions never change with it
     language: str = "en"
     translation: Translation | None = None

@@ -28,7 +28,7 @@ class PythonEngine:
         # layer -> its rules (id, condition) in file order, the order run_engine keeps
         self.rules_at: dict[int, list[tuple[str, conditions.Condition]]] = {}
         for rule in ruleset.rules:
-            self.rules_at.setdefault(layers[rule.id], []).append((rule.id, rule.when))
+            self.rules_at.setdefault(layers[rule.id], []).append((rule.id, rule.runs_when))
 
     @contextmanager
     def session(self) -> Iterator[Fire]:

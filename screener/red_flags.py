@@ -42,7 +42,7 @@ def urgent_codes(ruleset) -> dict[str, set]:
     combined rule (pregnant, with vomiting, with dark urine) are not urgent alone."""
     codes: dict[str, set] = {}
     for rule in ruleset.rules:
-        if rule.kind != "triage" or rule.level != "urgent":
+        if rule.kind != "triage" or rule.level != "urgent" or rule.risk is not None:
             continue
         parts = rule.when.any if isinstance(rule.when, conditions.AnyOf) else [rule.when]
         for test in parts:
@@ -78,8 +78,10 @@ class Scanner:
         self.combined = [rule for rule in ruleset.rules
                          if rule.kind == "triage" and rule.level == "urgent"
                          and not _single_answer(rule)]
+        # a rule's risk is read the worse way (runs_when): a rejected record's unknown
+        # medicines count as present, as in a screening
         self.types = {name: questions[name].type for rule in self.combined
-                      for name in conditions.names(rule.when) if name in questions}
+                      for name in conditions.names(rule.runs_when) if name in questions}
         #: question -> {normalised code or label: code}
         self.words: dict[str, dict[str, str]] = {}
         for name, codes in self.urgent.items():
@@ -188,8 +190,10 @@ class Scanner:
                 values[name] = codes[0]
         flags: list[str] = []
         for rule in self.combined:
-            for test in conditions.true_tests(rule.when, values):
-                value = values[test.name]
+            for test in conditions.true_tests(rule.runs_when, values):
+                value = values.get(test.name)
+                if value is None:  # a gap read the worse way: nothing to name
+                    continue
                 for code in (value if isinstance(value, list) else [value]):
                     if test.op in ("has", "has_any") and code not in test.values():
                         continue  # only the ticked codes the rule asked about
@@ -213,6 +217,8 @@ class Scanner:
 
 def _single_answer(rule) -> bool:
     """An urgent rule that one answer triggers (what ``urgent_codes`` reads)."""
+    if rule.risk is not None:
+        return False
     parts = rule.when.any if isinstance(rule.when, conditions.AnyOf) else [rule.when]
     return all(isinstance(p, conditions.Test) and p.op in ("is", "in", "has", "has_any")
                for p in parts)

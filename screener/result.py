@@ -10,7 +10,15 @@ from typing import Any
 
 from .types import FactorStrength, Frozen, TriageLevelId
 
-SCHEMA_VERSION = "2"  # 2: same_day level, complete / completeness (ruleset 2.0.0)
+SCHEMA_VERSION = "3"  # 3: assumed risk in trails, first notes (ruleset 3.0.0)
+
+
+class AssumedRisk(Frozen):
+    """A risk item a triage rule read the worse way (spec 0.1): "assumed risk: medicines
+    not answered"."""
+
+    item: str  # question id
+    reading: str  # "not answered" or "not sure"
 
 
 class Evidence(Frozen):
@@ -22,6 +30,9 @@ class Evidence(Frozen):
     answers: dict[str, Any]  # question id -> the answer that made the rule fire
     facts: dict[str, Any] = {}  # derived or concluded facts the rule relied on
     sources: list[str]
+    #: a triage rule that fired only through the worse reading of its risk: the items
+    #: it assumed (an urgent rule then gives same_day: spec 0.1)
+    assumed_risk: list[AssumedRisk] = []
 
 
 class Symptom(Frozen):
@@ -54,6 +65,7 @@ class Note(Frozen):
     id: str
     text: str
     evidence: Evidence
+    first: bool = False  # shown directly under the triage message (spec 6)
 
 
 class Triage(Frozen):
@@ -92,6 +104,8 @@ class Result(Frozen):
     not_sure: list[str]
     derived_facts: list[Evidence]
     fired_rules: list[str]
+    #: fired triage rules that held only through the worse reading of their risk
+    fired_assumed: list[str] = []
     warnings: list[str]
     answers: dict[str, Any]
     ruleset: RulesetStamp

@@ -8,16 +8,17 @@ its evidence trail.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from . import __version__, conditions
+from . import __version__, conditions, risk_reading
 from .answers import ValidatedAnswers, validate_answers
 from .compiler import rule_layers
 from .completeness import completeness, is_complete, question_order, unanswered
 from .facts import (
-    COMPUTED, FACTOR_COUNT, FACTORS_RAISED, INDICATORS, RAISED, STRENGTH, TRIAGE_LEVEL,
-    answers_used, factor_fact, factor_facts, factor_of_fact,
+    COMPUTED, FACTOR_COUNT, FACTORS_RAISED, INDICATORS, RAISED, STRENGTH, TRIAGE_ASSUMED,
+    TRIAGE_FIRED, TRIAGE_LEVEL, answers_used, factor_fact, factor_facts, factor_of_fact,
 )
 from .loading import load_ruleset
 from .models import Rule, RuleSet
@@ -68,6 +69,9 @@ class _Index:
     roles: dict[str, tuple[str, str | None, bool]]  # rule id -> (kind, factor, blocks)
     factor_fact_names: dict[str, tuple[str, ...]]  # factor -> its facts (facts.FACTOR_PARTS)
     level_rank: dict[str, int]  # triage rule id -> position of its level in TRIAGE_ORDER
+    #: triage rules with a ``risk`` -> (rule, position of the level it gives when it held
+    #: only through the worse reading: the cap of spec 0.1)
+    with_risk: dict[str, tuple[Rule, int]]
     makes_note: frozenset[str]  # rules shown as notes when they fire
 
 
@@ -99,7 +103,9 @@ def _index(ruleset: RuleSet) -> _Index:
             factor_fact_names={fid: factor_facts(fid) for fid in ruleset.factors},
             level_rank={r.id: TRIAGE_ORDER.index(r.level) for r in ruleset.rules
                         if r.kind == "triage"},
-            makes_note=frozenset(r.id for r in ruleset.rules if r.makes_note))
+            makes_note=frozenset(r.id for r in ruleset.rules if r.makes_note),
+            with_risk={r.id: (r, TRIAGE_ORDER.index(ruleset.risk_reading.cap.get(r.level, r.level)))
+                       for r in ruleset.rules if r.kind == "triage" and r.risk is not None})
     return _indexes[key]
 
 
@@ -139,6 +145,9 @@ def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
     indicators: dict[str, list[str]] = {fid: [] for fid in ruleset.factors}
     excepted: set[str] = set()
     blocked = False
+    triage_fired: list[str] = []
+    # per level: did a rule give it on the ordinary reading, did one only by assuming
+    ordinary_at, assumed_at = [False] * len(TRIAGE_ORDER), [False] * len(TRIAGE_ORDER)
     with engine.session() as fire:
         for layer in range(1, engine.depth + 1):
             new = fire(layer, facts)
@@ -159,8 +168,18 @@ def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
                 if blocks:
                     blocked = factors_changed = True
                 if kind == "triage":  # the most urgent level so far (TRIAGE_ORDER)
-                    rank = min(rank, index.level_rank[rule_id])
+                    given = index.level_rank[rule_id]
+                    risky = index.with_risk.get(rule_id)
+                    if risky is not None and risk_reading.fired_only_assumed(risky[0], facts):
+                        given = risky[1]
+                        assumed_at[given] = True
+                    else:
+                        ordinary_at[given] = True
+                    rank = min(rank, given)
+                    triage_fired.append(rule_id)
                     facts[TRIAGE_LEVEL] = TRIAGE_ORDER[rank]
+                    facts[TRIAGE_FIRED] = list(triage_fired)
+                    facts[TRIAGE_ASSUMED] = assumed_at[rank] and not ordinary_at[rank]
             settle_derived(facts, index.settled_at.get(layer, ()), index)
             if factors_changed:  # else the factor facts are still up to date
                 _write_factor_facts(facts, indicators, excepted, blocked, ruleset, index)
@@ -226,6 +245,8 @@ def _write_factor_facts(facts: dict[str, Any], indicators: dict[str, list[str]],
     facts[FACTORS_RAISED] = raised
     facts[FACTOR_COUNT] = len(raised)
     facts.setdefault(TRIAGE_LEVEL, "self_care")
+    facts.setdefault(TRIAGE_FIRED, [])
+    facts.setdefault(TRIAGE_ASSUMED, False)
 
 
 # --------------------------------------------------------------------------- result
@@ -241,7 +262,8 @@ def evidence_fields(rule: Rule, facts: dict[str, Any], ruleset: RuleSet,
     """
     writes: list[tuple[str, Any, bool]] = []
     used: dict[str, Any] = {}
-    _collect(rule.when, facts, ruleset, writes, used, True, {} if memo is None else memo)
+    # runs_when: a risk read the worse way shows the gap it assumed (medicines: unanswered)
+    _collect(rule.runs_when, facts, ruleset, writes, used, True, {} if memo is None else memo)
     answers: dict[str, Any] = {}
     for question, value, union in writes:  # in walk order, as the trail reads
         answers[question] = (list(dict.fromkeys(answers.get(question, []) + value))
@@ -249,8 +271,12 @@ def evidence_fields(rule: Rule, facts: dict[str, Any], ruleset: RuleSet,
     position = question_order(ruleset)
     ordered = {q: answers[q] for q in sorted((q for q in answers if q in position),
                                               key=position.__getitem__)}
-    return {"rule": rule.id, "title": rule.title, "reason": rule.reason, "answers": ordered,
-            "facts": used, "sources": list(rule.sources)}
+    found = {"rule": rule.id, "title": rule.title, "reason": rule.reason, "answers": ordered,
+             "facts": used, "sources": list(rule.sources)}
+    if rule.risk is not None and risk_reading.fired_only_assumed(rule, facts):
+        found["assumed_risk"] = [{"item": item, "reading": reading} for item, reading
+                                 in risk_reading.assumed_items(rule, facts, ruleset)]
+    return found
 
 
 def _collect(cond, facts, ruleset: RuleSet, writes: list, used: dict, top: bool,
@@ -342,12 +368,16 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
                               "because": because})
 
     triage_rules = [r for r in rules if r.kind == "triage"]
-    level = triage_level(rules)
+    level = facts.get(TRIAGE_LEVEL) or triage_level(rules)  # capped (spec 0.1)
     detail = ruleset.triage[level]
     missing, unsure = unanswered(answers, ruleset)
     count = completeness(answers, ruleset)
-    notes = [{"id": r.id, "text": _fill(r.text, missing + unsure, ruleset),
-              "evidence": trail[r.id]} for r in rules if r.makes_note]
+    gives = {r.id: risk_reading.effective_level(r, facts, ruleset) for r in triage_rules}
+    notes = [{"id": r.id, "first": r.first, "evidence": trail[r.id],
+              "text": note_text(r, facts, missing + unsure, ruleset,
+                                [x for x in triage_rules if gives[x.id] == level])}
+             for r in rules if r.makes_note]
+    notes.sort(key=lambda note: not note["first"])  # spec 6: "first" notes lead
     # One validation of plain data for the whole tree: a model per evidence trail cost
     # more than the engine.
     return Result.model_validate({
@@ -359,11 +389,13 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
         "complete": level == "urgent" or (facts["complete"] if "complete" in facts
                                           else is_complete(answers, ruleset, count)),
         "completeness": count,
-        "triggered_by": [trail[r.id] for r in triage_rules if r.level == level],
+        "triggered_by": [trail[r.id] for r in triage_rules if gives[r.id] == level],
         "factors": factors, "held_back": held_back, "notes": notes,
         "unanswered": missing, "not_sure": unsure,
         "derived_facts": [trail[r.id] for r in rules if r.kind == "derived"],
-        "fired_rules": fired, "warnings": list(answers.warnings),
+        "fired_rules": fired,
+        "fired_assumed": [r.id for r in triage_rules if risk_reading.fired_only_assumed(r, facts)],
+        "warnings": list(answers.warnings),
         "answers": dict(answers.values), "ruleset": ruleset.stamp,
         "tool_version": __version__})
 
@@ -410,9 +442,42 @@ def triage_summary(answers: ValidatedAnswers, ruleset: RuleSet) -> TriageSummary
     return TriageSummary(level, strengths, notes, level == "urgent" or complete)
 
 
-def _fill(text: str, items: list[str], ruleset: RuleSet) -> str:
-    """Notes may name the unanswered items with the placeholder {unanswered}."""
-    if "{unanswered}" not in text:
-        return text
+_TICKED = re.compile(r"\{ticked:([A-Za-z0-9_]+):([A-Za-z0-9_,-]+)\}")
+
+
+def note_text(rule: Rule, facts: dict[str, Any], items: list[str], ruleset: RuleSet,
+              at_level: list[Rule]) -> str:
+    """A note as the person reads it: its text, then each part whose condition holds
+    (ordinary reading), with the placeholders filled (rules/README.md, "Notes"):
+    ``{unanswered}`` the questions left open, ``{ticked:ITEM:code,...}`` the labels of
+    those codes the person ticked, ``{assumed}`` and ``{assumed_signs}`` the risk items
+    read the worse way and the rules that did so, among ``at_level`` (the rules that
+    gave the final level)."""
+    pieces = [rule.text or ""] + [part.text for part in rule.parts
+                                  if conditions.evaluate(part.when, facts) is True]
+    text = " ".join(piece.strip() for piece in pieces if piece.strip())
     questions = ruleset.questions.by_id
-    return text.replace("{unanswered}", "; ".join(questions[q].text for q in items))
+    if "{unanswered}" in text:
+        text = text.replace("{unanswered}", "; ".join(questions[q].text for q in items))
+    if "{ticked:" in text:
+        text = _TICKED.sub(lambda m: _ticked(m.group(1), m.group(2).split(","), facts,
+                                              ruleset), text)
+    if "{assumed" in text:
+        assumed = [r for r in at_level if risk_reading.fired_only_assumed(r, facts)]
+        seen = dict.fromkeys(item for r in assumed
+                             for item, _ in risk_reading.assumed_items(r, facts, ruleset))
+        words = ruleset.risk_reading.items
+        text = text.replace("{assumed}", "; ".join(
+            words[q] if ruleset.language == "en" and q in words else questions[q].text
+            for q in seen))
+        text = text.replace("{assumed_signs}", "; ".join(r.title for r in assumed))
+    return text
+
+
+def _ticked(item: str, codes: list[str], facts: dict[str, Any], ruleset: RuleSet) -> str:
+    question = ruleset.questions.by_id.get(item)
+    given = facts.get(item)
+    given = given if isinstance(given, list) else [given]
+    if question is None:
+        return ""
+    return "; ".join(question.label(code) for code in codes if code in given)

@@ -119,7 +119,7 @@ def test_engine_and_evaluator_agree_with_age_unanswered(ruleset, seed):
     found, fired = final_facts(answers, ruleset)
     assert "older_adult" not in found and "minor" not in found
     for rule in ruleset.rules:
-        assert (rule.id in fired) == (conditions.evaluate(rule.when, found) is True), rule.id
+        assert (rule.id in fired) == (conditions.evaluate(rule.runs_when, found) is True), rule.id
 
 
 # ---------------------------------------------------------------- the vocabulary

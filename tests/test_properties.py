@@ -186,7 +186,7 @@ def test_engine_agrees_with_python_reading_of_conditions(ruleset, seed):
     facts = initial_facts(answers, ruleset)
     fired = set(run_engine(facts, ruleset))
     for rule in ruleset.rules:
-        assert (rule.id in fired) == (conditions.evaluate(rule.when, facts) is True), rule.id
+        assert (rule.id in fired) == (conditions.evaluate(rule.runs_when, facts) is True), rule.id
 
 
 @settings(max_examples=50, deadline=None,

@@ -65,10 +65,18 @@ def rule_card(rule_id: str, ruleset: RuleSet) -> str:
     label = _label(ruleset)
     lines = [f"{rule.id}: {rule.title}",
              f"  kind: {rule.kind} · layer {layer} · {rule.file}:{rule.line}",
-             "", "When:", conditions.describe(rule.when, label, "  "),
-             "", "Then:", "  " + conclusion(rule, ruleset)]
+             "", "When:", conditions.describe(rule.when, label, "  ")]
+    if rule.risk is not None:
+        cap = ruleset.risk_reading.cap.get(rule.level or "", rule.level)
+        lines += ["", "With risk (a risk item left unanswered or 'not sure' counts as "
+                  f"present; then the level is at most {cap}):",
+                  conditions.describe(rule.risk, label, "  ")]
+    lines += ["", "Then:", "  " + conclusion(rule, ruleset)]
     if rule.text:
         lines += ["", "Note shown to the person:", _wrap(rule.text)]
+        for part in rule.parts:
+            lines += ["  and, when " + " ".join(conditions.describe(part.when, label).split()) + ":",
+                      _wrap(part.text)]
     lines += ["", "Reason:", _wrap(rule.reason), "", "Sources:"]
     for sid in rule.sources:
         source = ruleset.sources.get(sid)
@@ -121,7 +129,7 @@ def edges(ruleset: RuleSet) -> list[tuple[str, str]]:
     for name, computed in ruleset.computed.items():
         found += [(f"answer:{q}", f"input:{name}") for q in computed.uses]
     for rule in ruleset.rules:
-        for name in conditions.names(rule.when):
+        for name in dict.fromkeys(n for c in rule.conditions_written for n in conditions.names(c)):
             found += [(src, f"rule:{rule.id}") for src in _sources_of(name, ruleset, questions)]
         target = {"derived": f"fact:{rule.concludes}", "indicator": f"factor:{rule.factor}",
                   "exception": f"factor:{rule.factor}", "symptom": f"factor:{rule.factor}",

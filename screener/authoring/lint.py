@@ -92,12 +92,14 @@ class Context:
     def read_names(self) -> Iterator[tuple[str, str, int, str]]:
         """(name, file, line, who reads it) for every rule condition and shown_if."""
         for rule in self.ruleset.rules:
-            for name in conditions.names(rule.when):
-                yield name, rule.file, rule.line, rule.id
+            for cond in rule.conditions_written:
+                for name in conditions.names(cond):
+                    yield name, rule.file, rule.line, rule.id
         for q in self.ruleset.questions:
-            if q.shown_if is not None:
-                for name in conditions.names(q.shown_if):
-                    yield name, q.file, q.line, q.id
+            for cond in (q.shown_if, q.counted_if):
+                if cond is not None:
+                    for name in conditions.names(cond):
+                        yield name, q.file, q.line, q.id
 
 
 CHECKS: dict[str, Callable[[Context], Iterator[Finding]]] = {}

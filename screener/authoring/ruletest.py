@@ -100,6 +100,11 @@ def _run_all(ruleset: RuleSet, vignette_folder: str | Path | None,
             problems = [] if fired == (example.expect == "fires") else [
                 f"expected {rule.id} to {'fire' if example.expect == 'fires' else 'stay silent'}; "
                 f"fired: {', '.join(result.fired_rules) or 'nothing'}"]
+            assumed = rule.id in result.fired_assumed
+            if fired and example.assumed is not None and assumed != example.assumed:
+                problems.append(
+                    f"expected {rule.id} to fire {'only by assuming its risk' if example.assumed else 'on the answers as given'}"
+                    f"; it fired {'only by assuming' if assumed else 'on the answers as given'}")
             cases.append(Case(kind="example", name=name, passed=not problems, problems=problems))
     if vignette_folder is not None:
         if not Path(vignette_folder).is_dir():

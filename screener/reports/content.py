@@ -82,6 +82,8 @@ class Reason:
     facts: str  # "dark_season=True" (clinician view only)
     refs: list[int]  # numbers in the references list
     sources: list[str]  # the source ids behind refs (the clinician's plain text cites these)
+    #: "Assumed risk: medicines not answered" (spec 0.1; clinician view), or ""
+    assumed: str = ""
 
 
 @dataclass
@@ -138,6 +140,7 @@ class Report:
     triage_title: str
     triage_message: str
     completeness: str  # next to the triage: "Incomplete screening: ..." or ""
+    first_notes: list[NoteView]  # spec 6: directly under the triage message, every view
     triage_why: list[Reason]  # shown under the triage for urgent, same_day and prompt
     urgent_only: bool  # person view of an urgent result: nothing else is shown
     factors: list[FactorView]
@@ -193,11 +196,18 @@ def answer_lines(answers: dict, ruleset) -> list[AnswerLine]:
             for q, v in answers.items() if q in questions]
 
 
+ASSUMED = N_("Assumed risk: {items}")
+READINGS = {"not answered": N_("{item} not answered"), "not sure": N_("{item} answered not sure")}
+
+
 def _reason(ev, ruleset, cite: _Citations) -> Reason:
     facts = ", ".join(f"{k}={v}" for k, v in ev.facts.items())
+    assumed = "; ".join(_(READINGS.get(a.reading, "{item}")).format(item=a.item)
+                        for a in ev.assumed_risk)
     return Reason(rule=ev.rule, title=ev.title, reason=" ".join(ev.reason.split()),
                   answers=answer_lines(ev.answers, ruleset), facts=facts,
-                  refs=cite.cite(ev.sources), sources=list(ev.sources))
+                  refs=cite.cite(ev.sources), sources=list(ev.sources),
+                  assumed=_(ASSUMED).format(items=assumed) if assumed else "")
 
 
 def header(result, ruleset=None) -> list[tuple[str, str]]:
@@ -243,6 +253,8 @@ def build(result, ruleset, view: str) -> Report:
         review_notice=review_notice(ruleset), level=result.triage,
         header=header(result, ruleset), triage_title=t.title, triage_message=" ".join(t.message.split()),
         completeness=completeness_line(result, clinician),
+        first_notes=[NoteView(n.id, " ".join(n.text.split()), cite.cite(n.evidence.sources))
+                     for n in result.notes if n.first],
         triage_why=why, urgent_only=urgent_only, factors=[], no_factors="", notes=[],
         unanswered=[], ask=[], answer_sections=[], references=[],
         disclaimer=_(DISCLAIMER), stamp=stamp(result))
@@ -260,7 +272,7 @@ def build(result, ruleset, view: str) -> Report:
     if not result.factors and result.triage != "urgent":
         report.no_factors = no_factors_text(result)
     report.notes = [NoteView(n.id, " ".join(n.text.split()), cite.cite(n.evidence.sources))
-                    for n in result.notes]
+                    for n in result.notes if not n.first]
     questions = ruleset.questions.by_id
     report.unanswered = ([questions[q].text for q in result.unanswered if q in questions]
                          + [_("{question} (answered: not sure)").format(question=questions[q].text)

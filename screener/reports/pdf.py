@@ -89,6 +89,8 @@ class _Builder:
                    "–")
         if self.r.clinician and x.facts:
             self.p(_t(_("Facts used")) + f": {_t(x.facts)}", "sub", "–")
+        if self.r.clinician and x.assumed:
+            self.p(_t(x.assumed), "sub", "–")
 
     def table(self, rows, widths, header: bool) -> None:
         from reportlab.lib import colors
@@ -118,6 +120,8 @@ class _Builder:
         from reportlab.platypus import Paragraph
         inner = [Paragraph(_t(r.triage_title), self.s["h2"]),
                  Paragraph(_t(r.triage_message), self.s["body"])]
+        inner += [Paragraph(f"<b>{_t(n.text)}</b>{_refs(n.refs)}", self.s["body"])
+                  for n in r.first_notes]
         if r.completeness:
             inner.append(Paragraph(f"<b>{_t(r.completeness)}</b>", self.s["body"]))
         box = Table([[inner]], colWidths=[width])

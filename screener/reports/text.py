@@ -41,6 +41,8 @@ def _reason(reason: Reason, clinician: bool, indent: str = "   ") -> list[str]:
         if reason.facts:
             lines.append(_wrap(_("Facts used: {facts}").format(facts=reason.facts),
                                indent + "  "))
+        if reason.assumed:
+            lines.append(_wrap(reason.assumed, indent + "  "))
         lines.append(_wrap(_("Sources: {ids}").format(ids=", ".join(reason.sources)),
                            indent + "  "))
     return lines
@@ -52,6 +54,8 @@ def render(result, ruleset, view: str) -> str:
     out = ([r.review_notice, ""] if r.review_notice else []) + [  # one line, never wrapped
         _("RESULT: {title}").format(title=r.triage_title.upper()), "",
         _wrap(r.triage_message), ""]
+    for note in r.first_notes:
+        out += [_wrap(note.text), ""]
     if r.completeness:
         out += [_wrap(r.completeness), ""]
     if r.triage_why:

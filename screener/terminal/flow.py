@@ -70,9 +70,10 @@ def run_questionnaire(ruleset: RuleSet, asker: Asker, *, state: State | None = N
 
 
 def urgent_rules_true(ruleset: RuleSet, answers: dict) -> list[str]:
-    """Ids of urgent triage rules whose condition is already definitely true."""
+    """Ids of urgent triage rules whose condition is already definitely true, risk read
+    the ordinary way (an urgent rule that would only assume its risk gives same day)."""
     return [r.id for r in ruleset.rules if r.kind == "triage" and r.level == "urgent"
-            and conditions.evaluate(r.when, answers) is True]
+            and conditions.evaluate(r.ordinary_when, answers) is True]
 
 
 def prompt_for(q: Question, *, default: Any = None, today: dt.date, can_back: bool = False,
