@@ -213,13 +213,12 @@ def apply_skip_logic(values: dict, ruleset: RuleSet) -> tuple[dict, list[str]]:
                         kept.add(q.id)
                         warnings.append(
                             f"{q.id} '{values[q.id]}' was used although the question is "
-                            "only asked when " + " and ".join(
-                                conditions.describe(q.shown_if).split("\n")).strip()
+                            "only asked when " + conditions.in_one_line(q.shown_if)
                             + ": please check this answer with the person")
                     continue
                 del values[q.id]
                 warnings.append(f"{q.id} was ignored: it is only asked when "
-                                + " and ".join(conditions.describe(q.shown_if).split("\n")).strip())
+                                + conditions.in_one_line(q.shown_if))
                 changed = True
     return values, warnings
 

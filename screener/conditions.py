@@ -218,6 +218,16 @@ def _compile(cond: Condition):
 def _compile_test(test: Test):
     """A closure equal to ``evaluate_test(test, facts)`` for every ``facts``."""
     name, op = test.name, test.op
+    if op in ("has", "has_any"):  # the commonest tests of the v3 rules: no detour
+        wanted = tuple(test.values())
+
+        def includes(facts):
+            have = facts.get(name)
+            if have is None:
+                return None
+            items = have if isinstance(have, list) else (have,)
+            return any(w in items for w in wanted)
+        return includes
     if op in MULTI_OPERATORS or op == "known":
         return lambda facts: evaluate_test(test, facts)
     want = test.value
@@ -241,9 +251,58 @@ def _compile_test(test: Test):
 
 def true_tests(cond: Condition, facts: dict) -> list[Test]:
     """The leaf tests that made a true condition true: the evidence to show (every part
-    of a true ``all``, the true parts of a true ``any``). Empty unless true."""
-    value, found = _evaluate_with_tests(cond, facts)
+    of a true ``all``, the true parts of a true ``any``). Empty unless true.
+
+    Compiled once per condition like ``evaluate`` (every fired rule of every screening
+    builds its evidence from this; the v3 rules read the worse way are long)."""
+    entry = _compiled_tests.get(id(cond))
+    if entry is None:
+        entry = _compiled_tests[id(cond)] = (cond, _compile_with_tests(cond))
+    value, found = entry[1](facts)
     return found if value else []
+
+
+_compiled_tests: dict[int, tuple[Any, Any]] = {}
+_NONE: list = []
+
+
+def _compile_with_tests(cond: Condition):
+    """A closure equal to ``_evaluate_with_tests(cond, facts)`` for every ``facts``."""
+    if isinstance(cond, Test):
+        check = _compile_test(cond)
+        found = [cond]
+
+        def leaf(facts):
+            value = check(facts)
+            return value, (found if value else _NONE)
+        return leaf
+    parts = tuple(_compile_with_tests(p) for p in (cond.all if isinstance(cond, All) else cond.any))
+    if isinstance(cond, All):
+        def every(facts):
+            unknown, found = False, []
+            for part in parts:
+                value, tests = part(facts)
+                if value is False:
+                    return False, _NONE
+                if value is None:
+                    unknown = True
+                elif not unknown:
+                    found += tests
+            return (None, _NONE) if unknown else (True, found)
+        return every
+
+    def some(facts):
+        unknown, found = False, []
+        for part in parts:
+            value, tests = part(facts)
+            if value:
+                found += tests
+            elif value is None:
+                unknown = True
+        if found:
+            return True, found
+        return (None if unknown else False), _NONE
+    return some
 
 
 def _evaluate_with_tests(cond: Condition, facts: dict) -> tuple[bool | None, list[Test]]:
@@ -356,3 +415,15 @@ def describe(cond: Condition, label=lambda name, value: str(value), indent: str 
         word = "all of" if isinstance(cond, All) else "any of"
     inner = [describe(c, label, indent + "  ") for c in (cond.all if isinstance(cond, All) else cond.any)]
     return f"{indent}{word}:\n" + "\n".join(inner)
+
+
+def in_one_line(cond: Condition, label=lambda name, value: str(value)) -> str:
+    """The condition in words on one line, nested parts in brackets: "sex_at_birth is not
+    male and (age_years is at least 10 or age_years is unanswered (unknown))" (warnings;
+    ``describe`` joined on one line loses the nesting)."""
+    if isinstance(cond, Test):
+        return describe(cond, label)
+    parts = cond.all if isinstance(cond, All) else cond.any
+    words = [in_one_line(p, label) if isinstance(p, Test) or len(parts) == 1
+             else f"({in_one_line(p, label)})" for p in parts]
+    return (" and " if isinstance(cond, All) else " or ").join(words)

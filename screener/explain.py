@@ -89,8 +89,10 @@ class _TreeBuilder:
     def rule(self, ev: Evidence, kind: str) -> Node:
         text = ev.title
         if ev.assumed_risk:  # spec 0.1: the trail names what the rule assumed
-            text += " (" + _("assumed risk: {items}").format(items="; ".join(
-                f"{a.item} {_(a.reading)}" for a in ev.assumed_risk)) + ")"
+            from .risk_reading import assumed_words
+
+            text += " (" + _("assumed risk: {items}").format(
+                items=assumed_words(ev.assumed_risk)) + ")"
         return Node(kind="rule", id=ev.rule, text=text, rule_kind=kind, reason=ev.reason,
                     sources=list(ev.sources), children=self._children(ev))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from . import conditions
 from .conditions import Condition
@@ -190,26 +190,21 @@ class Rule(Located):
     risk: ConditionField | None = None
     first: bool = False  # note: shown directly under the triage message
     parts: list[NotePart] = []  # note: sentences added when their condition holds
-    #: what the engines run: ``when`` and the worse reading of ``risk`` (set on loading)
-    _runs_when: Any = PrivateAttr(default=None)
-
-    @property
+    @cached_property
     def runs_when(self) -> Condition:
         """The condition the engines fire on: ``when``, and for a rule with ``risk`` the
-        worse reading of its risk (risk_reading.attach sets it when the folder loads)."""
-        return self._runs_when if self._runs_when is not None else self.when
+        worse reading of its risk (risk_reading.attach sets it when the folder loads;
+        a cached property, not a private attribute: it is read for every fired rule of
+        every screening, and pydantic's private attributes are slow to read)."""
+        return self.when
 
-    @property
+    @cached_property
     def ordinary_when(self) -> Condition:
         """``when`` and ``risk`` both read the ordinary way: did the rule fire without
         assuming anything?"""
         if self.risk is None:
             return self.when
-        if self._ordinary_when is None:
-            self._ordinary_when = conditions.All(all=[self.when, self.risk])
-        return self._ordinary_when
-
-    _ordinary_when: Any = PrivateAttr(default=None)
+        return conditions.All(all=[self.when, self.risk])
 
     @property
     def conditions_written(self) -> list[Condition]:

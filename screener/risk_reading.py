@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import conditions
+from .i18n import N_, _
 from .conditions import All, AnyOf, Condition, Test
 from .models import NOT_SURE, Rule, RuleSet
 
@@ -34,7 +35,7 @@ def attach(ruleset: RuleSet) -> None:
     reader = _reader(ruleset)
     for rule in ruleset.rules:
         if rule.risk is not None:
-            rule._runs_when = All(all=[rule.when, reader.worse(rule.risk)])
+            rule.__dict__["runs_when"] = All(all=[rule.when, reader.worse(rule.risk)])
 
 
 _readers: dict[str, _WorseReader] = {}
@@ -181,3 +182,14 @@ def effective_level(rule: Rule, facts: dict[str, Any], ruleset: RuleSet) -> str 
     if fired_only_assumed(rule, facts):
         return ruleset.risk_reading.cap.get(rule.level, rule.level)
     return rule.level
+
+
+#: how an assumed item reads in a trail ("medicines not answered"); the reading is the
+#: machine value kept in the JSON (``AssumedRisk.reading``)
+READINGS = {"not answered": N_("{item} not answered"), "not sure": N_("{item} answered not sure")}
+
+
+def assumed_words(assumed) -> str:
+    """"medicines not answered; conditions answered not sure" (the trail, in words)."""
+    return "; ".join(_(READINGS.get(a.reading, "{item}")).format(item=a.item)
+                     for a in assumed)

@@ -73,6 +73,7 @@ class _Index:
     #: only through the worse reading: the cap of spec 0.1)
     with_risk: dict[str, tuple[Rule, int]]
     makes_note: frozenset[str]  # rules shown as notes when they fire
+    first_notes: frozenset[str]  # notes shown directly under the triage message
 
 
 _indexes: dict[str, _Index] = {}
@@ -104,6 +105,7 @@ def _index(ruleset: RuleSet) -> _Index:
             level_rank={r.id: TRIAGE_ORDER.index(r.level) for r in ruleset.rules
                         if r.kind == "triage"},
             makes_note=frozenset(r.id for r in ruleset.rules if r.makes_note),
+            first_notes=frozenset(r.id for r in ruleset.rules if r.first),
             with_risk={r.id: (r, TRIAGE_ORDER.index(ruleset.risk_reading.cap.get(r.level, r.level)))
                        for r in ruleset.rules if r.kind == "triage" and r.risk is not None})
     return _indexes[key]
@@ -437,6 +439,8 @@ def triage_summary(answers: ValidatedAnswers, ruleset: RuleSet) -> TriageSummary
     strengths = {fid: facts[factor_fact(fid, STRENGTH)] for fid in facts[FACTORS_RAISED]}
     makes_note = _index(ruleset).makes_note
     notes = [rule_id for rule_id in fired if rule_id in makes_note]
+    first = _index(ruleset).first_notes
+    notes.sort(key=lambda rule_id: rule_id not in first)  # as build_result orders them
     level = facts[TRIAGE_LEVEL]  # run_engine's: the most urgent level that fired
     complete = facts["complete"] if "complete" in facts else is_complete(answers, ruleset)
     return TriageSummary(level, strengths, notes, level == "urgent" or complete)
@@ -470,8 +474,22 @@ def note_text(rule: Rule, facts: dict[str, Any], items: list[str], ruleset: Rule
         text = text.replace("{assumed}", "; ".join(
             words[q] if ruleset.language == "en" and q in words else questions[q].text
             for q in seen))
-        text = text.replace("{assumed_signs}", "; ".join(r.title for r in assumed))
+        text = text.replace("{assumed_signs}", "; ".join(dict.fromkeys(
+            _sign_words(r, facts, ruleset) for r in assumed)))
     return text
+
+
+def _sign_words(rule: Rule, facts: dict[str, Any], ruleset: RuleSet) -> str:
+    """The sign a rule read (its ``when``, never its risk), as the answers behind it:
+    "Muscle weakness: Mild" -- never a medicine or condition (spec 6, N-ASSUMED-RISK)."""
+    writes: list = []
+    _collect(rule.when, facts, ruleset, writes, {}, True, {})
+    questions = ruleset.questions.by_id
+    risky = set(ruleset.risk_reading.items)
+    shown = dict.fromkeys(f"{questions[q].text} {questions[q].describe_answer(v)}"
+                          for q, v, _ in writes if q in questions and q not in risky
+                          and v is not None)
+    return "; ".join(shown)
 
 
 def _ticked(item: str, codes: list[str], facts: dict[str, Any], ruleset: RuleSet) -> str:

@@ -117,7 +117,9 @@ def _value_error_code(annotation: Any, loc: tuple) -> str:
     of keys; a check on a condition field (`when`, `shown_if`) is the condition parser's."""
     if not loc or _is_model(annotation):
         return "bad-combination"
-    if set(_alternatives(annotation)) == set(get_args(Condition)):
+    # unwrapped: an optional condition (`shown_if`, `risk`: ConditionField | None) is
+    # Annotated inside the Optional
+    if set(_alternatives(_unwrap(annotation))) == set(get_args(Condition)):
         return "bad-condition"
     return "bad-value"
 

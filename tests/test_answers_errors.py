@@ -75,10 +75,27 @@ def test_not_sure_accepted_where_allowed(ruleset):
 
 
 def test_skipped_question_is_dropped_with_warning(ruleset):
-    ok = validate_answers({"sex_at_birth": "male", "age_years": 40, "pregnancy": "pregnant",
+    ok = validate_answers({"sex_at_birth": "male", "age_years": 40, "pregnancy": "neither",
                            "medicines": ["none"], "ppi_duration": "over_12_months"}, ruleset)
     assert "pregnancy" not in ok.values and "ppi_duration" not in ok.values
     assert any(w.startswith("pregnancy was ignored") for w in ok.warnings)
+
+
+@pytest.mark.parametrize("answer", ["pregnant", "breastfeeding"])
+def test_a_hidden_pregnancy_answer_is_used_and_flagged(ruleset, answer):
+    """Spec 0.1 (v3): 'pregnant' or 'breastfeeding' is never ignored; where the skip
+    logic hides it (a man, under 10) it is used, with a warning to check it, and it is
+    neither counted nor listed as unanswered."""
+    from screener.screening import screen
+
+    answers = {"sex_at_birth": "male", "age_years": 40, "pregnancy": answer}
+    ok = validate_answers(answers, ruleset)
+    assert ok.values["pregnancy"] == answer
+    assert any(w.startswith(f"pregnancy '{answer}' was used") and "check" in w
+               for w in ok.warnings)
+    result = screen(answers, ruleset)
+    assert "N-PREGNANCY" in {n.id for n in result.notes}
+    assert "pregnancy" not in result.unanswered
 
 
 def test_screened_on_defaults_to_today(ruleset):

@@ -137,7 +137,9 @@ def test_not_sure_answers_are_tried_too(ruleset, personas):
 def test_explain_text(capsys):
     assert main(["explain", "--persona", "long-ppi-twitching"]) == 0
     out = capsys.readouterr().out
-    assert "TRIAGE prompt" in out and "[TR-PROMPT-NERVE]" in out and "[MG-PPI]" in out and "[D-LONG-PPI]" in out
+    # v3 (spec 5.3, TR-PROMPT-NERVE): frequent twitching is prompt through its "with risk
+    # nerve_risk" branch (long_ppi here), the rule TR-PROMPT-NERVE-RISK in rules/
+    assert "TRIAGE prompt" in out and "[TR-PROMPT-NERVE-RISK]" in out and "[MG-PPI]" in out and "[D-LONG-PPI]" in out
     assert "answer ppi_duration = over_12_months" in out
     assert "consistent symptom: Muscle twitching: Often" in out
     assert "NEAR MISSES" in out

@@ -135,7 +135,8 @@ def test_factor_fact_names_are_built_in_one_place(ruleset):
 def test_every_reader_knows_the_same_factor_facts(ruleset):
     """The names screening writes, the compiler layers, loading accepts in conditions
     and lint protects from a derived rule are one list."""
-    written = set(facts.factor_fact_names(ruleset.factors)) | {facts.TRIAGE_LEVEL}
+    written = set(facts.factor_fact_names(ruleset.factors)) | {
+        facts.TRIAGE_LEVEL, facts.TRIAGE_FIRED, facts.TRIAGE_ASSUMED}
     found, _ = final_facts({"age_years": 40}, ruleset)
     program_written = set(found) - set(ruleset.questions.by_id) - set(ruleset.computed)
     derived = {r.concludes for r in ruleset.rules if r.kind == "derived"}

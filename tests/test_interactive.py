@@ -43,7 +43,9 @@ class Seq(list):
 
 #: an older person indoors most of the time: a routine result (possible low vitamin D)
 ROUTINE = {
-    "red_flags_now": ["none"], "age_years": 70, "sex_at_birth": "female", "height_cm": 165,
+    "red_flags_now": ["none"], "age_years": 70, "sex_at_birth": "female",
+    "pregnancy": "neither",  # v3: asked from 10, over 60 too
+    "height_cm": 165,
     "weight_kg": 60, "unintended_weight_loss": "no", "hemisphere": "north",
     "latitude_band": "far", "outdoor_daylight": "under_15_min", "housebound": "yes",
     "skin_covered_outdoors": "no", "skin_tone": "fair", "diet_pattern": "omnivore",
@@ -58,6 +60,7 @@ ROUTINE = {
     "muscle_cramps": "none", "muscle_twitching": "none", "tingling": "none",
     "muscle_weakness": "none", "bone_pain": "no", "fatigue": "no",
     "dizzy_on_standing": "no", "constipation": "no", "palpitations": "no",
+    "acute_changes": ["none"],
 }
 
 
@@ -143,7 +146,7 @@ def test_full_run_to_routine_result(drive, tmp_path, ruleset):
     outcome, result, asker, store = drive(script)
     assert outcome.status == "complete"
     assert outcome.answers == {k: v for k, v in expected(ROUTINE).items()}
-    assert "pregnancy" not in asker.asked and "ppi_duration" not in asker.asked  # skip logic
+    assert "ppi_duration" not in asker.asked and "heat_symptoms_now" not in asker.asked  # skip logic
     assert result.triage == "routine"
     assert [f.id for f in result.factors] == ["vitamin_d", "calcium_intake"]
     # the result screen: triage first, then the factor with its reason
@@ -407,7 +410,7 @@ def _ask_multi(keys: str, prompt):
     ("1" + ENTER, [1]),              # ... or for Enter: 1
     ("2" + "1" + "4" + ENTER, [2, 14]),  # 2 at once, then "1", "4": 14
     ("3" + "3" + "5" + ENTER, [5]),  # typing a number again unticks it
-    ("2" + "15" + ENTER, [15]),      # 15 is "None of these": it clears the others
+    ("2" + "17" + ENTER, [17]),      # 17 is "None of these": it clears the others
 ])
 def test_numbers_tick_on_a_multi_select(ruleset, keys, picked):
     from screener.terminal.flow import prompt_for
@@ -415,7 +418,7 @@ def test_numbers_tick_on_a_multi_select(ruleset, keys, picked):
     medicines = ruleset.questions.by_id["medicines"]
     prompt = prompt_for(medicines, today=TODAY)
     values = [o.value for o in prompt.options]
-    assert len(values) == 16 and values[14] == "none"
+    assert len(values) == 18 and values[16] == "none"
     answer, printed = _ask_multi(keys, prompt)
     assert answer == [values[n - 1] for n in sorted(picked)]
     if len(picked) > 1:  # the ticked answers are repeated in words

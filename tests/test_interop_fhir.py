@@ -127,8 +127,7 @@ def test_skip_logic_becomes_enable_when(exported):
     assert pregnancy["enableWhen"] == [
         {"question": "sex_at_birth", "operator": "!=",
          "answerCoding": {"system": "urn:screener:answer-codes:sex_at_birth", "code": "male"}},
-        {"question": "age_years", "operator": ">=", "answerInteger": 12},
-        {"question": "age_years", "operator": "<=", "answerInteger": 60}]
+        {"question": "age_years", "operator": ">=", "answerInteger": 10}]  # v3: from 10
     assert items["ppi_duration"]["enableWhen"] == [
         {"question": "medicines", "operator": "=",
          "answerCoding": {"system": "urn:screener:answer-codes:medicines", "code": "ppi"}}]

@@ -87,7 +87,7 @@ def test_xlsform_converts_with_pyxform(ruleset, tmp_path):
     result = convert(xlsform=str(path))
     assert result.warnings == []
     xml = result.xform
-    assert 'id="screener_nutrition"' in xml and 'version="2.0.0"' in xml
+    assert 'id="screener_nutrition"' in xml and 'version="3.0.0"' in xml
     for q in ruleset.questions:  # every question is a field of the XForm
         assert f"/{q.id}\"" in xml
     assert '<medicines_section>' in xml and '<medicines/>' in xml  # no clash

@@ -103,9 +103,12 @@ MISTAKES = [
      "K-ALCOHOL", "unknown key 'reson' (did you mean 'reason'?)", "reson:"),
     ("potassium.yaml", "    reason: Heavy drinking can lower potassium through the kidneys and a poorer "
      "diet.\n", "", "missing-key", "K-ALCOHOL", "missing key 'reason'", "id: K-ALCOHOL"),
+    # v3 rule keys: a triage rule's `risk` (the "with risk" part, spec 0.1) and a note's
+    # `first` and `parts` (notes worded to what was ticked, spec 6)
     ("potassium.yaml", "    title: Heavy drinking", "    title: Heavy drinking\n    frobnicate: 1",
      "unknown-key", "K-ALCOHOL", "unknown key 'frobnicate'; the keys here are: id, title, kind, "
-     "when, reason, sources, examples, factor, concludes, level, text, blocks_factors", "frobnicate:"),
+     "when, reason, sources, examples, factor, concludes, level, text, blocks_factors, risk, "
+     "first, parts", "frobnicate:"),
     ("derived.yaml", "    kind: derived\n    concludes: older_adult", "    kind: derivd\n    concludes: older_adult",
      "bad-choice", "D-OLDER-ADULT", "kind must be one of: derived, indicator, exception, symptom, "
      "triage or note, not 'derivd' (did you mean 'derived'?)", "kind: derivd"),
@@ -128,8 +131,15 @@ MISTAKES = [
     ("derived.yaml", "{age_years: {gte: 65}}", "{age_years: {atleast: 65}}", "bad-condition",
      "D-OLDER-ADULT", "when: unknown operator 'atleast' on 'age_years'; use one of: is, is_not, in, "
      "not_in, has, has_any, lacks, lacks_all, gte, gt, lte, lt, known", "atleast"),
-    ("hydration.yaml", "fluid_limited: {known: false}", "fluid_limited: {known: \"no\"}", "bad-condition",
-     "HY-FLUIDS", "when: 'known' on 'fluid_limited' needs true or false, got 'no'", None),
+    # v3: the fluid_limited tests of HY-FLUIDS..HY-OUTPUT are YAML anchors that
+    # D-HY-INTAKE-SIGNS reuses (HY-GUT's "another dehydration indicator fired", spec 4),
+    # so a mistake there is in two rules; HY-GUT's overdrinking guard is written once
+    ("hydration.yaml", "overdrinking: {known: false}", "overdrinking: {known: \"no\"}", "bad-condition",
+     "HY-GUT", "when: 'known' on 'overdrinking' needs true or false, got 'no'", None),
+    # v3: a triage rule's `risk` is a condition like `when` (spec 0.1, "with risk")
+    ("red_flags_triage.yaml", "    risk: {thiamine_risk: true}", "    risk: {thiamine_risk: {known: \"no\"}}",
+     "bad-condition", "TR-URGENT-WERNICKE", "risk: 'known' on 'thiamine_risk' needs true or false, "
+     "got 'no'", r"risk: \{thiamine_risk: \{known"),
     ("potassium.yaml", "when: {heavy_alcohol: true}", "when: {heavy_alcohol: \"yes\"}", "unknown-code",
      "K-ALCOHOL", "when: 'heavy_alcohol' has no code 'yes'; codes: true, false", "id: K-ALCOHOL"),
     ("potassium.yaml", "when: {heavy_alcohol: true}", "when: {heavy_alcohl: true}", "unknown-name",

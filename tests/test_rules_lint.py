@@ -92,11 +92,15 @@ def test_any_fires_if_one_branch_can(rules_copy):
 
 
 def test_skip_logic_that_is_never_true(rules_copy):
-    path = break_file(rules_copy, "questions.yaml", "- age_years: {gte: 12}", "- age_years: {gte: 70}")
+    # v3 (spec 2.2): pregnancy is shown if sex_at_birth is not male and (age >= 10 or age
+    # unanswered), with no upper age: an unanswered age always shows it, so the
+    # contradiction is put in the sex part
+    path = break_file(rules_copy, "questions.yaml", '- sex_at_birth: {is_not: "male"}',
+                      '- sex_at_birth: {is_not: "male"}\n            - sex_at_birth: "male"')
     [found] = lint(rules_copy, "never-fires")
     assert found.startswith(f"{path}:{line_of(path, 'id: pregnancy')}: pregnancy: shown_if can never "
-                            "be true, so the question is never asked: age_years is at least 70 and "
-                            "age_years is at most 60: no number fits all of these")
+                            "be true, so the question is never asked: sex_at_birth is not 'male' and "
+                            "sex_at_birth is 'male': no answer can be all of these")
 
 
 # ------------------------------------------------------------------------ rule-loop

@@ -34,16 +34,21 @@ def test_vitamin_d_supplement_for_the_office_worker(ruleset, personas):
     diff = diff_for(ruleset, personas, "office-worker-winter", "supplements=vitamin_d")
     assert [(c.question, c.before, c.after) for c in diff.changes] == [
         ("supplements", ["none"], ["vitamin_d"])]
-    assert factor_changes(diff) == {"vitamin_d": ("several", "some"),
+    # v3 (spec 4, VD-SUPPLEMENT-ONLY; table 0.2): with the supplement, VD-DIET stops and
+    # the indicators left (VD-SUN, VD-SEASON) are all exposure, so vitamin D is held back,
+    # however many fired; CA-VITD goes with it. Nothing else is raised: self care, and
+    # the self-care drink advice (N-DRINK-REGULARLY) comes with it.
+    assert factor_changes(diff) == {"vitamin_d": ("several", "not_raised"),
                                     "calcium_intake": ("some", "not_raised")}
     vitd = diff.factors[0]
     assert [r.rule for r in vitd.indicators_removed] == ["VD-DIET"] and not vitd.indicators_added
-    assert (diff.triage_before, diff.triage_after) == ("routine", "routine")
-    assert [n.id for n in diff.notes_added] == ["N-SUPPLEMENTS"] and not diff.notes_removed
+    assert (diff.triage_before, diff.triage_after) == ("routine", "self_care")
+    assert [n.id for n in diff.notes_added] == ["N-SUPPLEMENTS", "VD-SUPPLEMENT-ONLY",
+                                                "N-DRINK-REGULARLY"] and not diff.notes_removed
     text = render(diff, ruleset)
-    assert "~ Possible low vitamin D: strength several -> some" in text
+    assert "- Possible low vitamin D: no longer raised (was several)" in text
     assert "- Possibly low calcium intake: no longer raised (was some)" in text
-    assert "no longer: [VD-DIET]" in text and "Triage stays routine" in text
+    assert "no longer: [VD-DIET]" in text and "Triage changes: routine -> self_care" in text
 
 
 def test_stopping_the_diuretic(ruleset, personas):
@@ -81,7 +86,22 @@ def test_clearing_an_answer(ruleset, personas):
 
 
 def test_skip_logic_drops_a_hidden_answer_with_a_warning(ruleset, personas):
+    # v3 (spec 0.1): a pregnancy answer 'pregnant' is never ignored. Where the skip logic
+    # hides it (sex_at_birth male) it is kept and used, with a warning to check it: the
+    # pregnancy rules still apply, so nothing changes but the warning
     diff = diff_for(ruleset, personas, "pregnant-vomiting", "sex_at_birth=male")
+    assert [(c.question, c.before, c.after) for c in diff.changes] == [
+        ("sex_at_birth", "female", "male")]
+    assert (diff.triage_before, diff.triage_after) == ("prompt", "prompt")
+    assert not diff.notes_removed and not diff.factors
+    [warning] = diff.warnings
+    assert warning == ("pregnancy 'pregnant' was used although the question is only asked "
+                       "when sex_at_birth is not male and (age_years is at least 10 or "
+                       "age_years is unanswered (unknown)): please check this answer with "
+                       "the person")
+    # any other hidden answer is still dropped with a warning ('neither' for a man):
+    # the pregnancy rules then no longer apply
+    diff = diff_for(ruleset, personas, "pregnant-vomiting", "sex_at_birth=male", "pregnancy=neither")
     assert ("pregnancy", "pregnant", None) in [(c.question, c.before, c.after) for c in diff.changes]
     assert (diff.triage_before, diff.triage_after) == ("prompt", "routine")
     assert "N-PREGNANCY" in {n.id for n in diff.notes_removed}
@@ -125,8 +145,10 @@ def test_whatif_json(capsys):
     assert main(["whatif", "--persona", "office-worker-winter", "--set", "supplements=vitamin_d",
                  "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["triage_before"] == data["triage_after"] == "routine"
-    assert {f["id"]: f["after"] for f in data["factors"]} == {"vitamin_d": "some",
+    # v3 (spec 4, VD-SUPPLEMENT-ONLY): exposure indicators alone are held back beside the
+    # supplement, so nothing is left raised: self care
+    assert (data["triage_before"], data["triage_after"]) == ("routine", "self_care")
+    assert {f["id"]: f["after"] for f in data["factors"]} == {"vitamin_d": "not_raised",
                                                               "calcium_intake": "not_raised"}
 
 

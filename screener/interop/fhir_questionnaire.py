@@ -177,7 +177,9 @@ def _item(question, questions, version: str, problems: list[str]) -> dict:
         item["extension"] = extensions
     if question.shown_if is not None:
         try:
-            entries, behaviour = enable_when(question.shown_if, questions)
+            from .skip_logic import for_forms
+
+            entries, behaviour = enable_when(for_forms(question.shown_if), questions)
             item["enableWhen"] = entries
             if behaviour:
                 item["enableBehavior"] = behaviour

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..conditions import All, Condition, Test
+from ..conditions import All, AnyOf, Condition, Test
 
 
 class Unmappable(ValueError):
@@ -125,13 +125,33 @@ def expression(cond: Condition, questions, d: Dialect) -> str:
     return text if len(parts) == 1 else f"({text})"
 
 
+def for_forms(cond: Condition) -> Condition:
+    """The skip logic as a form needs it: "X, or X unanswered" is just X.
+
+    The screener skips a question only when its shown_if is definitely false, so a test
+    on an unanswered item already shows it; the "or unanswered" branch (pregnancy: age
+    10 or over, or age unanswered) only says the item is *definitely* shown, for the
+    unanswered list. Forms ask the earlier question first and cannot write the branch
+    (FHIR has one flat enableWhen list)."""
+    if isinstance(cond, Test):
+        return cond
+    parts = [for_forms(p) for p in (cond.all if isinstance(cond, All) else cond.any)]
+    if isinstance(cond, AnyOf):
+        tested = {p.name for p in parts if isinstance(p, Test) and p.op != "known"}
+        parts = [p for p in parts if not (isinstance(p, Test) and p.op == "known"
+                                          and p.value is False and p.name in tested)]
+    if len(parts) == 1:
+        return parts[0]
+    return All(all=parts) if isinstance(cond, All) else AnyOf(any=parts)
+
+
 def shown_if(question, questions, d: Dialect, problems: list[str]) -> str:
     """The question's shown_if in the dialect ('' when always shown); a condition that
     cannot be written is added to ``problems`` and the question is always shown."""
     if question.shown_if is None:
         return ""
     try:
-        text = expression(question.shown_if, questions, d)
+        text = expression(for_forms(question.shown_if), questions, d)
     except Unmappable as exc:
         problems.append(f"{question.id}: shown_if not exported ({d.name}), the question "
                         f"is always shown: {exc}")

@@ -197,13 +197,13 @@ def answer_lines(answers: dict, ruleset) -> list[AnswerLine]:
 
 
 ASSUMED = N_("Assumed risk: {items}")
-READINGS = {"not answered": N_("{item} not answered"), "not sure": N_("{item} answered not sure")}
 
 
 def _reason(ev, ruleset, cite: _Citations) -> Reason:
     facts = ", ".join(f"{k}={v}" for k, v in ev.facts.items())
-    assumed = "; ".join(_(READINGS.get(a.reading, "{item}")).format(item=a.item)
-                        for a in ev.assumed_risk)
+    from ..risk_reading import assumed_words
+
+    assumed = assumed_words(ev.assumed_risk)
     return Reason(rule=ev.rule, title=ev.title, reason=" ".join(ev.reason.split()),
                   answers=answer_lines(ev.answers, ruleset), facts=facts,
                   refs=cite.cite(ev.sources), sources=list(ev.sources),

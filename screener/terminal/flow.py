@@ -71,9 +71,31 @@ def run_questionnaire(ruleset: RuleSet, asker: Asker, *, state: State | None = N
 
 def urgent_rules_true(ruleset: RuleSet, answers: dict) -> list[str]:
     """Ids of urgent triage rules whose condition is already definitely true, risk read
-    the ordinary way (an urgent rule that would only assume its risk gives same day)."""
+    the ordinary way (an urgent rule that would only assume its risk gives same day).
+    Derived facts are read too (v3: thiamine_risk, urine_drop)."""
+    facts = with_derived_facts(ruleset, answers)
     return [r.id for r in ruleset.rules if r.kind == "triage" and r.level == "urgent"
-            and conditions.evaluate(r.ordinary_when, answers) is True]
+            and conditions.evaluate(r.ordinary_when, facts) is True]
+
+
+def with_derived_facts(ruleset: RuleSet, answers: dict) -> dict:
+    """The answers so far and the derived facts they already settle: true when one of
+    its rules is true, false when all are false, else left out (unknown, spec 0.1).
+    Factor facts and computed inputs are not known yet: what reads them stays unknown,
+    so an urgent rule is never true too early."""
+    facts = dict(answers)
+    derived = [r for r in ruleset.rules if r.kind == "derived"]
+    changed = True
+    while changed:  # a fact can read another (heavy_alcohol in thiamine_risk)
+        changed = False
+        for name in dict.fromkeys(r.concludes for r in derived):
+            if name in facts:
+                continue
+            values = [conditions.evaluate(r.when, facts) for r in derived if r.concludes == name]
+            if True in values or all(v is False for v in values):
+                facts[name] = True in values
+                changed = True
+    return facts
 
 
 def prompt_for(q: Question, *, default: Any = None, today: dt.date, can_back: bool = False,
