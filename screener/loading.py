@@ -33,6 +33,10 @@ from .validation_messages import keys_of, unknown_key
 from .yaml_source import read_yaml
 from .yaml_spelling import as_yaml, plain
 
+#: ``{ticked:ITEM:code,code}`` in a note (screening.TICKED fills it; not imported from
+#: there: screening imports this module)
+_TICKED = re.compile(r"\{ticked:([A-Za-z0-9_]+):([A-Za-z0-9_,-]+)\}")
+
 #: the keys each file may have at its top
 MANIFEST_KEYS = ("name", "version", "several_at", "files", "computed", "risk_reading",
                  "triage")
@@ -500,6 +504,11 @@ def cross_check(ruleset: RuleSet, problems: Problems, unloaded: Unloaded | None 
                 problems.add(item.file, item.line, item.id, f"source '{sid}' is not in "
                              f"sources.yaml{suggest(sid, ruleset.sources)}", "unknown-source")
 
+    manifest = str(Path(ruleset.folder) / "ruleset.yaml")
+    for item in ruleset.risk_reading.items:
+        if item not in ruleset.questions.by_id and not unloaded.spares_name(item):
+            problems.add(manifest, 0, "risk_reading", f"items: '{item}' is not a question"
+                         f"{suggest(item, ruleset.questions.by_id)}", "unknown-name")
     for q in ruleset.questions:
         if q.shown_if is not None:
             check(q.shown_if, q.file, q.line, q.id, "shown_if")
@@ -518,6 +527,20 @@ def cross_check(ruleset: RuleSet, problems: Problems, unloaded: Unloaded | None 
                          f"{seen[rule.id].file}:{seen[rule.id].line}", "id-used-twice")
         seen.setdefault(rule.id, rule)
         check(rule.when, rule.file, rule.line, rule.id, "when")
+        for where, text in [("text", rule.text or "")] + [
+                (f"parts {n}", part.text) for n, part in enumerate(rule.parts, 1)]:
+            for item, codes in _TICKED.findall(text):
+                question = ruleset.questions.by_id.get(item)
+                if question is None:
+                    problems.add(rule.file, rule.line, rule.id, f"{where}: {{ticked:...}} names "
+                                 f"'{item}', which is not a question"
+                                 f"{suggest(item, ruleset.questions.by_id)}", "unknown-name")
+                    continue
+                for code in codes.split(","):
+                    if code not in question.codes:
+                        problems.add(rule.file, rule.line, rule.id, f"{where}: {{ticked:...}}: "
+                                     f"'{item}' has no code '{code}'{suggest(code, question.codes)}",
+                                     "unknown-code")
         if rule.risk is not None:
             check(rule.risk, rule.file, rule.line, rule.id, "risk")
         for number, part in enumerate(rule.parts, 1):

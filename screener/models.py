@@ -103,6 +103,9 @@ class Question(Located):
         return str(code)
 
     def describe_answer(self, value: Any) -> str:
+        if value is None:  # a trail's gap (a test on the item being unanswered)
+            from .i18n import _
+            return _("Not answered")
         if isinstance(value, list):
             return "; ".join(self.label(v) for v in value)
         return self.label(value)

@@ -446,7 +446,8 @@ def triage_summary(answers: ValidatedAnswers, ruleset: RuleSet) -> TriageSummary
     return TriageSummary(level, strengths, notes, level == "urgent" or complete)
 
 
-_TICKED = re.compile(r"\{ticked:([A-Za-z0-9_]+):([A-Za-z0-9_,-]+)\}")
+#: ``{ticked:ITEM:code,code}`` in a note's text (loading checks the item and codes)
+TICKED = re.compile(r"\{ticked:([A-Za-z0-9_]+):([A-Za-z0-9_,-]+)\}")
 
 
 def note_text(rule: Rule, facts: dict[str, Any], items: list[str], ruleset: RuleSet,
@@ -464,7 +465,7 @@ def note_text(rule: Rule, facts: dict[str, Any], items: list[str], ruleset: Rule
     if "{unanswered}" in text:
         text = text.replace("{unanswered}", "; ".join(questions[q].text for q in items))
     if "{ticked:" in text:
-        text = _TICKED.sub(lambda m: _ticked(m.group(1), m.group(2).split(","), facts,
+        text = TICKED.sub(lambda m: _ticked(m.group(1), m.group(2).split(","), facts,
                                               ruleset), text)
     if "{assumed" in text:
         assumed = [r for r in at_level if risk_reading.fired_only_assumed(r, facts)]
@@ -475,21 +476,19 @@ def note_text(rule: Rule, facts: dict[str, Any], items: list[str], ruleset: Rule
             words[q] if ruleset.language == "en" and q in words else questions[q].text
             for q in seen))
         text = text.replace("{assumed_signs}", "; ".join(dict.fromkeys(
-            _sign_words(r, facts, ruleset) for r in assumed)))
+            words for r in assumed for words in _sign_words(r, facts, ruleset))))
     return text
 
 
-def _sign_words(rule: Rule, facts: dict[str, Any], ruleset: RuleSet) -> str:
+def _sign_words(rule: Rule, facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
     """The sign a rule read (its ``when``, never its risk), as the answers behind it:
     "Muscle weakness: Mild" -- never a medicine or condition (spec 6, N-ASSUMED-RISK)."""
     writes: list = []
     _collect(rule.when, facts, ruleset, writes, {}, True, {})
     questions = ruleset.questions.by_id
     risky = set(ruleset.risk_reading.items)
-    shown = dict.fromkeys(f"{questions[q].text} {questions[q].describe_answer(v)}"
-                          for q, v, _ in writes if q in questions and q not in risky
-                          and v is not None)
-    return "; ".join(shown)
+    return [f"{questions[q].text} {questions[q].describe_answer(v)}"
+            for q, v, _ in writes if q in questions and q not in risky and v is not None]
 
 
 def _ticked(item: str, codes: list[str], facts: dict[str, Any], ruleset: RuleSet) -> str:

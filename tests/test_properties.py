@@ -158,7 +158,9 @@ def test_nerve_irritability_is_never_below_prompt(ruleset, seed, sign):
     assert result.triage in ABOVE_ROUTINE
 
 
-DRINK_MORE = re.compile(r"\bdrink(ing|s)? (more|plenty|regularly|extra)\b(?! or less| than)",
+# advice to drink more, not a warning against it ("do not drink extra water": N-LOW-SODIUM)
+DRINK_MORE = re.compile(r"(?<!not )(?<!never )\bdrink(ing|s)? (more|plenty|regularly|extra)\b"
+                        r"(?! or less| than)",
                         re.IGNORECASE)
 
 

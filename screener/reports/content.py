@@ -210,6 +210,21 @@ def _reason(ev, ruleset, cite: _Citations) -> Reason:
                   assumed=_(ASSUMED).format(items=assumed) if assumed else "")
 
 
+def _answer_based(rule_id: str, ruleset) -> bool:
+    """A routine rule set by an answer (frequent twitching, great thirst), not by the
+    factors (listed below it anyway) or the completeness (said next to the triage):
+    its reason is shown under a routine level too, or "the reasons are listed below"
+    would list nothing."""
+    from .. import conditions
+    from ..facts import factor_fact_names
+
+    rule = ruleset.rules_by_id.get(rule_id)
+    if rule is None:
+        return False
+    summary = set(factor_fact_names(ruleset.factors)) | set(ruleset.computed)
+    return not set(conditions.names(rule.when)) & summary
+
+
 def header(result, ruleset=None) -> list[tuple[str, str]]:
     rows = []
     if result.respondent_id:
@@ -246,8 +261,8 @@ def build(result, ruleset, view: str) -> Report:
     cite = _Citations(ruleset)
     t = result.triage_detail
     urgent_only = result.triage == "urgent" and not clinician
-    why = ([_reason(ev, ruleset, cite) for ev in result.triggered_by]
-           if result.triage in EXPLAINED_LEVELS else [])
+    why = ([_reason(ev, ruleset, cite) for ev in result.triggered_by
+            if result.triage in EXPLAINED_LEVELS or _answer_based(ev.rule, ruleset)])
     report = Report(
         title=_(TITLE), view=view, clinician=clinician, lang=ruleset.language,
         review_notice=review_notice(ruleset), level=result.triage,
