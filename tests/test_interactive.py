@@ -296,6 +296,26 @@ def test_enter_after_help_on_a_menu_records_nothing(drive, ruleset):
     assert "an Enter right after ? is ignored" in asker.printed  # said on screen
 
 
+#: a real terminal's reply to prompt_toolkit's cursor-position request (ESC[6n); it
+#: arrives as a key event, often between two keys the person typed
+CPR_REPLY = "\x1b[5;1R"
+
+
+def test_terminal_replies_between_help_or_back_and_enter_choose_nothing(drive, ruleset):
+    """Issue 21.1: with the terminal's cursor-position reply between "?" (or "<") and
+    Enter, "? Enter" recorded the highlighted option and "< Enter" at the pregnancy
+    question recorded "Pregnant": answers nobody chose. The reply is not a key press."""
+    outcome, _, asker, _ = drive({
+        **ROUTINE,
+        "bone_pain": Keys("?" + CPR_REPLY + ENTER + "2" + ENTER),
+        "pregnancy": Seq([Keys("<" + CPR_REPLY + ENTER), "neither"]),
+        "sex_at_birth": Seq(["female", "female"])})
+    assert outcome.answers["bone_pain"] == "no"
+    assert outcome.answers["pregnancy"] == "neither"
+    assert asker.asked.count("pregnancy") == 2  # "<" went back to sex at birth, then on
+    assert asker.asked.count("sex_at_birth") == 2
+
+
 @pytest.mark.parametrize("key", ["bone_pain", "medicines", "review"])
 def test_question_still_pending_after_help_and_enter(ruleset, key):
     """Only "?" and Enter typed, then the keyboard ends: no answer comes back at all."""

@@ -40,19 +40,36 @@ def add_help_and_back(question, prompt: Prompt, show_help: Callable[[Prompt], No
         return
     bindings = question.application.key_bindings
     enter = [b for b in bindings.bindings if b.keys == (Keys.ControlM,)][-1].handler
+    # The key pressed before Enter, as the person typed it. Not prompt_toolkit's
+    # ``previous_key_sequence``: a real terminal's reply to the cursor-position request
+    # (ESC[row;colR) arrives as a key between "?" and Enter, and then "? Enter" picked
+    # the highlighted option (an answer nobody chose). Every menu key clears it; the
+    # terminal's replies do not pass through these bindings.
+    armed: list[str] = []
+
+    def disarming(handler):
+        def run(event):
+            armed.clear()
+            return handler(event)
+        return run
+
+    for binding in bindings.bindings:
+        binding.handler = disarming(binding.handler)
     if prompt.help:
         @bindings.add("?", eager=True)
         def _help(_event):
+            armed[:] = ["?"]
             run_in_terminal(lambda: show_help(prompt))
     if prompt.can_back:
         @bindings.add("<", eager=True)
         def _back(_event):
+            armed[:] = ["<"]
             run_in_terminal(lambda: print(_("(press Enter to go back to the previous question)")))
 
     @bindings.add(Keys.ControlM, eager=True)  # added last, so it wins over questionary's
     def _enter(event):
-        previous = event.previous_key_sequence
-        last = previous[-1].key if previous else None
+        last = armed[0] if armed else None
+        armed.clear()
         if last == "?" and prompt.help:
             return  # the Enter of "? Enter": help was shown, nothing is chosen
         if last == "<" and prompt.can_back:
