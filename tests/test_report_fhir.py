@@ -116,3 +116,17 @@ def test_patient_ref_makes_the_subject_a_reference(ruleset, bundles):
     assert qr["id"] != data["entry"][0]["resource"]["id"]  # another document, other ids
     with pytest.raises(ValueError, match="Patient/ID"):
         render(result, ruleset, "fhir", "person", patient_ref="8841")
+
+
+def test_first_notes_follow_the_triage_note(ruleset):
+    """Spec 6 (v3): the heat advice is read first, right under the triage, in every
+    format: in the RiskAssessment, the note after the triage note."""
+    answers = vignette_answers("v3-outdoor-worker-heat-exhaustion")
+    result = screen(answers, ruleset)
+    assert [n.id for n in result.notes if n.first] == ["N-HEAT"]
+    bundle = json.loads(render(result, ruleset, "fhir", "clinician"))
+    assessment = next(e["resource"] for e in bundle["entry"]
+                      if e["resource"]["resourceType"] == "RiskAssessment")
+    texts = [n["text"] for n in assessment["note"]]
+    assert texts[0].startswith("Triage (same_day)") and texts[1].startswith("N-HEAT: ")
+    assert "30 minutes" in texts[1]

@@ -123,13 +123,17 @@ def risk_assessment(result, ident: str, basis: str, patient_ref: str | None = No
     from .content import DISCLAIMER, completeness_line, held_back_label, stamp
 
     t = result.triage_detail
-    notes = [{"text": f"Triage ({t.level}): {t.title}. {' '.join(t.message.split())}"},
-             {"text": completeness_line(result, clinician=True)}]
+    notes = [{"text": f"Triage ({t.level}): {t.title}. {' '.join(t.message.split())}"}]
+    # spec 6: a "first" note (heat, cancer treatment, urgent check unasked) follows the
+    # triage directly
+    notes += [{"text": f"{n.id}: {' '.join(n.text.split())}"} for n in result.notes if n.first]
+    notes.append({"text": completeness_line(result, clinician=True)})
     notes += [{"text": f"{held_back_label(h.id)}: indicators "
                        f"{', '.join(e.rule for e in h.indicators)}; held back by "
                        f"{', '.join(f'{e.rule} ({e.title})' for e in h.because)}."}
               for h in result.held_back]
-    notes += [{"text": f"{n.id}: {' '.join(n.text.split())}"} for n in result.notes]
+    notes += [{"text": f"{n.id}: {' '.join(n.text.split())}"} for n in result.notes
+              if not n.first]
     notes.append({"text": DISCLAIMER})
     resource = {
         "resourceType": "RiskAssessment", "id": ident, "status": "final",
