@@ -40,7 +40,7 @@ _TICKED = re.compile(r"\{ticked:([A-Za-z0-9_]+):([A-Za-z0-9_,-]+)\}")
 #: the keys each file may have at its top
 MANIFEST_KEYS = ("name", "version", "several_at", "files", "computed", "risk_reading",
                  "triage")
-FILES_KEYS = ("questions", "sources", "rules")
+FILES_KEYS = ("questions", "sources", "rules", "hazards")
 
 
 # ------------------------------------------------------------------------- loading
@@ -232,7 +232,8 @@ def _build(folder: Path, problems: Problems) -> RuleSet | None:
         name=str(manifest.get("name", folder.name)), version=str(manifest.get("version", "0")),
         several_at=several_at, folder=str(folder), content_hash=content_hash(folder),
         questions=bank, sources=sources, triage=triage, factors=factors, rules=rules,
-        computed=computed, risk_reading=risk or RiskReading())
+        computed=computed, risk_reading=risk or RiskReading(),
+        hazard_log=files["hazards"])
     cross_check(ruleset, problems, reader.unloaded)
     risk_reading.attach(ruleset)
     return None if broken else ruleset
@@ -240,7 +241,9 @@ def _build(folder: Path, problems: Problems) -> RuleSet | None:
 
 def _files(reader: _Reader, manifest: dict, path: str) -> dict:
     """The `files:` of ruleset.yaml, with the defaults for what it leaves out."""
-    files = {"questions": "questions.yaml", "sources": "sources.yaml", "rules": []}
+    # hazards: the hazard log (authoring/hazards.py), optional: "" = none
+    files = {"questions": "questions.yaml", "sources": "sources.yaml", "rules": [],
+             "hazards": ""}
     raw = manifest.get("files", {})
     if not reader.is_mapping(raw, path, "", "files must be a mapping (key: value lines)",
                              manifest.key_lines.get("files", 0)):

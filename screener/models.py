@@ -278,6 +278,7 @@ class RuleSet(Strict):
     rules: list[Rule]
     computed: dict[str, Computed]
     risk_reading: RiskReading = RiskReading()
+    hazard_log: str = ""  # file name of the hazard log in the folder ("" = none)
     #: the language of the texts; ids, codes and conditions never change with it
     language: str = "en"
     translation: Translation | None = None

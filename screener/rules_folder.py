@@ -27,12 +27,14 @@ def content_hash(folder: Path) -> str:
 
     Only the content counts: editing the clinicians' README does not change the stamp,
     and neither do the translations in locales/ (they change no decision; a translated
-    document names its translation's own hash, see locales.py).
+    document names its translation's own hash, see locales.py) nor the hazard log
+    (hazards.yaml: it changes no decision; the safety case names the hash it covers).
     """
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*.yaml")):
         rel = path.relative_to(folder).as_posix()
-        if any(part.startswith(".") for part in rel.split("/")) or rel.startswith("locales/"):
+        if any(part.startswith(".") for part in rel.split("/")) or rel.startswith("locales/") \
+                or rel == "hazards.yaml":
             continue
         digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

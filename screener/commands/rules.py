@@ -77,6 +77,16 @@ def _compile_args(parser) -> None:
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
 
+def _safety_case_args(parser) -> None:
+    parser.add_argument("-o", "--output", metavar="FILE", default=None,
+                        help="write to FILE.md, FILE.html or FILE.pdf (the format follows "
+                             "the extension) instead of printing Markdown")
+    parser.add_argument("--run-tests", action="store_true",
+                        help="run the tests the hazard log names (pytest, from the project "
+                             "folder) and show each one's pass or fail, with the date")
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
 #: action -> (one-line help, add_arguments)
 ACTIONS = {
     "check": ("validate and lint the rules folder; one line per problem", _check_args),
@@ -84,6 +94,8 @@ ACTIONS = {
     "show": ("print a readable card for a rule, or for a factor with --factor", _show_args),
     "graph": ("print what feeds what, as text, Mermaid or DOT", _graph_args),
     "compile": ("print (or write) the compiled durable-rules JSON", _compile_args),
+    "safety-case": ("the clinical safety case of the rules: hazards, risks, controls and "
+                    "their evidence (Markdown, HTML or PDF)", _safety_case_args),
 }
 
 
@@ -216,5 +228,50 @@ def run_compile(args, folder: Path) -> int:
     return 0
 
 
+def run_safety_case(args, folder: Path) -> int:
+    from ..authoring.hazards import check_hazards, load_log
+    from ..authoring.safety_case import FORMATS, build, render, run_tests
+    from ..errors import RulesError
+    from ..fsutil import refuse_writing_over_inputs, write_private
+    from ..loading import load_ruleset
+
+    fmt = "md"
+    if args.output is not None:
+        fmt = FORMATS.get(Path(args.output).suffix.lower(), "")
+        if not fmt:
+            raise RulesError(f"{args.output}: the safety case is written as .md, .html or "
+                             ".pdf; choose one of those extensions")
+        refuse_writing_over_inputs(args.output, [p for p in folder.rglob("*") if p.is_file()])
+    ruleset = load_ruleset(folder)
+    log = load_log(ruleset)
+    if log is None:
+        raise RulesError(f"{folder}/ruleset.yaml names no hazard log (files: hazards: ...): "
+                         "there is no safety case to write")
+    problems = list(check_hazards(ruleset, log))  # the checks of `rules check`
+    if problems:
+        for line, ident, message in problems:
+            print(f"{log.file}:{line}: {ident}: {message}", file=sys.stderr)
+        print("the hazard log has problems (above): fix them first (`screener rules check`)",
+              file=sys.stderr)
+        return 1
+    results = None
+    if args.run_tests:
+        from ..authoring.hazards import project_root
+
+        root = project_root()
+        if root is None:
+            raise RulesError("--run-tests needs the screener's source checkout (its tests/ "
+                             "folder); this installation has none")
+        print(f"running the tests the hazard log names, in {root} ...", file=sys.stderr)
+        results = run_tests(log, root)
+    data = render(build(ruleset, log, results), fmt)
+    if args.output is None:
+        sys.stdout.write(data if isinstance(data, str) else data.decode("latin-1"))
+    else:
+        write_private(args.output, data, overwrite=args.force)
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 1 if results is not None and not all(results.values()) else 0
+
+
 RUNNERS = {"check": run_check, "test": run_test, "show": run_show, "graph": run_graph,
-           "compile": run_compile}
+           "compile": run_compile, "safety-case": run_safety_case}
