@@ -262,7 +262,8 @@ def run_safety_case(args, folder: Path) -> int:
         if root is None:
             raise RulesError("--run-tests needs the screener's source checkout (its tests/ "
                              "folder); this installation has none")
-        print(f"running the tests the hazard log names, in {root} ...", file=sys.stderr)
+        print(f"running the tests the hazard log names, in {root} (a few minutes) ...",
+              file=sys.stderr)
         results = run_tests(log, root)
     data = render(build(ruleset, log, results), fmt)
     if args.output is None:
