@@ -214,13 +214,14 @@ def test_guard_patterns():
     """The guard catches the spec's pattern and its plurals, and diagnosis wording,
     but not our own safe phrases."""
     for bad in ["take 400 IU", "1000mg", "5 units", "2.5 mmol", "the dose", "no doses",
-                "dosing", "1 g"]:
+                "dosing", "1 g", "about 250 ml"]:  # issue 20: ml is an amount too
         assert DOSE_RE.search(bad), bad
     for bad in ["You have a vitamin D deficiency", "you are deficient", "a diagnosis of",
                 "you have hypokalaemia", "You are dehydrated"]:
         assert DIAGNOSIS_RE.search(bad), bad
     for fine in ["This is a screening, not a diagnosis.", "Possible low vitamin D",
-                 "about 250 ml", "Possible dehydration", "a blood test may be appropriate",
+                 "about a quarter of a litre", "75 kg", "Possible dehydration",
+                 "a blood test may be appropriate",
                  "Has a doctor ever told you that you have any of these?"]:
         assert find_unsafe_text(fine) is None, fine
 

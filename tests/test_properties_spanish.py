@@ -93,7 +93,7 @@ def test_the_guard_catches_spanish_doses_and_diagnoses(text):
 
 
 @pytest.mark.parametrize("text", [
-    "Posible falta de líquidos", "Esto no es un diagnóstico.", "vasos de unos 250 ml",
+    "Posible falta de líquidos", "Esto no es un diagnóstico.", "vasos de un cuarto de litro",
     "Algunas de sus respuestas son factores de riesgo conocidos de un nivel bajo",
     "Tiene sed a menudo aunque ya bebe mucho.", "una pastilla para orinar",
     "De 8 a 14 bebidas"])
