@@ -174,14 +174,13 @@ def fired_only_assumed(rule: Rule, facts: dict[str, Any]) -> bool:
     return rule.risk is not None and conditions.evaluate(rule.ordinary_when, facts) is not True
 
 
-def effective_level(rule: Rule, facts: dict[str, Any], ruleset: RuleSet) -> str | None:
-    """The level a fired triage rule gives: its own, or the capped one when it held only
-    through the worse reading (spec 0.1: an urgent rule gives same_day)."""
-    if rule.level is None:
-        return None
-    if fired_only_assumed(rule, facts):
-        return ruleset.risk_reading.cap.get(rule.level, rule.level)
-    return rule.level
+def effective_level(rule: Rule, ruleset: RuleSet, assumed: bool) -> str | None:
+    """The level a fired triage rule gives: its own, or, when it held only through the
+    worse reading (``assumed``), the capped one (spec 0.1: an urgent rule gives
+    same_day). Never lower than that."""
+    if rule.level is None or not assumed:
+        return rule.level
+    return ruleset.risk_reading.cap.get(rule.level, rule.level)
 
 
 #: how an assumed item reads in a trail ("medicines not answered"); the reading is the

@@ -106,7 +106,7 @@ def _index(ruleset: RuleSet) -> _Index:
                         if r.kind == "triage"},
             makes_note=frozenset(r.id for r in ruleset.rules if r.makes_note),
             first_notes=frozenset(r.id for r in ruleset.rules if r.first),
-            with_risk={r.id: (r, TRIAGE_ORDER.index(ruleset.risk_reading.cap.get(r.level, r.level)))
+            with_risk={r.id: (r, TRIAGE_ORDER.index(risk_reading.effective_level(r, ruleset, True)))
                        for r in ruleset.rules if r.kind == "triage" and r.risk is not None})
     return _indexes[key]
 
@@ -374,10 +374,13 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
     detail = ruleset.triage[level]
     missing, unsure = unanswered(answers, ruleset)
     count = completeness(answers, ruleset)
-    gives = {r.id: risk_reading.effective_level(r, facts, ruleset) for r in triage_rules}
+    # triage rules that held only through the worse reading of their risk (read once)
+    assumed = [r for r in triage_rules if risk_reading.fired_only_assumed(r, facts)]
+    gives = {r.id: risk_reading.effective_level(r, ruleset, r in assumed)
+             for r in triage_rules}
     notes = [{"id": r.id, "first": r.first, "evidence": trail[r.id],
               "text": note_text(r, facts, missing + unsure, ruleset,
-                                [x for x in triage_rules if gives[x.id] == level])}
+                                [x for x in assumed if gives[x.id] == level])}
              for r in rules if r.makes_note]
     notes.sort(key=lambda note: not note["first"])  # spec 6: "first" notes lead
     # One validation of plain data for the whole tree: a model per evidence trail cost
@@ -396,7 +399,7 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
         "unanswered": missing, "not_sure": unsure,
         "derived_facts": [trail[r.id] for r in rules if r.kind == "derived"],
         "fired_rules": fired,
-        "fired_assumed": [r.id for r in triage_rules if risk_reading.fired_only_assumed(r, facts)],
+        "fired_assumed": [r.id for r in assumed],
         "warnings": list(answers.warnings),
         "answers": dict(answers.values), "ruleset": ruleset.stamp,
         "tool_version": __version__})
@@ -451,13 +454,13 @@ TICKED = re.compile(r"\{ticked:([A-Za-z0-9_]+):([A-Za-z0-9_,-]+)\}")
 
 
 def note_text(rule: Rule, facts: dict[str, Any], items: list[str], ruleset: RuleSet,
-              at_level: list[Rule]) -> str:
+              assumed: list[Rule]) -> str:
     """A note as the person reads it: its text, then each part whose condition holds
     (ordinary reading), with the placeholders filled (rules/README.md, "Notes"):
     ``{unanswered}`` the questions left open, ``{ticked:ITEM:code,...}`` the labels of
     those codes the person ticked, ``{assumed}`` and ``{assumed_signs}`` the risk items
-    read the worse way and the rules that did so, among ``at_level`` (the rules that
-    gave the final level)."""
+    read the worse way and the signs of ``assumed`` (the rules that gave the final level
+    only through that reading)."""
     pieces = [rule.text or ""] + [part.text for part in rule.parts
                                   if conditions.evaluate(part.when, facts) is True]
     text = " ".join(piece.strip() for piece in pieces if piece.strip())
@@ -468,7 +471,6 @@ def note_text(rule: Rule, facts: dict[str, Any], items: list[str], ruleset: Rule
         text = TICKED.sub(lambda m: _ticked(m.group(1), m.group(2).split(","), facts,
                                               ruleset), text)
     if "{assumed" in text:
-        assumed = [r for r in at_level if risk_reading.fired_only_assumed(r, facts)]
         seen = dict.fromkeys(item for r in assumed
                              for item, _ in risk_reading.assumed_items(r, facts, ruleset))
         words = ruleset.risk_reading.items
