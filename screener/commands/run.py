@@ -10,7 +10,8 @@ urgent check comes first; any red flag stops at once with the urgent advice. You
 go back (< or the Back item), get help on any question (?), and review and change
 every answer before the result. After each answer the unfinished screening is saved
 privately, so Ctrl-C or a closed terminal loses nothing: continue with
-`screener resume`.
+`screener resume`. Once the result is shown, those saved answers are removed: only
+the files you choose to save are kept.
 """
 
 EPILOG = """\
@@ -74,7 +75,7 @@ def run(args, *, resume: bool = False) -> int:
     lang = choose_language(args, fallback=draft.language if draft else None)
     from ..terminal.asker import PlainAsker
     from ..terminal.menus import TerminalAsker
-    from ..terminal.session import RESUME_HINT, session
+    from ..terminal.session import REMOVED_HINT, RESUME_HINT, StoppedAfterResult, session
     from ..loading import load_ruleset
 
     asker = PlainAsker() if args.plain else TerminalAsker()
@@ -82,6 +83,9 @@ def run(args, *, resume: bool = False) -> int:
     try:
         session(ruleset, asker, store=store, resume=resume,
                 fresh=getattr(args, "fresh", False), view=args.view, today=args.date)
+    except StoppedAfterResult:  # at a save prompt: the draft is already removed
+        print("\n" + _("Stopped.") + " " + _(REMOVED_HINT), file=sys.stderr)
+        return 130
     except (KeyboardInterrupt, EOFError):
         saved = store.path.exists()
         print("\n" + _("Stopped.") + " " + (_(RESUME_HINT) if saved

@@ -24,13 +24,16 @@ if TYPE_CHECKING:  # the result models are not needed before the first question
 
 RESUME_HINT = N_("Your answers so far are saved. Continue with: screener resume "
                  "(or start over with: screener run --fresh)")
+REMOVED_HINT = N_("Your result was shown, so the saved answers were removed: only the "
+                  "files you chose to save are kept.")
 
 
 def session(ruleset: RuleSet, asker: Asker, *, store: DraftStore, resume: bool = False,
             fresh: bool = False, view: str = "person", today: dt.date | None = None,
             folder: Path | None = None) -> tuple[QuestionnaireEnd, Result]:
-    """Run (or resume) a screening and show the result; KeyboardInterrupt propagates
-    with the draft kept."""
+    """Run (or resume) a screening and show the result. KeyboardInterrupt before the
+    result propagates with the draft kept; once the result is shown the draft is
+    removed, and an interrupt at a save prompt is ``StoppedAfterResult``."""
     with store.locked():  # one session at a time owns the draft
         return _session(ruleset, asker, store=store, resume=resume, fresh=fresh, view=view,
                         today=today or dt.date.today(), folder=folder)
@@ -55,11 +58,21 @@ def _session(ruleset, asker, *, store, resume, fresh, view, today, folder):
         asker.message("\n" + _("The questionnaire stopped here because of your answer."))
     asker.section(_("Your result"), "")
     asker.message(render(result, ruleset, "text", view).rstrip())
-    offer_saves(ruleset, asker, result.answers, result, view=view, today=today,
-                folder=folder or Path.cwd())
-    # Only now: Ctrl-C at a save prompt must not lose the screening (resume shows it again).
+    # The result is shown: the screening is over, and health data must not linger in a
+    # draft. Only what the person now chooses to save is kept (Ctrl-C or a closed
+    # terminal at a save prompt keeps nothing; before the result it keeps the draft).
     store.discard()
+    try:
+        offer_saves(ruleset, asker, result.answers, result, view=view, today=today,
+                    folder=folder or Path.cwd())
+    except (KeyboardInterrupt, EOFError) as exc:
+        raise StoppedAfterResult from exc
     return end, result
+
+
+class StoppedAfterResult(KeyboardInterrupt):
+    """Ctrl-C (or the end of input) at a save prompt, once the result was shown: the
+    draft is already removed, so the person is told that nothing more was kept."""
 
 
 def _say_review_notice(ruleset: RuleSet, asker: Asker) -> None:
