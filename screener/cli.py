@@ -95,11 +95,39 @@ def _unrecognized(parser: argparse.ArgumentParser, args, extras: list[str]) -> N
     target.error("unrecognized arguments: " + " ".join(hints))
 
 
+def _apply_global_lang(parser: argparse.ArgumentParser, args) -> None:
+    """``screener --lang es COMMAND``: the language given before the command, for a
+    command that takes --lang and was not given its own after it."""
+    lang = vars(args).pop("global_lang", None)
+    if lang is None:
+        return
+    if not hasattr(args, "lang"):
+        takes = [name for name, sub in _subparsers(parser).choices.items()
+                 if any(a.dest == "lang" for a in sub._actions)]
+        parser.error(f"--lang is for the commands that show or write text for people "
+                     f"({', '.join(takes)}); '{args.command}' does not take it")
+    if args.lang is None:
+        args.lang = lang
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="screener", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"screener {__version__}")
+    from .commands import languages
+
+    # Before the command (`screener --lang es run`) as well as after it. Its own dest:
+    # a subcommand's --lang default (None) would overwrite a shared one.
+    parser.add_argument(
+        "--lang", metavar="LANG", dest="global_lang", default=None,
+        help=f"language of what people read: {', '.join(languages())} (default: from "
+             "LC_ALL or LANG when it is one of these, else en); for the commands that take "
+             "--lang, given before or after the command (after it wins)")
     common = _Parser(add_help=False)
     common.add_argument(
         "--rules", metavar="DIR", default=None,
@@ -123,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     if extras:
         _unrecognized(parser, args, extras)
     if args.command is None:
+        global_lang = args.global_lang
         args = parser.parse_args(["run"])  # no command: the questionnaire
+        args.global_lang = global_lang
+    _apply_global_lang(parser, args)
     from .errors import BatchError, ScreenerError
 
     try:
