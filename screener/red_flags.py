@@ -13,8 +13,12 @@ now``, an ODK group path (``urgent-red_flags_now``, ``urgent/red_flags_now``), a
 checkbox column (``red_flags_now___chest_pain`` = 1) or an ODK split select column
 (``urgent-red_flags_now/chest_pain`` = 1). Values are found whatever the separator
 (``;`` ``,`` ``|`` or spaces), case, hyphens or spaces inside a code (``Chest pain``),
-or the option's label instead of its code. A JSON line that cannot be parsed is searched
-as text (the question id and the code as words).
+or the option's label instead of its code, in any language the rules ship (a Spanish
+label is found in a screening in English), written in any Unicode form a person reads
+the same (fullwidth or mathematical letters, accents or none: ``spelling.fold``), and
+at any depth (``[["seizure"]]``, ``{"seizure": true}``, a record nested under a group
+key). A JSON line that cannot be parsed is searched as text (the question id and the
+code as words).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import re
 from typing import Any
 
 from . import conditions
-from .spelling import closest
+from .spelling import closest, fold
 
 #: cell values that mean "ticked" in a checkbox or split-select column
 TICKED = {"1", "checked", "yes", "true", "x", "y"}
@@ -52,9 +56,11 @@ def urgent_codes(ruleset) -> dict[str, set]:
 
 
 def _norm(text: str) -> str:
-    """``Chest pain`` / ``chest-pain`` / ``CHEST_PAIN`` / ``chestpain`` -> ``chestpain``:
-    letters and digits only, so spacing, hyphens and stray characters never hide a code."""
-    return _NOT_ALNUM.sub("", str(text).lower())
+    """``Chest pain`` / ``chest-pain`` / ``CHEST_PAIN`` / ``chestpain`` / ``ｃｈｅｓｔ
+    ｐａｉｎ`` -> ``chestpain``: the text as a person reads it (``spelling.fold``: NFKC,
+    no case, no accents), then letters and digits only, so spacing, hyphens and stray
+    characters never hide a code. The one normaliser every route's scan goes through."""
+    return _NOT_ALNUM.sub("", fold(text))
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -84,15 +90,15 @@ class Scanner:
                       for name in conditions.names(rule.runs_when) if name in questions}
         #: question -> {normalised code or label: code}
         self.words: dict[str, dict[str, str]] = {}
+        labels = _labels(ruleset)  # in every language the rules ship
         for name, codes in self.urgent.items():
-            words = {_norm(c): c for c in codes}
-            if name in questions:
-                words.update({_norm(questions[name].label(c)): c for c in codes})
-            self.words[name] = words
+            words = {_norm(label): c for c in codes for label in labels.get((name, c), ())}
+            self.words[name] = {**words, **{_norm(c): c for c in codes}}
         for name in self.types:  # every code of these: dark_yellow counts with pregnant
             codes = questions[name].codes
             self.words[name] = {**self.words.get(name, {}),
-                                **{_norm(questions[name].label(c)): c for c in codes},
+                                **{_norm(label): c for c in codes
+                                   for label in labels.get((name, c), ())},
                                 **{_norm(c): c for c in codes}}
         #: normalised question id -> id, for the column names
         self.names = {_norm(name): name for name in self.words}
@@ -132,10 +138,7 @@ class Scanner:
 
     def _codes_in(self, question: str, value: Any) -> list[str]:
         found = []
-        values = value if isinstance(value, list) else [value]
-        for item in values:
-            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                continue
+        for item in _leaves(value):
             for part in _PARTS.split(str(item)):
                 if part.strip():
                     found += self._codes_in_part(question, part)
@@ -164,19 +167,28 @@ class Scanner:
 
     def in_mapping(self, mapping: dict) -> list[str]:
         """``question=code`` for every urgent answer in a record given as a mapping of
-        column (or key) to value, in the rules' question order, each once."""
+        column (or key) to value, in the rules' question order, each once. A mapping (or
+        a list of them) under a key that is not an urgent question is read as a record
+        nested in a group (``{"urgent": {"red_flags_now": ...}}``)."""
         found: dict[str, list[str]] = {name: [] for name in self.words}
-        for key, value in mapping.items():
-            question, code, option_column = self._column(key)
-            if question is None:
-                continue
-            if not option_column:
-                found[question] += self._codes_in(question, value)
-            elif code is not None and _ticked(value):
-                found[question].append(code)
+        self._collect(mapping, found, 0)
         flags = [f"{name}={code}" for name, codes in found.items() if name in self.urgent
                  for code in dict.fromkeys(codes) if code in self.urgent[name]]
         return flags + [flag for flag in self._combined(found) if flag not in flags]
+
+    def _collect(self, mapping: dict, found: dict[str, list[str]], depth: int) -> None:
+        if depth > _MAX_DEPTH:
+            return
+        for key, value in mapping.items():
+            question, code, option_column = self._column(key)
+            if question is None:
+                for nested in (value if isinstance(value, list) else [value]):
+                    if isinstance(nested, dict):
+                        self._collect(nested, found, depth + 1)
+            elif not option_column:
+                found[question] += self._codes_in(question, value)
+            elif code is not None and _ticked(value):
+                found[question].append(code)
 
     def _combined(self, found: dict[str, list[str]]) -> list[str]:
         """``question=code`` for the answers of each combined urgent rule that holds.
@@ -204,7 +216,8 @@ class Scanner:
     def in_text(self, text: str) -> list[str]:
         """Urgent answers named in text that is not a record (broken JSON): the question
         id and the code both present as words."""
-        text = str(text).lower().replace("\x00", "")  # UTF-16 read as bytes: NULs in between
+        # as a person reads it (spelling.fold); UTF-16 read as bytes: NULs in between
+        text = fold(str(text).replace("\x00", ""))
         flags = []
         for name, codes in self.urgent.items():
             if _word(name).search(text):
@@ -222,6 +235,75 @@ def _single_answer(rule) -> bool:
     parts = rule.when.any if isinstance(rule.when, conditions.AnyOf) else [rule.when]
     return all(isinstance(p, conditions.Test) and p.op in ("is", "in", "has", "has_any")
                for p in parts)
+
+
+#: how deep the scan walks nested values (parsed input is at most reading.MAX_DEPTH deep)
+_MAX_DEPTH = 32
+
+
+def _leaves(value: Any, depth: int = 0):
+    """The strings and numbers in a value, however deeply nested: a list's items, a
+    mapping's values, and a mapping's keys whose value ticks them (``{"seizure": true}``
+    names seizure)."""
+    if depth > _MAX_DEPTH or isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, (str, int, float)):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if _ticked(item):
+                yield key
+            yield from _leaves(item, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _leaves(item, depth + 1)
+
+
+def _labels(ruleset) -> dict[tuple[str, str], list[str]]:
+    """(question, code) -> the option's labels in every language the rules ship: the
+    ruleset's own, English (when the ruleset is a translation) and each locale file's.
+    A translation that cannot be read leaves its labels out, never the scan."""
+    from .errors import ScreenerError
+
+    labels: dict[tuple[str, str], list[str]] = {}
+
+    def add(question: str, code: str, label: str) -> None:
+        if label:
+            labels.setdefault((question, code), []).append(label)
+
+    from . import i18n
+    from .models import NOT_SURE
+
+    for question in ruleset.questions:
+        for option in question.options:
+            add(question.id, option.code, option.label)
+        if question.allows_not_sure:  # "Not sure" is the program's word, not the rules'
+            for lang in ["en"] + i18n.catalogue_languages():
+                with i18n.language(lang):
+                    add(question.id, NOT_SURE, question.label(NOT_SURE))
+    try:
+        from .locales import available, load_locale
+
+        languages = available(ruleset.folder)
+        if ruleset.language != languages[0]:  # the English texts the translation replaced
+            from .loading import load_ruleset
+
+            for question in load_ruleset(ruleset.folder).questions:
+                for option in question.options:
+                    add(question.id, option.code, option.label)
+    except (ScreenerError, OSError):
+        languages = []
+    for lang in languages[1:]:
+        if lang == ruleset.language:
+            continue
+        try:
+            locale = load_locale(str(ruleset.folder), lang)
+        except (ScreenerError, OSError):
+            continue
+        for question, text in locale.questions.items():
+            for code, label in text.options.items():
+                add(question, code, label)
+    return labels
 
 
 def _ticked(value: Any) -> bool:
@@ -254,7 +336,8 @@ def scanner(ruleset) -> Scanner:
 
 def red_flags_in(raw: Any, ruleset, *, header: tuple[str, ...] | None = None) -> list[str]:
     """``question=code`` for every urgent answer in a rejected record: CSV cells with
-    their ``header``, a JSON line's text, or an already parsed mapping."""
+    their ``header``, a JSON line's text, an already parsed mapping, or a list of them
+    (what was given where one record belongs)."""
     scan = scanner(ruleset)
     if header is not None:  # a repeated column keeps every copy's cell
         cells: dict[str, str] = {}
@@ -263,6 +346,9 @@ def red_flags_in(raw: Any, ruleset, *, header: tuple[str, ...] | None = None) ->
         return scan.in_mapping(cells)
     if isinstance(raw, dict):
         return scan.in_mapping(raw)
+    if isinstance(raw, list):
+        found = [flag for item in raw if isinstance(item, dict) for flag in scan.in_mapping(item)]
+        return list(dict.fromkeys(found)) or scan.in_text(json.dumps(raw, default=str))
     try:
         loaded = json.loads(raw)
     except (TypeError, ValueError):

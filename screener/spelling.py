@@ -21,3 +21,26 @@ def suggest(word: str, choices) -> str:
     """' (did you mean 'x'?)' for the closest choice; '' when nothing is close."""
     close = closest(word, choices)
     return f" (did you mean '{close}'?)" if close else ""
+
+
+#: characters a person does not see: soft hyphen, zero-width spaces and joiners, word
+#: joiners, the byte-order mark (they would split a word the person wrote whole)
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061"
+                                    "\u2062\u2063\u2064\ufeff"))
+
+
+def fold(text: str) -> str:
+    """Text as a person reads it, for matching what they wrote against a code or label:
+    NFKC (fullwidth and mathematical letters and digits, ``ｓｅｉｚｕｒｅ`` and
+    ``𝐬𝐞𝐢𝐳𝐮𝐫𝐞``, become ``seizure``), invisible characters dropped, case folded and
+    accents removed (``Convulsión`` reads as ``convulsion``). Cyrillic or Greek
+    look-alike letters are not folded (NFKC keeps them): a word spelt with one is only a
+    near-miss."""
+    text = str(text)
+    if text.isascii():
+        return text.lower()
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).casefold()
+    return "".join(c for c in unicodedata.normalize("NFD", text)
+                   if not unicodedata.combining(c))
