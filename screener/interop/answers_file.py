@@ -61,7 +61,8 @@ def parse_answers_text(text: str, ruleset: RuleSet, source: str,
     the line and column.
 
     A FHIR QuestionnaireResponse (or a Bundle holding one) is read as the answers it
-    gives (interop.fhir_response), told apart by its ``resourceType``."""
+    gives (interop.fhir_response), told apart by its ``resourceType``. Whichever stage
+    refuses the input, the error carries the red flags of its raw values."""
     from ..reading import UnreadableInput, parse_json
 
     try:
@@ -71,11 +72,29 @@ def parse_answers_text(text: str, ruleset: RuleSet, source: str,
         if many:  # a CSV or JSON Lines file: point to batch (red flags still searched)
             exc = UnreadableInput(many, seen=exc.seen, file=source)
         raise with_red_flags(exc, exc.seen, ruleset) from None
-    if isinstance(raw, dict) and "resourceType" in raw:
-        from .fhir_response import answers_from_fhir
+    try:
+        answers = raw
+        if isinstance(raw, dict) and "resourceType" in raw:
+            from .fhir_response import answers_from_fhir
 
-        raw, text = answers_from_fhir(raw, ruleset, source), None  # no answer-key lines
-    return validate_answers(raw, ruleset, source=source, text=text, today=today)
+            answers, text = answers_from_fhir(raw, ruleset, source), None  # no key lines
+        return validate_answers(answers, ruleset, source=source, text=text, today=today)
+    except AnswersError as error:  # whichever stage refused: the raw values' red flags
+        raise with_raw_red_flags(error, raw, ruleset) from None
+
+
+def with_raw_red_flags(error: AnswersError, raw: Any, ruleset: RuleSet) -> AnswersError:
+    """The error, also carrying the red flags of the parsed input as given (a FHIR
+    response: every value answered on any item, ``fhir_response.loose``), found whatever
+    stage refused it and however far its reading got."""
+    from ..red_flags import red_flags_in
+
+    if isinstance(raw, dict) and "resourceType" in raw:
+        from .fhir_response import loose
+
+        raw = loose(raw, ruleset)
+    error.red_flags = list(dict.fromkeys(error.red_flags + red_flags_in(raw, ruleset)))
+    return error
 
 
 def with_red_flags(exc: AnswersError, seen: Any, ruleset: RuleSet) -> AnswersError:

@@ -5,20 +5,29 @@ Bundle holding exactly one, told apart by ``resourceType``. It must answer this
 screener's Questionnaire (``screener questionnaire --fhir``): ``linkId`` = question
 id, codes from ``urn:screener:answer-codes:<question id>``, numbers as
 ``valueInteger``, dates as ``valueDate``. Groups, help, intro and urgent-advice items
-are walked through; answers nested under an answer are read too. A response whose
+are walked through (they carry no answer); answers nested under an answer are read too. A response whose
 ``questionnaire`` is another screener Questionnaire, or whose items are not our
 questions, is refused with an error saying so. The subject's identifier in
 ``urn:screener:respondent-id`` becomes ``respondent_id``; ``authored`` gives
 ``screened_on`` when the response does not answer it.
 
 Only the shape is read here; the values are validated afterwards like any answers file.
+The shape is read strictly: a field the format makes a list (``item``, ``answer``,
+``entry``) or an object (``subject``, an answer) that is something else, a value of the
+wrong kind (``valueDecimal: "abc"``), two values in one answer, a ``linkId`` given twice
+(a reader would keep one copy: chest pain, then "none") or an answer on a group or
+display item is refused, never read as "nothing answered"; each refusal names the
+field's path (``QuestionnaireResponse.item[1].answer[0].valueDecimal``). Whatever is
+refused, every value answered anywhere in the input (``loose``) is searched for red
+flags, so a refused response still says URGENT.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from ..errors import AnswersError
+from ..errors import AnswersError, shown
 from ..spelling import suggest
 from ..reports.fhir import ANSWER_SYSTEM, RESPONDENT_SYSTEM, questionnaire_url
 
@@ -31,138 +40,297 @@ def is_fhir(raw: Any) -> bool:
     return isinstance(raw, dict) and "resourceType" in raw
 
 
-def _response(raw: dict, source: str | None) -> dict:
+def _refuse(path: str, message: str, source: str | None, field: str | None = None):
+    return AnswersError(f"{path}: {message}", file=source, field=field or path)
+
+
+def _kind(value: Any) -> str:
+    """What a value is, in words, with the value itself when short (for refusals)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({shown(value, 20)})"
+    if isinstance(value, str):
+        return f"a string (\"{shown(value, 40)}\")"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _list(value: Any, path: str, what: str, source: str | None) -> list:
+    """``value`` when it is a list (absent: empty); a refusal otherwise."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _refuse(path, f"must be a list of {what} (FHIR repeats it), not {_kind(value)}",
+                      source)
+    return value
+
+
+def _object(value: Any, path: str, what: str, source: str | None) -> dict:
+    if not isinstance(value, dict):
+        raise _refuse(path, f"must be {what} (a JSON object), not {_kind(value)}", source)
+    return value
+
+
+def _response(raw: dict, source: str | None) -> tuple[dict, str]:
+    """The QuestionnaireResponse and the path to it (``QuestionnaireResponse`` or
+    ``Bundle.entry[N].resource``)."""
     kind = raw.get("resourceType")
     if kind == RESPONSE:
-        return raw
+        return raw, RESPONSE
     if kind == "Bundle":
-        entries = raw.get("entry") if isinstance(raw.get("entry"), list) else []
-        resources = [e.get("resource") for e in entries if isinstance(e, dict)]
-        found = [r for r in resources if isinstance(r, dict) and r.get("resourceType") == RESPONSE]
+        entries = _list(raw.get("entry"), "Bundle.entry", "entries", source)
+        resources = []
+        for n, entry in enumerate(entries):
+            entry = _object(entry, f"Bundle.entry[{n}]", "an entry", source)
+            if "resource" in entry:
+                resources.append((_object(entry["resource"], f"Bundle.entry[{n}].resource",
+                                          "a resource", source), f"Bundle.entry[{n}].resource"))
+        found = [(r, path) for r, path in resources if r.get("resourceType") == RESPONSE]
         if len(found) == 1:
             return found[0]
         if not found:
-            kinds = sorted({str(r.get("resourceType")) for r in resources if isinstance(r, dict)})
+            kinds = sorted({shown(r.get("resourceType"), 40) for r, _ in resources})
             held = f" (it holds: {', '.join(kinds)})" if kinds else " (it is empty)"
             raise AnswersError(f"the FHIR Bundle holds no QuestionnaireResponse{held}",
                                file=source)
         raise AnswersError(f"the FHIR Bundle holds {len(found)} QuestionnaireResponses: "
                            "screen one at a time (save each as its own file)", file=source)
-    raise AnswersError(f"a FHIR {kind} is not an answers file: give a QuestionnaireResponse "
-                       "to this screener's Questionnaire (`screener questionnaire --fhir`), or "
-                       "a Bundle holding one", file=source)
+    raise AnswersError(f"a FHIR {shown(kind, 40)} is not an answers file: give a "
+                       "QuestionnaireResponse to this screener's Questionnaire (`screener "
+                       "questionnaire --fhir`), or a Bundle holding one", file=source)
 
 
-def _items(items: Any):
-    """Every item, depth first, also those nested under answers."""
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict):
-            continue
-        yield item
-        yield from _items(item.get("item"))
-        for answer in item.get("answer") or []:
-            if isinstance(answer, dict):
-                yield from _items(answer.get("item"))
+def _items(items: Any, path: str, source: str | None):
+    """(item, its path, its answers) for every item, depth first, also those nested
+    under answers; a shape FHIR does not allow is refused, naming its path."""
+    for n, item in enumerate(_list(items, path, "items", source)):
+        here = f"{path}[{n}]"
+        item = _object(item, here, "an item", source)
+        link = item.get("linkId")
+        if not isinstance(link, str) or not link:
+            raise _refuse(f"{here}.linkId", "every item needs a linkId, a non-empty string "
+                          f"(the question id); got {_kind(link)}", source)
+        answers = [_object(answer, f"{here}.answer[{k}]", "an answer", source)
+                   for k, answer in enumerate(_list(item.get("answer"), f"{here}.answer",
+                                                    "answers", source))]
+        yield item, here, answers
+        yield from _items(item.get("item"), f"{here}.item", source)
+        for k, answer in enumerate(answers):
+            yield from _items(answer.get("item"), f"{here}.answer[{k}].item", source)
 
 
-def _value(question, answer: dict, source: str | None):
+def _value(question, answer: dict, path: str, source: str | None):
+    """The answer's value; ``path`` is the answer's (``...answer[0]``)."""
+    def refuse(key: str, message: str):
+        return AnswersError(f"{question.id}: {message} (at {path}.{key})", file=source,
+                            field=question.id)
+
+    coding = answer.get("valueCoding")
+    if isinstance(coding, dict) and coding.get("system") not in (
+            None, f"{ANSWER_SYSTEM}:{question.id}"):  # another code system: say so first
+        raise AnswersError(f"{question.id}: the code '{shown(coding.get('code'), 40)}' is from "
+                           f"{shown(coding['system'], 80)}, not from this screener's answer "
+                           f"codes ({ANSWER_SYSTEM}:{question.id})", file=source,
+                           field=question.id)
+    kinds = [k for k in answer if k.startswith("value")]
+    if len(kinds) > 1:
+        raise AnswersError(f"{question.id}: an answer with {len(kinds)} values "
+                           f"({', '.join(shown(k, 30) for k in kinds)}): an answer holds one "
+                           f"(at {path})", file=source, field=question.id)
     if "valueCoding" in answer:
-        coding = answer["valueCoding"] if isinstance(answer["valueCoding"], dict) else {}
-        system = coding.get("system")
-        if system not in (None, f"{ANSWER_SYSTEM}:{question.id}"):
-            raise AnswersError(f"{question.id}: the code '{coding.get('code')}' is from "
-                               f"{system}, not from this screener's answer codes "
-                               f"({ANSWER_SYSTEM}:{question.id})", file=source,
-                               field=question.id)
+        if not isinstance(coding, dict):
+            raise refuse("valueCoding", f"a coding must be an object with a system and a "
+                         f"code, not {_kind(coding)}")
         if not isinstance(coding.get("code"), str) or not coding["code"]:
+            display = coding.get("display")
             raise AnswersError(f"{question.id}: an answer coding without a code "
-                               f"({coding.get('display') or 'no display either'})",
-                               file=source, field=question.id)
+                               f"({shown(display, 60) if display else 'no display either'}) "
+                               f"(at {path}.valueCoding.code)", file=source,
+                               field=question.id)
         return coding["code"]
-    for key in ("valueInteger", "valueDate", "valueString"):
+    if "valueInteger" in answer:
+        value = answer["valueInteger"]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise refuse("valueInteger", f"must be a whole number, not {_kind(value)}")
+        return value
+    if "valueDecimal" in answer:
+        value = answer["valueDecimal"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value):
+            raise refuse("valueDecimal", f"must be a number, not {_kind(value)}")
+        if not float(value).is_integer():
+            raise refuse("valueDecimal", f"{shown(value, 20)} is not a whole number "
+                         "(expected a whole number)")
+        return int(value)
+    for key in ("valueDate", "valueString"):
         if key in answer:
+            if not isinstance(answer[key], str):
+                raise refuse(key, f"must be a string, not {_kind(answer[key])}")
             return answer[key]
-    if "valueDecimal" in answer and float(answer["valueDecimal"]).is_integer():
-        return int(answer["valueDecimal"])
-    kinds = ", ".join(k for k in answer if k.startswith("value")) or "no value"
-    raise AnswersError(f"{question.id}: an answer with {kinds} (expected a coding, an integer "
-                       "or a date)", file=source, field=question.id)
+    named = ", ".join(shown(k, 30) for k in kinds) or "no value"
+    raise AnswersError(f"{question.id}: an answer with {named} (expected a coding, an integer "
+                       f"or a date) (at {path})", file=source, field=question.id)
 
 
 def answers_from_fhir(raw: dict, ruleset, source: str | None = None) -> dict:
     """The answers mapping a QuestionnaireResponse (or a Bundle holding one) gives.
 
-    A refused response is still searched for red flags (``error.red_flags``)."""
+    A refused response is still searched for red flags (``error.red_flags``), in every
+    value answered anywhere in it (``loose``)."""
     try:
         return _answers(raw, ruleset, source)
     except AnswersError as error:
         from ..red_flags import red_flags_in
 
-        error.red_flags = red_flags_in(_loose(raw), ruleset)
+        error.red_flags = list(dict.fromkeys(
+            error.red_flags + red_flags_in(loose(raw, ruleset), ruleset)))
         raise
 
 
-def _loose(raw: Any) -> dict:
-    """Every coded or text answer of every response in ``raw`` by linkId, read without
-    any check (for the red-flag scan of a refused response)."""
+#: how deep ``loose`` walks (parsed input is at most reading.MAX_DEPTH deep)
+_LOOSE_DEPTH = 64
+
+
+def loose(raw: Any, ruleset) -> dict:
+    """Every value answered on any item of any response in ``raw``, by the question
+    the item belongs to, read without any check (the red-flag scan of a response,
+    whatever its reading decides): a help, urgent-advice or intro item's answers count
+    for its question, a section group's for the questions of its section; every copy of
+    a repeated linkId is kept; lists and objects where FHIR has none are walked too."""
     found: dict[str, list] = {}
-    resources = [raw] + [e.get("resource") for e in raw.get("entry") or []
-                         if isinstance(e, dict)] if isinstance(raw, dict) else []
-    for resource in resources:
-        if not isinstance(resource, dict):
-            continue
-        for item in _items(resource.get("item")):
-            for answer in item.get("answer") or []:
-                if not isinstance(answer, dict):
+    sections = {f"section-{s.id}": [q.id for q in s.questions]
+                for s in ruleset.questions.sections}
+    questions = ruleset.questions.by_id
+
+    def keys(link: str) -> list[str]:
+        if link in questions:
+            return [link]
+        for suffix in DISPLAY_SUFFIXES:
+            base = link.removesuffix(suffix)
+            if base != link and (base in questions or base in sections):
+                link = base
+        return sections.get(link) or [link]
+
+    def walk(items: Any, depth: int) -> None:
+        if depth > _LOOSE_DEPTH:
+            return
+        for item in items if isinstance(items, list) else [items]:
+            if not isinstance(item, dict):
+                continue
+            link = item.get("linkId")
+            names = keys(link if isinstance(link, str) else "")
+            answers = item.get("answer")
+            for answer in answers if isinstance(answers, list) else [answers]:
+                if answer is None:
                     continue
-                coding = answer.get("valueCoding")
-                values = ([coding.get("code"), coding.get("display")] if isinstance(coding, dict)
-                          else [answer.get("valueString")])
-                found.setdefault(str(item.get("linkId", "")), []).extend(
-                    v for v in values if isinstance(v, str))
+                if isinstance(answer, dict):
+                    walk(answer.get("item"), depth + 1)
+                value = _values(answer, 0)
+                for name in names:
+                    found.setdefault(name, []).append(value)
+            walk(item.get("item"), depth + 1)
+
+    resources = [raw]
+    if isinstance(raw, dict):
+        entries = raw.get("entry")
+        for entry in entries if isinstance(entries, list) else [entries]:
+            if isinstance(entry, dict):
+                resources.append(entry.get("resource"))
+    for resource in resources:
+        if isinstance(resource, dict):
+            walk(resource.get("item"), 0)
     return found
 
 
+def _values(answer: Any, depth: int) -> Any:
+    """An answer without what names no answer: nested items (read by their own
+    linkId), code systems and URLs."""
+    if depth > _LOOSE_DEPTH:
+        return None
+    if isinstance(answer, dict):
+        return {k: _values(v, depth + 1) for k, v in answer.items()
+                if k not in ("item", "system", "url", "version")}
+    if isinstance(answer, list):
+        return [_values(v, depth + 1) for v in answer]
+    return answer
+
+
+def _string(response: dict, key: str, where: str, source: str | None) -> str | None:
+    value = response.get(key)
+    if value is not None and not isinstance(value, str):
+        raise _refuse(f"{where}.{key}", f"must be a string, not {_kind(value)}", source)
+    return value
+
+
 def _answers(raw: dict, ruleset, source: str | None) -> dict:
-    response = _response(raw, source)
+    response, where = _response(raw, source)
     ours = questionnaire_url(ruleset)
-    canonical = str(response.get("questionnaire") or "").split("|")[0]
+    canonical = (_string(response, "questionnaire", where, source) or "").split("|")[0]
     if canonical.startswith("urn:screener:questionnaire:") and canonical != ours:
-        raise AnswersError(f"this QuestionnaireResponse answers {canonical}, not this "
+        raise AnswersError(f"this QuestionnaireResponse answers {shown(canonical)}, not this "
                            f"screener's Questionnaire {ours}", file=source)
-    if response.get("status") == "entered-in-error":
+    if _string(response, "status", where, source) == "entered-in-error":
         raise AnswersError("this QuestionnaireResponse is marked entered-in-error: it is not "
                            "screened", file=source)
+    authored = _string(response, "authored", where, source)
+    identifier = {}
+    if response.get("subject") is not None:
+        subject = _object(response["subject"], f"{where}.subject", "a Reference such as "
+                          "{\"reference\": \"Patient/1\"}", source)
+        if subject.get("identifier") is not None:
+            identifier = _object(subject["identifier"], f"{where}.subject.identifier",
+                                 "an Identifier with a system and a value", source)
+            for key in ("system", "value"):
+                _string(identifier, key, f"{where}.subject.identifier", source)
     questions = ruleset.questions.by_id
+    groups = {f"section-{section.id}" for section in ruleset.questions.sections}
     answers: dict[str, Any] = {}
     unknown: list[str] = []
-    for item in _items(response.get("item")):
-        link = str(item.get("linkId", ""))
+    seen: dict[str, str] = {}  # linkId -> the path of its first copy
+    items = list(_items(response.get("item"), f"{where}.item", source))
+    for item, path, given in items:
+        link = item["linkId"]
+        if link in seen:
+            raise AnswersError(
+                f"the linkId '{shown(link, 60)}' is given twice ({seen[link]} and {path}): "
+                "each item of the Questionnaire appears once in a response (a reader would "
+                "keep one copy and lose the other); keep the right one", file=source,
+                field=link)
+        seen[link] = path
         if link in questions:
             question = questions[link]
-            values = [_value(question, a, source) for a in item.get("answer") or []
-                      if isinstance(a, dict)]
+            values = [_value(question, a, f"{path}.answer[{k}]", source)
+                      for k, a in enumerate(given)]
             if values:
                 answers[link] = values if question.type == "multi" or len(values) > 1 \
                     else values[0]
-        elif not (link.startswith("section-") or link.endswith(DISPLAY_SUFFIXES)) \
-                and (item.get("answer") or not item.get("item")):
+        elif link.startswith("section-") or link.endswith(DISPLAY_SUFFIXES):
+            if given:
+                kind = "group" if link in groups or not link.endswith(DISPLAY_SUFFIXES) \
+                    else "display"
+                raise _refuse(f"{path}.answer", f"'{shown(link, 60)}' is a {kind} item of "
+                              f"the Questionnaire: it carries no answer (only questions are "
+                              "answered), so this answer cannot be screened", source,
+                              field=link)
+        elif given or not item.get("item"):
             unknown.append(link)
     if unknown:
-        if len(unknown) == len(list(_items(response.get("item")))) or not answers:
+        if len(unknown) == len(items) or not answers:
             raise AnswersError(f"this QuestionnaireResponse answers another questionnaire "
-                               f"({canonical or 'not named'}): none of its items "
-                               f"({', '.join(unknown[:5])}{', ...' if len(unknown) > 5 else ''}) "
+                               f"({shown(canonical) or 'not named'}): none of its items "
+                               f"({', '.join(shown(u, 40) for u in unknown[:5])}"
+                               f"{', ...' if len(unknown) > 5 else ''}) "
                                f"is a question of this screener; export ours with "
                                f"`screener questionnaire --fhir`", file=source)
-        named = ", ".join(f"'{u}'{suggest(u, questions)}" for u in unknown)
+        named = ", ".join(f"'{shown(u, 60)}'{suggest(u, questions)}" for u in unknown)
         raise AnswersError(f"items that are not questions of this screener: {named}",
                            file=source, field=unknown[0])
-    identifier = (response.get("subject") or {}).get("identifier") or {}
-    if isinstance(identifier, dict) and identifier.get("system") == RESPONDENT_SYSTEM \
-            and identifier.get("value"):
+    if identifier.get("system") == RESPONDENT_SYSTEM and identifier.get("value"):
         answers["respondent_id"] = identifier["value"]
-    authored = response.get("authored")
-    if "screened_on" in questions and "screened_on" not in answers and isinstance(authored, str):
+    if "screened_on" in questions and "screened_on" not in answers and authored:
         answers["screened_on"] = authored[:10]
     return answers
