@@ -77,7 +77,7 @@ def files_of(folder: Path) -> dict[str, Path]:
 def test_two_people_in_process(ruleset, tmp_path, monkeypatch):
     monkeypatch.setenv("SCREENER_HOME", str(tmp_path / "home"))
     lines = (["P-0001", *typed_lines(ruleset, FIRST), ""]
-             + ["P-0002", *typed_lines(ruleset, SECOND), ""] + ["q"])
+             + ["P-0002", *typed_lines(ruleset, SECOND), ""] + ["quit"])
     stdin, out = io.StringIO("\n".join(lines) + "\n"), io.StringIO()
     askers = []
 
@@ -123,7 +123,7 @@ def test_a_used_id_gets_a_suffix_or_another_id(ruleset, tmp_path):
     lines = ["Jane Doe",  # refused: spaces (and a name)
              "P-1", "n",  # used: no suffix, type another id
              "P-1", "y",  # used: accept P-1-2
-             *typed_lines(ruleset, RED_FLAG), "", "q"]
+             *typed_lines(ruleset, RED_FLAG), "", "quit"]
     stdin, out = io.StringIO("\n".join(lines) + "\n"), io.StringIO()
     count = run_intake(ruleset, lambda: PlainAsker(stdin=stdin, stdout=out), folder,
                        clear=lambda: None, today=lambda: TODAY)
@@ -146,7 +146,9 @@ def test_end_of_input_quits_and_saves_nothing_half_done(ruleset, tmp_path):
 
 def test_respondent_id_rules():
     assert parse_respondent_id(" A-12.b_3 ") == "A-12.b_3"
-    assert parse_respondent_id("Q") is QUIT
+    assert parse_respondent_id(" QUIT ") is QUIT
+    with pytest.raises(ValueError, match="type quit"):
+        parse_respondent_id("q")  # a stray q neither ends the session nor is an id
     for bad in ("", "Jane Doe", "-x", "a/b", "x" * 65):
         with pytest.raises(ValueError):
             parse_respondent_id(bad)
@@ -175,7 +177,7 @@ def test_two_people_in_a_terminal(ruleset, tmp_path):
                           env=env, encoding="utf-8", timeout=60, dimensions=(50, 200))
     transcript = ""
     for line in (["P-0001", *lines_for(FIRST), ""] + ["P-0002", *lines_for(SECOND), ""]
-                 + ["q"]):
+                 + ["quit"]):
         child.expect(ANSWER)
         transcript += child.before + child.after
         child.sendline(line)

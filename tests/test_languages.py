@@ -228,7 +228,7 @@ def test_intake_in_spanish_saves_an_english_clinician_report(tmp_path):
 
     es = load_ruleset(lang="es")
     i18n.set_language("es")
-    lines = ["P001", *typed_lines(es, ROUTINE), "", "q"]
+    lines = ["P001", *typed_lines(es, ROUTINE), "", "quit"]
     stdin, out = io.StringIO("\n".join(lines) + "\n"), io.StringIO()
     count = run_intake(es, lambda: PlainAsker(stdin=stdin, stdout=out), tmp_path,
                        report_format="md", clear=lambda: None, today=lambda: TODAY,

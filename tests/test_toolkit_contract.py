@@ -86,3 +86,22 @@ def test_answer_letters_answer_at_once():
 
     assert answer(build, "n") is False
     assert answer(build, "s") is True
+
+
+def test_the_validation_toolbar_can_grow_and_the_field_be_cleared():
+    """A typed answer's refusal is shown whole (prompt_toolkit's toolbar is one line
+    high) and an id refused is cleared from the field."""
+    from screener.terminal.toolkit import clear_typed_text, show_whole_validation_message
+
+    def build():
+        def check(text):
+            if text == "ok":
+                return True
+            clear_typed_text()
+            return "no"
+
+        question = questionary.text("Id", validate=check)
+        assert show_whole_validation_message(question), "validation toolbar moved"
+        return question
+
+    assert answer(build, "bad\r" + "ok\r") == "ok"

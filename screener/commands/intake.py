@@ -11,8 +11,9 @@ id, never a name), the person answers the questionnaire, and three private files
 ID-result.json and ID-report.md|html|pdf (clinician view). Existing files are never
 replaced: a repeated id gets a suffix (ID-2) or another id. The person sees their
 result; Enter clears the screen and its scrollback, and nothing of that person is
-kept (no unfinished screening is saved) before the next one. Type q (or Ctrl-D) at
-the id prompt to stop. Ctrl-C during a screening abandons it without saving.
+kept (no unfinished screening is saved) before the next one. To end the session,
+type quit at the id prompt (or press Ctrl-D or Ctrl-C there); q alone does not end
+it. Ctrl-C during a screening abandons it without saving.
 """
 
 EPILOG = """\

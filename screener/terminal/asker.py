@@ -64,6 +64,7 @@ class Prompt:
     can_back: bool = False
     progress: str = ""
     hint: str = ""  # how to type the answer, e.g. "cm, or feet and inches like 5'7\""
+    retype: bool = False  # typed: a rejected answer is cleared, to be typed again whole (an id)
 
 
 class Asker(Protocol):

@@ -30,11 +30,15 @@ from .asker import Asker, Prompt
 
 #: ANSI: cursor home, clear the screen, clear the scrollback (xterm, VTE, iTerm, tmux)
 CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
-QUIT_WORDS = ("q", "quit")
+#: the one word that ends the session at the id prompt (besides Ctrl-D on an empty
+#: field): typed in full, so a stray "q" (a habit from pagers, or the person pressing
+#: keys after reading their result) never ends the clinic's session
+QUIT_WORD = "quit"
 REPORT_FORMATS = ("md", "html", "pdf")
 
 ID_HELP = N_("Type the id the clinic uses for this person: 1 to 64 letters, digits, '.', "
-             "'_' or '-'. Never type a name: the id is written into the files.")
+             "'_' or '-'. Never type a name: the id is written into the files. To end the "
+             "session, type quit (or press Ctrl-D on the empty field).")
 
 
 class _Quit:
@@ -67,9 +71,15 @@ def free_stem(folder: Path, respondent_id: str, report_ext: str) -> str:
 
 def parse_respondent_id(text: str):
     text = text.strip()
-    if text.lower() in QUIT_WORDS:
+    if text.lower() == QUIT_WORD:
         return QUIT
-    return check_respondent_id(text)  # ValueError: re-asked with the reason
+    if text.lower() == "q":  # it used to end the session: neither that nor an id
+        raise ValueError(_("'q' does not end the session and is not taken as an id: to end "
+                           "the session, type quit."))
+    try:
+        return check_respondent_id(text)
+    except ValueError as exc:  # re-asked with the reason and the way out
+        raise ValueError(f"{exc}. " + _("To end the session, type quit.")) from None
 
 
 def ask_respondent_id(asker: Asker, folder: Path, report_ext: str):
@@ -77,8 +87,8 @@ def ask_respondent_id(asker: Asker, folder: Path, report_ext: str):
     while True:
         rid = asker.ask(Prompt(
             kind="text", key="respondent-id", parse=parse_respondent_id, help=_(ID_HELP),
-            text=_("Respondent id (an id, never a name), or q to quit:"),
-            hint=_("letters, digits, . _ -")))
+            text=_("Respondent id (an id, never a name), or type quit to end the session:"),
+            hint=_("letters, digits, . _ -"), retype=True))
         if rid is QUIT:
             return QUIT
         stem = free_stem(folder, rid, report_ext)
@@ -121,7 +131,7 @@ def run_intake(ruleset: RuleSet, new_asker: Callable[[], Asker], folder: Path, *
 
 
 class _Stop(Exception):
-    """The operator quit: q, Ctrl-D or Ctrl-C at the id prompt, or the input closed."""
+    """The operator quit: quit, Ctrl-D or Ctrl-C at the id prompt, or the input closed."""
 
     def __init__(self, saved: int = 0):
         super().__init__()

@@ -21,7 +21,15 @@ from .asker import (
     Prompt,
     exclusive_error,
 )
-from .toolkit import add_answer_letters, add_help_and_back, add_tick_keys
+from .toolkit import (
+    add_answer_letters,
+    add_help_and_back,
+    add_tick_keys,
+    clear_typed_text,
+    screen_width,
+    show_whole_validation_message,
+    wrapped_for_screen,
+)
 
 
 class TerminalAsker(LineAsker):
@@ -111,7 +119,9 @@ class TerminalAsker(LineAsker):
             try:
                 prompt.parse(text)
             except ValueError as exc:
-                return str(exc)
+                if prompt.retype:
+                    clear_typed_text()
+                return wrapped_for_screen(str(exc))  # whole, below the field
             return True
 
         hints = [prompt.hint] if prompt.hint else []
@@ -120,9 +130,11 @@ class TerminalAsker(LineAsker):
         if prompt.can_back:
             hints.append(_("< to go back"))
         default = "" if prompt.default is None else str(prompt.default)
-        raw = questionary.text(prompt.text, default=default, validate=check,
-                               instruction=f"({', '.join(hints)})" if hints else None
-                               ).unsafe_ask()
+        message, instruction = wrap_prompt(prompt.text, f"({', '.join(hints)})" if hints else "")
+        question = questionary.text(message, default=default, validate=check,
+                                    instruction=instruction or None)
+        show_whole_validation_message(question)
+        raw = question.unsafe_ask()
         lowered = raw.strip().lower()
         if lowered in HELP_WORDS:
             return _HELP
@@ -150,6 +162,23 @@ class TerminalAsker(LineAsker):
             add_answer_letters(question, {"y": True, _("y"): True, "n": False, _("n"): False})
             return question.unsafe_ask()
         return questionary.confirm(prompt.text, default=default).unsafe_ask()
+
+
+def wrap_prompt(text: str, instruction: str, room: int = 16) -> tuple[str, str]:
+    """A typed question's text and instruction wrapped at words when, with ``room`` left
+    to type in, they do not fit on one line (prompt_toolkit would break them mid-word);
+    the instruction then starts a line of its own, indented under the text."""
+    import textwrap
+
+    width = screen_width() - 1
+    if 2 + len(text) + 2 + len(instruction) + room <= width:
+        return text, instruction
+    lines = textwrap.wrap(text, max(20, width - 2), break_on_hyphens=False)
+    text = ("\n  ").join(lines)
+    if instruction:
+        instruction = "\n  " + "\n  ".join(
+            textwrap.wrap(instruction, max(20, width - 2 - room), break_on_hyphens=False))
+    return text, instruction
 
 
 def wrap_label(label: str, indent: int) -> str:

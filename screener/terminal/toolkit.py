@@ -150,3 +150,44 @@ def add_tick_keys(question, prompt: Prompt) -> Callable[[], None]:
     for key in "0123456789":
         app.key_bindings.add(key, eager=True)(digit)
     return flush
+
+
+def show_whole_validation_message(question) -> bool:
+    """Let the reason a typed answer was refused take as many lines as it needs.
+
+    prompt_toolkit's validation toolbar is one line high, so a longer reason was cut at
+    the right edge (the respondent-id rule, the weight units). Its window is found by
+    its control's text function (``ValidationToolbar``'s own) and given no fixed height;
+    the message itself comes wrapped at words from ``wrapped_for_screen``. False when
+    the toolbar was not found (the prompt still works, with the reason cut; the
+    contract test fails)."""
+    for window in question.application.layout.find_all_windows():
+        text = getattr(window.content, "text", None)
+        if getattr(text, "__qualname__", "").startswith("ValidationToolbar."):
+            window.height = None  # as high as its content
+            return True
+    return False
+
+
+def screen_width() -> int:
+    """Columns of the terminal prompt_toolkit draws on (the one it wraps lines at)."""
+    from prompt_toolkit.application import get_app_session
+
+    return get_app_session().output.get_size().columns
+
+
+def wrapped_for_screen(text: str, indent: int = 0) -> str:
+    """``text`` wrapped at words to the width of the running prompt's terminal."""
+    import textwrap
+
+    width = max(20, screen_width() - 1 - indent)
+    return "\n".join(textwrap.wrap(text, width, break_long_words=True,
+                                   break_on_hyphens=False)) or text
+
+
+def clear_typed_text() -> None:
+    """Empty the running prompt's input field (a refused answer to be typed again whole:
+    a respondent id, which might be a name typed by mistake, is not left on screen)."""
+    from prompt_toolkit.application import get_app
+
+    get_app().current_buffer.reset()
