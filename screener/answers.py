@@ -188,10 +188,11 @@ def validate_answers(raw: Any, ruleset: RuleSet, *, source: str | None = None,
         error.red_flags = red_flags_in(raw, ruleset)  # red flags win, even in bad answers
         raise error from None
     dumped = model.model_dump()
-    values = {k: v for k, v in dumped.items() if v is not None and k != RESPONDENT_ID}
+    values = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in dumped.items()
+              if v is not None and k != RESPONDENT_ID}
     if "screened_on" in ruleset.questions.by_id and "screened_on" not in values:
-        values["screened_on"] = today or dt.date.today()
-    values = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()}
+        day = today or dt.date.today()
+        values["screened_on"] = day.isoformat() if isinstance(day, dt.date) else day
     values, warnings = apply_skip_logic(values, ruleset)
     ordered = {q.id: values[q.id] for q in ruleset.questions if q.id in values}
     return ValidatedAnswers(values=ordered, respondent_id=dumped[RESPONDENT_ID],
@@ -203,11 +204,11 @@ def apply_skip_logic(values: dict, ruleset: RuleSet) -> tuple[dict, list[str]]:
     values, warnings = dict(values), []
     kept: set[str] = set()
     changed = True
+    conditional = [q for q in ruleset.questions if q.shown_if is not None]
     while changed:  # dropping one answer can hide another (e.g. a chain of shown_if)
         changed = False
-        for q in ruleset.questions:
-            if q.id in values and q.shown_if is not None and \
-                    conditions.evaluate(q.shown_if, values) is False:
+        for q in conditional:
+            if q.id in values and conditions.evaluate(q.shown_if, values) is False:
                 if values[q.id] in q.used_when_hidden:  # spec 0.1: never ignored
                     if q.id not in kept:
                         kept.add(q.id)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import conditions
 from .models import NOT_SURE, RuleSet
+from .python_code import not_true_function
 from .result import Completeness
 
 #: the urgent check (asked first): unanswered, a screening is never complete (spec 5, v3)
@@ -27,6 +28,7 @@ class _Bank(NamedTuple):
     listable: list  # questions N-UNANSWERED may list (all but those with a default)
     countable: list  # questions completeness may count (also not optional, not excluded)
     conditional: list  # questions with skip logic
+    hidden: Any  # answers -> ids of the questions their skip logic does not show for sure
     order: dict[str, int]  # question id -> position in the bank
 
 
@@ -42,6 +44,8 @@ def _bank(ruleset: RuleSet) -> _Bank:
             countable=[q for q in questions
                        if q.default is None and not q.optional and q.counted],
             conditional=[q for q in questions if q.shown_if is not None],
+            hidden=not_true_function([(q.id, q.shown_if) for q in questions
+                                      if q.shown_if is not None]),
             order={qid: i for i, qid in enumerate(questions.by_id)})
     return _banks[key]
 
@@ -51,15 +55,45 @@ def question_order(ruleset: RuleSet) -> dict[str, int]:
     return _bank(ruleset).order
 
 
-def _hidden(values: dict, bank: _Bank) -> set[str]:
-    """Items whose skip logic is not definitely true (false or unknown). Spec 5: only
-    items definitely shown are listed as unanswered and counted."""
-    return {q.id for q in bank.conditional
-            if conditions.evaluate(q.shown_if, values) is not True}
+class _Tally(NamedTuple):
+    """Everything these counts need of one set of answers, computed in one pass."""
+
+    missing: list[str]  # shown, unanswered, listable (bank order)
+    unsure: list[str]  # answered not_sure (bank order)
+    counted: int  # items completeness counts
+    counted_missing: int  # of those, unanswered or not_sure
+
+
+def _tally(values: dict, bank: _Bank) -> _Tally:
+    """Spec 5: only items definitely shown (skip logic definitely true) are listed as
+    unanswered and counted.
+
+    A screening asks for it up to four times (two computed inputs, the result's lists
+    and counts) on the same validated answers, which are never changed once made: the
+    last tally is kept (by identity; the dict is held, so its id cannot be reused)."""
+    global _last_tally
+    last = _last_tally  # one read: another thread may replace it (never change it)
+    if last[0] is values and last[1] is bank:
+        return last[2]
+    evaluate = conditions.evaluate
+    hidden = bank.hidden(values)
+    missing = [q.id for q in bank.listable if q.id not in values and q.id not in hidden]
+    unsure = sorted((qid for qid, value in values.items()
+                     if value == NOT_SURE or value == _UNSURE_LIST), key=bank.order.__getitem__)
+    counted = [q.id for q in bank.countable if q.id not in hidden and (
+        q.counted_if is None or evaluate(q.counted_if, values) is True)]
+    counted_missing = sum(1 for qid in counted if qid not in values or _is_unsure(values[qid]))
+    tally = _Tally(missing, unsure, len(counted), counted_missing)
+    _last_tally = (values, bank, tally)
+    return tally
+
+
+_last_tally: tuple = (None, None, None)
+_UNSURE_LIST = [NOT_SURE]
 
 
 def _is_unsure(value: Any) -> bool:
-    return value == NOT_SURE or value == [NOT_SURE]
+    return value == NOT_SURE or value == _UNSURE_LIST
 
 
 def unanswered(answers: ValidatedAnswers, ruleset: RuleSet) -> tuple[list[str], list[str]]:
@@ -68,13 +102,8 @@ def unanswered(answers: ValidatedAnswers, ruleset: RuleSet) -> tuple[list[str], 
     Spec 6 (N-UNANSWERED): every item shown to the person, height and weight included;
     the date (which defaults to today) is never missing.
     """
-    values = answers.values
-    bank = _bank(ruleset)
-    hidden = _hidden(values, bank)
-    missing = [q.id for q in bank.listable if q.id not in values and q.id not in hidden]
-    unsure = sorted((qid for qid, value in values.items() if _is_unsure(value)),
-                    key=bank.order.__getitem__)
-    return missing, unsure
+    tally = _tally(answers.values, _bank(ruleset))
+    return list(tally.missing), list(tally.unsure)  # copies: callers may change theirs
 
 
 def completeness(answers: ValidatedAnswers, ruleset: RuleSet) -> Completeness:
@@ -83,16 +112,8 @@ def completeness(answers: ValidatedAnswers, ruleset: RuleSet) -> Completeness:
     Counted: every item whose skip logic definitely shows it, except optional items
     (height, weight) and items with a default (the date).
     """
-    counted, missing = _count(answers.values, _bank(ruleset))
-    return Completeness(counted=counted, missing=missing)
-
-
-def _count(values: dict, bank: _Bank) -> tuple[int, int]:
-    hidden = _hidden(values, bank)
-    counted = [q.id for q in bank.countable if q.id not in hidden and (
-        q.counted_if is None or conditions.evaluate(q.counted_if, values) is True)]
-    missing = [qid for qid in counted if qid not in values or _is_unsure(values[qid])]
-    return len(counted), len(missing)
+    tally = _tally(answers.values, _bank(ruleset))
+    return Completeness(counted=tally.counted, missing=tally.counted_missing)
 
 
 def is_complete(answers: ValidatedAnswers, ruleset: RuleSet,
@@ -104,6 +125,7 @@ def is_complete(answers: ValidatedAnswers, ruleset: RuleSet,
     if values.get("age_years") is None or values.get("medicines") is None \
             or _is_unsure(values["medicines"]) or values.get(URGENT_CHECK) is None:
         return False
-    counted, missing = ((count.counted, count.missing) if count
-                        else _count(values, _bank(ruleset)))
-    return missing * 4 <= counted
+    if count is None:
+        tally = _tally(values, _bank(ruleset))
+        return tally.counted_missing * 4 <= tally.counted
+    return count.missing * 4 <= count.counted

@@ -182,15 +182,30 @@ def evaluate_test(test: Test, facts: dict) -> bool | None:
 def evaluate(cond: Condition, facts: dict) -> bool | None:
     """Three-valued (Kleene) evaluation: None means unknown.
 
-    Runs the condition compiled once into nested closures (``_compiled``): screening
-    evaluates derived facts and skip logic several times per answer set, and walking
-    the pydantic objects each time cost more than the rule engine's own matching.
-    The result is ``evaluate_test`` combined as below, short-circuited.
+    Runs the condition compiled once into one generated Python function
+    (python_code.py; nested closures, ``_compile``, for a condition too deep for Python's
+    compiler): screening evaluates skip logic, notes and risks many times per answer
+    set. The result is ``evaluate_test`` combined as ``evaluate_reference`` combines it.
     """
     entry = _compiled.get(id(cond))
     if entry is None:
-        entry = _compiled[id(cond)] = (cond, _compile(cond))  # cond kept: id stays unique
-    return entry[1](facts)
+        from .python_code import condition_function
+
+        entry = _compiled[id(cond)] = (cond, condition_function(cond) or _compile(cond))
+    return entry[1](facts)  # cond kept in the entry: its id stays unique
+
+
+def evaluate_reference(cond: Condition, facts: dict) -> bool | None:
+    """Three-valued evaluation the plain way, walking the objects: the reference the
+    compiled forms are tested against (slow; not used by screening)."""
+    if isinstance(cond, Test):
+        return evaluate_test(cond, facts)
+    values = [evaluate_reference(part, facts) for part in
+              (cond.all if isinstance(cond, All) else cond.any)]
+    decisive = not isinstance(cond, All)  # all: a False decides; any: a True
+    if decisive in values:
+        return decisive
+    return None if None in values else not decisive
 
 
 _compiled: dict[int, tuple[Any, Any]] = {}
@@ -253,16 +268,28 @@ def true_tests(cond: Condition, facts: dict) -> list[Test]:
     """The leaf tests that made a true condition true: the evidence to show (every part
     of a true ``all``, the true parts of a true ``any``). Empty unless true.
 
-    Compiled once per condition like ``evaluate`` (every fired rule of every screening
-    builds its evidence from this; the v3 rules read the worse way are long)."""
+    Compiled once per condition into one generated function like ``evaluate`` (every
+    fired rule of every screening builds its evidence from this; the v3 rules read the
+    worse way are long). ``_evaluate_with_tests`` is the plain reference."""
     entry = _compiled_tests.get(id(cond))
     if entry is None:
-        entry = _compiled_tests[id(cond)] = (cond, _compile_with_tests(cond))
-    value, found = entry[1](facts)
-    return found if value else []
+        from .python_code import true_tests_function
+
+        made = true_tests_function(cond)
+        if made is None:  # too deep for Python's compiler: the closures
+            made = _only_if_true(_compile_with_tests(cond))
+        entry = _compiled_tests[id(cond)] = (cond, made)
+    return entry[1](facts)
 
 
 _compiled_tests: dict[int, tuple[Any, Any]] = {}
+
+
+def _only_if_true(walk):
+    def true_tests(facts: dict) -> list[Test]:
+        value, found = walk(facts)
+        return found if value else []
+    return true_tests
 _NONE: list = []
 
 

@@ -37,6 +37,7 @@ from .compiler import LAYER, compile_ruleset, rule_layers, single_code_names
 from .engine import Fire
 from .errors import EngineError
 from .models import RuleSet
+from .python_code import fact_function
 from .types import ID_PATTERN
 
 
@@ -202,6 +203,7 @@ class DurableEngine:
                 dict.fromkeys(conditions.names(rule.runs_when)))
         self.reads = {layer: tuple((name, name in as_lists) for name in names)
                       for layer, names in reads.items()}
+        self.fact_at = {layer: fact_function(list(names)) for layer, names in self.reads.items()}
 
     @property
     def name(self) -> str:
@@ -242,10 +244,10 @@ class DurableEngine:
 
     def _fire(self, sid: str, serial: int, layer: int, facts: dict) -> list[str]:
         """Assert the layer's fact; the ids of the rules that fired, in firing order."""
-        reads = self.reads.get(layer)
-        if reads is None:  # a layer without rules: nothing can fire
+        fact_for_layer = self.fact_at.get(layer)
+        if fact_for_layer is None:  # a layer without rules: nothing can fire
             return []
-        fact = fact_for(reads, facts)
+        fact = fact_for_layer(facts)  # fact_for, generated for the layer (python_code.py)
         fact["sid"] = sid
         fact[SERIAL] = serial
         fact[LAYER] = layer

@@ -22,6 +22,7 @@ from .facts import (
 )
 from .loading import load_ruleset
 from .models import Rule, RuleSet
+from .python_code import settle_function
 from .result import Result
 from .types import TRIAGE_ORDER, TriageLevelId
 
@@ -64,7 +65,9 @@ class _Index:
     derived: list[Rule]
     concluding: dict[str, list[Rule]]  # derived fact -> every rule concluding it
     concludes: dict[str, str]  # derived rule id -> the fact it concludes
-    settled_at: dict[int, list[str]]  # layer -> derived facts final after that layer
+    #: layer -> the derived facts final after it, settled true / false / unknown by one
+    #: generated function (python_code.settle_function)
+    settle_at: dict[int, Any]
     computed: list  # (name, compute) of the computed inputs the rules declare (facts.py)
     roles: dict[str, tuple[str, str | None, bool]]  # rule id -> (kind, factor, blocks)
     factor_fact_names: dict[str, tuple[str, ...]]  # factor -> its facts (facts.FACTOR_PARTS)
@@ -74,6 +77,10 @@ class _Index:
     with_risk: dict[str, tuple[Rule, int]]
     makes_note: frozenset[str]  # rules shown as notes when they fire
     first_notes: frozenset[str]  # notes shown directly under the triage message
+    #: the factor facts of a screening where nothing fired yet (initial_facts), and which
+    #: of them are lists
+    nothing_fired: dict[str, Any]
+    fresh_lists: tuple[str, ...]
 
 
 _indexes: dict[str, _Index] = {}
@@ -92,11 +99,21 @@ def _index(ruleset: RuleSet) -> _Index:
         settled_at: dict[int, list[str]] = {}
         for name, rules in concluding.items():
             settled_at.setdefault(max(layers[r.id] for r in rules), []).append(name)
+        nothing_fired: dict[str, Any] = {FACTORS_RAISED: [], FACTOR_COUNT: 0,
+                                         TRIAGE_LEVEL: "self_care", TRIAGE_FIRED: [],
+                                         TRIAGE_ASSUMED: False}
+        for fid in ruleset.factors:  # as _write_factor_facts writes a factor with none
+            count, listed, _strength, raised = factor_facts(fid)
+            nothing_fired.update({count: 0, listed: [], raised: False})
         _indexes[key] = _Index(
+            nothing_fired=nothing_fired,
+            fresh_lists=tuple(k for k, v in nothing_fired.items() if isinstance(v, list)),
             order={rule.id: i for i, rule in enumerate(ruleset.rules)},
             derived_by_name=by_name, derived=derived, concluding=concluding,
             concludes={r.id: r.concludes for r in derived},
-            settled_at=settled_at,
+            settle_at={layer: settle_function([(name, [r.when for r in concluding[name]])
+                                               for name in names])
+                       for layer, names in settled_at.items()},
             # a declared input the program does not compute stays unknown (lint says so)
             computed=[(name, COMPUTED[name].compute) for name in ruleset.computed
                       if name in COMPUTED],
@@ -121,12 +138,15 @@ def initial_facts(answers: ValidatedAnswers, ruleset: RuleSet) -> dict[str, Any]
     false once its rules are settled (spec 0.1). A computed input whose answers are
     missing (BMI without a height) is left out too.
     """
+    index = _index(ruleset)
     facts: dict[str, Any] = dict(answers.values)
-    for name, compute in _index(ruleset).computed:
+    for name, compute in index.computed:
         value = compute(answers, ruleset)
         if value is not None:
             facts[name] = value
-    update_factor_facts(facts, [], ruleset)
+    facts.update(index.nothing_fired)  # update_factor_facts(facts, [], ruleset), kept
+    for name in index.fresh_lists:  # lists of their own: run_engine appends to them
+        facts[name] = []
     return facts
 
 
@@ -156,19 +176,20 @@ def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
             if len(new) > 1:
                 new = sorted(set(new), key=index.order.__getitem__)
             fired += new
-            factors_changed = False
+            changed: set[str] = set()  # factors whose facts this layer changed
             for rule_id in new:
                 kind, factor, blocks = roles[rule_id]
                 if kind == "derived":
                     facts[concludes[rule_id]] = True
                 elif kind == "indicator" and factor in indicators:
                     indicators[factor].append(rule_id)
-                    factors_changed = True
-                elif kind == "exception":
+                    changed.add(factor)
+                elif kind == "exception" and factor in indicators:
                     excepted.add(factor)
-                    factors_changed = True
+                    changed.add(factor)
                 if blocks:
-                    blocked = factors_changed = True
+                    blocked = True
+                    changed.update(indicators)
                 if kind == "triage":  # the most urgent level so far (TRIAGE_ORDER)
                     given = index.level_rank[rule_id]
                     risky = index.with_risk.get(rule_id)
@@ -182,27 +203,13 @@ def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
                     facts[TRIAGE_LEVEL] = TRIAGE_ORDER[rank]
                     facts[TRIAGE_FIRED] = list(triage_fired)
                     facts[TRIAGE_ASSUMED] = assumed_at[rank] and not ordinary_at[rank]
-            settle_derived(facts, index.settled_at.get(layer, ()), index)
-            if factors_changed:  # else the factor facts are still up to date
-                _write_factor_facts(facts, indicators, excepted, blocked, ruleset, index)
+            settle = index.settle_at.get(layer)
+            if settle is not None:  # derived facts the engine did not make true (spec 0.1)
+                settle(facts)
+            if changed:  # else the factor facts are still up to date
+                _write_factor_facts(facts, indicators, excepted, blocked, ruleset, index,
+                                    changed)
     return fired
-
-
-def settle_derived(facts: dict[str, Any], names, index: _Index) -> None:
-    """Derived facts the engine did not make true: false when every rule concluding
-    them is definitely false, else unknown (spec 0.1: never false from a missing answer).
-
-    The engine only reports what fired; the three-valued evaluator (the same one the
-    rule examples are checked with) tells "false" from "unknown".
-    """
-    for name in names:
-        if facts.get(name) is True:
-            continue
-        if all(conditions.evaluate(rule.when, facts) is False
-               for rule in index.concluding[name]):
-            facts[name] = False
-        else:
-            facts.pop(name, None)
 
 
 def update_factor_facts(facts: dict[str, Any], fired: list[str], ruleset: RuleSet) -> None:
@@ -230,20 +237,22 @@ def update_factor_facts(facts: dict[str, Any], fired: list[str], ruleset: RuleSe
 
 def _write_factor_facts(facts: dict[str, Any], indicators: dict[str, list[str]],
                         excepted: set[str], blocked: bool, ruleset: RuleSet,
-                        index: _Index) -> None:
-    raised = []
+                        index: _Index, changed=None) -> None:
+    """Write the facts of the ``changed`` factors (all when None), then the totals."""
     several_at = ruleset.several_at
-    for fid, found in indicators.items():
-        count, listed, strength, raised_name = index.factor_fact_names[fid]
+    names = index.factor_fact_names
+    for fid in indicators if changed is None else changed:
+        found = indicators[fid]
+        count, listed, strength, raised_name = names[fid]
         is_raised = bool(found) and fid not in excepted and not blocked
         facts[count] = len(found)
         facts[listed] = list(found)
         facts[raised_name] = is_raised
         if is_raised:
             facts[strength] = "several" if len(found) >= several_at else "some"
-            raised.append(fid)
         else:
             facts.pop(strength, None)
+    raised = [fid for fid in indicators if facts[names[fid][3]]]  # in factor order
     facts[FACTORS_RAISED] = raised
     facts[FACTOR_COUNT] = len(raised)
     facts.setdefault(TRIAGE_LEVEL, "self_care")
@@ -274,7 +283,8 @@ def evidence_fields(rule: Rule, facts: dict[str, Any], ruleset: RuleSet,
     ordered = {q: answers[q] for q in sorted((q for q in answers if q in position),
                                               key=position.__getitem__)}
     found = {"rule": rule.id, "title": rule.title, "reason": rule.reason, "answers": ordered,
-             "facts": used, "sources": list(rule.sources)}
+             "facts": used, "sources": list(rule.sources),
+             "assumed_risk": []}  # given, not defaulted: pydantic deep-copies a default list
     if rule.risk is not None and risk_reading.fired_only_assumed(rule, facts):
         found["assumed_risk"] = [{"item": item, "reading": reading} for item, reading
                                  in risk_reading.assumed_items(rule, facts, ruleset)]
@@ -376,7 +386,8 @@ def build_result(answers: ValidatedAnswers, facts: dict[str, Any], fired: list[s
     count = completeness(answers, ruleset)
     # triage rules that held only through the worse reading of their risk (read once)
     assumed = [r for r in triage_rules if risk_reading.fired_only_assumed(r, facts)]
-    gives = {r.id: risk_reading.effective_level(r, ruleset, r in assumed)
+    assumed_ids = {r.id for r in assumed}  # (pydantic's == on whole rules was costly)
+    gives = {r.id: risk_reading.effective_level(r, ruleset, r.id in assumed_ids)
              for r in triage_rules}
     notes = [{"id": r.id, "first": r.first, "evidence": trail[r.id],
               "text": note_text(r, facts, missing + unsure, ruleset,

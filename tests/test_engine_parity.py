@@ -5,12 +5,13 @@ fired rule ids and their order, and every evidence trail agree."""
 
 import random
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from screener.answers import validate_answers
 from screener.authoring.generate import random_answers
 from screener.engine import using
-from screener.screening import screen
+from screener.screening import screen, triage_summary
 
 from conftest import FIXED_DAY
 
@@ -48,3 +49,20 @@ def test_both_engines_agree_on_every_rule_example(ruleset):
             answers = validate_answers(example.answers, ruleset, today=FIXED_DAY)
             durable, python = both_engines(answers, ruleset)
             assert python.to_json() == durable.to_json(), rule.id
+
+
+@pytest.mark.slow
+def test_both_engines_agree_on_thousands_of_generated_sets(ruleset):
+    """Issue 23: the generated Python evaluator against durable, whole results and batch
+    rows, on 3,000 answer sets of every shape (gaps, not sure, every skip rate)."""
+    rng = random.Random(23)
+    for _ in range(3000):
+        raw = random_answers(ruleset, rng, skip_rate=rng.choice([0.0, 0.1, 0.4, 0.9]),
+                             not_sure_rate=rng.choice([0.0, 0.05, 0.3]))
+        answers = validate_answers(raw, ruleset, today=FIXED_DAY)
+        durable, python = both_engines(answers, ruleset)
+        assert python.to_json() == durable.to_json()
+        with using("python"):
+            row = triage_summary(answers, ruleset)
+        assert row == (durable.triage, {f.id: f.strength for f in durable.factors},
+                       [n.id for n in durable.notes], durable.complete)
