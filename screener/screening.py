@@ -152,6 +152,10 @@ def initial_facts(answers: ValidatedAnswers, ruleset: RuleSet) -> dict[str, Any]
 
 # --------------------------------------------------------------------------- engine
 
+#: rule kinds whose firing changes no fact (the result reads them from ``fired``)
+_PASSIVE = frozenset({"note", "symptom"})
+
+
 def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
     """Fire every layer in order; return fired rule ids (layer order, then file order).
 
@@ -179,6 +183,8 @@ def run_engine(facts: dict[str, Any], ruleset: RuleSet) -> list[str]:
             changed: set[str] = set()  # factors whose facts this layer changed
             for rule_id in new:
                 kind, factor, blocks = roles[rule_id]
+                if kind in _PASSIVE and not blocks:  # a note or a symptom: nothing to do
+                    continue
                 if kind == "derived":
                     facts[concludes[rule_id]] = True
                 elif kind == "indicator" and factor in indicators:
@@ -277,11 +283,14 @@ def evidence_fields(rule: Rule, facts: dict[str, Any], ruleset: RuleSet,
     _collect(rule.runs_when, facts, ruleset, writes, used, True, {} if memo is None else memo)
     answers: dict[str, Any] = {}
     for question, value, union in writes:  # in walk order, as the trail reads
-        answers[question] = (list(dict.fromkeys(answers.get(question, []) + value))
-                             if union else value)
+        if union and question in answers:
+            answers[question] = list(dict.fromkeys(answers[question] + value))
+        else:
+            answers[question] = value
     position = question_order(ruleset)
-    ordered = {q: answers[q] for q in sorted((q for q in answers if q in position),
+    ordered = ({q: answers[q] for q in sorted((q for q in answers if q in position),
                                               key=position.__getitem__)}
+               if len(answers) > 1 else {q: v for q, v in answers.items() if q in position})
     found = {"rule": rule.id, "title": rule.title, "reason": rule.reason, "answers": ordered,
              "facts": used, "sources": list(rule.sources),
              "assumed_risk": []}  # given, not defaulted: pydantic deep-copies a default list
