@@ -82,13 +82,30 @@ def fix_commands() -> list[str]:
     if made_by_uv and (project / "pyproject.toml").is_file():
         commands.append(f"cd {shlex.quote(str(project))} && "
                         "uv sync --reinstall-package durable-rules --no-cache")
-    elif made_by_uv:  # a `uv tool install` environment
-        commands.append(f"{FLAG} uv tool install --reinstall --no-cache nutrition-screener"
-                        "   (or the screener folder instead of the name)")
+    elif made_by_uv:  # a `uv tool install` environment: from the folder it came from
+        source = _installed_from()  # the distribution is not on PyPI: never its name
+        where = shlex.quote(source) if source else "."
+        commands.append(f"{FLAG} uv tool install --reinstall --no-cache {where}"
+                        + ("" if source else "   (in the screener folder you installed from)"))
     if importlib.util.find_spec("pip") is not None or not commands:
         commands.append(f"{FLAG} {shlex.quote(sys.executable)} -m pip install "
                         f"--force-reinstall --no-cache-dir {DURABLE}")
     return commands
+
+
+def _installed_from() -> str | None:
+    """The local folder this installation was made from (PEP 610's direct_url.json)."""
+    import json
+    from importlib import metadata
+    from urllib.parse import unquote, urlparse
+
+    try:
+        url = json.loads(metadata.distribution("nutrition-screener").read_text(
+            "direct_url.json") or "{}").get("url", "")
+    except (metadata.PackageNotFoundError, ValueError, AttributeError):
+        return None
+    parsed = urlparse(url) if isinstance(url, str) else None
+    return unquote(parsed.path) if parsed and parsed.scheme == "file" else None
 
 
 def _read(path) -> str:

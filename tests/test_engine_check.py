@@ -156,3 +156,22 @@ def test_under_uv_run_the_fix_is_uv_sync(tmp_path):
     assert proc.returncode == 3
     if (__import__("pathlib").Path(sys.prefix).parent / "pyproject.toml").is_file():
         assert "uv sync --reinstall-package durable-rules --no-cache" in proc.stderr
+
+
+def test_a_uv_tool_install_is_repaired_from_its_folder_never_by_a_name(tmp_path, monkeypatch):
+    """The distribution is not on PyPI: the hint names the folder it was installed from
+    (PEP 610), or says to run it in that folder."""
+    from screener import enginecheck
+
+    tool_env = tmp_path / "tools" / "screener"  # no pyproject.toml beside it
+    tool_env.mkdir(parents=True)
+    (tool_env / "pyvenv.cfg").write_text("home = /usr\nuv = 0.5.0\n")
+    monkeypatch.setattr(sys, "prefix", str(tool_env))
+    monkeypatch.delenv("UV", raising=False)
+    monkeypatch.setattr(enginecheck, "_installed_from", lambda: "/home/me/screener src")
+    hint = " ".join(enginecheck.fix_commands())
+    assert "uv tool install --reinstall --no-cache '/home/me/screener src'" in hint
+    assert "nutrition-screener" not in hint
+    monkeypatch.setattr(enginecheck, "_installed_from", lambda: None)
+    hint = " ".join(enginecheck.fix_commands())
+    assert "uv tool install --reinstall --no-cache ." in hint and "folder you installed" in hint
