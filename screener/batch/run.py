@@ -22,7 +22,7 @@ from ..errors import BatchError
 from ..loading import load_ruleset
 from .checkpoint import (CHECKPOINT_VERSION, PartialFile, input_fingerprint, load_checkpoint,
                          save_checkpoint, verify_partials)
-from .executors import ENGINES, in_chunks
+from .executors import ENGINES, ClusterError, in_chunks
 from .output import ERROR_COLUMNS, header_text, output_columns, repeated_ids
 from .paths import (check_destination, check_distinct, check_input, clear_for_fresh_start,
                     default_errors_path, format_of, partial_of, paths_for)
@@ -39,6 +39,7 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
               today: dt.date | None = None, chunk_size: int = DEFAULT_CHUNK,
               progress: Callable[[int], None] | None = None,
               warn: Callable[[str], None] | None = None,
+              notice: Callable[[str], None] | None = None,
               summary_path: str | Path | None = None,
               stop_after: int | None = None, read_as: str = "auto") -> Summary:
     """Screen every record of ``input_path`` into ``output_path`` (see the module doc).
@@ -46,6 +47,10 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     ``progress(done)`` is called after each chunk with the records done so far;
     ``warn(text)`` once per warning about the input, before any record is screened, and
     once per warning found at the end (all are also in the summary).
+    ``notice(text)``: a passing state said while it lasts, not a warning and not in the
+    summary (waiting for a Dask worker).
+    A fault of the Dask cluster raises ClusterError (a BatchError), which says whether
+    --resume can continue the run (it can once a chunk was checkpointed).
     ``read_as``: what made a CSV file, ``plain``, ``redcap`` or ``odk`` (see
     interop.records), or ``auto`` to tell from its header (``summary.read_as`` says).
     ``summary_path``: where the caller will save the summary; checked up front with the
@@ -112,7 +117,8 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
             out.write(header_text(out_fmt, output_columns(ruleset)))
             err.write(header_text(err_fmt, ERROR_COLUMNS))
         records = islice(read_records(source, in_fmt, ruleset, read_as), done, None)
-        results = ENGINES[engine](task, in_chunks(records, chunk_size), workers, scheduler)
+        results = ENGINES[engine](task, in_chunks(records, chunk_size), workers, scheduler,
+                                  notice)
         for part in results:
             out.write(part["output"])
             err.write(part["error_text"])
@@ -127,7 +133,7 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
                 raise KeyboardInterrupt
         out.sync()
         err.sync()
-    except BaseException:
+    except BaseException as exc:
         for handle in (out, err):
             if handle is not None:
                 handle.close()
@@ -135,6 +141,8 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
             for handle, path in ((out, partial), (err, errors_partial)):
                 if handle is not None:  # only what this run created
                     path.unlink(missing_ok=True)
+        if isinstance(exc, ClusterError):
+            exc.advise(kept=state is not None or written > 0)
         raise
     out.close()
     err.close()

@@ -37,6 +37,11 @@ examples:
 While running, results go to OUTPUT.partial with a checkpoint OUTPUT.checkpoint.json;
 they are moved into place at the end. --today sets the date used for records without
 screened_on (default: today), so that a run can be reproduced.
+
+With --engine dask, a scheduler that cannot be reached stops the run within seconds; a
+cluster left without any worker for a minute (said while waiting), or a scheduler lost
+during the run, stops it too, and --resume continues it (with the cluster back, or with
+--engine local: the output is the same).
 """
 
 
@@ -91,6 +96,10 @@ def run(args) -> int:
         print(f"screener: reading {args.input} as {DESCRIPTIONS[read_as]}; "
               "use --from plain|redcap|odk to choose", file=sys.stderr)
 
+    if args.engine == "dask":  # Dask's own log lines (and tracebacks) never reach the person
+        from ..batch.executors import quiet_dask_logs
+
+        quiet_dask_logs()
     progress = None
     if sys.stderr.isatty():
         resumed_at = checkpoint_done(Path(args.output)) if args.resume else 0
@@ -100,8 +109,12 @@ def run(args) -> int:
         summary = run_batch(args.input, args.output, errors_path=args.errors, rules=args.rules,
                             workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                             resume=args.resume, force=args.force, today=today,
-                            progress=progress, warn=_warn, read_as=read_as,
-                            summary_path=args.summary)
+                            progress=progress, warn=_warn, notice=_Notice(progress),
+                            read_as=read_as, summary_path=args.summary)
+    except BatchError:
+        if progress:  # the error's paragraph starts on a line of its own
+            sys.stderr.write("\n")
+        raise
     except KeyboardInterrupt:
         if paths_for(Path(args.output))[1].exists():
             print("\nscreener: interrupted; finished records are kept: run the same command "
@@ -125,6 +138,22 @@ def _warn(text: str) -> None:
     import sys
 
     print(f"screener: warning: {text}", file=sys.stderr)
+
+
+class _Notice:
+    """Says a passing state of the run (waiting for a Dask worker) on its own stderr
+    line; over the progress bar's line when there is one (the bar redraws after)."""
+
+    def __init__(self, progress: "_ProgressBar | None"):
+        self.progress = progress
+
+    def __call__(self, text: str) -> None:
+        import sys
+
+        if self.progress:
+            sys.stderr.write("\r\x1b[K")
+            self.progress.last = float("-inf")  # redraw at the next update
+        print(f"screener: {text}", file=sys.stderr, flush=True)
 
 
 class _ProgressBar:
