@@ -74,7 +74,9 @@ class _Parser(argparse.ArgumentParser):
             choices = [c for a in self._actions if a.choices for c in a.choices]
             hint = suggest(match.group(1), choices)
             message = message.replace(match.group(0), match.group(0) + hint, 1)
-        super().error(message)
+        from .errors import printable
+
+        super().error(printable(message))  # an argument is echoed: never its escapes
 
 
 def _unrecognized(parser: argparse.ArgumentParser, args, extras: list[str]) -> None:
@@ -146,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .console import degrade_unencodable
+
+    # an ASCII or Latin-1 terminal gets near-ASCII text, never a UnicodeEncodeError:
+    # the urgent advice is printed whatever the terminal can show
+    degrade_unencodable()
     parser = build_parser()
     args, extras = parser.parse_known_args(argv)
     if extras:
@@ -155,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(["run"])  # no command: the questionnaire
         args.global_lang = global_lang
     _apply_global_lang(parser, args)
-    from .errors import BatchError, ScreenerError
+    from .errors import BatchError, ScreenerError, printable
 
     try:
         if needs_engine(args):
@@ -165,15 +172,20 @@ def main(argv: list[str] | None = None) -> int:
             require_engine(getattr(args, "rule_engine", None))
         return args._module.run(args)
     except ScreenerError as exc:
-        print(f"screener: error: {exc}", file=sys.stderr)
-        if exc.red_flags and isinstance(exc, BatchError):  # many people: those to check
-            print("screener: URGENT: nothing was screened, but these records report a red "
-                  "flag; check these people now:\n" + "\n".join(
-                      f"  {flag}" for flag in exc.red_flags), file=sys.stderr)
-        elif exc.red_flags:
-            print(f"screener: URGENT: these answers report a red flag ({', '.join(exc.red_flags)}) "
-                  "but could not be screened: get urgent medical care now (call your local "
-                  "emergency number or go to an emergency department)", file=sys.stderr)
+        from .i18n import _
+
+        print(f"screener: error: {printable(exc)}", file=sys.stderr)
+        flags = [printable(flag) for flag in exc.red_flags]
+        if flags and isinstance(exc, BatchError):  # many people: those to check
+            print("screener: " + _("URGENT: nothing was screened, but these records report "
+                                   "a red flag; check these people now:") + "\n"
+                  + "\n".join(f"  {flag}" for flag in flags), file=sys.stderr)
+        elif flags:
+            print("screener: " + _("URGENT: these answers report a red flag ({flags}) but "
+                                   "could not be screened: get urgent medical care now (call "
+                                   "your local emergency number or go to an emergency "
+                                   "department)").format(flags=", ".join(flags)),
+                  file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("\nscreener: interrupted", file=sys.stderr)

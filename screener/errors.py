@@ -31,6 +31,14 @@ def shown(value, limit: int = SHOWN_CHARS) -> str:
 _UNSAFE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
+def printable(text) -> str:
+    """A whole message made safe to print: like ``shown`` (every control, format or
+    undecodable character written as an escape) but not cut, and keeping its line
+    breaks. Idempotent, so text that went through ``shown`` is printed unchanged."""
+    return "".join(_escape(c) if c not in "\n\t" and unicodedata.category(c) in _UNSAFE
+                   else c for c in str(text))
+
+
 def _escape(char: str) -> str:
     code = ord(char)
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (read with surrogateescape)

@@ -31,13 +31,14 @@ def write_output(data, output: str | None, *, force: bool, what: str) -> int:
     file without ``force``) and say so on stderr, or print it when there is no file."""
     import sys
 
+    from ..errors import printable
     from ..fsutil import write_private
 
     if output is None:
         sys.stdout.write(data)
         return 0
     path = write_private(output, data, overwrite=force)
-    print(f"wrote {path} ({what})", file=sys.stderr)
+    print(f"wrote {printable(path)} ({what})", file=sys.stderr)
     return 0
 
 
@@ -98,7 +99,9 @@ def _usable_or_english(rules: str | None, lang: str) -> str:
     try:
         load_locale(str(rules or shipped_folder("rules")), lang)
     except RulesError as exc:
+        from ..errors import printable
+
         print(f"screener: warning: the '{lang}' translation cannot be used, so this runs in "
-              f"English: {exc}", file=sys.stderr)
+              f"English: {printable(exc)}", file=sys.stderr)
         return "en"
     return lang

@@ -51,7 +51,7 @@ def run(args) -> int:
     import sys
     from pathlib import Path
 
-    from ..errors import ScreenerError
+    from ..errors import ScreenerError, printable
 
     if not sys.stdin.isatty():
         raise ScreenerError("intake mode is for a terminal that people type into; "
@@ -93,5 +93,5 @@ def run(args) -> int:
 
     print(ngettext("Intake ended: {count} screening saved in {folder}.",
                    "Intake ended: {count} screenings saved in {folder}.", count).format(
-                       count=count, folder=folder))
+                       count=count, folder=printable(folder)))
     return 0

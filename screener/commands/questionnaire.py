@@ -91,6 +91,8 @@ def run(args) -> int:
     data, problems = module.render(ruleset, args)
     if args.kind == "fhir":
         what = f"FHIR {args.fhir_version} Questionnaire"
+    from ..errors import printable
+
     for problem in problems:
-        print(f"screener: warning: {problem}", file=sys.stderr)
+        print(f"screener: warning: {printable(problem)}", file=sys.stderr)
     return write_output(data, args.output, force=args.force, what=what)

