@@ -76,6 +76,7 @@ def files_of(folder: Path) -> dict[str, Path]:
 
 def test_two_people_in_process(ruleset, tmp_path, monkeypatch):
     monkeypatch.setenv("SCREENER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("LINES", "500")  # each result fits: shown whole, no "Show the details?"
     lines = (["P-0001", *typed_lines(ruleset, FIRST), ""]
              + ["P-0002", *typed_lines(ruleset, SECOND), ""] + ["quit"])
     stdin, out = io.StringIO("\n".join(lines) + "\n"), io.StringIO()
@@ -174,7 +175,8 @@ def test_two_people_in_a_terminal(ruleset, tmp_path):
                PROMPT_TOOLKIT_NO_CPR="1")
     child = pexpect.spawn(str(SCREENER), ["intake", "--out", str(folder), "--plain",
                                           "--format", "html"],
-                          env=env, encoding="utf-8", timeout=60, dimensions=(50, 200))
+                          env=env, encoding="utf-8", timeout=60,
+                          dimensions=(500, 200))  # each result fits: shown whole
     transcript = ""
     for line in (["P-0001", *lines_for(FIRST), ""] + ["P-0002", *lines_for(SECOND), ""]
                  + ["quit"]):

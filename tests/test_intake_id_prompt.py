@@ -99,7 +99,8 @@ def test_the_help_names_the_way_out(ruleset, tmp_path):
     stdin, out = io.StringIO("?\nquit\n"), io.StringIO()
     run_intake(ruleset, lambda: PlainAsker(stdin=stdin, stdout=out), tmp_path / "c",
                clear=lambda: None)
-    assert "To end the session, type quit (or press Ctrl-D on the empty field)." in out.getvalue()
+    assert ("To end the session, type quit (or press Ctrl-D on the empty field)."
+            in " ".join(out.getvalue().split()))  # wrapped to the terminal's width
 
 
 # ----------------------------------------------------------------------- in a pty

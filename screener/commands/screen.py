@@ -41,5 +41,17 @@ def run(args) -> int:
 
     ruleset = load_ruleset(args.rules, choose_language(args))
     result = screen(load_answers_file(args.answers, ruleset), ruleset)
-    sys.stdout.write(render(result, ruleset, args.format, args.view))
+    if args.format == "text" and sys.stdout.isatty() and sys.stdin.isatty():
+        # a person at a terminal: the first screen, the details on request (as `run`)
+        from ..terminal.asker import PlainAsker
+        from ..terminal.menus import TerminalAsker
+        from ..terminal.session import show_result
+
+        asker = TerminalAsker() if args.answers != "-" else PlainAsker()
+        try:
+            show_result(ruleset, asker, result, args.view)
+        except (KeyboardInterrupt, EOFError):
+            return 130
+        return 0
+    sys.stdout.write(render(result, ruleset, args.format, args.view))  # files and pipes
     return 0

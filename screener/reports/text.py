@@ -10,18 +10,23 @@ message and why.
 from __future__ import annotations
 
 import textwrap
+from contextvars import ContextVar
 
-from ..i18n import _
+from ..i18n import N_, _, ngettext
 from .content import Reason, Report, build
 
 EXTENSION = ".txt"
 BINARY = False
 WIDTH = 78
+#: the width of the render under way: WIDTH in files and pipes, the terminal's at a terminal
+_width: ContextVar[int] = ContextVar("text_width", default=WIDTH)
 
 
 def _wrap(text: str, indent: str = "", bullet: str = "") -> str:
-    return textwrap.fill(" ".join(text.split()), WIDTH, initial_indent=indent + bullet,
-                         subsequent_indent=indent + " " * len(bullet))
+    # words are never cut (a long word, such as a file path, stays whole on its line)
+    return textwrap.fill(" ".join(text.split()), _width.get(), initial_indent=indent + bullet,
+                         subsequent_indent=indent + " " * len(bullet),
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def _heading(text: str) -> list[str]:
@@ -48,8 +53,18 @@ def _reason(reason: Reason, clinician: bool, indent: str = "   ") -> list[str]:
     return lines
 
 
-def render(result, ruleset, view: str) -> str:
-    r = build(result, ruleset, view)
+def render(result, ruleset, view: str, width: int = WIDTH, part: str = "all") -> str:
+    """The result in ``width`` columns (78 in files and pipes; the terminal's width at a
+    terminal). ``part="first"``: only the first screen (see ``first_screen``)."""
+    token = _width.set(width)
+    try:
+        r = build(result, ruleset, view)
+        return first_screen(r) if part == "first" else _render(r)
+    finally:
+        _width.reset(token)
+
+
+def _render(r: Report) -> str:
     clinician = r.clinician
     out = ([r.review_notice, ""] if r.review_notice else []) + [  # one line, never wrapped
         _("RESULT: {title}").format(title=r.triage_title.upper()), "",
@@ -127,3 +142,45 @@ def _clinician_trail(r: Report) -> list[str]:
     out.append(_wrap(_("Rules fired:") + " " + ", ".join(r.fired_rules)))
     out.append("")
     return out
+
+
+#: What to do and by when, one line a level, for the first screen at a terminal (the
+#: triage message, in full, is in the details and in every saved report).
+WHAT_TO_DO = {
+    "urgent": N_("Call your local emergency number or go to an emergency department now."),
+    "same_day": N_("Contact your doctor's surgery, a pharmacist or an urgent advice line "
+                   "today."),
+    "prompt": N_("Book an appointment with a doctor, nurse or pharmacist within the next "
+                 "few days."),
+    "routine": N_("Mention what is listed below to a clinician at a routine appointment."),
+    "self_care": N_("Nothing to do now; see a clinician if symptoms persist or get worse."),
+}
+
+
+def first_screen(r: Report) -> str:
+    """What fits a 24-line terminal: the level, what to do and by when, why (one line
+    each), the factors one line each, anything said first under the triage (heat,
+    cancer treatment, the urgent check unasked; an incomplete screening), and how to
+    see the rest."""
+    out = ([r.review_notice] if r.review_notice else []) + [
+        _("RESULT: {title}").format(title=r.triage_title.upper()),
+        _wrap(_("What to do:") + " " + _(WHAT_TO_DO.get(r.level, WHAT_TO_DO["routine"])))]
+    if r.triage_why:
+        why = "; ".join(dict.fromkeys(reason.title for reason in r.triage_why))
+    elif r.factors:
+        why = ngettext("{count} possible contributing factor (below).",
+                       "{count} possible contributing factors (below).",
+                       len(r.factors)).format(count=len(r.factors))
+    else:
+        why = r.no_factors
+    if why:
+        out.append(_wrap(_("Why:") + " " + why))
+    out += [_wrap(note.text) for note in r.first_notes]
+    if r.completeness:
+        out.append(_wrap(r.completeness))
+    if r.factors:
+        out.append("")
+        out += [_wrap(f"{f.number}. {f.label} ({f.strength})", "", "") for f in r.factors]
+    if r.urgent_only:
+        out += ["", _wrap(r.triage_message)]
+    return "\n".join(out).rstrip() + "\n"

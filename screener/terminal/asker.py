@@ -94,7 +94,9 @@ class LineAsker:
         self.stdout = stdout or sys.stdout
 
     def _print(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        from .wrapping import wrap
+
+        self.stdout.write(wrap(text) + "\n")  # at words, to the terminal's width
         self.stdout.flush()
 
     def section(self, title: str, intro: str) -> None:

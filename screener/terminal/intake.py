@@ -169,7 +169,12 @@ def _one_person(ruleset: RuleSet, asker: Asker, folder: Path, report_format: str
     asker.section(_("Your result"), "")
     if end.status == "urgent":
         asker.message(_("The questionnaire stopped here because of your answer."))
-    asker.message(render_person_view(result, ruleset))
+    try:
+        from .session import show_result
+
+        show_result(ruleset, asker, result, "person")
+    except (KeyboardInterrupt, EOFError):
+        pass  # Ctrl-C at "Show the details?": the screening is still saved for the clinic
     try:
         save_screening(ruleset, result, folder, stem, report_format,
                        report_lang=report_lang)

@@ -53,6 +53,25 @@ class TerminalAsker(LineAsker):
                 continue
             return value
 
+    def page(self, text: str) -> None:
+        """Long text (a result's details) through ``less -R`` when this is a terminal
+        and less is installed: it opens at the top and, once closed, the screen is as it
+        was. Otherwise (or if less fails) the text is printed."""
+        import shutil
+        import subprocess
+
+        isatty = getattr(self.stdout, "isatty", lambda: False)
+        pager = shutil.which("less")
+        if pager and isatty():
+            try:
+                done = subprocess.run([pager, "-R"], input=text + "\n", text=True,
+                                      check=False)
+                if done.returncode == 0:
+                    return
+            except OSError:
+                pass
+        self._print(text)
+
     def _show_help(self, prompt: Prompt) -> None:
         """Help for ``?`` on a menu, printed above the menu that stays open."""
         self._print(_("Help:") + " " + prompt.help)
@@ -77,10 +96,12 @@ class TerminalAsker(LineAsker):
         shortcuts = len(choices) + len(extra) <= 36  # questionary has 36 shortcut keys
         keys = (_("type the number or use the arrow keys") if shortcuts
                 else _("use the arrow keys"))
+        message, instruction = wrap_prompt(
+            prompt.text, "(" + _("{keys}, then Enter").format(keys=keys) + ")", room=0)
         question = questionary.select(
-            prompt.text, choices=choices + ([questionary.Separator()] + extra if extra else []),
+            message, choices=choices + ([questionary.Separator()] + extra if extra else []),
             default=default, use_shortcuts=shortcuts, use_jk_keys=False,
-            instruction="(" + _("{keys}, then Enter").format(keys=keys) + ")")
+            instruction=instruction or None)
         add_help_and_back(question, prompt, self._show_help)
         return question.unsafe_ask()
 
@@ -98,8 +119,9 @@ class TerminalAsker(LineAsker):
             hints.append(_("? help"))
         if prompt.can_back:
             hints.append(_("< Enter: back"))
+        message, instruction = wrap_prompt(prompt.text, "(" + ", ".join(hints) + ")", room=0)
         question = questionary.checkbox(
-            prompt.text, choices=choices, instruction="(" + ", ".join(hints) + ")",
+            message, choices=choices, instruction=instruction or None,
             validate=lambda values: exclusive_error(values, prompt) or True)
         flush = add_tick_keys(question, prompt)
         add_help_and_back(question, prompt, self._show_help, before_enter=flush)
@@ -154,14 +176,16 @@ class TerminalAsker(LineAsker):
             # (y and n answer too, and the language's own letters: s / n in Spanish)
             choices = [questionary.Choice(_("Yes"), value=True),
                        questionary.Choice(_("No"), value=False)]
+            message, instruction = wrap_prompt(
+                prompt.text, "(" + _("{keys}, then Enter").format(
+                    keys=_("type the number or use the arrow keys")) + ")", room=0)
             question = questionary.select(
-                prompt.text, choices=choices, default=choices[0 if default else 1],
-                use_shortcuts=True, use_jk_keys=False,
-                instruction="(" + _("{keys}, then Enter").format(
-                    keys=_("type the number or use the arrow keys")) + ")")
+                message, choices=choices, default=choices[0 if default else 1],
+                use_shortcuts=True, use_jk_keys=False, instruction=instruction or None)
             add_answer_letters(question, {"y": True, _("y"): True, "n": False, _("n"): False})
             return question.unsafe_ask()
-        return questionary.confirm(prompt.text, default=default).unsafe_ask()
+        message, _instruction = wrap_prompt(prompt.text, "", room=8)  # " (y/N) " after it
+        return questionary.confirm(message, default=default).unsafe_ask()
 
 
 def wrap_prompt(text: str, instruction: str, room: int = 16) -> tuple[str, str]:
@@ -173,21 +197,22 @@ def wrap_prompt(text: str, instruction: str, room: int = 16) -> tuple[str, str]:
     width = screen_width() - 1
     if 2 + len(text) + 2 + len(instruction) + room <= width:
         return text, instruction
-    lines = textwrap.wrap(text, max(20, width - 2), break_on_hyphens=False)
+    lines = textwrap.wrap(text, max(20, width - 2), break_on_hyphens=False,
+                          break_long_words=False)
     text = ("\n  ").join(lines)
     if instruction:
         instruction = "\n  " + "\n  ".join(
-            textwrap.wrap(instruction, max(20, width - 2 - room), break_on_hyphens=False))
+            textwrap.wrap(instruction, max(20, width - 2 - room), break_on_hyphens=False,
+                          break_long_words=False))
     return text, instruction
 
 
 def wrap_label(label: str, indent: int) -> str:
     """A long menu line wrapped to the terminal width (prompt_toolkit would cut it),
     continuation lines indented under the label's first character."""
-    import shutil
     import textwrap
 
-    width = shutil.get_terminal_size((100, 24)).columns - 1
+    width = screen_width() - 1
     if indent + len(label) <= width:
         return label
     lines = textwrap.wrap(label, max(20, width - indent), break_long_words=False,

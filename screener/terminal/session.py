@@ -50,14 +50,13 @@ def _session(ruleset, asker, *, store, resume, fresh, view, today, folder):
 
     end = run_questionnaire(ruleset, asker, state=state, on_save=save, today=today)
     # imported only now, so the first question appears sooner
-    from ..reports import render
     from ..screening import screen
 
     result = screen(end.answers, ruleset, today=today)
     if end.status == "urgent":
         asker.message("\n" + _("The questionnaire stopped here because of your answer."))
     asker.section(_("Your result"), "")
-    asker.message(render(result, ruleset, "text", view).rstrip())
+    show_result(ruleset, asker, result, view)
     # The result is shown: the screening is over, and health data must not linger in a
     # draft. Only what the person now chooses to save is kept (Ctrl-C or a closed
     # terminal at a save prompt keeps nothing; before the result it keeps the draft).
@@ -68,6 +67,39 @@ def _session(ruleset, asker, *, store, resume, fresh, view, today, folder):
     except (KeyboardInterrupt, EOFError) as exc:
         raise StoppedAfterResult from exc
     return end, result
+
+
+MORE_HINT = N_("The reasons, the questions to ask a clinician and the notes are in the "
+               "details, and in any report you save.")
+
+
+#: lines kept free under a result that is shown whole: its heading and the next prompt
+SCREEN_ROOM = 4
+
+
+def show_result(ruleset: RuleSet, asker: Asker, result: Result, view: str) -> None:
+    """The result as a person first sees it: one screen (the level, what to do and by
+    when, why, the factors one line each; see ``reports.text.first_screen``), then the
+    details on request, through a pager at a terminal. Everything is laid out at the
+    terminal's width. The saved report and ``screener screen`` to a file hold it all."""
+    from ..reports import render
+    from .wrapping import terminal_rows, text_width
+
+    width = text_width()
+    full = render(result, ruleset, "text", view, width=width).rstrip()
+    if full.count("\n") + 1 + SCREEN_ROOM <= terminal_rows():  # it all fits: no question
+        asker.message(full)
+        return
+    first = render(result, ruleset, "text", view, width=width, part="first").rstrip()
+    asker.message(first)
+    asker.message("\n" + _(MORE_HINT))
+    if asker.ask(Prompt(kind="confirm", key="show-details", default=False,
+                        text=_("Show the details?"))):
+        page = getattr(asker, "page", None)
+        if page is None:
+            asker.message(full)
+        else:
+            page(full)
 
 
 class StoppedAfterResult(KeyboardInterrupt):

@@ -171,9 +171,9 @@ def show_whole_validation_message(question) -> bool:
 
 def screen_width() -> int:
     """Columns of the terminal prompt_toolkit draws on (the one it wraps lines at)."""
-    from prompt_toolkit.application import get_app_session
+    from .wrapping import terminal_columns
 
-    return get_app_session().output.get_size().columns
+    return terminal_columns()  # the one place that knows the width
 
 
 def wrapped_for_screen(text: str, indent: int = 0) -> str:
