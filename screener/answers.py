@@ -61,12 +61,31 @@ class ValidatedAnswers(Frozen):
 
 # ------------------------------------------------------------------ the pydantic model
 
+#: a screening date sets the season, so one from the future or from long ago (a typo, a
+#: placeholder such as 9999-12-31) would quietly change the result: refused
+EARLIEST_DATE = dt.date(1900, 1, 1)
+#: a day ahead is allowed: the person may be a time zone ahead of this machine's clock
+FUTURE_MARGIN = dt.timedelta(days=1)
+
+
+def check_date_range(day: dt.date, today: dt.date | None = None) -> dt.date:
+    """``day`` unchanged, or ValueError saying why a screening cannot be on that day."""
+    today = today or dt.date.today()
+    if day > today + FUTURE_MARGIN:
+        raise ValueError(f"the date is in the future (today is {today.isoformat()}); give "
+                         "the day the answers were given")
+    if day < EARLIEST_DATE:
+        raise ValueError(f"the date is before {EARLIEST_DATE.isoformat()}; give the day "
+                         "the answers were given")
+    return day
+
+
 def _iso_date(value: Any) -> Any:
     if isinstance(value, dt.date):
-        return value
+        return check_date_range(value)
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         raise ValueError("not an ISO date")
-    return dt.date.fromisoformat(value)
+    return check_date_range(dt.date.fromisoformat(value))
 
 
 def _exclusive_codes(values: list[str]) -> list[str]:
@@ -113,7 +132,8 @@ def allowed(q: Question) -> str:
     if q.type == "int":
         return f"a whole number from {q.min} to {q.max}" + (f" ({q.unit})" if q.unit else "")
     if q.type == "date":
-        return "a date written YYYY-MM-DD"
+        return (f"a date written YYYY-MM-DD, from {EARLIEST_DATE.isoformat()} to today "
+                "(it sets the season)")
     codes = ", ".join(q.codes)
     if q.type == "multi":
         return f"a list of one or more of: {codes} ('none' and 'not_sure' stand alone)"

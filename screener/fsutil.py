@@ -27,8 +27,28 @@ def data_dir() -> Path:
     else:
         base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
         folder = Path(base) / "screener"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_folders(folder)
     return folder
+
+
+def make_private_folders(folder: Path) -> None:
+    """Create ``folder`` and every missing parent with mode 0700, whatever the umask
+    (``mkdir(parents=True, mode=...)`` gives the parents the umask's mode: 0777 under
+    ``umask 000``, so the folder names of a screening would be readable by all).
+    Folders that already exist are left as they are. OSError when one cannot be made."""
+    missing = []
+    for path in (folder, *folder.parents):
+        if path.is_dir():
+            break
+        missing.append(path)
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+            continue  # made meanwhile by another process: not ours to change
+        os.chmod(path, 0o700)  # mkdir's mode is masked by the umask
 
 
 def write_private(path: str | Path, data: str | bytes, *, overwrite: bool = True) -> Path:

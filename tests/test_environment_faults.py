@@ -112,3 +112,66 @@ def test_urgent_line_of_refused_answers_is_in_spanish(tmp_path):
            "(red_flags_now=chest_pain)" in err
     assert "URGENT:" not in err and "get urgent medical care" not in err
     assert "busque atención médica urgente ahora" in err
+
+
+# ------------------------------------------------ 4. a permissive umask (umask 000)
+
+pexpect = None
+try:
+    import pexpect
+except ImportError:  # pragma: no cover - the test extra installs it
+    pass
+SCREENER = Path(sys.executable).with_name("screener")
+needs_pty = pytest.mark.skipif(pexpect is None, reason="needs pexpect")
+
+
+def spawn_run(env: dict, *args: str, umask: str | None = None):
+    environ = {k: v for k, v in os.environ.items() if k not in ("SCREENER_HOME", "NO_COLOR")}
+    environ.update(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color", **env)
+    command = f"umask {umask}; exec \"$0\" \"$@\"" if umask else "exec \"$0\" \"$@\""
+    return pexpect.spawn("/bin/sh", ["-c", command, str(SCREENER), "run", *args], env=environ,
+                         encoding="utf-8", timeout=60, dimensions=(50, 200))
+
+
+@needs_pty
+def test_data_folder_and_its_new_parents_are_private_under_umask_000(tmp_path):
+    base = tmp_path / "new" / "share"
+    child = spawn_run({"XDG_DATA_HOME": str(base)}, umask="000")
+    child.expect("Do you have any of these right now")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    for folder in (tmp_path / "new", base, base / "screener"):
+        assert folder.is_dir() and folder.stat().st_mode & 0o777 == 0o700, folder
+
+
+# ---------------------------------------- 5. a screening date from nowhere (the season)
+
+@pytest.mark.parametrize("day, why", [("9999-12-31", "in the future"),
+                                      ("1850-01-01", "before 1900-01-01")])
+def test_screening_date_out_of_range_is_refused_and_the_red_flag_still_said(
+        tmp_path, day, why):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"red_flags_now": ["chest_pain"], "screened_on": day}))
+    proc = run("screen", str(path))
+    err = no_traceback(proc)
+    assert proc.returncode == 2 and proc.stdout == b""
+    assert f"screened_on: the date is {why}" in err
+    assert "URGENT: these answers report a red flag (red_flags_now=chest_pain)" in err
+
+
+def test_screening_date_a_day_ahead_is_accepted(tmp_path):
+    import datetime as dt
+
+    path = tmp_path / "answers.json"
+    tomorrow = dt.date.today() + dt.timedelta(days=1)  # another time zone's today
+    path.write_text(json.dumps({"red_flags_now": ["none"], "screened_on": tomorrow.isoformat()}))
+    proc = run("screen", str(path))
+    no_traceback(proc)
+    assert proc.returncode == 0 and proc.stdout.startswith(b"RESULT:")
+
+
+def test_run_date_in_the_future_is_refused():
+    proc = run("run", "--date", "9999-12-31")
+    err = no_traceback(proc)
+    assert proc.returncode == 2 and "argument --date: '9999-12-31': the date is in the future" in err

@@ -9,11 +9,17 @@ def iso_date(text: str):
     import re
 
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
     except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD")
+        day = None
+    if day is None:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD")
+    from ..answers import check_date_range  # (pydantic: only once a date is given)
+
+    try:
+        return check_date_range(day)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}': {exc}") from None
 
 
 def add_answers_and_view_arguments(parser) -> None:
