@@ -49,10 +49,16 @@ COMPLETE = N_("Complete screening: {missing} of {counted} questions unanswered o
               "\"not sure\".")
 
 
+URGENT_STOP = N_("Stopped at an urgent answer; {missing} questions not asked.")
+
+
 def completeness_line(result, clinician: bool) -> str:
     """Said next to the triage: always when incomplete (spec 5), for the clinician also
-    when complete. Empty for a person's complete screening."""
+    when complete. Empty for a person's complete screening. An urgent result with
+    questions left is a screening stopped at its urgent answer, not a 'complete' one."""
     numbers = result.completeness.model_dump()
+    if result.triage == "urgent" and numbers["missing"]:
+        return _(URGENT_STOP).format(**numbers) if clinician else ""
     if not result.complete:
         return _(INCOMPLETE).format(**numbers)
     return _(COMPLETE).format(**numbers) if clinician else ""
