@@ -204,6 +204,7 @@ def answers(cells: list[str], columns: tuple[Column, ...], source: str, ruleset:
     questions = ruleset.questions.by_id
     out: dict[str, Any] = {}
     ticked: dict[str, list[str]] = {}
+    joined: dict[str, str] = {}  # a multi question's text column, as written
     submitted = None
     for col, cell in zip(columns, cells):
         text = cell.strip()
@@ -230,17 +231,41 @@ def answers(cells: list[str], columns: tuple[Column, ...], source: str, ruleset:
                                        "whole number written with the digits 0-9", field=q.id)
                 out[q.id] = int(text)
             elif q.type == "multi":
+                joined[q.id] = text
                 parts = text.split() if source == "odk" else text.split(";")
                 out[q.id] = [item.strip() for item in parts if item.strip()]
             else:
                 out[q.id] = text
+    both = twice_given(columns)
     for qid, codes in ticked.items():
-        out.setdefault(qid, codes)
+        if qid not in both:
+            out[qid] = codes
+    for qid in both:  # two copies of one answer: never one copy over the other
+        codes = ticked.get(qid, [])
+        if sorted(set(out.get(qid, []))) != sorted(set(codes)):  # blank = unanswered
+            raise AnswersError(
+                f"row {number}: question {qid} is given twice and the copies disagree: "
+                f"column {qid} says '{shown(joined.get(qid, '')) or '(blank)'}', its "
+                f"{'checkbox' if source == 'redcap' else 'split'} columns "
+                f"{qid}{_sep(source)}<code> tick "
+                f"{', '.join(codes) if codes else 'nothing'}; keep one copy", field=qid)
     if submitted and "screened_on" in questions and "screened_on" not in out:
         match = re.match(r"\d{4}-\d{2}-\d{2}", submitted)
         if match:
             out["screened_on"] = match.group(0)
     return out
+
+
+def _split_questions(columns: tuple[Column, ...]) -> list[str]:
+    """The multi questions given as option columns (REDCap checkbox, ODK split)."""
+    return list(dict.fromkeys(col.question for col in columns if col.kind == "option"))
+
+
+def twice_given(columns: tuple[Column, ...]) -> list[str]:
+    """The multi questions a header gives twice: a text column (REDCap) or joined column
+    (ODK) beside option columns. ``answers`` compares the two copies in every record."""
+    answered = {col.question for col in columns if col.kind == "answer"}
+    return [q for q in _split_questions(columns) if q in answered]
 
 
 _WHOLE = re.compile(r"[+-]?[0-9]{1,18}", re.ASCII)
