@@ -5,6 +5,9 @@ and batch all go through them, so every door has the same locks:
 
 - only a regular file is read (a FIFO would block for ever, ``/dev/zero`` never ends, a
   folder is a mistake), opened without blocking and checked before reading;
+  ``read_bytes`` is that check for every file another person may have written: answers
+  and drafts here, and the YAML of rules, translation and persona folders
+  (``yaml_source.read_yaml``, with its own limit and its alias and text checks);
 - at most ``MAX_BYTES``: a full answers file is about 2 KB, so anything near the limit
   is not answers, and reading it whole could exhaust memory;
 - UTF-8 text (or UTF-16 with its BOM, as Windows saves "Unicode text"), an error
@@ -46,6 +49,20 @@ class UnreadableInput(AnswersError):
 
 def read_text(path: str | Path, what: str = "answers file") -> str:
     """The text of a regular file of at most MAX_BYTES (UTF-8, a BOM allowed)."""
+    return decode(read_bytes(path, what), str(path), what)
+
+
+#: why an answers file cannot be larger (the words of the size error)
+ANSWERS_SIZE = "(a complete set of answers is about 2 KB), so this is not answers"
+
+
+def read_bytes(path: str | Path, what: str = "answers file", *, limit: int = MAX_BYTES,
+               usual: str = ANSWERS_SIZE, fix: str | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes: the one way in for a file
+    someone else may have written. Opened without blocking and checked before a byte is
+    read, so a FIFO, a device (``/dev/zero``) or a folder is an AnswersError saying what
+    it is, never a hang; a larger file is an UnreadableInput holding its first ``limit``
+    bytes (``usual`` says why the limit; ``fix`` what to do instead of a special file)."""
     path = Path(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -62,13 +79,13 @@ def read_text(path: str | Path, what: str = "answers file") -> str:
                     "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
                     else "not a regular file")
             raise AnswersError(f"is {kind}, not a file: only regular files are read (a pipe "
-                               f"or a device could block or never end); name the {what}",
+                               f"or a device could block or never end); {fix or 'name the ' + what}",
                                file=str(path))
-        if info.st_size > MAX_BYTES:  # its start is still searched for a red flag
-            raise _too_big(path, what, info.st_size, os.read(fd, MAX_BYTES))
+        if info.st_size > limit:  # its start is still searched for a red flag
+            raise _too_big(path, what, info.st_size, os.read(fd, limit), limit, usual)
         chunks, size = [], 0
-        while size <= MAX_BYTES:  # the file may grow while it is read
-            chunk = os.read(fd, MAX_BYTES + 1 - size)
+        while size <= limit:  # the file may grow while it is read
+            chunk = os.read(fd, limit + 1 - size)
             if not chunk:
                 break
             chunks.append(chunk)
@@ -78,7 +95,10 @@ def read_text(path: str | Path, what: str = "answers file") -> str:
                            file=str(path)) from None
     finally:
         os.close(fd)
-    return decode(b"".join(chunks), str(path), what)
+    raw = b"".join(chunks)
+    if len(raw) > limit:
+        raise _too_big(path, what, None, raw[:limit], limit, usual)
+    return raw
 
 
 def read_stream(stream, source: str = "<stdin>", what: str = "answers input") -> str:
@@ -104,13 +124,14 @@ def decode(raw: bytes, source: str, what: str) -> str:
             seen=raw.decode("utf-8", "replace")) from None
 
 
-def _too_big(source, what: str, size: int | None, head: bytes) -> UnreadableInput:
-    """The error for input over MAX_BYTES; ``seen`` is the text of its first MAX_BYTES
-    (searched for a red flag as broken JSON is, never parsed)."""
+def _too_big(source, what: str, size: int | None, head: bytes, limit: int = MAX_BYTES,
+             usual: str = ANSWERS_SIZE) -> UnreadableInput:
+    """The error for input over the limit; ``seen`` is the text of its first ``limit``
+    bytes (searched for a red flag as broken JSON is, never parsed)."""
     size_text = f" ({size:,} bytes)" if size is not None else ""
-    return UnreadableInput(f"too large{size_text} for an {what}: the limit is {MAX_BYTES:,} "
-                           "bytes (a complete set of answers is about 2 KB), so this is not "
-                           "answers, and reading it whole could exhaust memory",
+    a = "an" if what[:1] in "aeiou" else "a"
+    return UnreadableInput(f"too large{size_text} for {a} {what}: the limit is {limit:,} "
+                           f"bytes {usual}, and reading it whole could exhaust memory",
                            file=str(source), seen=head.decode("utf-8", "replace"))
 
 
