@@ -22,12 +22,20 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _AUTOLINK = re.compile(r"(?i)(?<=www)\.|:(?=//)")
 
 
+#: a line break with the spaces around it: inside one Markdown paragraph a break reads
+#: as a space, so it becomes one (a text can never start a line, a heading or a list)
+_BREAK = re.compile(r"[ \t]*[\r\n\v\f\x85\u2028\u2029][\s]*")
+
+
 def md_escape(text) -> str:
     """Escape the characters Markdown would read as markup, and the starts of the
     links GFM makes by itself: a respondent id such as 'www.example.com' is text,
     never a live link. (Addresses with '@' cannot be escaped that way; ids cannot
-    hold one.)"""
-    return _AUTOLINK.sub(r"\\\g<0>", _MD_SPECIAL.sub(r"\\\1", str(text)))
+    hold one.) A line break becomes a space: a text is laid out where the template
+    puts it, and a '#' after a break cannot start a heading (one-line texts such as
+    titles are refused at load when they break; prose may, and reads the same)."""
+    text = _BREAK.sub(" ", str(text))
+    return _AUTOLINK.sub(r"\\\g<0>", _MD_SPECIAL.sub(r"\\\1", text))
 
 
 def refs_md(numbers) -> str:
