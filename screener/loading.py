@@ -30,7 +30,7 @@ from .rules_folder import content_hash, rules_folder
 from .rules_folder import DEFAULT_RULES_DIR  # noqa: F401  (its users import it from here)
 from .spelling import closest, suggest
 from .validation_messages import keys_of, unknown_key
-from .yaml_source import read_yaml
+from .yaml_source import read_bytes, read_yaml
 from .yaml_spelling import as_yaml, plain
 
 #: ``{ticked:ITEM:code,code}`` in a note (screening.TICKED fills it; not imported from
@@ -182,9 +182,9 @@ UNREADABLE = object()  # what _Reader.read returns for a file that cannot be rea
 def _names_written(path: Path) -> set[str]:
     """The words after `id:` and `concludes:` in a file YAML cannot read: the names it
     would define, so that no rule reading them is reported as reading an unknown name."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    try:  # the same locks as read_yaml: a FIFO is refused there, and never waited on here
+        text = read_bytes(path).decode("utf-8", errors="replace")
+    except RulesError:
         return set()
     return set(re.findall(r"^[\s-]*(?:id|concludes):\s*[\"']?([A-Za-z0-9][\w-]*)", text, re.M))
 
@@ -227,10 +227,16 @@ def _build(folder: Path, problems: Problems) -> RuleSet | None:
                      f"several_at must be a whole number, not {as_yaml(manifest['several_at'])}",
                      "wrong-type")
         several_at = 3
+    try:  # it reads every *.yaml file of the folder, named in ruleset.yaml or not
+        stamp = content_hash(folder)
+    except RulesError as exc:  # a FIFO, a device or a huge file: said once, by its name
+        if not any(p.file == exc.file for p in problems.found):
+            problems.add_error(exc)
+        stamp = ""
     broken = len(problems.found)
     ruleset = RuleSet(
         name=str(manifest.get("name", folder.name)), version=str(manifest.get("version", "0")),
-        several_at=several_at, folder=str(folder), content_hash=content_hash(folder),
+        several_at=several_at, folder=str(folder), content_hash=stamp,
         questions=bank, sources=sources, triage=triage, factors=factors, rules=rules,
         computed=computed, risk_reading=risk or RiskReading(),
         hazard_log=files["hazards"])

@@ -79,7 +79,11 @@ def load_personas(folder: str | Path | None, ruleset: RuleSet) -> dict[str, Pers
     problems = Problems()
     personas: dict[str, Persona] = {}
     for path in sorted(folder.glob("*.yaml")):
-        raw = read_yaml(path)
+        try:  # the locks of every YAML file: a regular file, size, aliases, control chars
+            raw = read_yaml(path, "persona file")
+        except RulesError as exc:
+            problems.add_error(exc)
+            continue
         persona = _check(raw, str(path), ruleset, problems)
         if persona is None:
             continue

@@ -12,13 +12,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import RulesError
+from .errors import RulesError, shown
 
 #: code -> what it finds. The codes are stable: tests and scripts may rely on them.
 LOAD_CHECKS = {
     "yaml-syntax": "a file that is not valid YAML (or not UTF-8 text)",
     "duplicate-key": "a key written twice in one mapping (YAML would keep only the second)",
     "missing-file": "a file named in ruleset.yaml that is not in the folder",
+    "unreadable-file": "a file that is not a regular file (a FIFO, a device, a folder), is "
+                       "larger than 1 MB, or cannot be opened",
+    "yaml-limits": "anchors and aliases that expand a file beyond 100,000 values or refer to "
+                   "themselves, or lists and mappings nested over 50 deep",
+    "control-character": "a text with a control character a terminal would obey (ESC, other "
+                         "C0 and C1 codes, a carriage return, a bidirectional override)",
+    "line-break": "a line break in a one-line text: an id, title, label, name or option label",
     "not-a-mapping": "a file, rule, question, source or factor that is not `key: value` lines",
     "unknown-key": "a key the item does not have, such as `reson` (with did-you-mean)",
     "missing-key": "a key the item needs, such as a rule without `reason`",
@@ -52,7 +59,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        # a file name found in a folder (not typed) is input too: shown, never obeyed
+        file = shown(self.file, 4096)
+        where = f"{file}:{self.line}" if self.line else file
         return f"{where}: {self.ident + ': ' if self.ident else ''}{self.message}"
 
 

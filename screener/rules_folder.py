@@ -15,7 +15,9 @@ def rules_folder(folder: str | Path | None) -> Path:
     """The folder to load (default: the shipped rules); RulesError when it has no
     ruleset.yaml, since then it is not a rules folder at all."""
     folder = Path(folder) if folder else DEFAULT_RULES_DIR
-    if not (folder / "ruleset.yaml").is_file():
+    # exists, not is_file: a FIFO or a folder named ruleset.yaml is refused when read,
+    # saying what it is (yaml_source.read_yaml)
+    if not (folder / "ruleset.yaml").exists():
         raise RulesError(
             f"no ruleset.yaml in {folder}: pass --rules with a folder that has one "
             "(the shipped rules live in the project's rules/ folder)")
@@ -29,12 +31,18 @@ def content_hash(folder: Path) -> str:
     and neither do the translations in locales/ (they change no decision; a translated
     document names its translation's own hash, see locales.py) nor the hazard log
     (hazards.yaml: it changes no decision; the safety case names the hash it covers).
+
+    Each file is read as every YAML file is (``yaml_source.read_bytes``): a FIFO, a
+    device (a link to /dev/zero) or a file over the size limit among them is a YamlError
+    naming it, never a hang, even when ruleset.yaml does not name it.
     """
+    from .yaml_source import read_bytes
+
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*.yaml")):
         rel = path.relative_to(folder).as_posix()
         if any(part.startswith(".") for part in rel.split("/")) or rel.startswith("locales/") \
                 or rel == "hazards.yaml":
             continue
-        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(rel.encode() + b"\0" + read_bytes(path) + b"\0")
     return digest.hexdigest()
