@@ -152,7 +152,7 @@ WHAT_TO_DO = {
                    "today."),
     "prompt": N_("Book an appointment with a doctor, nurse or pharmacist within the next "
                  "few days."),
-    "routine": N_("Mention what is listed below to a clinician at a routine appointment."),
+    "routine": N_("Discuss these with a clinician at a routine appointment."),
     "self_care": N_("Nothing to do now; see a clinician if symptoms persist or get worse."),
 }
 
