@@ -77,7 +77,12 @@ def answer_until(child, ruleset, script: dict, *, stop_at: str | None = None,
     # answered, so each step waits for the next screen before typing again)
     child.send("\r")  # "show my result" is highlighted
     wait("RESULT:")
-    wait(r"Save your answers to a file")
+    if child.expect([r"Show the details\?", r"Save your answers to a file"]) == 0:
+        seen += child.before + child.after
+        child.send("n")  # the first screen only (the details are asked for)
+        wait(r"Save your answers to a file")
+    else:
+        seen += child.before + child.after
     child.send("y" if save_to else "n")
     if save_to:
         wait("File name for the answers")
