@@ -45,8 +45,11 @@ def make_private_folders(folder: Path) -> None:
         try:
             path.mkdir(mode=0o700)
         except FileExistsError:
-            if not path.is_dir():
-                raise
+            if not path.is_dir():  # a file where a folder belongs: say that, not EEXIST
+                import errno
+
+                raise NotADirectoryError(errno.ENOTDIR, "a file is where this folder belongs",
+                                         str(path)) from None
             continue  # made meanwhile by another process: not ours to change
         os.chmod(path, 0o700)  # mkdir's mode is masked by the umask
 

@@ -175,3 +175,26 @@ def test_run_date_in_the_future_is_refused():
     proc = run("run", "--date", "9999-12-31")
     err = no_traceback(proc)
     assert proc.returncode == 2 and "argument --date: '9999-12-31': the date is in the future" in err
+
+
+# ------------------------------ 2. a data folder that cannot be made: run goes on
+
+@needs_pty
+def test_run_with_an_unusable_data_folder_asks_the_urgent_check_and_goes_on(tmp_path):
+    (tmp_path / "file").write_text("")  # a file where a folder of the path belongs
+    child = spawn_run({"XDG_DATA_HOME": str(tmp_path / "file" / "share"), "NO_COLOR": "1"},
+                      "--plain")
+    child.expect("Do you have any of these right now")
+    child.expect("Answer")
+    child.sendline("3")  # chest pain
+    child.expect("RESULT: GET URGENT MEDICAL CARE NOW")
+    seen = child.before
+    child.expect(r"Save your answers to a file")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "Traceback" not in seen + child.before
+    text = " ".join(seen.split())  # the note may be wrapped to the terminal's width
+    assert text.count("cannot be saved as you go") == 1
+    note = text[text.index("Your answers cannot be saved"):]  # after the urgent answer
+    assert "the screening goes on." in note and str(tmp_path / "file") in note

@@ -61,10 +61,12 @@ def run(args, *, resume: bool = False) -> int:
             "screener screen ANSWERS.json")
     if args.no_color or args.plain:
         os.environ["NO_COLOR"] = "1"  # prompt_toolkit reads it: no colour anywhere
-    from ..terminal.drafts import DraftStore
+    from ..terminal.drafts import BestEffortDraftStore
     from ..i18n import _
 
-    store = DraftStore()
+    # a data folder that cannot be made or written never stops the screening: it is
+    # said in one line once the urgent check is answered, and the questions go on
+    store = BestEffortDraftStore(say=lambda line: print(line, file=sys.stderr))
     try:
         draft = None if getattr(args, "fresh", False) else store.load()
     except ScreenerError as exc:  # before the language is known: English rules' names
@@ -79,6 +81,7 @@ def run(args, *, resume: bool = False) -> int:
     from ..loading import load_ruleset
 
     asker = PlainAsker() if args.plain else TerminalAsker()
+    store.say = asker.message
     ruleset = load_ruleset(args.rules, lang)
     try:
         session(ruleset, asker, store=store, resume=resume,
@@ -87,7 +90,7 @@ def run(args, *, resume: bool = False) -> int:
         print("\n" + _("Stopped.") + " " + _(REMOVED_HINT), file=sys.stderr)
         return 130
     except (KeyboardInterrupt, EOFError):
-        saved = store.path.exists()
+        saved = store.has_draft()
         print("\n" + _("Stopped.") + " " + (_(RESUME_HINT) if saved
                                                else _("Nothing was saved yet.")),
               file=sys.stderr)

@@ -14,12 +14,13 @@ import signal
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..errors import AnswersError, ScreenerError
+from ..errors import AnswersError, ScreenerError, printable
 from ..fsutil import data_dir, write_private
+from ..i18n import N_
 
 FILE_NAME = "draft.json"
 LOCK_NAME = "draft.lock"
@@ -77,15 +78,23 @@ class DraftStore:
         terminal) gets a clear error instead of silently overwriting, or deleting, the
         first one's answers. The lock is ``draft.lock`` (flock), freed when the session
         ends, even by a crash."""
-        import fcntl
-
-        path = self.path.with_name(LOCK_NAME)
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
-                         | getattr(os, "O_CLOEXEC", 0), 0o600)
+            fd = self._open_lock()
         except OSError as exc:
             raise ScreenerError(f"cannot lock the saved unfinished screening: "
-                                f"{exc.strerror or exc}", file=str(path)) from None
+                                f"{exc.strerror or exc}",
+                                file=str(getattr(exc, "filename", None) or "")) from None
+        with self._holding(fd):
+            yield
+
+    def _open_lock(self) -> int:
+        return os.open(self.path.with_name(LOCK_NAME), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
+                       | getattr(os, "O_CLOEXEC", 0), 0o600)
+
+    @contextmanager
+    def _holding(self, fd: int):
+        import fcntl
+
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -99,6 +108,13 @@ class DraftStore:
         finally:
             os.close(fd)  # frees the lock
 
+    def has_draft(self) -> bool:
+        """Whether a draft is on disk (False when the data folder cannot be made)."""
+        try:
+            return self.path.exists()
+        except OSError:
+            return False
+
     def discard(self) -> None:
         try:
             self.path.unlink()
@@ -108,6 +124,73 @@ class DraftStore:
             raise AnswersError(f"cannot remove the saved unfinished screening: "
                                f"{exc.strerror or exc}; remove it yourself",
                                file=str(self.path)) from None
+
+
+CANNOT_SAVE = N_("Your answers cannot be saved as you go ({reason}), so stopping now "
+                 "would lose them; the screening goes on.")
+
+
+class BestEffortDraftStore(DraftStore):
+    """The draft of a person at the terminal: a data folder that cannot be made or
+    written (read-only home, full disk, a file where the folder should be) never stops
+    the screening, above all not before the urgent check. Nothing is said before the
+    first answer is saved (the urgent check is asked first); then ``say`` gets one line,
+    once, and the screening goes on without drafts."""
+
+    def __init__(self, folder: str | Path | None = None, say: Callable[[str], None] = print):
+        super().__init__(folder)
+        self.say = say
+        self.unusable: str | None = None  # why drafts cannot be kept, once known
+        self._told = False
+
+    def _give_up(self, exc: OSError) -> None:
+        if self.unusable is None:
+            where = getattr(exc, "filename", None)
+            reason = exc.strerror or str(exc)
+            self.unusable = f"{printable(where)}: {reason}" if where else printable(reason)
+
+    def load(self) -> Draft | None:
+        try:
+            self.path  # noqa: B018  (makes the data folder)
+        except OSError as exc:
+            self._give_up(exc)
+            return None  # no folder, so no draft to continue
+        return super().load()
+
+    @contextmanager
+    def locked(self):
+        try:
+            fd = self._open_lock() if self.unusable is None else None
+        except OSError as exc:  # the folder cannot be written: nothing to protect either
+            self._give_up(exc)
+            fd = None
+        if fd is None:
+            yield
+            return
+        with self._holding(fd):
+            yield
+
+    def save(self, draft: Draft) -> Path | None:
+        if self.unusable is None:
+            try:
+                return super().save(draft)
+            except OSError as exc:  # OutputError is one too
+                self._give_up(exc)
+        if not self._told:
+            self._told = True
+            from ..i18n import _
+
+            self.say(_(CANNOT_SAVE).format(reason=self.unusable))
+        return None
+
+    def discard(self) -> None:
+        try:
+            path = self.path
+        except OSError as exc:  # no data folder: no draft to remove
+            self._give_up(exc)
+            return
+        if self.unusable is None or os.path.lexists(path):
+            super().discard()
 
 
 @contextmanager
