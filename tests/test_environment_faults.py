@@ -127,7 +127,7 @@ needs_pty = pytest.mark.skipif(pexpect is None, reason="needs pexpect")
 
 def spawn_run(env: dict, *args: str, umask: str | None = None):
     environ = {k: v for k, v in os.environ.items() if k not in ("SCREENER_HOME", "NO_COLOR")}
-    environ.update(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color", **env)
+    environ.update({"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color", **env})
     command = f"umask {umask}; exec \"$0\" \"$@\"" if umask else "exec \"$0\" \"$@\""
     return pexpect.spawn("/bin/sh", ["-c", command, str(SCREENER), "run", *args], env=environ,
                          encoding="utf-8", timeout=60, dimensions=(50, 200))
@@ -198,3 +198,20 @@ def test_run_with_an_unusable_data_folder_asks_the_urgent_check_and_goes_on(tmp_
     assert text.count("cannot be saved as you go") == 1
     note = text[text.index("Your answers cannot be saved"):]  # after the urgent answer
     assert "the screening goes on." in note and str(tmp_path / "file") in note
+
+
+# ------------------------------------------- 8. a dumb terminal gets no escape codes
+
+@needs_pty
+def test_dumb_terminal_gets_no_escape_codes(tmp_path):
+    child = spawn_run({"SCREENER_HOME": str(tmp_path), "TERM": "dumb"})
+    child.expect("Do you have any of these right now")
+    child.expect("Answer")
+    seen = child.before
+    child.sendline("3")  # chest pain, typed: numbered options on a dumb terminal
+    child.expect("RESULT: GET URGENT MEDICAL CARE NOW")
+    seen += child.before
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "\x1b" not in seen and "11. None of these" in seen

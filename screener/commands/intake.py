@@ -64,6 +64,10 @@ def run(args) -> int:
         raise ScreenerError(f"cannot use the folder {folder}: {exc.strerror or exc}") from None
     if not os.access(folder, os.W_OK):
         raise ScreenerError(f"cannot write to the folder {folder}")
+    from ..console import dumb_terminal
+
+    if dumb_terminal() or not sys.stdout.isatty():
+        args.plain = True  # the arrow-key menus draw with escape codes
     if args.plain:
         os.environ["NO_COLOR"] = "1"
     from ..terminal.asker import PlainAsker
@@ -83,7 +87,9 @@ def run(args) -> int:
         load_ruleset(args.rules, report_lang)  # a broken translation fails now, not later
 
     def clear() -> None:
-        sys.stdout.write(CLEAR_SCREEN)
+        # not on a dumb terminal (NO_COLOR asks for no colour, not for no clearing)
+        sys.stdout.write(CLEAR_SCREEN if sys.stdout.isatty() and not dumb_terminal()
+                         else "\n" * 3)
         sys.stdout.flush()
 
     count = run_intake(ruleset, PlainAsker if args.plain else TerminalAsker, folder,

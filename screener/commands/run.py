@@ -59,6 +59,12 @@ def run(args, *, resume: bool = False) -> int:
             "standard input is not a terminal, so the questions cannot be asked here. "
             "Write the answers to a JSON file (see `screener schema answers`) and run: "
             "screener screen ANSWERS.json")
+    from ..console import dumb_terminal
+
+    if dumb_terminal() or not sys.stdout.isatty():
+        # TERM=dumb or output to a file: the arrow-key menus draw with escape codes, so
+        # numbered options and typed answers instead, with no codes at all
+        args.plain = True
     if args.no_color or args.plain:
         os.environ["NO_COLOR"] = "1"  # prompt_toolkit reads it: no colour anywhere
     from ..terminal.drafts import BestEffortDraftStore

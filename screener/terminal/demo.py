@@ -58,7 +58,9 @@ class Style:
 
 
 def style_for(stream: TextIO, plain: bool) -> Style:
-    return Style(on=not plain and not os.environ.get("NO_COLOR") and stream.isatty())
+    from ..console import escapes_allowed
+
+    return Style(on=not plain and escapes_allowed(stream))
 
 
 # ---------------------------------------------------------------------------- pacing
