@@ -179,11 +179,47 @@ def test_the_named_return_codes_are_what_durable_returns():
     assert rules.fire({"sid": "1", "x": 2}) == []
     assert rules.fire({"sid": "1", "x": 1}) == ["R-ONE"]  # MATCHED: its action run
     assert raw(rules._handle, encode({"sid": "1", "x": 1}))[0] == Asserted.OBSERVED
-    with pytest.raises(durable_engine._durable.MessageObservedException):  # not "nothing"
+    with pytest.raises(durable_engine.AlreadyObserved):  # not "nothing"
         rules.fire({"sid": "1", "x": 1})
     rules.delete_session("1")
     assert rules.fire({"sid": "1", "x": 1}) == ["R-ONE"]  # a fresh session
     rules.delete_session("1")
+
+
+def test_a_fact_durable_takes_for_one_already_seen_is_asserted_in_a_fresh_session(ruleset):
+    """durable knows a fact by a 32-bit hash and refuses a hash twin as "observed" (a
+    batch run stopped near record 22,354): the engine asserts it again in a new session
+    and the same rules fire. The same fact twice is the surest twin."""
+    engine = DurableEngine(ruleset)
+    facts = {"red_flags_now": "none", "age_years": 80, "medicines": ["diuretic"]}
+    engine._open()
+    first_sid = engine._sid
+    first = engine._fire(1, 1, facts)
+    again = engine._fire(1, 1, facts)  # the same serial and layer: a twin for sure
+    assert again == first and first
+    assert engine._sid != first_sid and first_sid not in engine.live
+    engine.close()
+
+
+@pytest.mark.slow
+def test_batch_with_durable_runs_past_the_hash_twin_that_stopped_it(tmp_path):
+    """The run that stopped at record 22,354 (generated records, seed 0) with
+    "rule engine failed at layer 3": it now screens every record, as the Python engine."""
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from common import write_generated
+
+    from screener.batch.run import run_batch
+    from screener.engine import using
+
+    source = tmp_path / "in.csv"
+    write_generated(source, 25_000)
+    outputs = []
+    for kind in ("durable", "python"):
+        with using(kind):
+            summary = run_batch(source, tmp_path / f"{kind}.csv", today=None)
+        assert summary.screened + summary.errors == 25_000
+        outputs.append((tmp_path / f"{kind}.csv").read_bytes())
+    assert outputs[0] == outputs[1]
 
 
 # --------------------------------------------------------------- the rule-id slice
