@@ -575,3 +575,30 @@ def test_checkpoint_done_reads_where_a_resumed_run_starts(tmp_path, ruleset):
     with pytest.raises(KeyboardInterrupt):
         run_batch(source, tmp_path / "out.jsonl", chunk_size=10, stop_after=2)
     assert checkpoint_done(tmp_path / "out.jsonl") == 20
+
+
+@pytest.mark.slow  # child processes (two workers)
+def test_both_rule_engines_give_the_same_bytes_resumed_or_not(tmp_path, ruleset, capsys):
+    """Issue 23: --rule-engine python is the fast path; its rows are durable's, byte for
+    byte, uninterrupted, with two workers, and resumed by the other engine."""
+    source = write_input(tmp_path / "in.csv", records(ruleset, 300, seed=23), ruleset)
+    run_batch(source, tmp_path / "durable.csv", today=FIXED_DAY, chunk_size=40,
+              rule_engine="durable")
+    expected = (tmp_path / "durable.csv").read_bytes()
+    assert cli.main(["batch", str(source), "-o", str(tmp_path / "python.csv"), "--today",
+                     FIXED_DAY.isoformat(), "--rule-engine", "python", "--workers", "2"]) == 0
+    assert (tmp_path / "python.csv").read_bytes() == expected
+    for first, then in (("durable", "python"), ("python", "durable")):
+        output = tmp_path / f"{first}-then-{then}.csv"
+        with pytest.raises(KeyboardInterrupt):
+            run_batch(source, output, today=FIXED_DAY, chunk_size=40, stop_after=3,
+                      rule_engine=first)
+        run_batch(source, output, chunk_size=40, resume=True, rule_engine=then)
+        assert output.read_bytes() == expected, (first, then)
+
+
+def test_an_unknown_rule_engine_is_refused_before_anything_runs(tmp_path, ruleset):
+    source = write_input(tmp_path / "in.csv", records(ruleset, 5, seed=1), ruleset)
+    with pytest.raises(BatchError, match="unknown rule engine 'drools'"):
+        run_batch(source, tmp_path / "out.csv", rule_engine="drools")
+    assert not list(tmp_path.glob("out*"))

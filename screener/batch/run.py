@@ -41,7 +41,8 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
               warn: Callable[[str], None] | None = None,
               notice: Callable[[str], None] | None = None,
               summary_path: str | Path | None = None,
-              stop_after: int | None = None, read_as: str = "auto") -> Summary:
+              stop_after: int | None = None, read_as: str = "auto",
+              rule_engine: str | None = None) -> Summary:
     """Screen every record of ``input_path`` into ``output_path`` (see the module doc).
 
     ``progress(done)`` is called after each chunk with the records done so far;
@@ -55,6 +56,8 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     interop.records), or ``auto`` to tell from its header (``summary.read_as`` says).
     ``summary_path``: where the caller will save the summary; checked up front with the
     other paths (writable, not one of them, not replaced without ``force``).
+    ``rule_engine``: durable or python (engine.KINDS), None for the process's choice
+    (SCREENER_ENGINE, else durable); the rows are the same.
     ``stop_after`` stops (as an interruption would) once that many chunks are written
     and checkpointed: for tests of --resume.
     """
@@ -63,6 +66,12 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     errors = Path(errors_path) if errors_path else default_errors_path(output)
     in_fmt, out_fmt, err_fmt = (format_of(source, "input"), format_of(output, "output"),
                                 format_of(errors, "errors"))
+    if rule_engine is not None:
+        from ..engine import KINDS
+
+        if rule_engine not in KINDS:
+            raise BatchError(f"unknown rule engine '{rule_engine}'; choose one of: "
+                             f"{', '.join(KINDS)}")
     if engine not in ENGINES:
         raise BatchError(f"unknown engine '{engine}'; choose one of: {', '.join(ENGINES)}")
     partial, checkpoint_path = paths_for(output)
@@ -95,7 +104,8 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     today_iso = state["today"] if state else (today or dt.date.today()).isoformat()
     task = Task(rules_dir=str(Path(rules).resolve()) if rules else None, ruleset_hash=ruleset.content_hash,
                 input_format=in_fmt, output_format=out_fmt, error_format=err_fmt,
-                today=today_iso, header=header, source=read_as, columns=columns)
+                today=today_iso, header=header, source=read_as, columns=columns,
+                rule_engine=rule_engine)
 
     summary = Summary(output=str(output), errors_file=str(errors), read_as=read_as,
                       ruleset_hash=ruleset.content_hash, warnings=warnings)

@@ -31,18 +31,20 @@ _this_process: dict[str, Any] = {}  # the ruleset this process loaded, by its ha
 _engine_lock = threading.Lock()  # a Dask worker may run threads: one engine, one at a time
 
 
-def init_worker(rules_dir: str | None, ruleset_hash: str) -> RuleSet:
-    """Load the ruleset and build this process's one engine (once per process)."""
-    if _this_process.get("hash") != ruleset_hash:
-        from ..engine import engine_for
+def init_worker(rules_dir: str | None, ruleset_hash: str,
+                rule_engine: str | None = None) -> RuleSet:
+    """Load the ruleset and build this process's engine (once per process and engine)."""
+    from ..engine import engine_for
 
+    if _this_process.get("hash") != ruleset_hash:
         ruleset = load_ruleset(rules_dir)
         if ruleset.content_hash != ruleset_hash:
             raise BatchError(f"the rules in {ruleset.folder} differ from the ones this run started "
                              "with (every worker must see the same rules folder)")
-        engine_for(ruleset)
         _this_process.update(hash=ruleset_hash, ruleset=ruleset)
-    return _this_process["ruleset"]
+    ruleset = _this_process["ruleset"]
+    engine_for(ruleset, rule_engine)  # built once, then looked up
+    return ruleset
 
 
 @dataclass(frozen=True)
@@ -58,13 +60,17 @@ class Task:
     header: tuple[str, ...] = ()
     source: str = "plain"  # CSV: plain, redcap or odk (interop.records)
     columns: tuple = ()  # CSV: what each header column means (interop.records.Column)
+    #: the rule engine (engine.KINDS); None: the process's choice (SCREENER_ENGINE, else
+    #: durable). Both give the same rows (tests/test_engine_parity.py)
+    rule_engine: str | None = None
 
 
 def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
     """Screen one chunk: formatted output and error text plus counts, in chunk order."""
+    from ..engine import using
     from ..screening import triage_summary
 
-    ruleset = init_worker(task.rules_dir, task.ruleset_hash)
+    ruleset = init_worker(task.rules_dir, task.ruleset_hash, task.rule_engine)
     today = dt.date.fromisoformat(task.today)
     out, err = io.StringIO(), io.StringIO()
     write_row = row_writer(out, task.output_format, output_columns(ruleset))
@@ -95,7 +101,7 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
             continue
         if not answers.values.get(URGENT_CHECK):  # missing key or blank cell
             unanswered += 1
-        with _engine_lock:
+        with _engine_lock, using(task.rule_engine):
             level, strengths, notes, complete = triage_summary(answers, ruleset)
         row = {"respondent_id": answers.respondent_id or rid, "triage": level,
                "complete": complete, "factors": list(strengths), "notes": notes,
