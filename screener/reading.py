@@ -56,6 +56,9 @@ def read_text(path: str | Path, what: str = "answers file") -> str:
 ANSWERS_SIZE = "(a complete set of answers is about 2 KB), so this is not answers"
 
 
+_PIECE = 64 * 1024  # bytes read at a time (read_bytes)
+
+
 def read_bytes(path: str | Path, what: str = "answers file", *, limit: int = MAX_BYTES,
                usual: str = ANSWERS_SIZE, fix: str | None = None) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes: the one way in for a file
@@ -85,7 +88,10 @@ def read_bytes(path: str | Path, what: str = "answers file", *, limit: int = MAX
             raise _too_big(path, what, info.st_size, os.read(fd, limit), limit, usual)
         chunks, size = [], 0
         while size <= limit:  # the file may grow while it is read
-            chunk = os.read(fd, limit + 1 - size)
+            # in pieces of at most _PIECE: one buffer of ``limit`` bytes, freed at once,
+            # makes glibc raise its mmap threshold for good, and durable's large state
+            # tables then come from the heap, zeroed page by page (+40 MB resident)
+            chunk = os.read(fd, min(limit + 1 - size, _PIECE))
             if not chunk:
                 break
             chunks.append(chunk)
