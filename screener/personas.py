@@ -111,6 +111,7 @@ def _check(raw: Any, path: str, ruleset: RuleSet, problems: Problems) -> Persona
     except ValidationError as exc:
         problems.add_validation(path, raw, ident, exc, model=Persona)
         return None
+    _check_texts(persona, raw, path, ident, problems)
     answers = raw["answers"]
     try:
         checked = validate_answers(persona.answers, ruleset)
@@ -139,6 +140,25 @@ def _check(raw: Any, path: str, ruleset: RuleSet, problems: Problems) -> Persona
             problems.add(path, line_of(raw, ("expect", "notes")), ident,
                          f"expect.notes: no note rule '{nid}'{suggest(nid, note_ids)}")
     return persona
+
+
+def _check_texts(persona: Persona, raw: dict, path: str, ident: str,
+                 problems: Problems) -> None:
+    """The output guard over every text a persona shows (name, story, translated
+    stories): a persona that says how much to take, or states a diagnosis, is refused
+    when it is loaded, so no command can print it (spec principles 1 and 2)."""
+    from .safety import find_unsafe_text
+
+    texts = [(("name",), persona.name), (("story",), persona.story)]
+    texts += [(("translations", lang, "story"), text.story)
+              for lang, text in persona.translations.items()]
+    for loc, text in texts:
+        found = find_unsafe_text(text)
+        if found:
+            problems.add(path, line_of(raw, loc), ident,
+                         f"{'.'.join(loc)}: looks like a dose or a diagnosis ('{found}'): "
+                         "a persona never states amounts, doses or diagnoses (spec principles "
+                         "1 and 2)", code="dose-text")
 
 
 def _field_of(message: str, answers: dict) -> str:

@@ -83,6 +83,21 @@ def ensure_safe_text(text: str, where: str = "output") -> str:
     return text
 
 
+class GuardedWriter:
+    """A text stream whose every write goes through ``ensure_safe_text`` first: for a
+    command that writes its output piece by piece (the demo), the one place it writes."""
+
+    def __init__(self, stream, where: str = "output"):
+        self._stream = stream
+        self._where = where
+
+    def write(self, text: str) -> int:
+        return self._stream.write(ensure_safe_text(text, self._where))
+
+    def __getattr__(self, name):  # flush, isatty, fileno... as the stream has them
+        return getattr(self._stream, name)
+
+
 def safe_url(url: str) -> bool:
     """An https:// URL with a host and no spaces or control characters: the only kind a
     report shows as a link (``rules check`` flags any other source url)."""

@@ -210,10 +210,10 @@ def test_dose_text_in_a_rule_and_in_a_question(rules_copy):
     questions = break_file(rules_copy, "questions.yaml", 'text: "How old are you?"',
                            'text: "How old are you? (this decides your dose)"')
     assert lint(rules_copy) == [
-        f"{rule}:{line_of(rule, '20 mmol')}: K-ALCOHOL: text looks like a dose or a diagnosis "
+        f"{rule}:{line_of(rule, '20 mmol')}: K-ALCOHOL: reason: looks like a dose or a diagnosis "
         "('20 mmol'): the screener never states amounts, doses or diagnoses (spec principles "
         "1 and 2)",
-        f"{questions}:{line_of(questions, 'your dose')}: age_years: text looks like a dose or a "
+        f"{questions}:{line_of(questions, 'your dose')}: age_years: text: looks like a dose or a "
         "diagnosis ('dose'): the screener never states amounts, doses or diagnoses (spec "
         "principles 1 and 2)"]
 

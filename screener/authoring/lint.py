@@ -425,26 +425,31 @@ def dose_text(ctx: Context):
             lines = read_bytes(path).decode("utf-8", "replace").splitlines()
         except RulesError:
             continue  # refused by read_yaml too: nothing of it was read
-        for text, line, ident in _strings(raw, 1, ""):
+        for text, line, ident, field in _strings(raw, 1, "", ()):
             found = safety.find_unsafe_text(text)
             if found:
                 yield finding("dose-text", str(path), _line_with(lines, found, line),
-                              ident, f"text looks like a dose or a diagnosis ('{found}'): the "
-                              "screener never states amounts, doses or diagnoses "
-                              "(spec principles 1 and 2)")
+                              ident, f"{'.'.join(field) or 'text'}: looks like a dose or a "
+                              f"diagnosis ('{found}'): the screener never states amounts, "
+                              "doses or diagnoses (spec principles 1 and 2)")
 
 
-def _strings(node, line: int, ident: str):
-    """(string, line, nearest id) for every string value in parsed YAML."""
+def _strings(node, line: int, ident: str, field: tuple):
+    """(string, line, nearest id, field) for every string value in parsed YAML; the field
+    is the path of keys from the nearest item with an id (``reason``, ``options[2].label``)
+    or from the top of the file (``questions.fluids.help`` in a translation)."""
     if isinstance(node, dict):
-        ident = node.get("id") if isinstance(node.get("id"), str) else ident
+        if isinstance(node.get("id"), str):
+            ident, field = node["id"], ()
         for key, value in node.items():
-            yield from _strings(value, getattr(node, "key_lines", {}).get(key, line), ident)
+            yield from _strings(value, getattr(node, "key_lines", {}).get(key, line), ident,
+                                field + (str(key),))
     elif isinstance(node, list):
-        for item in node:
-            yield from _strings(item, getattr(item, "line", line), ident)
+        for n, item in enumerate(node):
+            yield from _strings(item, getattr(item, "line", line), ident,
+                                field[:-1] + (f"{field[-1]}[{n}]",) if field else (f"[{n}]",))
     elif isinstance(node, str):
-        yield node, line, ident
+        yield node, line, ident, field
 
 
 def _line_with(lines: list[str], fragment: str, start: int) -> int:

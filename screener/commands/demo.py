@@ -52,7 +52,9 @@ def run(args) -> int:
     lang = choose_language(args)
     ruleset = load_ruleset(args.rules, lang)
     personas = load_personas(args.personas, ruleset)
-    out = sys.stdout
+    from ..safety import GuardedWriter
+
+    out = GuardedWriter(sys.stdout, "the demo output")  # every line the demo writes
     if args.list or not args.persona:
         for p in personas.values():
             out.write(f"{p.id:<24} {p.expect.triage:<9} {p.name}: {p.story_in(lang)}\n")

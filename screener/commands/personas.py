@@ -44,20 +44,26 @@ def run(args) -> int:
             row["differences"] = check_expectation(p, screen(persona_answers(p, ruleset), ruleset))
             failed += bool(row["differences"])
         rows.append(row)
+    from ..safety import ensure_safe_text
+
     if args.format == "json":
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        # guarded as a person reads it (é, not \u00e9), written as before
+        ensure_safe_text(json.dumps(rows, indent=2, ensure_ascii=False), "the personas list")
+        text = json.dumps(rows, indent=2) + "\n"
     else:
+        lines = []
         for row in rows:
             factors = ", ".join(f"{k} ({v})" for k, v in row["expect"]["factors"].items())
             status = ""
             if args.check:
                 status = "ok    " if not row["differences"] else "DIFFERS "
-            sys.stdout.write(f"{status}{row['id']:<24} {row['expect']['triage']:<9} "
-                             f"{factors or 'no factors'}\n{'':>{len(status)}}  {row['name']}: "
-                             f"{row['story']}\n")
-            for diff in row.get("differences", []):
-                sys.stdout.write(f"    - {diff}\n")
+            lines.append(f"{status}{row['id']:<24} {row['expect']['triage']:<9} "
+                         f"{factors or 'no factors'}\n{'':>{len(status)}}  {row['name']}: "
+                         f"{row['story']}\n")
+            lines += [f"    - {diff}\n" for diff in row.get("differences", [])]
         if args.check:
-            sys.stdout.write(f"\n{len(rows) - failed} of {len(rows)} personas match their "
-                             "expected result\n")
+            lines.append(f"\n{len(rows) - failed} of {len(rows)} personas match their "
+                         "expected result\n")
+        text = "".join(lines)
+    sys.stdout.write(ensure_safe_text(text, "the personas list"))  # the one place it writes
     return 1 if failed else 0

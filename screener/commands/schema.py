@@ -35,5 +35,8 @@ def run(args) -> int:
         schema = Result.model_json_schema()
         schema["title"] = "Screener result"
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    from ..safety import ensure_safe_text
+
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    sys.stdout.write(ensure_safe_text(text, f"the {args.which} schema"))
     return 0
