@@ -233,15 +233,60 @@ def apply_skip_logic(values: dict, ruleset: RuleSet) -> tuple[dict, list[str]]:
                     if q.id not in kept:
                         kept.add(q.id)
                         warnings.append(
-                            f"{q.id} '{values[q.id]}' was used although the question is "
-                            "only asked when " + conditions.in_one_line(q.shown_if)
-                            + ": please check this answer with the person")
+                            f'Your answer "{q.label(values[q.id])}" to "{q.text}" was used '
+                            "although that question is only asked when "
+                            f"{_why_hidden(q.shown_if, values, ruleset)}: please check this "
+                            f"answer with the person. [{q.id}]")
                     continue
+                warnings.append(f'Your answer to "{q.text}" was not used: that question is '
+                                f"only asked when {_why_hidden(q.shown_if, values, ruleset)}. "
+                                f"[{q.id}]")
                 del values[q.id]
-                warnings.append(f"{q.id} was ignored: it is only asked when "
-                                + conditions.in_one_line(q.shown_if))
                 changed = True
     return values, warnings
+
+
+def _why_hidden(cond, values: dict, ruleset: RuleSet, nested: bool = False) -> str:
+    """The part of a question's ``shown_if`` that the answers make false, in words a person
+    reads: question texts and answer labels, not ids and codes ("What was your sex at
+    birth?" is not answered "Male")."""
+    if isinstance(cond, conditions.Test):
+        return _test_in_words(cond, ruleset)
+    if isinstance(cond, conditions.All):
+        parts = [p for p in cond.all if conditions.evaluate(p, values) is False] or cond.all
+        word = " and "
+    else:  # every alternative is false
+        parts, word = cond.any, " or "
+    text = word.join(_why_hidden(p, values, ruleset, nested=len(parts) > 1) for p in parts)
+    return f"({text})" if nested and len(parts) > 1 else text
+
+
+def _test_in_words(test, ruleset: RuleSet) -> str:
+    q = ruleset.questions.by_id.get(test.name)
+    name = f'"{q.text}"' if q else test.name
+
+    def label(value) -> str:
+        return f'"{q.label(value)}"' if q and q.options else (q.label(value) if q else str(value))
+
+    values = [label(v) for v in test.values()]
+    either = " or ".join(values)
+    if test.op == "known":
+        return f"{name} is {'answered' if test.value else 'not answered'}"
+    words = {
+        "is": f"is answered {either}",
+        "in": f"is answered {either}",
+        "is_not": f"is not answered {either}",
+        "not_in": f"is not answered {either}",
+        "has": f"has {either} among its answers",
+        "has_any": f"has {either} among its answers",
+        "lacks": f"does not have {either} among its answers",
+        "lacks_all": f"has none of {', '.join(values)} among its answers",
+        "gte": f"is answered {either} or more",
+        "gt": f"is answered more than {either}",
+        "lte": f"is answered {either} or less",
+        "lt": f"is answered less than {either}",
+    }
+    return f"{name} {words.get(test.op, conditions.OPERATORS.get(test.op, test.op) + ' ' + either)}"
 
 
 def is_shown(q: Question, values: dict) -> bool:

@@ -78,7 +78,31 @@ def test_skipped_question_is_dropped_with_warning(ruleset):
     ok = validate_answers({"sex_at_birth": "male", "age_years": 40, "pregnancy": "neither",
                            "medicines": ["none"], "ppi_duration": "over_12_months"}, ruleset)
     assert "pregnancy" not in ok.values and "ppi_duration" not in ok.values
-    assert any(w.startswith("pregnancy was ignored") for w in ok.warnings)
+    assert any(w.startswith('Your answer to "Are you pregnant or breastfeeding?" was not used')
+               for w in ok.warnings)
+
+
+def test_the_skip_logic_warning_is_in_plain_words(ruleset):
+    """Question texts and answer labels, not ids, codes or operators; the id in brackets
+    at the end for clinicians."""
+    ok = validate_answers({"hot_weather_now": "no", "heat_symptoms_now": ["headache"],
+                           "medicines": ["none"], "ppi_duration": "over_12_months"}, ruleset)
+    heat, ppi = ok.warnings
+    assert heat == ('Your answer to "Right now, in this heat, do you have any of these?" was '
+                    'not used: that question is only asked when "Is it unusually hot where '
+                    'you are this week?" is answered "Yes". [heat_symptoms_now]')
+    assert ppi.startswith('Your answer to "How long have you been taking stomach-acid '
+                          'tablets?" was not used: that question is only asked when "Do you '
+                          'take any of these medicines?" has "Stomach-acid tablets')
+    assert ppi.endswith('among its answers. [ppi_duration]')
+    # of a condition with parts, only the part the answers make false, nested in brackets
+    ok = validate_answers({"sex_at_birth": "male", "age_years": 8, "pregnancy": "neither"},
+                          ruleset)
+    assert ok.warnings == [
+        'Your answer to "Are you pregnant or breastfeeding?" was not used: that question is '
+        'only asked when "What was your sex at birth?" is not answered "Male" and ("How old '
+        'are you?" is answered 10 years or more or "How old are you?" is not answered). '
+        '[pregnancy]']
 
 
 @pytest.mark.parametrize("answer", ["pregnant", "breastfeeding"])
@@ -91,7 +115,9 @@ def test_a_hidden_pregnancy_answer_is_used_and_flagged(ruleset, answer):
     answers = {"sex_at_birth": "male", "age_years": 40, "pregnancy": answer}
     ok = validate_answers(answers, ruleset)
     assert ok.values["pregnancy"] == answer
-    assert any(w.startswith(f"pregnancy '{answer}' was used") and "check" in w
+    label = ruleset.questions.by_id["pregnancy"].label(answer)
+    assert any(w.startswith(f'Your answer "{label}" to "Are you pregnant or breastfeeding?" '
+                            "was used") and "check" in w and w.endswith("[pregnancy]")
                for w in ok.warnings)
     result = screen(answers, ruleset)
     assert "N-PREGNANCY" in {n.id for n in result.notes}

@@ -95,17 +95,19 @@ def test_skip_logic_drops_a_hidden_answer_with_a_warning(ruleset, personas):
     assert (diff.triage_before, diff.triage_after) == ("prompt", "prompt")
     assert not diff.notes_removed and not diff.factors
     [warning] = diff.warnings
-    assert warning == ("pregnancy 'pregnant' was used although the question is only asked "
-                       "when sex_at_birth is not male and (age_years is at least 10 or "
-                       "age_years is unanswered (unknown)): please check this answer with "
-                       "the person")
+    assert warning == ('Your answer "Pregnant" to "Are you pregnant or breastfeeding?" was '
+                       'used although that question is only asked when "What was your sex at '
+                       'birth?" is not answered "Male": please check this answer with the '
+                       'person. [pregnancy]')
     # any other hidden answer is still dropped with a warning ('neither' for a man):
     # the pregnancy rules then no longer apply
     diff = diff_for(ruleset, personas, "pregnant-vomiting", "sex_at_birth=male", "pregnancy=neither")
     assert ("pregnancy", "pregnant", None) in [(c.question, c.before, c.after) for c in diff.changes]
     assert (diff.triage_before, diff.triage_after) == ("prompt", "routine")
     assert "N-PREGNANCY" in {n.id for n in diff.notes_removed}
-    assert any(w.startswith("pregnancy was ignored") for w in diff.warnings)
+    assert 'Your answer to "Are you pregnant or breastfeeding?" was not used: that question ' \
+        'is only asked when "What was your sex at birth?" is not answered "Male". ' \
+        '[pregnancy]' in diff.warnings
 
 
 def test_setting_the_same_value_changes_nothing(ruleset, personas):
