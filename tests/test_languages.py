@@ -228,13 +228,14 @@ def test_intake_in_spanish_saves_an_english_clinician_report(tmp_path):
 
     es = load_ruleset(lang="es")
     i18n.set_language("es")
-    lines = ["P001", *typed_lines(es, ROUTINE), "", "quit"]
+    # the answers, no to "Show the details?", Enter after reading, then quit
+    lines = ["P001", *typed_lines(es, ROUTINE), "", "", "quit"]
     stdin, out = io.StringIO("\n".join(lines) + "\n"), io.StringIO()
     count = run_intake(es, lambda: PlainAsker(stdin=stdin, stdout=out), tmp_path,
                        report_format="md", clear=lambda: None, today=lambda: TODAY,
                        report_lang="en")
     assert count == 1
-    screen_text = out.getvalue()
+    screen_text = " ".join(out.getvalue().split())  # wrapped to the terminal's width
     assert "Id de la persona (un id, nunca un nombre)" in screen_text
     assert NOTICE_ES in screen_text and "RESULTADO: COMÉNTELO" in screen_text
     report = (tmp_path / "P001-report.md").read_text()
