@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..errors import printable
+from ..i18n import _
 from ..models import TRIAGE_ORDER, RuleSet
 
 MAX_NAMED = 50  # urgent error records kept by row in the summary (all are in the errors file)
@@ -83,13 +85,16 @@ class Summary:
 def urgent_errors_text(data: dict) -> str:
     """Stderr: the rejected records that report a red flag, by row and respondent id."""
     count, named = data["errors_with_red_flag"], data["errors_with_red_flag_named"]
-    lines = [f"screener: URGENT: records with errors that report a red flag: {count:,}; "
-             "check these people now:"]
-    lines += [f"  row {r['row']} (respondent_id {r['respondent_id']}): {', '.join(r['urgent'])}"
+    lines = ["screener: " + _("URGENT: records with errors that report a red flag: {count}; "
+                              "check these people now:").format(count=f"{count:,}")]
+    lines += ["  " + _("row {row} (respondent_id {id}): {flags}").format(
+                  row=r["row"], id=printable(r["respondent_id"]),
+                  flags=printable(", ".join(r["urgent"])))
               for r in named]
     if count > len(named):
-        lines.append(f"  ... and {count - len(named):,} more")
-    lines.append(f"  (column 'urgent' in {data['errors_file']})")
+        lines.append("  " + _("... and {count} more").format(count=f"{count - len(named):,}"))
+    lines.append("  " + _("(column 'urgent' in {file})").format(
+        file=printable(data["errors_file"])))
     return "\n".join(lines) + "\n"
 
 
@@ -98,14 +103,16 @@ def summary_table(data: dict) -> str:
     lines = [f"{_records(data['input_records'])} = {data['screened']:,} screened + "
              f"{data['errors']:,} with errors"
              + ("" if data["reconciles"] else "  (DOES NOT RECONCILE)"),
-             f"results: {data['output']}", f"errors:  {data['errors_file']}", ""]
+             f"results: {printable(data['output'])}", f"errors:  {printable(data['errors_file'])}",
+             ""]
     flagged, unanswered = data["errors_with_red_flag"], data["urgent_check_unanswered"]
     if unanswered:  # unknown is not "no"
         lines.insert(1, f"{_records(unanswered)} did not answer the urgent check "
                         "(red_flags_now): screened without it")
     if flagged:  # right under the counts, so it cannot be missed
-        lines.insert(1, f"!!! URGENT: records with errors that report a red flag: {flagged:,} "
-                        "(check these people now: column 'urgent' in the errors file)")
+        lines.insert(1, "!!! " + _("URGENT: records with errors that report a red flag: "
+                                   "{count} (check these people now: column 'urgent' in the "
+                                   "errors file)").format(count=f"{flagged:,}"))
     for title, rows in (("triage", data["triage"]), ("factor", data["factors"])):
         lines.append(f"{title:<22} {'count':>10} {'% screened':>11}")
         for name, row in rows.items():

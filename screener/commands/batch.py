@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import iso_date
+from . import add_lang_argument, choose_language, iso_date
 
 DESCRIPTION = """\
 Screen many records with the same rules: a CSV export (one column per question id,
@@ -75,6 +75,8 @@ def add_arguments(parser) -> None:
                         help="durable-rules (default; SCREENER_ENGINE sets another) or the "
                              "built-in Python evaluator, generated from the same rules: the "
                              "same rows, several times faster (benchmarks/README.md)")
+    add_lang_argument(parser, what="the urgent lines of the summary (red flags among the "
+                                   "rejected records)")
 
 
 def run(args) -> int:
@@ -90,6 +92,9 @@ def run(args) -> int:
     from ..fsutil import write_private
     from ..loading import load_ruleset
 
+    from ..errors import printable
+
+    choose_language(args)  # the urgent lines; results and errors files stay codes
     today = args.today
     if args.workers < 1:
         raise BatchError("--workers must be at least 1", field="--workers")
@@ -97,7 +102,7 @@ def run(args) -> int:
     fmt = format_of(args.input, "input")
     read_as = resolve_read_as(Path(args.input), fmt, args.read_as)
     if args.read_as == "auto" and read_as != "plain":  # a plain file needs no word
-        print(f"screener: reading {args.input} as {DESCRIPTIONS[read_as]}; "
+        print(f"screener: reading {printable(args.input)} as {DESCRIPTIONS[read_as]}; "
               "use --from plain|redcap|odk to choose", file=sys.stderr)
 
     if args.engine == "dask":  # Dask's own log lines (and tracebacks) never reach the person
@@ -142,7 +147,9 @@ def run(args) -> int:
 def _warn(text: str) -> None:
     import sys
 
-    print(f"screener: warning: {text}", file=sys.stderr)
+    from ..errors import printable
+
+    print(f"screener: warning: {printable(text)}", file=sys.stderr)  # names a file
 
 
 class _Notice:
@@ -158,7 +165,9 @@ class _Notice:
         if self.progress:
             sys.stderr.write("\r\x1b[K")
             self.progress.last = float("-inf")  # redraw at the next update
-        print(f"screener: {text}", file=sys.stderr, flush=True)
+        from ..errors import printable
+
+        print(f"screener: {printable(text)}", file=sys.stderr, flush=True)
 
 
 class _ProgressBar:
