@@ -28,7 +28,8 @@ def plain_session(ruleset, tmp_path, lines: list[str]):
 
 
 def test_plain_mode_numbers_help_back_and_reasons(ruleset, tmp_path):
-    lines = ["1,11",   # a red flag and "None of these": refused with the reason
+    lines = ["11,12",  # "None of these" and "Not sure": refused with the reason (a red
+             #           flag with "None of these" wins instead: test_hostile_leftovers)
              "11",     # None of these
              "?",      # help on age
              "200",    # out of range: re-asked with the reason

@@ -60,6 +60,8 @@ class Prompt:
     options: tuple[Option, ...] = ()
     default: Any = None
     exclusive: tuple = ()  # multi: values that stand alone ("none", "not_sure")
+    red_flags: tuple = ()  # multi: values an urgent rule tests; ticked with an exclusive
+    #                        one they win (see ``red_flags_win``), never refused
     parse: Callable[[str], Any] | None = None
     can_back: bool = False
     progress: str = ""
@@ -77,11 +79,35 @@ def exclusive_error(values: list, prompt: Prompt) -> str | None:
     """The reason a multi answer is not allowed, or None."""
     if not values:
         return _("Choose at least one answer (or 'None of these').")
+    if any(value in prompt.red_flags for value in values):
+        return None  # a red flag is never refused: it wins (red_flags_win)
     for value in prompt.exclusive:
         if value in values and len(values) > 1:
             label = next((o.label for o in prompt.options if o.value == value), value)
             return _("'{label}' cannot be combined with other answers.").format(label=label)
     return None
+
+
+def red_flags_win(values: Any, prompt: Prompt) -> tuple[Any, str | None]:
+    """A multi answer with a red flag and an exclusive answer ("None of these", "Not
+    sure") ticked together: the red flag wins, the exclusive answers are dropped. Returns
+    the answer to keep and the one line that tells the person so (None when nothing
+    was dropped). A red flag is never lost, whatever the input."""
+    if (prompt.kind != "multi" or not isinstance(values, list)
+            or not any(v in prompt.red_flags for v in values)):
+        return values, None
+    dropped = [v for v in values if v in prompt.exclusive]
+    if not dropped:
+        return values, None
+    kept = [v for v in values if v not in prompt.exclusive]
+    labels = {o.value: o.label for o in prompt.options}
+
+    def quoted(chosen: list) -> str:
+        return ", ".join(f"'{labels.get(v, v)}'" for v in chosen)
+
+    line = (_("You chose {dropped} and {kept}: {kept} is kept.") if len(kept) == 1
+            else _("You chose {dropped} and {kept}: {kept} are kept."))
+    return kept, line.format(dropped=quoted(dropped), kept=quoted(kept))
 
 
 class LineAsker:
@@ -195,7 +221,10 @@ def _parse_typed(prompt: Prompt, raw: str) -> Any:
         if not parts:
             raise ValueError(_("please type a number."))
         numbers = []
+        codes = {str(o.value).lower(): n for n, o in enumerate(prompt.options, 1)}
         for part in parts:
+            if part.lower() in codes:  # an option's code typed instead of its number
+                part = str(codes[part.lower()])
             if not part.isdigit() or not 1 <= int(part) <= count:
                 raise ValueError(_("'{typed}' is not one of the numbers 1 to {count}.").format(
                     typed=part, count=count))

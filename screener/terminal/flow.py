@@ -25,7 +25,8 @@ from ..consistency import load_checks, triggered
 from ..i18n import N_, _
 from ..models import NONE, NOT_SURE, Question, RuleSet
 from . import units
-from .asker import BACK, Asker, Option, Prompt
+from ..red_flags import urgent_codes
+from .asker import BACK, Asker, Option, Prompt, red_flags_win
 
 SECONDS_PER_QUESTION = 8  # measured roughly on ourselves: a select takes 5-10 s
 REVIEW = "review"
@@ -99,8 +100,10 @@ def with_derived_facts(ruleset: RuleSet, answers: dict) -> dict:
 
 
 def prompt_for(q: Question, *, default: Any = None, today: dt.date, can_back: bool = False,
-               progress: str = "") -> Prompt:
-    """The screen for one question of the bank (shared with the demo)."""
+               progress: str = "", red_flags: Any = ()) -> Prompt:
+    """The screen for one question of the bank (shared with the demo). ``red_flags``:
+    this question's codes that an urgent rule tests (``red_flags.urgent_codes``); ticked
+    with "None of these" they win instead of being refused."""
     options: tuple[Option, ...] = ()
     if q.type in ("choice", "multi"):
         options = tuple(Option(o.code, o.label) for o in q.options)
@@ -115,6 +118,7 @@ def prompt_for(q: Question, *, default: Any = None, today: dt.date, can_back: bo
         hint = _("YYYY-MM-DD; Enter keeps the date shown")
     return Prompt(kind=q.type, text=q.text, key=q.id, help=q.help, options=options,
                   default=default, exclusive=(NONE, NOT_SURE) if q.type == "multi" else (),
+                  red_flags=tuple(o.value for o in options if o.value in red_flags),
                   parse=_parser(q, today), can_back=can_back, progress=progress, hint=hint)
 
 
@@ -156,6 +160,7 @@ class _Flow:
         self.history: list[int] = []  # indices asked before, for "back"
         self.last_section: str | None = None
         self.seen: set[str] = set(state.answers)
+        self.red_flags = urgent_codes(ruleset)  # question -> codes an urgent rule tests
 
     # -------------------------------------------------------------------- walking
     def run(self) -> QuestionnaireEnd:
@@ -190,10 +195,14 @@ class _Flow:
                 self.seen.discard(choice)
             q = self.questions[i]
             self._save(q.id)
-            value = self.asker.ask(self._prompt(q, i))
+            prompt = self._prompt(q, i)
+            value = self.asker.ask(prompt)
             if value is BACK:
                 i = self._back(i)
                 continue
+            value, kept = red_flags_win(value, prompt)  # whatever the asker let through
+            if kept:
+                self.asker.message(kept)
             if isinstance(value, units.Measured):
                 self.asker.message(_("Recorded: {value}.").format(value=value.shown))
                 value = value.value
@@ -274,7 +283,8 @@ class _Flow:
             self.asker.section(section.title, section.intro)
             self.last_section = q.section
         return prompt_for(q, default=self.state.answers.get(q.id), today=self.today,
-                          can_back=bool(self.history), progress=self._progress(q, i))
+                          can_back=bool(self.history), progress=self._progress(q, i),
+                          red_flags=self.red_flags.get(q.id, ()))
 
     def _progress(self, q: Question, i: int) -> str:
         """'Diet · question 12 of up to 40 · about 4 min left'.

@@ -1,0 +1,105 @@
+"""Leftovers of "a red flag is never lost, whatever the input" (hostile input).
+
+1. "None of these" typed or ticked together with a red flag at a question an urgent
+   rule tests: the red flag wins, in one line, and the urgent result follows; at an
+   ordinary multi question the answer is asked again with the reason.
+2. A local batch worker killed mid-run: one paragraph, finished records kept, --resume
+   finishes byte-identical.
+3. A full disk while writing: one paragraph naming the file, data kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from screener.terminal.asker import PlainAsker
+from screener.terminal.flow import prompt_for, run_questionnaire
+from screener.terminal.menus import TerminalAsker
+
+pytestmark = pytest.mark.timeout(120)
+
+TODAY = dt.date(2025, 1, 15)
+
+
+def _number(ruleset, question: str, code: str) -> int:
+    prompt = prompt_for(ruleset.questions.by_id[question], today=TODAY)
+    return [o.value for o in prompt.options].index(code) + 1
+
+
+def _plain(lines):
+    out = io.StringIO()
+    return PlainAsker(stdin=io.StringIO("".join(line + "\n" for line in lines)), stdout=out), out
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("typed", ["{none},{seizure}", "{seizure} {none}", "none, seizure",
+                                   "NONE seizure"])
+def test_plain_none_with_a_red_flag_keeps_the_red_flag_and_stops(ruleset, typed):
+    numbers = {c: _number(ruleset, "red_flags_now", c) for c in ("none", "seizure")}
+    asker, out = _plain([typed.format(**numbers)])
+    end = run_questionnaire(ruleset, asker, today=TODAY)
+    assert end.status == "urgent"
+    assert end.answers["red_flags_now"] == ["seizure"]
+    printed = _flat(out.getvalue())
+    seizure = next(o.label for o in ruleset.questions.by_id["red_flags_now"].options
+                   if o.code == "seizure")
+    assert f"You chose 'None of these' and '{seizure}': '{seizure}' is kept." in printed
+    assert "Sorry" not in printed
+
+
+def test_plain_not_sure_and_none_with_two_red_flags(ruleset):
+    picks = [_number(ruleset, "red_flags_now", c)
+             for c in ("none", "not_sure", "seizure", "chest_pain")]
+    asker, out = _plain([",".join(map(str, picks))])
+    end = run_questionnaire(ruleset, asker, today=TODAY)
+    assert end.status == "urgent"
+    assert end.answers["red_flags_now"] == ["seizure", "chest_pain"]
+    assert "are kept." in _flat(out.getvalue())
+
+
+def test_plain_ordinary_multi_reasks_with_the_reason(ruleset):
+    medicines = ruleset.questions.by_id["medicines"]
+    prompt = prompt_for(medicines, today=TODAY, red_flags=())
+    none = _number(ruleset, "medicines", "none")
+    asker, out = _plain([f"1,{none}", str(none)])
+    assert asker.ask(prompt) == ["none"]
+    assert "'None of these' cannot be combined with other answers." in _flat(out.getvalue())
+
+
+def test_checkbox_select_all_at_the_urgent_check_keeps_every_red_flag(ruleset):
+    # questionary's "a" ticks every item, "None of these" and "Not sure" included: it
+    # used to be refused at Enter; the red flags now win
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        asker = TerminalAsker(stdout=io.StringIO())
+        pipe.send_text("a\r")
+        end = run_questionnaire(ruleset, asker, today=TODAY)
+    flags = [o.code for o in ruleset.questions.by_id["red_flags_now"].options
+             if o.code not in ("none", "not_sure")]
+    assert end.status == "urgent"
+    assert end.answers["red_flags_now"] == flags
+    assert "You chose 'None of these', 'Not sure' and " in _flat(asker.stdout.getvalue())
+
+
+def test_checkbox_red_flag_preselected_with_none_is_not_refused(ruleset):
+    # a draft (or anything else) that gives both as the default: Enter keeps the red flag
+    prompt = prompt_for(ruleset.questions.by_id["red_flags_now"], today=TODAY,
+                        default=["seizure", "none"],
+                        red_flags=("seizure", "chest_pain"))
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        asker = TerminalAsker(stdout=io.StringIO())
+        pipe.send_text("\r")
+        answer = asker.ask(prompt)
+    from screener.terminal.asker import red_flags_win
+
+    kept, line = red_flags_win(answer, prompt)
+    assert kept == ["seizure"]
+    assert line.endswith("is kept.")
