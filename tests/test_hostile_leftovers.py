@@ -103,3 +103,62 @@ def test_checkbox_red_flag_preselected_with_none_is_not_refused(ruleset):
     kept, line = red_flags_win(answer, prompt)
     assert kept == ["seizure"]
     assert line.endswith("is kept.")
+
+
+# ------------------------------------------------------ 2. a killed local batch worker
+
+def _dies_on_a_later_chunk(task, chunk):
+    """process_chunk, except that the worker given the second chunk kills itself (as
+    kill -9 would) once the first chunk's result is checkpointed: picklable by name, so
+    the spawned workers run it."""
+    import os
+    import signal
+    import time
+    from pathlib import Path
+
+    from screener.batch.worker import process_chunk
+
+    if chunk[0][0] > 3:
+        checkpoint = Path(os.environ["HOSTILE_CHECKPOINT"])
+        deadline = time.monotonic() + 60
+        while not checkpoint.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return process_chunk(task, chunk)
+
+
+def _batch_input(tmp_path, ruleset, count=20):
+    from screener.authoring.generate import answer_sets
+    from screener.batch import write_input
+
+    sets = answer_sets(ruleset, count, seed=7)
+    for i, answers in enumerate(sets):
+        answers["respondent_id"] = f"R{i:05d}"
+    return write_input(tmp_path / "in.csv", sets, ruleset)
+
+
+def test_a_killed_local_worker_ends_in_one_paragraph_and_resume_is_byte_identical(
+        tmp_path, ruleset, monkeypatch):
+    from screener.batch import executors, paths_for, run_batch
+    from screener.errors import BatchError
+
+    source = _batch_input(tmp_path, ruleset)
+    out = tmp_path / "out.csv"
+    monkeypatch.setenv("HOSTILE_CHECKPOINT", str(paths_for(out)[1]))
+    with monkeypatch.context() as patch:
+        patch.setattr(executors, "process_chunk", _dies_on_a_later_chunk)
+        with pytest.raises(BatchError) as caught:
+            run_batch(source, out, workers=2, chunk_size=5, today=TODAY)
+    message = str(caught.value)
+    assert "a local worker process stopped" in message
+    assert "Finished records are kept: run the same command with --resume" in message
+    assert "\n" not in message and "Traceback" not in message
+    assert paths_for(out)[1].exists() and not out.exists()
+
+    summary = run_batch(source, out, workers=2, chunk_size=5, today=TODAY, resume=True)
+    assert summary.resumed_at >= 5
+    fresh = tmp_path / "fresh.csv"
+    run_batch(source, fresh, workers=1, chunk_size=5, today=TODAY)
+    assert out.read_bytes() == fresh.read_bytes()
+    assert (tmp_path / "out.errors.csv").read_bytes() == \
+        (tmp_path / "fresh.errors.csv").read_bytes()

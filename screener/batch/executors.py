@@ -28,17 +28,6 @@ def in_chunks(records: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _in_order(submit, chunks: Iterator[list], window: int) -> Iterator[dict]:
-    """Keep ``window`` chunks in flight; yield results in submission order."""
-    pending: list = []
-    for chunk in chunks:
-        pending.append(submit(chunk))
-        if len(pending) >= window:
-            yield pending.pop(0).result()
-    while pending:
-        yield pending.pop(0).result()
-
-
 def run_local(task: Task, chunks: Iterator[list], workers: int, scheduler: str | None,
               notice: Callable[[str], None] | None = None) -> Iterator[dict]:
     if workers <= 1:  # in this process: no pickling, same function
@@ -47,12 +36,42 @@ def run_local(task: Task, chunks: Iterator[list], workers: int, scheduler: str |
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # spawn: a fresh interpreter per worker, so no engine state is inherited by fork
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_pool_worker,
                              initargs=(task.rules_dir, task.ruleset_hash, os.getpid())) as pool:
-        yield from _in_order(lambda c: pool.submit(process_chunk, task, c), chunks, 3 * workers)
+        pending: deque = deque()  # up to 3 chunks a worker in flight, yielded in order
+        rows = (0, 0)
+        try:
+            for chunk in chunks:
+                if pending:  # submit fails at once once the pool is broken
+                    rows = pending[0][1]
+                pending.append((pool.submit(process_chunk, task, chunk),
+                                (chunk[0][0], chunk[-1][0])))  # (number, record) pairs
+                if len(pending) >= 3 * workers:
+                    future, rows = pending.popleft()
+                    yield future.result()
+            while pending:
+                future, rows = pending.popleft()
+                yield future.result()
+        except BrokenProcessPool:  # a worker was killed (kill -9, out of memory) or crashed
+            raise WorkerError(
+                f"a local worker process stopped while records {rows[0]:,} to {rows[1]:,} "
+                "were being screened (it was killed, or ran out of memory), so the run "
+                "stopped") from None
+
+
+class WorkerError(BatchError):
+    """A local worker process died during the run. run_batch adds whether --resume can
+    continue (as for ClusterError)."""
+
+    def advise(self, kept: bool) -> "WorkerError":
+        self.message += (". Finished records are kept: run the same command with --resume "
+                         "to continue" if kept else ". No record was saved, so there is "
+                         "nothing to resume: run the command again")
+        return self
 
 
 def _pool_worker(rules_dir: str | None, ruleset_hash: str, parent: int) -> None:

@@ -22,7 +22,7 @@ from ..errors import BatchError
 from ..loading import load_ruleset
 from .checkpoint import (CHECKPOINT_VERSION, PartialFile, input_fingerprint, load_checkpoint,
                          save_checkpoint, verify_partials)
-from .executors import ENGINES, ClusterError, in_chunks
+from .executors import ENGINES, ClusterError, WorkerError, in_chunks
 from .output import ERROR_COLUMNS, header_text, output_columns, repeated_ids
 from .paths import (check_destination, check_distinct, check_input, clear_for_fresh_start,
                     default_errors_path, format_of, partial_of, paths_for)
@@ -151,7 +151,7 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
             for handle, path in ((out, partial), (err, errors_partial)):
                 if handle is not None:  # only what this run created
                     path.unlink(missing_ok=True)
-        if isinstance(exc, ClusterError):
+        if isinstance(exc, (ClusterError, WorkerError)):
             exc.advise(kept=state is not None or written > 0)
         raise
     out.close()
