@@ -85,6 +85,24 @@ class OutputError(ScreenerError, OSError):
     """An output file cannot be written (also an OSError, for callers that expect one)."""
 
 
+class DiskFullError(OutputError):
+    """The disk (or the quota) was full while writing a file. What was written before is
+    kept; a batch run adds whether --resume can continue (``advise``)."""
+
+    def advise(self, kept: bool) -> "DiskFullError":
+        self.message += ("; finished records are kept: free some space, then run the same "
+                         "command with --resume to continue" if kept else "; no record was "
+                         "saved: free some space, then run the command again")
+        return self
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """An OSError saying the disk or the user's quota is full."""
+    import errno
+
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1))
+
+
 class OutputExistsError(OutputError, FileExistsError):
     """The output file exists and replacing it was not allowed (no --force)."""
 

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import OutputError, OutputExistsError
+from .errors import DiskFullError, OutputError, OutputExistsError, is_disk_full
 
 
 def shipped_folder(name: str) -> Path:
@@ -72,6 +72,9 @@ def write_private(path: str | Path, data: str | bytes, *, overwrite: bool = True
     except OSError as exc:
         if isinstance(exc, FileExistsError):
             raise OutputExistsError(_EXISTS.format(path=path)) from None
+        if is_disk_full(exc):  # the temporary file is removed, an old file left whole
+            raise DiskFullError(f"cannot write {path}: the disk is full (nothing was "
+                                "written; free some space and try again)") from None
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 

@@ -162,3 +162,107 @@ def test_a_killed_local_worker_ends_in_one_paragraph_and_resume_is_byte_identica
     assert out.read_bytes() == fresh.read_bytes()
     assert (tmp_path / "out.errors.csv").read_bytes() == \
         (tmp_path / "fresh.errors.csv").read_bytes()
+
+
+# ------------------------------------------------------------------ 3. a full disk
+
+def _enospc(*_args, **_kwargs):
+    import errno
+
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_while_saving_a_file_names_it_and_keeps_the_old_one(tmp_path, monkeypatch):
+    import os
+
+    from screener.errors import OutputError
+    from screener.fsutil import write_private
+
+    target = tmp_path / "answers.json"
+    target.write_text("old answers")
+    monkeypatch.setattr(os, "fsync", _enospc)
+    with pytest.raises(OutputError) as caught:
+        write_private(target, "new answers")
+    assert str(target) in str(caught.value) and "the disk is full" in str(caught.value)
+    monkeypatch.undo()
+    assert target.read_text() == "old answers"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.json"]  # no temporary left
+
+
+class _Filling:
+    """A partial file's handle on a disk that fills after ``budget`` writes (shared by
+    the output and the errors file): every later write raises ENOSPC."""
+
+    budget = 0
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def write(self, text):
+        if _Filling.budget <= 0:
+            _enospc()
+        _Filling.budget -= 1
+        return self.handle.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self.handle, name)
+
+
+def test_a_full_disk_during_batch_is_one_paragraph_and_resume_is_byte_identical(
+        tmp_path, ruleset, monkeypatch):
+    from screener.batch import checkpoint, paths_for, run_batch
+    from screener.errors import ScreenerError
+
+    source = _batch_input(tmp_path, ruleset)
+    out = tmp_path / "out.csv"
+    real_open = checkpoint._open_private
+    with monkeypatch.context() as patch:
+        _Filling.budget = 2 + 2 * 2  # the headers, then two chunks
+        patch.setattr(checkpoint, "_open_private",
+                      lambda path, truncate_to: _Filling(real_open(path, truncate_to)))
+        with pytest.raises(ScreenerError) as caught:
+            run_batch(source, out, workers=1, chunk_size=5, today=TODAY)
+    message = str(caught.value)
+    assert str(paths_for(out)[0]) in message  # the partial file, named
+    assert "the disk is full" in message
+    assert "finished records are kept" in message and "--resume" in message
+    assert paths_for(out)[1].exists() and not out.exists()
+
+    summary = run_batch(source, out, workers=1, chunk_size=5, today=TODAY, resume=True)
+    assert summary.resumed_at == 10
+    fresh = tmp_path / "fresh.csv"
+    run_batch(source, fresh, workers=1, chunk_size=5, today=TODAY)
+    assert out.read_bytes() == fresh.read_bytes()
+
+
+def test_a_full_disk_writing_the_checkpoint_is_resumable(tmp_path, ruleset, monkeypatch):
+    from screener.batch import checkpoint, paths_for, run_batch
+    from screener.errors import ScreenerError
+
+    source = _batch_input(tmp_path, ruleset)
+    out = tmp_path / "out.csv"
+    real_save = checkpoint.write_private
+    calls = []
+
+    def fills(path, data, **kwargs):
+        calls.append(path)
+        if len(calls) == 3:
+            import os
+
+            os_fsync = os.fsync
+            try:
+                os.fsync = _enospc
+                return real_save(path, data, **kwargs)
+            finally:
+                os.fsync = os_fsync
+        return real_save(path, data, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(checkpoint, "write_private", fills)
+        with pytest.raises(ScreenerError) as caught:
+            run_batch(source, out, workers=1, chunk_size=5, today=TODAY)
+    assert "the disk is full" in str(caught.value) and "--resume" in str(caught.value)
+    run_batch(source, out, workers=1, chunk_size=5, today=TODAY, resume=True)
+    fresh = tmp_path / "fresh.csv"
+    run_batch(source, fresh, workers=1, chunk_size=5, today=TODAY)
+    assert out.read_bytes() == fresh.read_bytes()

@@ -17,9 +17,10 @@ import io
 import json
 import os
 import stat
+from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import AnswersError, BatchError, OutputError
+from ..errors import AnswersError, BatchError, DiskFullError, OutputError, is_disk_full
 from ..fsutil import write_private
 from .paths import paths_for
 from .summary import Summary
@@ -32,23 +33,43 @@ class PartialFile:
     kept in the checkpoint so that --resume can tell the file is the one it left."""
 
     def __init__(self, path: Path, saved: dict | None):
+        self.path = path
         self.handle = _open_private(path, saved["bytes"] if saved else None)
         # resumed: the digest verify_partials took of the checked bytes, continued
         self.digest = saved["digest"].copy() if saved else hashlib.sha256()
 
     def write(self, text: str) -> None:
-        self.handle.write(text)
+        with self._full_disk_said():
+            self.handle.write(text)
         self.digest.update(text.encode("utf-8"))
 
     def sync(self) -> None:
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
+        with self._full_disk_said():
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
 
     def state(self) -> dict:
-        return {"bytes": self.handle.tell(), "sha256": self.digest.hexdigest()}
+        with self._full_disk_said():
+            return {"bytes": self.handle.tell(), "sha256": self.digest.hexdigest()}
 
-    def close(self) -> None:
-        self.handle.close()
+    def close(self, *, quietly: bool = False) -> None:
+        """Close the file; ``quietly`` after a fault: the file is closed even when its
+        last bytes cannot be written (they are past the checkpoint, cut on --resume)."""
+        try:
+            with self._full_disk_said():
+                self.handle.close()
+        except OSError:
+            if not quietly:
+                raise
+
+    @contextmanager
+    def _full_disk_said(self):
+        try:
+            yield
+        except OSError as exc:
+            if is_disk_full(exc):
+                raise DiskFullError("cannot write: the disk is full", file=str(self.path)) from None
+            raise
 
 
 def _open_private(path: Path, truncate_to: int | None):

@@ -18,7 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable
 
-from ..errors import BatchError
+from ..errors import BatchError, DiskFullError
 from ..loading import load_ruleset
 from .checkpoint import (CHECKPOINT_VERSION, PartialFile, input_fingerprint, load_checkpoint,
                          save_checkpoint, verify_partials)
@@ -146,12 +146,12 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     except BaseException as exc:
         for handle in (out, err):
             if handle is not None:
-                handle.close()
+                handle.close(quietly=True)  # the fault is what to say, not a second one
         if state is None and written == 0:  # no checkpoint: nothing to resume, leave nothing
             for handle, path in ((out, partial), (err, errors_partial)):
                 if handle is not None:  # only what this run created
                     path.unlink(missing_ok=True)
-        if isinstance(exc, (ClusterError, WorkerError)):
+        if isinstance(exc, (ClusterError, WorkerError, DiskFullError)):
             exc.advise(kept=state is not None or written > 0)
         raise
     out.close()
