@@ -300,6 +300,9 @@ def evidence_fields(rule: Rule, facts: dict[str, Any], ruleset: RuleSet,
     return found
 
 
+_INCLUDES = frozenset({"has", "has_any"})
+
+
 def _collect(cond, facts, ruleset: RuleSet, writes: list, used: dict, top: bool,
              memo: dict) -> None:
     """Walk the true tests of a condition down to answers (through derived facts and
@@ -307,7 +310,8 @@ def _collect(cond, facts, ruleset: RuleSet, writes: list, used: dict, top: bool,
     matching codes are kept (union=True merges them with codes matched before)."""
     questions = ruleset.questions.by_id
     for test in conditions.true_tests(cond, facts):
-        name, value = test.name, facts.get(test.name)
+        name = test.name
+        value = facts.get(name)
         if value is None:  # a true `known: false` test: the evidence is the gap itself
             if name in questions:
                 writes.append((name, None, False))
@@ -315,8 +319,9 @@ def _collect(cond, facts, ruleset: RuleSet, writes: list, used: dict, top: bool,
                 used[name] = None
             continue
         if name in questions:
-            if test.op in ("has", "has_any") and isinstance(value, list):
-                writes.append((name, [v for v in value if v in test.values()], True))
+            if test.op in _INCLUDES and isinstance(value, list):
+                wanted = test.values()
+                writes.append((name, [v for v in value if v in wanted], True))
             else:
                 writes.append((name, value, False))
             continue
