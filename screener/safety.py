@@ -41,8 +41,6 @@ DOSE_RE = re.compile(
     r"|\bdos(e|es|ed|age|ages|ing)\b|\bdosis\b|\bdosific\w*|\bposolog\w*",
     re.IGNORECASE,
 )
-#: invisible characters that would split "50IU" so the pattern misses it
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 
 #: Wording that states a diagnosis instead of a possible contributing factor.
 DIAGNOSIS_RE = re.compile(
@@ -62,9 +60,9 @@ def find_unsafe_text(text: str) -> str | None:
     """The first dose-like or diagnosis-like fragment in ``text``, or None. The text is
     read as a person sees it: NFKC (fullwidth and mathematical digits and letters
     folded) and invisible characters dropped."""
-    import unicodedata
+    from .spelling import as_seen  # invisible characters would split "50IU"
 
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    text = as_seen(text)
     for pattern in (DOSE_RE, DIAGNOSIS_RE):
         match = pattern.search(text)
         if match:

@@ -29,6 +29,14 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\
                                     "\u2062\u2063\u2064\ufeff"))
 
 
+def as_seen(text: str) -> str:
+    """NFKC with the invisible characters dropped: the text as a person reads it (the
+    output guard and ``fold`` share it)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+
+
 def fold(text: str) -> str:
     """Text as a person reads it, for matching what they wrote against a code or label:
     NFKC (fullwidth and mathematical letters and digits, ``ｓｅｉｚｕｒｅ`` and
@@ -41,6 +49,6 @@ def fold(text: str) -> str:
         return text.lower()
     import unicodedata
 
-    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).casefold()
+    text = as_seen(text).casefold()
     return "".join(c for c in unicodedata.normalize("NFD", text)
                    if not unicodedata.combining(c))
