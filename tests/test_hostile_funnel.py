@@ -32,40 +32,15 @@ NONE = {"system": "urn:screener:answer-codes:red_flags_now", "code": "none",
 
 # ----------------------------------------------------------------------------- helpers
 
-def _fill(questionnaire: dict, answers: dict) -> dict:
-    """What a form filler returns for ``answers``: groups and questions, no display items."""
-    def items(source):
-        out = []
-        for item in source:
-            if item["type"] == "group":
-                children = items(item["item"])
-                if children:
-                    out.append({"linkId": item["linkId"], "item": children})
-            elif item["linkId"] in answers:
-                value = answers[item["linkId"]]
-                if "answerOption" in item:
-                    codes = {o["valueCoding"]["code"]: o["valueCoding"] for o in item["answerOption"]}
-                    answer = [{"valueCoding": codes[c]}
-                              for c in (value if isinstance(value, list) else [value])]
-                elif item["type"] == "integer":
-                    answer = [{"valueInteger": value}]
-                else:
-                    answer = [{"valueDate": value}]
-                out.append({"linkId": item["linkId"], "answer": answer})
-        return out
-
-    return {"resourceType": "QuestionnaireResponse", "status": "completed",
-            "questionnaire": f"{questionnaire['url']}|{questionnaire['version']}",
-            "item": items(questionnaire["item"])}
-
-
 @pytest.fixture(scope="module")
 def response():
     """A factory of fresh copies of a complete response with no red flag: item[0] is the
     urgent section (item[0].item[0] red_flags_now), item[1].item[0] is age_years."""
     from screener.loading import load_ruleset
 
-    filled = _fill(fq.questionnaire(load_ruleset())[0], EXAMPLE)
+    from test_interop_fhir_response import fill_in  # what a form filler returns
+
+    filled = fill_in(fq.questionnaire(load_ruleset())[0], EXAMPLE)
     assert filled["item"][0]["item"][0]["linkId"] == "red_flags_now"
     assert filled["item"][1]["item"][0]["linkId"] == "age_years"
     return lambda: copy.deepcopy(filled)
