@@ -50,7 +50,7 @@ def write_generated(path: Path, count: int, seed: int = 0, block: int = 10_000) 
     million records never sit in memory at once."""
     from screener.batch import format_of, write_input
     from screener.authoring.generate import random_answers
-    from screener.loading import load_ruleset
+    from screener.ruleset.loading import load_ruleset
 
     ruleset = load_ruleset()
     rng = random.Random(seed)

@@ -11,7 +11,7 @@ import io
 import time
 
 from screener.terminal.demo import DemoAsker, Log, Pacer, play
-from screener.loading import load_ruleset
+from screener.ruleset.loading import load_ruleset
 from screener.personas import load_personas
 
 

@@ -23,7 +23,7 @@ def main() -> None:
     from screener.answers import validate_answers
     from screener.engine import using
     from screener.authoring.generate import answer_sets
-    from screener.loading import load_ruleset
+    from screener.ruleset.loading import load_ruleset
     from screener.screening import build_result, initial_facts, run_engine, screen
 
     ruleset = load_ruleset()

@@ -10,7 +10,7 @@ import time
 from screener.answers import validate_answers
 from screener.explain import explain
 from screener.authoring.generate import random_answers
-from screener.loading import load_ruleset
+from screener.ruleset.loading import load_ruleset
 from screener.personas import load_personas, persona_answers
 
 

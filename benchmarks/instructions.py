@@ -28,7 +28,7 @@ def child(mode: str, records: int, ready: Path) -> None:
     """Runs under valgrind: warm up, say ready, wait, screen, say done, wait."""
     from screener.answers import validate_answers
     from screener.authoring.generate import answer_sets
-    from screener.loading import load_ruleset
+    from screener.ruleset.loading import load_ruleset
     from screener.screening import screen, triage_summary
 
     ruleset = load_ruleset()

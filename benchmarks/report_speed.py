@@ -25,7 +25,7 @@ N = 30
 
 CHILD = """
 import json, sys, time
-from screener.loading import load_ruleset
+from screener.ruleset.loading import load_ruleset
 from screener.screening import screen
 from screener.reports import render
 rs = load_ruleset(); r = screen(json.load(open(sys.argv[2]))["answers"], rs)
@@ -35,7 +35,7 @@ print((time.perf_counter() - t) * 1000)
 
 
 def main() -> None:
-    from screener.loading import load_ruleset
+    from screener.ruleset.loading import load_ruleset
     from screener.reports import render
     from screener.screening import screen
 

@@ -24,7 +24,7 @@ __all__ = ["__version__", "load_ruleset", "screen", "validate_answers"]
 
 def __getattr__(name):  # lazy: keep pydantic and durable out of `--help`
     if name == "load_ruleset":
-        from .loading import load_ruleset
+        from .ruleset.loading import load_ruleset
 
         return load_ruleset
     if name == "screen":

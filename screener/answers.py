@@ -25,10 +25,10 @@ from pydantic import (
     create_model,
 )
 
-from . import conditions
+from .ruleset import conditions
 from .errors import AnswersError, shown
 from .spelling import suggest
-from .models import NONE, NOT_SURE, Question, RuleSet
+from .ruleset.models import NONE, NOT_SURE, Question, RuleSet
 from .types import Frozen
 
 RESPONDENT_ID = "respondent_id"

@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .console import degrade_unencodable
+    from .terminal.console import degrade_unencodable
 
     # an ASCII or Latin-1 terminal gets near-ASCII text, never a UnicodeEncodeError:
     # the urgent advice is printed whatever the terminal can show
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if needs_engine(args):
-            from .enginecheck import require_engine
+            from .engine.check import require_engine
 
             # a broken durable-rules build: one paragraph, before any question
             require_engine(getattr(args, "rule_engine", None))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import conditions
-from .models import NOT_SURE, RuleSet
-from .python_code import not_true_function
+from .ruleset import conditions
+from .ruleset.models import NOT_SURE, RuleSet
+from .ruleset.condition_code import not_true_function
 from .result import Completeness
 
 #: the urgent check (asked first): unanswered, a screening is never complete (spec 5, v3)

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from . import conditions
+from .ruleset import conditions
 from .answers import ValidatedAnswers, is_shown, validate_answers
 from .errors import AnswersError
-from .facts import FACTOR_COUNT, FACTORS_RAISED, answers_used, factor_of_fact
+from .ruleset.facts import FACTOR_COUNT, FACTORS_RAISED, answers_used, factor_of_fact
 from .i18n import _
-from .models import NOT_SURE, Question, RuleSet
+from .ruleset.models import NOT_SURE, Question, RuleSet
 from .result import Evidence, Result
 from .screening import derived_rule, screen, unanswered
 from .types import Frozen
@@ -89,7 +89,7 @@ class _TreeBuilder:
     def rule(self, ev: Evidence, kind: str) -> Node:
         text = ev.title
         if ev.assumed_risk:  # spec 0.1: the trail names what the rule assumed
-            from .risk_reading import assumed_words
+            from .ruleset.risk_reading import assumed_words
 
             text += " (" + _("assumed risk: {items}").format(
                 items=assumed_words(ev.assumed_risk)) + ")"

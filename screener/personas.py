@@ -18,12 +18,12 @@ from pydantic import BeforeValidator, Field, ValidationError
 
 from .answers import ValidatedAnswers, validate_answers
 from .errors import AnswersError, RulesError
-from .fsutil import shipped_folder
-from .models import Id, RuleSet
-from .problems import Problems
+from .files import shipped_folder
+from .ruleset.models import Id, RuleSet
+from .ruleset.problems import Problems
 from .spelling import suggest
 from .types import FactorStrength, Strict, TriageLevelId
-from .yaml_source import line_of, read_yaml
+from .ruleset.yaml_source import line_of, read_yaml
 
 #: The shipped sample patients: a sibling folder of the package, like rules/.
 DEFAULT_PERSONAS_DIR = shipped_folder("personas")

@@ -27,7 +27,7 @@ import json
 import re
 from typing import Any
 
-from . import conditions
+from .ruleset import conditions
 from .spelling import closest, fold
 
 #: cell values that mean "ticked" in a checkbox or split-select column
@@ -272,7 +272,7 @@ def _labels(ruleset) -> dict[tuple[str, str], list[str]]:
             labels.setdefault((question, code), []).append(label)
 
     from . import i18n
-    from .models import NOT_SURE
+    from .ruleset.models import NOT_SURE
 
     for question in ruleset.questions:
         for option in question.options:
@@ -282,11 +282,11 @@ def _labels(ruleset) -> dict[tuple[str, str], list[str]]:
                 with i18n.language(lang):
                     add(question.id, NOT_SURE, question.label(NOT_SURE))
     try:
-        from .locales import available, load_locale
+        from .ruleset.locales import available, load_locale
 
         languages = available(ruleset.folder)
         if ruleset.language != languages[0]:  # the English texts the translation replaced
-            from .loading import load_ruleset
+            from .ruleset.loading import load_ruleset
 
             for question in load_ruleset(ruleset.folder).questions:
                 for option in question.options:

@@ -10,19 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
-from . import __version__, conditions, risk_reading
+from . import __version__
+from .ruleset import conditions, risk_reading
 from .answers import ValidatedAnswers, validate_answers
-from .compiler import rule_layers
+from .ruleset.compiler import rule_layers
 from .completeness import completeness, is_complete, question_order, unanswered
-from .facts import (
-    COMPUTED, FACTOR_COUNT, FACTORS_RAISED, INDICATORS, RAISED, STRENGTH, TRIAGE_ASSUMED,
+from .ruleset.facts import (
+    FACTOR_COUNT, FACTORS_RAISED, INDICATORS, RAISED, STRENGTH, TRIAGE_ASSUMED,
     TRIAGE_FIRED, TRIAGE_LEVEL, answers_used, factor_fact, factor_facts, factor_of_fact,
 )
-from .loading import load_ruleset
-from .models import Rule, RuleSet
-from .python_code import settle_function
+from .ruleset.loading import load_ruleset
+from .ruleset.models import Rule, RuleSet
+from .ruleset.condition_code import settle_function
 from .result import Result
 from .types import TRIAGE_ORDER, TriageLevelId
 
@@ -66,7 +67,7 @@ class _Index:
     concluding: dict[str, list[Rule]]  # derived fact -> every rule concluding it
     concludes: dict[str, str]  # derived rule id -> the fact it concludes
     #: layer -> the derived facts final after it, settled true / false / unknown by one
-    #: generated function (python_code.settle_function)
+    #: generated function (condition_code.settle_function)
     settle_at: dict[int, Any]
     computed: list  # (name, compute) of the computed inputs the rules declare (facts.py)
     roles: dict[str, tuple[str, str | None, bool]]  # rule id -> (kind, factor, blocks)
@@ -115,8 +116,8 @@ def _index(ruleset: RuleSet) -> _Index:
                                                for name in names])
                        for layer, names in settled_at.items()},
             # a declared input the program does not compute stays unknown (lint says so)
-            computed=[(name, COMPUTED[name].compute) for name in ruleset.computed
-                      if name in COMPUTED],
+            computed=[(name, COMPUTE[name]) for name in ruleset.computed
+                      if name in COMPUTE],
             roles={r.id: (r.kind, r.factor, r.blocks_factors) for r in ruleset.rules},
             factor_fact_names={fid: factor_facts(fid) for fid in ruleset.factors},
             level_rank={r.id: TRIAGE_ORDER.index(r.level) for r in ruleset.rules
@@ -130,8 +131,32 @@ def _index(ruleset: RuleSet) -> _Index:
 
 # --------------------------------------------------------------------------- inputs
 
+def _bmi(answers: ValidatedAnswers, ruleset: RuleSet) -> float | None:
+    height, weight = answers.values.get("height_cm"), answers.values.get("weight_kg")
+    return round(weight / (height / 100) ** 2, 1) if height and weight else None
+
+
+def _screened_month(answers: ValidatedAnswers, ruleset: RuleSet) -> int | None:
+    day = answers.values.get("screened_on")  # an ISO date: YYYY-MM-DD
+    return int(day[5:7]) if day else None
+
+
+def _unanswered_count(answers: ValidatedAnswers, ruleset: RuleSet) -> int:
+    missing, unsure = unanswered(answers, ruleset)
+    return len(missing) + len(unsure)
+
+
+#: How the program computes each input of ``facts.COMPUTED`` from validated answers
+#: (``screened_on`` already defaults to today there): None when an answer it needs is
+#: missing, so the input stays unknown, out of the facts.
+COMPUTE: dict[str, Callable[[ValidatedAnswers, RuleSet], Any]] = {
+    "bmi": _bmi, "screened_month": _screened_month, "unanswered_count": _unanswered_count,
+    "complete": is_complete,
+}
+
+
 def initial_facts(answers: ValidatedAnswers, ruleset: RuleSet) -> dict[str, Any]:
-    """Answers plus the computed inputs (facts.COMPUTED) and the factor facts of a
+    """Answers plus the computed inputs (COMPUTE) and the factor facts of a
     screening where nothing fired yet.
 
     Derived facts start unknown (absent), never false: run_engine makes each true or

@@ -23,7 +23,7 @@ class Strict(Frozen):
 
 
 #: Every id and code in the rules: rule ids, question ids, answer codes, sources. The
-#: durable engine relies on its alphabet (durable_engine.rule_id_of, conditions._any_item).
+#: durable engine relies on its alphabet (durable.rule_id_of, conditions._any_item).
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
 #: The triage levels, most urgent first (spec section 5).

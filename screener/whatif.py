@@ -12,7 +12,7 @@ from typing import Any
 
 from .answers import ValidatedAnswers, validate_answers
 from .errors import AnswersError, shown
-from .models import RuleSet
+from .ruleset.models import RuleSet
 from .result import Result
 from .screening import screen
 from .spelling import suggest

@@ -107,7 +107,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     from screener.answers import parse_answers_text
     from screener.interop.fhir_questionnaire import questionnaire, urgent_advice
-    from screener.loading import load_ruleset
+    from screener.ruleset.loading import load_ruleset
     from screener.screening import screen
 
     ruleset = load_ruleset()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from screener.batch import write_input
 from screener.authoring.generate import answer_sets
-from screener.loading import load_ruleset
+from screener.ruleset.loading import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,7 +22,7 @@ def golden_outputs() -> dict[str, str]:
     """{file name: text} for every export."""
     sys.path.insert(0, str(ROOT))
     from screener.interop import fhir_questionnaire, redcap, xlsform
-    from screener.loading import load_ruleset
+    from screener.ruleset.loading import load_ruleset
 
     ruleset = load_ruleset()
     book, _ = xlsform.sheets(ruleset)

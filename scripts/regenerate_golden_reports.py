@@ -30,7 +30,7 @@ VIEWS = ("person", "clinician")
 def golden_outputs():
     """{file name: text} for every case, format and view."""
     sys.path.insert(0, str(ROOT))
-    from screener.loading import load_ruleset
+    from screener.ruleset.loading import load_ruleset
     from screener.reports import render
     from screener.screening import screen
 

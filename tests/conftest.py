@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from screener.loading import DEFAULT_RULES_DIR, load_ruleset
+from screener.ruleset.loading import DEFAULT_RULES_DIR, load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXED_DAY = dt.date(2025, 6, 15)

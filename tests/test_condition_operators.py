@@ -11,7 +11,7 @@ Each row is read three ways, all real (no mocks):
 2. the Python evaluator, three-valued (conditions.evaluate);
 3. the compiled durable-rules JSON (conditions.compile_condition, with the shipped
    rules' single-code answers) run by the real durable engine on the fact the product
-   asserts (durable_engine.fact_for). durable only fires or not: it must fire exactly
+   asserts (durable.fact_for). durable only fires or not: it must fire exactly
    when the row says True (unknown, like false, never fires a rule).
 
 Names are the shipped ones: diet_pattern and nerve_symptoms_new are choice answers (one
@@ -25,10 +25,10 @@ import itertools
 import pytest
 import yaml
 
-from screener import conditions
-from screener.compiler import single_code_names
-from screener.durable_engine import CompiledRules, fact_for
-from screener.loading import load_ruleset
+from screener.ruleset import conditions
+from screener.ruleset.compiler import single_code_names
+from screener.engine.durable import CompiledRules, fact_for
+from screener.ruleset.loading import load_ruleset
 
 UNKNOWN = None
 

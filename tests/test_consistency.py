@@ -2,9 +2,9 @@
 
 import pytest
 
-from screener.consistency import load_checks, triggered
+from screener.ruleset.consistency import load_checks, triggered
 from screener.errors import RulesError
-from screener.loading import load_ruleset
+from screener.ruleset.loading import load_ruleset
 
 
 def test_shipped_checks_load(ruleset):

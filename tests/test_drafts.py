@@ -8,7 +8,7 @@ import os
 import signal
 import threading
 
-from screener import fsutil
+from screener import files
 from screener.terminal.drafts import Draft, DraftStore
 
 
@@ -21,7 +21,7 @@ def test_ctrl_c_during_the_draft_write_keeps_the_new_draft(tmp_path, monkeypatch
         os.kill(os.getpid(), signal.SIGINT)
         real_fsync(fd)
 
-    monkeypatch.setattr(fsutil.os, "fsync", fsync_with_ctrl_c)
+    monkeypatch.setattr(files.os, "fsync", fsync_with_ctrl_c)
     handler = signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C as usual
     # another thread, as prompt_toolkit's workers in a real session: any thread may
     # receive the signal, so holding it must not depend on which one does

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from screener import durable_engine, engine as engine_module
-from screener.compiler import compile_ruleset
-from screener import conditions
-from screener.durable_engine import Asserted, CompiledRules, DurableEngine, rule_id_of
+from screener.engine import durable
+from screener import engine as engine_module
+from screener.ruleset.compiler import compile_ruleset
+from screener.ruleset import conditions
+from screener.engine.durable import Asserted, CompiledRules, DurableEngine, rule_id_of
 from screener.errors import EngineError
 from screener.authoring.generate import random_answers
-from screener.python_engine import PythonEngine
+from screener.engine.python import PythonEngine
 from screener.screening import screen
 
 _names = itertools.count(1)
@@ -57,7 +58,7 @@ def test_session_deleted_when_a_layer_fails(ruleset, monkeypatch):
 
     def broken(handle, state):
         raise RuntimeError("boom")
-    monkeypatch.setattr(durable_engine._native, "complete_and_start_action", broken)
+    monkeypatch.setattr(durable._native, "complete_and_start_action", broken)
     with engine_module.using("durable"):
         with pytest.raises(EngineError, match="layer 1: boom"):
             screen({"age_years": 70}, ruleset)
@@ -71,8 +72,8 @@ def test_only_the_durable_engine_module_imports_durable():
     package = Path(engine_module.__file__).parent
     importers = sorted(p.name for p in package.rglob("*.py")
                        if pattern.search(p.read_text()))
-    # enginecheck.py probes the import in a child interpreter (see its docstring)
-    assert importers == ["durable_engine.py"]
+    # engine/check.py probes the import in a child interpreter (see its docstring)
+    assert importers == ["durable.py"]
 
 
 def test_a_refused_ruleset_is_one_clean_engine_error(ruleset, monkeypatch):
@@ -80,7 +81,7 @@ def test_a_refused_ruleset_is_one_clean_engine_error(ruleset, monkeypatch):
     names the way out, never a traceback."""
     def refuse(self, definitions):
         raise Exception("Could not create ruleset, error code: 102")
-    monkeypatch.setattr(durable_engine._QuietHost, "set_rulesets", refuse)
+    monkeypatch.setattr(durable._QuietHost, "set_rulesets", refuse)
     with pytest.raises(EngineError, match="could not load the rules: Could not create") as error:
         DurableEngine(ruleset)
     assert "SCREENER_ENGINE=python" in str(error.value)
@@ -99,9 +100,9 @@ def test_durable_never_trips_on_memory_it_did_not_set(byte, tmp_path):
       first."""
     script = (
         "import datetime as dt\n"
-        "from screener.durable_engine import CompiledRules\n"
+        "from screener.engine.durable import CompiledRules\n"
         "from screener.engine import using\n"
-        "from screener.loading import load_ruleset\n"
+        "from screener.ruleset.loading import load_ruleset\n"
         "from screener.screening import screen\n"
         "with using('durable'):\n"
         "    result = screen({'age_years': 70, 'housebound': 'yes', 'red_flags_now': ['none']},"
@@ -121,7 +122,7 @@ def test_durable_never_trips_on_memory_it_did_not_set(byte, tmp_path):
 
 def test_the_session_end_rule_id_is_reserved():
     with pytest.raises(EngineError, match="reserved"):
-        private_rules({durable_engine.SESSION_END: {"all": [{"m": {"x": 1}}]}})
+        private_rules({durable.SESSION_END: {"all": [{"m": {"x": 1}}]}})
 
 
 def test_no_list_quantifier_wraps_an_or(ruleset):
@@ -174,13 +175,13 @@ def test_the_named_return_codes_are_what_durable_returns():
     raises MessageNotHandled and MessageObserved for 1 and 2): a fact no rule matches is
     NOT_HANDLED, the same fact twice OBSERVED; fire reads them so."""
     rules = private_rules({"R-ONE": {"all": [{"m": {"x": 1}}]}})
-    raw = durable_engine._native.assert_fact
-    encode = durable_engine._encode
+    raw = durable._native.assert_fact
+    encode = durable._encode
     assert raw(rules._handle, encode({"sid": "1", "x": 2}))[0] == Asserted.NOT_HANDLED
     assert rules.fire({"sid": "1", "x": 2}) == []
     assert rules.fire({"sid": "1", "x": 1}) == ["R-ONE"]  # MATCHED: its action run
     assert raw(rules._handle, encode({"sid": "1", "x": 1}))[0] == Asserted.OBSERVED
-    with pytest.raises(durable_engine.AlreadyObserved):  # not "nothing"
+    with pytest.raises(durable.AlreadyObserved):  # not "nothing"
         rules.fire({"sid": "1", "x": 1})
     rules.delete_session("1")
     assert rules.fire({"sid": "1", "x": 1}) == ["R-ONE"]  # a fresh session
@@ -242,9 +243,9 @@ def test_every_shipped_rule_id_round_trips_through_durables_messages(ruleset):
 def test_the_slice_contract_is_the_id_pattern_of_the_models():
     """The engine reads ids with the pattern models.py validates them with, and refuses
     names the slice could not read back (a quote would end it early)."""
-    from screener import models
+    from screener.ruleset import models
 
-    assert durable_engine._SLICEABLE.pattern == models.ID_PATTERN
+    assert durable._SLICEABLE.pattern == models.ID_PATTERN
     for bad in ['VD"SUN', "VD SUN", "-VD", "VD-SUN\n", ""]:
         with pytest.raises(EngineError, match="rule ids the engine cannot use"):
             private_rules({bad: {"all": [{"m": {"x": 1}}]}})

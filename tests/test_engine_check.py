@@ -118,14 +118,14 @@ def test_a_wrong_engine_name_is_one_line(tmp_path):
 
 
 def test_the_probe_imports_what_the_durable_engine_imports():
-    """enginecheck does not import durable_engine itself (see require_engine): it imports
+    """engine.check does not import engine.durable itself (see require_engine): it imports
     the durable modules that module imports, and this keeps the two lists in step."""
     import ast
 
-    from screener import durable_engine
-    from screener.enginecheck import PROBED
+    from screener.engine import durable
+    from screener.engine.check import PROBED
 
-    tree = ast.parse(Path(durable_engine.__file__).read_text())
+    tree = ast.parse(Path(durable.__file__).read_text())
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -161,17 +161,17 @@ def test_under_uv_run_the_fix_is_uv_sync(tmp_path):
 def test_a_uv_tool_install_is_repaired_from_its_folder_never_by_a_name(tmp_path, monkeypatch):
     """The distribution is not on PyPI: the hint names the folder it was installed from
     (PEP 610), or says to run it in that folder."""
-    from screener import enginecheck
+    from screener.engine import check
 
     tool_env = tmp_path / "tools" / "screener"  # no pyproject.toml beside it
     tool_env.mkdir(parents=True)
     (tool_env / "pyvenv.cfg").write_text("home = /usr\nuv = 0.5.0\n")
     monkeypatch.setattr(sys, "prefix", str(tool_env))
     monkeypatch.delenv("UV", raising=False)
-    monkeypatch.setattr(enginecheck, "_installed_from", lambda: "/home/me/screener src")
-    hint = " ".join(enginecheck.fix_commands())
+    monkeypatch.setattr(check, "_installed_from", lambda: "/home/me/screener src")
+    hint = " ".join(check.fix_commands())
     assert "uv tool install --reinstall --no-cache '/home/me/screener src'" in hint
     assert "nutrition-screener" not in hint
-    monkeypatch.setattr(enginecheck, "_installed_from", lambda: None)
-    hint = " ".join(enginecheck.fix_commands())
+    monkeypatch.setattr(check, "_installed_from", lambda: None)
+    hint = " ".join(check.fix_commands())
     assert "uv tool install --reinstall --no-cache ." in hint and "folder you installed" in hint

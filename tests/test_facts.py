@@ -1,4 +1,4 @@
-"""The fact vocabulary and the computed inputs (screener/facts.py), and spec 0.1 for
+"""The fact vocabulary and the computed inputs (screener/ruleset/facts.py), and spec 0.1 for
 derived facts: computed from an unknown answer they are unknown, never false, in the
 durable engine and in the Python evaluator alike (real engine, no mocks)."""
 
@@ -7,13 +7,13 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from screener import compiler, conditions, facts
+from screener.ruleset import compiler, conditions, facts
 from screener.answers import validate_answers
 from screener.authoring.generate import random_answers
 from screener.completeness import is_complete, unanswered
 from screener.engine import using
-from screener.loading import known_names, load_ruleset
-from screener.screening import initial_facts, run_engine, screen
+from screener.ruleset.loading import known_names, load_ruleset
+from screener.screening import COMPUTE, initial_facts, run_engine, screen
 
 
 ENGINES = ["durable", "python"]  # the product's engine and the evaluator run as one
@@ -155,8 +155,13 @@ def test_every_reader_knows_the_same_factor_facts(ruleset):
 def test_every_declared_computed_input_is_computed_as_declared(ruleset):
     for name, declared in ruleset.computed.items():
         program = facts.COMPUTED[name]
+        assert name in COMPUTE, f"{name}: in facts.COMPUTED but screening cannot compute it"
         assert (program.uses, program.kind) == (tuple(declared.uses), declared.kind), name
         assert known_names(ruleset)[name]["kind"] == program.kind
+
+
+def test_screening_computes_exactly_the_inputs_the_vocabulary_names():
+    assert set(COMPUTE) == set(facts.COMPUTED)
 
 
 @pytest.mark.parametrize("answers, expected", [

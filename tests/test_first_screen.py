@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from screener.loading import load_ruleset
+from screener.ruleset.loading import load_ruleset
 from screener.reports import render
 from screener.screening import screen
 from screener.terminal.asker import PlainAsker

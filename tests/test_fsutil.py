@@ -6,7 +6,7 @@ import stat
 import pytest
 
 from screener.errors import OutputError, OutputExistsError
-from screener.fsutil import write_private
+from screener.files import write_private
 
 
 def test_private_mode_and_content(tmp_path):

@@ -30,11 +30,11 @@ from pathlib import Path
 import pytest
 
 from screener.errors import RulesError
-from screener.loading import collect_ruleset, load_ruleset
+from screener.ruleset.loading import collect_ruleset, load_ruleset
 from screener.personas import load_personas
-from screener.problems import LOAD_CHECKS
+from screener.ruleset.problems import LOAD_CHECKS
 from screener.reports.templating import md_escape
-from screener import yaml_source
+from screener.ruleset import yaml_source
 
 from conftest import ROOT
 

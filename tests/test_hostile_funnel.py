@@ -36,7 +36,7 @@ NONE = {"system": "urn:screener:answer-codes:red_flags_now", "code": "none",
 def response():
     """A factory of fresh copies of a complete response with no red flag: item[0] is the
     urgent section (item[0].item[0] red_flags_now), item[1].item[0] is age_years."""
-    from screener.loading import load_ruleset
+    from screener.ruleset.loading import load_ruleset
 
     from test_interop_fhir_response import fill_in  # what a form filler returns
 

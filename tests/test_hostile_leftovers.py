@@ -176,7 +176,7 @@ def test_a_full_disk_while_saving_a_file_names_it_and_keeps_the_old_one(tmp_path
     import os
 
     from screener.errors import OutputError
-    from screener.fsutil import write_private
+    from screener.files import write_private
 
     target = tmp_path / "answers.json"
     target.write_text("old answers")

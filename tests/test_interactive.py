@@ -477,7 +477,7 @@ def test_report_menu_names_formats_in_words(drive):
     from screener.answers import validate_answers
 
     asker = ScriptedAsker({"save-answers": False, "save-report": "no-report"})
-    from screener.loading import load_ruleset
+    from screener.ruleset.loading import load_ruleset
     ruleset = load_ruleset()
     validated = validate_answers(ROUTINE, ruleset, today=TODAY)
     offer_saves(ruleset, asker, validated.values, screen(validated, ruleset), view="person",

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from report_helpers import CASES, vignette_answers
-from screener import conditions
+from screener.ruleset import conditions
 from screener.red_flags import urgent_codes
 from screener.interop import fhir_questionnaire as fq
 from screener.reports import render

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from conftest import ROOT
-from screener import conditions
+from screener.ruleset import conditions
 from screener.authoring.generate import answer_sets
 from screener.red_flags import urgent_codes
 from screener.interop import redcap, skip_logic, xlsform

@@ -12,7 +12,7 @@ from conftest import ROOT
 from report_helpers import pdf_text, vignette_answers
 from screener import i18n
 from screener.cli import main
-from screener.loading import load_ruleset
+from screener.ruleset.loading import load_ruleset
 from screener.reports import render
 from screener.screening import in_language, screen
 
@@ -337,7 +337,7 @@ def test_a_broken_translation_from_the_environment_falls_back_to_english(
         capsys, answers_file, tmp_path, monkeypatch):
     import shutil
 
-    from screener.loading import DEFAULT_RULES_DIR
+    from screener.ruleset.loading import DEFAULT_RULES_DIR
 
     rules = tmp_path / "rules"
     shutil.copytree(DEFAULT_RULES_DIR, rules)
@@ -355,7 +355,7 @@ def test_a_translation_file_named_for_another_language_is_refused(tmp_path):
     import shutil
 
     from screener.errors import RulesError
-    from screener.loading import DEFAULT_RULES_DIR
+    from screener.ruleset.loading import DEFAULT_RULES_DIR
 
     rules = tmp_path / "rules"
     shutil.copytree(DEFAULT_RULES_DIR, rules)
@@ -402,7 +402,7 @@ def test_a_third_language_is_a_data_file(capsys, answers_file, tmp_path):
     import shutil
 
     from screener.commands import languages
-    from screener.loading import DEFAULT_RULES_DIR
+    from screener.ruleset.loading import DEFAULT_RULES_DIR
 
     rules = tmp_path / "rules"
     shutil.copytree(DEFAULT_RULES_DIR, rules)

@@ -1,6 +1,11 @@
 """The package's layers, checked on every import statement (lazy ones included).
 
-    core (flat modules)  <  reports  <  interop  <  terminal, authoring, batch  <  commands  <  cli
+    shared  <  ruleset  <  engine  <  screening  <  reports  <  interop
+            <  terminal, authoring, batch  <  commands  <  cli
+
+``shared`` is what every stage uses (errors, words, files, the output guard); ``ruleset``
+turns the rules folder into checked, compiled rules; ``engine`` runs them; ``screening``
+(the flat modules at the top) turns answers into a result.
 
 A module imports only from its own layer or a lower one, and the three front ends
 (terminal, authoring, batch) never import each other: each stands on the core alone,
@@ -13,10 +18,13 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "screener"
-LAYERS = {"core": 0, "reports": 1, "interop": 2, "terminal": 3, "authoring": 3, "batch": 3,
-          "commands": 4, "cli": 5}
-TOP = {"screener.cli", "screener.__main__"}  # the entry points (the root package is core:
-# its lazy public API names core functions only)
+LAYERS = {"shared": 0, "ruleset": 1, "engine": 2, "screening": 3, "reports": 4, "interop": 5,
+          "terminal": 6, "authoring": 6, "batch": 6, "commands": 7, "cli": 8}
+TOP = {"screener.cli", "screener.__main__"}  # the entry points (the root package is
+# screening: its lazy public API names screening functions only)
+#: the flat modules every stage stands on
+SHARED = {f"screener.{name}" for name in
+          ("errors", "i18n", "spelling", "types", "files", "reading", "safety")}
 
 
 def module_name(path: Path) -> str:
@@ -27,10 +35,12 @@ def module_name(path: Path) -> str:
 def group(module: str) -> str:
     if module in TOP:
         return "cli"
+    if module in SHARED:
+        return "shared"
     parts = module.split(".")
     if len(parts) > 1 and (PACKAGE / parts[1]).is_dir():
         return parts[1]
-    return "core"
+    return "screening"
 
 
 def imports(path: Path):

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from screener.models import TRIAGE_ORDER
+from screener.ruleset.models import TRIAGE_ORDER
 
 from screener.answers import validate_answers
 from screener.cli import main
@@ -59,7 +59,7 @@ def test_names_are_short_and_stories_one_line(personas):
 def test_every_story_is_in_every_shipped_language(personas):
     """A demo in Spanish tells the story in Spanish: every language of rules/locales/
     has each persona's story (a third language adds its stories to the same files)."""
-    from screener import locales
+    from screener.ruleset import locales
 
     languages = set(locales.available(ROOT / "rules")) - {"en"}
     assert "es" in languages

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from screener import conditions
+from screener.ruleset import conditions
 from screener.authoring.generate import random_answers
-from screener.models import NOT_SURE
+from screener.ruleset.models import NOT_SURE
 from screener.reports import FORMATS, VIEWS, get_format, render
 from screener.safety import DOSE_RE, DIAGNOSIS_RE, find_unsafe_text
 from screener.screening import screen

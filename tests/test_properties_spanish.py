@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from screener import i18n
 from screener.authoring.generate import random_answers
-from screener.loading import load_ruleset
+from screener.ruleset.loading import load_ruleset
 from screener.reports import FORMATS, VIEWS, get_format, render
 from screener.safety import find_unsafe_text
 from screener.screening import screen

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from screener.answers import is_shown
 from screener.authoring.generate import random_answers
 from screener.engine import using
-from screener.facts import factor_of_fact
-from screener.models import TRIAGE_ORDER
+from screener.ruleset.facts import factor_of_fact
+from screener.ruleset.models import TRIAGE_ORDER
 from screener.screening import screen
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
@@ -49,7 +49,7 @@ RISK_ITEMS = ["medicines", "ppi_duration", "supplements", "conditions", "age_yea
 
 def read_the_ordinary_way(cond) -> set:
     """Names tested inside an ``ordinary:`` part of a risk (not read the worse way)."""
-    from screener.conditions import All, AnyOf, names
+    from screener.ruleset.conditions import All, AnyOf, names
 
     if isinstance(cond, All) and cond.ordinary:
         return set(names(cond))
@@ -91,7 +91,7 @@ def test_adding_a_symptom_or_sign_never_lowers_the_level(ruleset, seed, pick):
 @common
 @given(seed=seeds, item=st.sampled_from(RISK_ITEMS), how=st.sampled_from(["blank", "not_sure"]))
 def test_blanking_a_risk_item_keeps_the_level_of_with_risk_rules(ruleset, seed, item, how):
-    from screener import conditions
+    from screener.ruleset import conditions
     from screener.answers import validate_answers
     from screener.screening import initial_facts, run_engine
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from screener.loading import load_ruleset
+from screener.ruleset.loading import load_ruleset
 from screener.answers import validate_answers
 from screener.screening import screen
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from screener.errors import RulesError
-from screener.loading import DEFAULT_RULES_DIR, collect_ruleset, load_ruleset
-from screener.problems import LOAD_CHECKS
+from screener.ruleset.loading import DEFAULT_RULES_DIR, collect_ruleset, load_ruleset
+from screener.ruleset.problems import LOAD_CHECKS
 
 
 def break_file(folder, name, old, new):
@@ -240,7 +240,7 @@ def test_an_unreadable_file_spares_the_names_it_may_define(rules_copy):
 
 
 def test_values_are_spelt_as_yaml():
-    from screener.yaml_spelling import as_yaml, plain
+    from screener.ruleset.yaml_spelling import as_yaml, plain
 
     assert [as_yaml(v) for v in (True, False, None, "yes", 65, [True, "a"], {"gte": 65})] == [
         "true", "false", "null", "'yes'", "65", "[true, 'a']", "{gte: 65}"]

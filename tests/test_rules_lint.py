@@ -6,7 +6,7 @@ Every finding is one line `file:line: id: message`; the shipped rules have none.
 import pytest
 
 from screener.authoring.lint import CHECKS, lint_folder
-from screener.loading import DEFAULT_RULES_DIR
+from screener.ruleset.loading import DEFAULT_RULES_DIR
 
 from test_rules_errors import break_file, line_of
 

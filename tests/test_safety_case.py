@@ -14,7 +14,7 @@ from screener.authoring.hazards import RATINGS, check_hazards, load_log
 from screener.authoring.lint import lint_folder
 from screener.authoring.safety_case import build, render, run_tests
 from screener.errors import SafetyError
-from screener.loading import load_ruleset
+from screener.ruleset.loading import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"

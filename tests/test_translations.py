@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from screener.loading import DEFAULT_RULES_DIR, load_ruleset
-from screener.locales import available, load_locale, missing_and_stale
+from screener.ruleset.loading import DEFAULT_RULES_DIR, load_ruleset
+from screener.ruleset.locales import available, load_locale, missing_and_stale
 from screener.screening import screen
 
 from test_rules_errors import break_file, line_of

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from screener.answers import validate_answers
-from screener.models import TRIAGE_ORDER
+from screener.ruleset.models import TRIAGE_ORDER
 from screener.screening import screen
 
 from conftest import FIXED_DAY

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import textwrap
 
-from .. import compiler, conditions
+from ..ruleset import compiler, conditions
 from ..errors import RulesError
 from ..spelling import suggest
-from ..models import Rule, RuleSet
+from ..ruleset.models import Rule, RuleSet
 
 WIDTH = 88
 

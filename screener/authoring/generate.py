@@ -10,7 +10,7 @@ import datetime as dt
 import random
 
 from ..answers import is_shown
-from ..models import NONE, NOT_SURE, RuleSet
+from ..ruleset.models import NONE, NOT_SURE, RuleSet
 from ..red_flags import urgent_codes
 
 

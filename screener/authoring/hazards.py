@@ -21,9 +21,9 @@ from typing import Iterator, Literal
 from pydantic import Field, ValidationError
 
 from ..errors import RulesError
-from ..models import RuleSet
+from ..ruleset.models import RuleSet
 from ..types import TRIAGE_ORDER, Strict
-from ..yaml_source import read_yaml
+from ..ruleset.yaml_source import read_yaml
 
 SEVERITIES = ("minor", "significant", "considerable", "major", "catastrophic")
 LIKELIHOODS = ("very_low", "low", "medium", "high", "very_high")
@@ -175,7 +175,7 @@ def check_hazards(ruleset: RuleSet, log: HazardLog,
 def project_root() -> Path | None:
     """The checkout the shipped rules folder sits in (with tests/), or None when the
     screener is installed without its tests."""
-    from ..rules_folder import DEFAULT_RULES_DIR
+    from ..ruleset.folder import DEFAULT_RULES_DIR
 
     root = Path(DEFAULT_RULES_DIR).resolve().parent
     return root if (root / "tests").is_dir() else None

@@ -18,17 +18,18 @@ from itertools import product
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .. import compiler, conditions, facts, safety
-from ..conditions import All, AnyOf, Test
+from ..ruleset import compiler, conditions, facts
+from .. import safety
+from ..ruleset.conditions import All, AnyOf, Test
 from ..errors import AnswersError, RulesError, shown
-from ..loading import collect_ruleset, known_names
-from ..locales import missing_and_stale
-from ..models import NONE, NOT_SURE, Rule, RuleSet
-from ..problems import Problem
+from ..ruleset.loading import collect_ruleset, known_names
+from ..ruleset.locales import missing_and_stale
+from ..ruleset.models import NONE, NOT_SURE, Rule, RuleSet
+from ..ruleset.problems import Problem
 from ..spelling import suggest
 from ..types import Frozen
-from ..yaml_source import read_bytes, read_yaml
-from ..yaml_spelling import as_yaml
+from ..ruleset.yaml_source import read_bytes, read_yaml
+from ..ruleset.yaml_spelling import as_yaml
 
 #: placeholder words that are not a reason or a citation
 PLACEHOLDERS = {"", "todo", "tbd", "xxx", "?", "-", "...", "none", "n/a", "fixme"}
@@ -489,7 +490,7 @@ def _raw_rule(ctx: Context, rule: Rule) -> dict:
 def translation(ctx: Context):
     """Every text of the rules has its translation in each rules/locales/<lang>.yaml, and
     no translation is left for an id, code or text that no longer exists."""
-    from ..locales import available, load_locale, locales_folder
+    from ..ruleset.locales import available, load_locale, locales_folder
 
     for lang in available(ctx.folder)[1:]:
         try:

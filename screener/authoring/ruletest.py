@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine import using
 from ..errors import AnswersError, RulesError
-from ..models import RuleSet
+from ..ruleset.models import RuleSet
 from ..result import Result
 from ..screening import screen
 from ..types import TRIAGE_ORDER, Frozen

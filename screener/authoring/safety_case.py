@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..models import RuleSet
+from ..ruleset.models import RuleSet
 from ..safety import ensure_safe_text
 from .hazards import RATING_WORDS, HazardLog
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import AnswersError, BatchError, DiskFullError, OutputError, is_disk_full
-from ..fsutil import write_private
+from ..files import write_private
 from .paths import paths_for
 from .summary import Summary
 

@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 from ..answers import RESPONDENT_ID
 from ..errors import shown
-from ..facts import STRENGTH, factor_fact
-from ..models import RuleSet
+from ..ruleset.facts import STRENGTH, factor_fact
+from ..ruleset.models import RuleSet
 
 ERROR_COLUMNS = ["row", "respondent_id", "field", "message", "urgent"]
 

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from ..errors import BatchError, OutputError
-from ..fsutil import exists_message
+from ..files import exists_message
 
 FORMAT_BY_SUFFIX = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
@@ -76,7 +76,7 @@ def check_distinct(paths: dict[str, Path]) -> None:
     """No two of the files a run reads or writes may be the same file (writing the
     errors over the output would destroy the results): names are compared with symlinks
     and '..' resolved, and files that exist by device and inode (hard links)."""
-    from ..fsutil import file_keys
+    from ..files import file_keys
 
     seen: dict = {}
     for what, path in paths.items():

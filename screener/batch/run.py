@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import BatchError, DiskFullError
-from ..loading import load_ruleset
+from ..ruleset.loading import load_ruleset
 from .checkpoint import (CHECKPOINT_VERSION, PartialFile, input_fingerprint, load_checkpoint,
                          save_checkpoint, verify_partials)
 from .executors import ENGINES, ClusterError, WorkerError, in_chunks

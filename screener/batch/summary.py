@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..errors import printable
 from ..i18n import _
-from ..models import TRIAGE_ORDER, RuleSet
+from ..ruleset.models import TRIAGE_ORDER, RuleSet
 
 MAX_NAMED = 50  # urgent error records kept by row in the summary (all are in the errors file)
 

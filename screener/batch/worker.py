@@ -21,9 +21,9 @@ from typing import Any
 
 from ..answers import RESPONDENT_ID, validate_answers
 from ..errors import AnswersError, BatchError, shown
-from ..facts import STRENGTH, factor_fact
-from ..loading import load_ruleset
-from ..models import RuleSet
+from ..ruleset.facts import STRENGTH, factor_fact
+from ..ruleset.loading import load_ruleset
+from ..ruleset.models import RuleSet
 from .output import ERROR_COLUMNS, output_columns, row_writer
 from .records import URGENT_CHECK, raw_answers, red_flags_in
 

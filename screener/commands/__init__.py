@@ -38,7 +38,7 @@ def write_output(data, output: str | None, *, force: bool, what: str) -> int:
     import sys
 
     from ..errors import printable
-    from ..fsutil import write_private
+    from ..files import write_private
 
     if output is None:
         sys.stdout.write(data)
@@ -56,7 +56,7 @@ def languages(rules: str | None = None) -> list[str]:
     import re
     from pathlib import Path
 
-    from ..fsutil import shipped_folder
+    from ..files import shipped_folder
 
     folder = (Path(rules) if rules else shipped_folder("rules")) / "locales"
     found = sorted(p.stem for p in folder.glob("*.yaml")
@@ -99,8 +99,8 @@ def _usable_or_english(rules: str | None, lang: str) -> str:
     import sys
 
     from ..errors import RulesError
-    from ..fsutil import shipped_folder
-    from ..locales import load_locale
+    from ..files import shipped_folder
+    from ..ruleset.locales import load_locale
 
     try:
         load_locale(str(rules or shipped_folder("rules")), lang)

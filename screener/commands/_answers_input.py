@@ -37,7 +37,7 @@ def ruleset_and_answers(args):
     """The ruleset in the command's language and the answers, for a command whose
     ``--format json`` is for programs: ids, codes and the rules' own (English) texts."""
     from .. import i18n
-    from ..loading import load_ruleset
+    from ..ruleset.loading import load_ruleset
     from . import choose_language
 
     lang = choose_language(args)

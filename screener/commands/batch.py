@@ -89,8 +89,8 @@ def run(args) -> int:
                          paths_for, resolve_read_as, run_batch, summary_table,
                          urgent_errors_text)
     from ..interop.records import DESCRIPTIONS
-    from ..fsutil import write_private
-    from ..loading import load_ruleset
+    from ..files import write_private
+    from ..ruleset.loading import load_ruleset
 
     from ..errors import printable
 

@@ -42,7 +42,7 @@ def run(args) -> int:
     import sys
 
     from ..errors import ScreenerError
-    from ..loading import load_ruleset
+    from ..ruleset.loading import load_ruleset
     from ..spelling import suggest
     from ..personas import load_personas
 

@@ -64,7 +64,7 @@ def run(args) -> int:
         raise ScreenerError(f"cannot use the folder {folder}: {exc.strerror or exc}") from None
     if not os.access(folder, os.W_OK):
         raise ScreenerError(f"cannot write to the folder {folder}")
-    from ..console import dumb_terminal
+    from ..terminal.console import dumb_terminal
 
     if dumb_terminal() or not sys.stdout.isatty():
         args.plain = True  # the arrow-key menus draw with escape codes
@@ -73,7 +73,7 @@ def run(args) -> int:
     from ..terminal.asker import PlainAsker
     from ..terminal.menus import TerminalAsker
     from ..terminal.intake import CLEAR_SCREEN, run_intake
-    from ..loading import load_ruleset
+    from ..ruleset.loading import load_ruleset
 
     from ..i18n import base_code
 

@@ -30,7 +30,7 @@ def run(args) -> int:
     import json
     import sys
 
-    from ..loading import load_ruleset
+    from ..ruleset.loading import load_ruleset
     from ..personas import check_expectation, load_personas, persona_answers
     from ..screening import screen
 

@@ -75,7 +75,7 @@ def run(args) -> int:
     import sys
 
     from ..errors import ScreenerError
-    from ..loading import load_ruleset
+    from ..ruleset.loading import load_ruleset
 
     what, module_name, binary, _ = FORMATS[args.kind]
     if args.fhir_version != "R4" and args.kind != "fhir":

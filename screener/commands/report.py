@@ -71,9 +71,9 @@ def choose_format(fmt: str | None, output: str | None) -> str:
 
 def run(args) -> int:
     from ..errors import ScreenerError
-    from ..fsutil import refuse_writing_over_inputs
+    from ..files import refuse_writing_over_inputs
     from ..interop.answers_file import load_answers_file
-    from ..loading import load_ruleset
+    from ..ruleset.loading import load_ruleset
     from ..reports import get_format, render
     from ..screening import screen
 

@@ -116,7 +116,7 @@ def run(args) -> int:
 
 def _folder(rules: str | None) -> Path:
     """The rules folder, relative to the working directory when inside it (short lines)."""
-    from ..loading import DEFAULT_RULES_DIR
+    from ..ruleset.loading import DEFAULT_RULES_DIR
 
     folder = Path(rules) if rules else DEFAULT_RULES_DIR
     try:
@@ -127,7 +127,7 @@ def _folder(rules: str | None) -> Path:
 
 def run_check(args, folder: Path) -> int:
     from ..authoring.lint import CHECKS, lint_folder
-    from ..loading import load_ruleset
+    from ..ruleset.loading import load_ruleset
 
     findings = lint_folder(folder)
     for item in findings:
@@ -146,7 +146,7 @@ def run_check(args, folder: Path) -> int:
 
 def run_test(args, folder: Path) -> int:
 
-    from ..loading import load_ruleset
+    from ..ruleset.loading import load_ruleset
     from ..authoring.ruletest import run_all
 
     report = run_all(load_ruleset(folder), args.vignettes, today=args.today,
@@ -161,7 +161,7 @@ def run_test(args, folder: Path) -> int:
 
 
 def summary(report) -> str:
-    from ..models import TRIAGE_ORDER
+    from ..ruleset.models import TRIAGE_ORDER
 
     cov = report.coverage
     examples = sum(1 for c in report.cases if c.kind == "example")
@@ -186,7 +186,7 @@ def summary(report) -> str:
 
 def run_show(args, folder: Path) -> int:
     from ..authoring.cards import all_cards, factor_card, rule_card
-    from ..loading import load_ruleset
+    from ..ruleset.loading import load_ruleset
 
     rs = load_ruleset(folder)
     if args.factor:
@@ -201,7 +201,7 @@ def run_show(args, folder: Path) -> int:
 
 def run_graph(args, folder: Path) -> int:
     from ..authoring.cards import GRAPH_FORMATS
-    from ..loading import load_ruleset
+    from ..ruleset.loading import load_ruleset
 
     sys.stdout.write(GRAPH_FORMATS[args.format](load_ruleset(folder)))
     return 0
@@ -211,14 +211,14 @@ def compiled_json(ruleset) -> str:
     """The golden form: durable-rules JSON in rule order, stable and diff-friendly."""
     import json
 
-    from ..compiler import compile_ruleset
+    from ..ruleset.compiler import compile_ruleset
 
     return json.dumps(compile_ruleset(ruleset), indent=2, ensure_ascii=False) + "\n"
 
 
 def run_compile(args, folder: Path) -> int:
-    from ..fsutil import refuse_writing_over_inputs, write_private
-    from ..loading import load_ruleset
+    from ..files import refuse_writing_over_inputs, write_private
+    from ..ruleset.loading import load_ruleset
 
     refuse_writing_over_inputs(args.output, [p for p in folder.rglob("*") if p.is_file()])
     text = compiled_json(load_ruleset(folder))
@@ -234,8 +234,8 @@ def run_safety_case(args, folder: Path) -> int:
     from ..authoring.hazards import check_hazards, load_log
     from ..authoring.safety_case import FORMATS, build, render, run_tests
     from ..errors import RulesError
-    from ..fsutil import refuse_writing_over_inputs, write_private
-    from ..loading import load_ruleset
+    from ..files import refuse_writing_over_inputs, write_private
+    from ..ruleset.loading import load_ruleset
 
     fmt = "md"
     if args.output is not None:

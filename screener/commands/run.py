@@ -59,7 +59,7 @@ def run(args, *, resume: bool = False) -> int:
             "standard input is not a terminal, so the questions cannot be asked here. "
             "Write the answers to a JSON file (see `screener schema answers`) and run: "
             "screener screen ANSWERS.json")
-    from ..console import dumb_terminal
+    from ..terminal.console import dumb_terminal
 
     if dumb_terminal() or not sys.stdout.isatty():
         # TERM=dumb or output to a file: the arrow-key menus draw with escape codes, so
@@ -76,7 +76,7 @@ def run(args, *, resume: bool = False) -> int:
     try:
         draft = None if getattr(args, "fresh", False) else store.load()
     except ScreenerError as exc:  # before the language is known: English rules' names
-        from ..loading import load_ruleset
+        from ..ruleset.loading import load_ruleset
         from ..terminal.session import with_draft_red_flags
 
         raise with_draft_red_flags(exc, load_ruleset(args.rules)) from None
@@ -84,7 +84,7 @@ def run(args, *, resume: bool = False) -> int:
     from ..terminal.asker import PlainAsker
     from ..terminal.menus import TerminalAsker
     from ..terminal.session import REMOVED_HINT, RESUME_HINT, StoppedAfterResult, session
-    from ..loading import load_ruleset
+    from ..ruleset.loading import load_ruleset
 
     asker = PlainAsker() if args.plain else TerminalAsker()
     store.say = asker.message

@@ -25,7 +25,7 @@ def run(args) -> int:
 
     if args.which == "answers":
         from ..answers import answers_model
-        from ..loading import load_ruleset
+        from ..ruleset.loading import load_ruleset
 
         schema = answers_model(load_ruleset(args.rules)).model_json_schema()
         schema["title"] = "Screener answers"

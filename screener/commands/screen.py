@@ -35,7 +35,7 @@ def run(args) -> int:
     import sys
 
     from ..interop.answers_file import load_answers_file
-    from ..loading import load_ruleset
+    from ..ruleset.loading import load_ruleset
     from ..reports import render
     from ..screening import screen
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..answers import ValidatedAnswers, validate_answers
 from ..errors import AnswersError
-from ..models import RuleSet
+from ..ruleset.models import RuleSet
 
 
 def load_answers_file(path: str | Path, ruleset: RuleSet, today: dt.date | None = None

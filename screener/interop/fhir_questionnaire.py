@@ -123,7 +123,7 @@ def enable_when(cond, questions) -> tuple[list[dict], str | None]:
     FHIR has one flat list with one behaviour (all/any), so a condition maps when it is
     a single test, or an all/any of tests whose own combination agrees.
     """
-    from ..conditions import All, AnyOf, Test
+    from ..ruleset.conditions import All, AnyOf, Test
 
     if isinstance(cond, Test):
         return _test_to_fhir(cond, questions)

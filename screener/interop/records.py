@@ -32,7 +32,7 @@ from typing import Any
 from ..answers import RESPONDENT_ID
 from ..errors import AnswersError, ScreenerError, shown
 from ..spelling import suggest
-from ..models import RuleSet
+from ..ruleset.models import RuleSet
 from . import redcap, xlsform
 
 SOURCES = ("plain", "redcap", "odk")

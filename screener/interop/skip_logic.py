@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..conditions import All, AnyOf, Condition, Test
+from ..ruleset.conditions import All, AnyOf, Condition, Test
 
 
 class Unmappable(ValueError):

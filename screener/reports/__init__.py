@@ -63,7 +63,7 @@ def render(result, ruleset, fmt: str = "text", view: str = "person", **options):
 
 def _render_language_neutral(fmt, module, result, ruleset, view, **options):
     from ..i18n import language
-    from ..loading import load_ruleset
+    from ..ruleset.loading import load_ruleset
     from ..safety import ensure_safe_text
     from ..screening import in_language
 

@@ -207,7 +207,7 @@ ASSUMED = N_("Assumed risk: {items}")
 
 def _reason(ev, ruleset, cite: _Citations) -> Reason:
     facts = ", ".join(f"{k}={v}" for k, v in ev.facts.items())
-    from ..risk_reading import assumed_words
+    from ..ruleset.risk_reading import assumed_words
 
     assumed = assumed_words(ev.assumed_risk)
     return Reason(rule=ev.rule, title=ev.title, reason=" ".join(ev.reason.split()),
@@ -221,8 +221,8 @@ def _answer_based(rule_id: str, ruleset) -> bool:
     factors (listed below it anyway) or the completeness (said next to the triage):
     its reason is shown under a routine level too, or "the reasons are listed below"
     would list nothing."""
-    from .. import conditions
-    from ..facts import factor_fact_names
+    from ..ruleset import conditions
+    from ..ruleset.facts import factor_fact_names
 
     rule = ruleset.rules_by_id.get(rule_id)
     if rule is None:

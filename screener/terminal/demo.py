@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, TextIO
 
 from ..i18n import _
-from ..models import Question, RuleSet
+from ..ruleset.models import Question, RuleSet
 from ..personas import Persona
 from ..result import Result
 from .asker import Prompt
@@ -58,7 +58,7 @@ class Style:
 
 
 def style_for(stream: TextIO, plain: bool) -> Style:
-    from ..console import escapes_allowed
+    from .console import escapes_allowed
 
     return Style(on=not plain and escapes_allowed(stream))
 

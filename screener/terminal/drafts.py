@@ -1,7 +1,7 @@
 """The unfinished questionnaire, saved after every answer so nothing is lost.
 
-One draft file in the user's data folder (``fsutil.data_dir()``), written with
-``fsutil.write_private`` (0600, atomic: a crash leaves the old draft or the new one,
+One draft file in the user's data folder (``files.data_dir()``), written with
+``files.write_private`` (0600, atomic: a crash leaves the old draft or the new one,
 never half of one). It holds the answers so far, where the person was, the checks
 they already confirmed and the hash of the rules they were answering.
 """
@@ -19,7 +19,7 @@ from typing import Any, Callable
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import AnswersError, ScreenerError, printable
-from ..fsutil import data_dir, write_private
+from ..files import data_dir, write_private
 from ..i18n import N_
 
 FILE_NAME = "draft.json"

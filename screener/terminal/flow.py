@@ -19,11 +19,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
-from .. import conditions
+from ..ruleset import conditions
 from ..answers import is_shown
-from ..consistency import load_checks, triggered
+from ..ruleset.consistency import load_checks, triggered
 from ..i18n import N_, _
-from ..models import NONE, NOT_SURE, Question, RuleSet
+from ..ruleset.models import NONE, NOT_SURE, Question, RuleSet
 from . import units
 from ..red_flags import urgent_codes
 from .asker import BACK, Asker, Option, Prompt, red_flags_win

@@ -25,7 +25,7 @@ from typing import Callable
 from ..answers import RESPONDENT_ID, check_respondent_id
 from ..errors import OutputError
 from ..i18n import N_, _
-from ..models import RuleSet
+from ..ruleset.models import RuleSet
 from .asker import Asker, Prompt
 
 #: ANSI: cursor home, clear the screen, clear the scrollback (xterm, VTE, iTerm, tmux)
@@ -199,9 +199,9 @@ def save_screening(ruleset: RuleSet, result, folder: Path, stem: str,
                    report_format: str, *, report_lang: str | None = None) -> Saved:
     """Write the three files (0600, never overwriting): the answers and the JSON result
     (codes, the same in every language) and the clinician report in ``report_lang``."""
-    from ..fsutil import write_private
+    from ..files import write_private
     from ..i18n import language
-    from ..loading import load_ruleset
+    from ..ruleset.loading import load_ruleset
     from ..reports import get_format, render
     from ..screening import in_language
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import AnswersError, ScreenerError
-from ..fsutil import write_private
+from ..files import write_private
 from ..i18n import N_, _, ngettext
-from ..models import RuleSet
+from ..ruleset.models import RuleSet
 from .asker import Asker, Option, Prompt
 from .drafts import Draft, DraftStore
 from .flow import QuestionnaireEnd, State, run_questionnaire

@@ -352,7 +352,7 @@ def test_batch_refuses_files_that_are_not_files(place, case):
 
 def draft(answers_json: str) -> Callable[[Path], None]:
     """A draft as `screener run` saves it, around hostile answers (JSON text)."""
-    from screener.loading import load_ruleset
+    from screener.ruleset.loading import load_ruleset
 
     def make(path: Path) -> None:
         text('{"draft_version": 1, "ruleset_hash": "%s", "answers": %s, "position": '

@@ -557,7 +557,7 @@ def test_item11_rules_check_accepts_only_https_source_urls(rules_copy, capsys):
 
 
 def test_item11_reports_drop_source_urls_that_are_not_https(rules_copy, tmp_path):
-    from screener.loading import load_ruleset
+    from screener.ruleset.loading import load_ruleset
     from screener.reports.content import build
     from screener.interop.answers_file import load_answers_file
     from screener.screening import screen as run_screen

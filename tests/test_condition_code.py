@@ -1,4 +1,4 @@
-"""The generated Python functions (python_code.py) read every condition exactly as the
+"""The generated Python functions (ruleset/condition_code.py) read every condition exactly as the
 reference evaluator does: spec 0.1's three values, each operator as evaluate_test
 reads it. Checked on every condition of the shipped rules and question bank, over the
 facts of real screenings with answers removed or made "not sure"."""
@@ -7,12 +7,12 @@ import random
 
 import pytest
 
-from screener import conditions
+from screener.ruleset import conditions
 from screener.authoring.generate import random_answers
 from screener.answers import validate_answers
-from screener.compiler import rule_layers, single_code_names
-from screener.durable_engine import fact_for
-from screener.python_code import (condition_function, fact_function, layer_function,
+from screener.ruleset.compiler import rule_layers, single_code_names
+from screener.engine.durable import fact_for
+from screener.ruleset.condition_code import (condition_function, fact_function, layer_function,
                                   settle_function)
 from screener.screening import initial_facts, run_engine
 

@@ -15,7 +15,7 @@ from .loading import check_condition, known_names
 from .problems import Problems
 from .yaml_source import read_yaml
 from .models import ConditionField, Id, RuleSet
-from .types import Strict
+from ..types import Strict
 
 FILE_NAME = "consistency.yaml"
 

@@ -13,11 +13,11 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from . import conditions
 from .conditions import Condition
-from .types import ID_PATTERN, TRIAGE_ORDER, Strict, TriageLevelId  # noqa: F401 (re-exported)
+from ..types import ID_PATTERN, TRIAGE_ORDER, Strict, TriageLevelId  # noqa: F401 (re-exported)
 
 ConditionField = Annotated[Condition, BeforeValidator(conditions.parse)]
 #: Ids of questions, codes, rules, factors and sources: letters, digits, '_' and '-'.
-#: durable_engine relies on it (a rule id needs no JSON escaping, see rule_id_of).
+#: engine.durable relies on it (a rule id needs no JSON escaping, see rule_id_of).
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
 NOT_SURE = "not_sure"
@@ -93,7 +93,7 @@ class Question(Located):
     def label(self, code: Any) -> str:
         """Human label for a code (or the value itself for numbers and dates)."""
         if code == NOT_SURE:
-            from .i18n import _
+            from ..i18n import _
             return _("Not sure")
         for option in self.options:
             if option.code == code:
@@ -104,7 +104,7 @@ class Question(Located):
 
     def describe_answer(self, value: Any) -> str:
         if value is None:  # a trail's gap (a test on the item being unanswered)
-            from .i18n import _
+            from ..i18n import _
             return _("Not answered")
         if isinstance(value, list):
             return "; ".join(self.label(v) for v in value)
@@ -189,7 +189,7 @@ class Rule(Located):
     text: str | None = None  # note (and exception) text for the person
     blocks_factors: bool = False  # triage: when it fires, no factor is raised
     #: triage: the spec's "SIGN with risk RISK": ``when`` is the sign, this the risk,
-    #: read the worse way (spec 0.1, screener/risk_reading.py)
+    #: read the worse way (spec 0.1, screener/ruleset/risk_reading.py)
     risk: ConditionField | None = None
     first: bool = False  # note: shown directly under the triage message
     parts: list[NotePart] = []  # note: sentences added when their condition holds
@@ -253,7 +253,7 @@ class RiskReading(Strict):
 
 
 class Translation(Strict):
-    """Which translation of the texts a RuleSet carries (see screener/locales.py)."""
+    """Which translation of the texts a RuleSet carries (see screener/ruleset/locales.py)."""
 
     code: str  # "es"
     name: str  # "Spanish"

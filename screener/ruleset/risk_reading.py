@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import conditions
-from .i18n import N_, _
+from ..i18n import N_, _
 from .conditions import All, AnyOf, Condition, Test
 from .models import NOT_SURE, Rule, RuleSet
 

@@ -32,13 +32,13 @@ from typing import Iterable, Iterator
 import durable_rules_engine as _native
 from durable import engine as _durable
 
-from . import conditions
-from .compiler import LAYER, compile_ruleset, rule_layers, single_code_names
-from .engine import Fire
-from .errors import EngineError
-from .models import RuleSet
-from .python_code import fact_function
-from .types import ID_PATTERN
+from ..ruleset import conditions
+from ..ruleset.compiler import LAYER, compile_ruleset, rule_layers, single_code_names
+from . import Fire
+from ..errors import EngineError
+from ..ruleset.models import RuleSet
+from ..ruleset.condition_code import fact_function
+from ..types import ID_PATTERN
 
 
 class Asserted(IntEnum):
@@ -261,7 +261,7 @@ class DurableEngine:
         fact_for_layer = self.fact_at.get(layer)
         if fact_for_layer is None:  # a layer without rules: nothing can fire
             return []
-        fact = fact_for_layer(facts)  # fact_for, generated for the layer (python_code.py)
+        fact = fact_for_layer(facts)  # fact_for, generated for the layer (ruleset/condition_code.py)
         fact[SERIAL] = serial
         fact[LAYER] = layer
         try:

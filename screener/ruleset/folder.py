@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .errors import RulesError
-from .fsutil import shipped_folder
+from ..errors import RulesError
+from ..files import shipped_folder
 
 DEFAULT_RULES_DIR = shipped_folder("rules")
 

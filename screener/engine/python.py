@@ -1,11 +1,11 @@
 """The rule engine in plain Python: a layer's rules whose condition is definitely true.
 
-Each rule layer is one generated Python function (python_code.py), built once per
+Each rule layer is one generated Python function (ruleset/condition_code.py), built once per
 ruleset: the rules that are definitely true under spec 0.1's three-valued reading (a
 test on a missing answer is unknown, and unknown never fires). It is an engine of its
 own:
 the cross-check of ``screener rules test --engine python``, and the way out should
-durable-rules ever stop building. Same interface and same results as durable_engine
+durable-rules ever stop building. Same interface and same results as durable.py
 (tests/test_engine_parity.py), and nothing to register. Measured faster than durable
 here (engine part ~0.31 ms against ~0.57 ms a screening, benchmarks/README.md); durable
 stays the product's engine, as the project's stack requires.
@@ -16,11 +16,11 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from . import conditions
-from .compiler import rule_layers
-from .engine import Fire
-from .models import RuleSet
-from .python_code import layer_function
+from ..ruleset import conditions
+from ..ruleset.compiler import rule_layers
+from . import Fire
+from ..ruleset.models import RuleSet
+from ..ruleset.condition_code import layer_function
 
 
 class PythonEngine:
@@ -31,7 +31,7 @@ class PythonEngine:
         rules_at: dict[int, list[tuple[str, conditions.Condition]]] = {}
         for rule in ruleset.rules:
             rules_at.setdefault(layers[rule.id], []).append((rule.id, rule.runs_when))
-        # each layer one generated function, built once (python_code.py)
+        # each layer one generated function, built once (ruleset/condition_code.py)
         self.layer_at = {layer: layer_function(rules) for layer, rules in rules_at.items()}
 
     @contextmanager

@@ -29,8 +29,8 @@ from typing import Iterator
 
 from pydantic import Field, ValidationError
 
-from .errors import RulesError
-from .types import Strict
+from ..errors import RulesError
+from ..types import Strict
 
 SOURCE_LANGUAGE = "en"
 LOCALES_DIR = "locales"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .errors import shown
+from ..errors import shown
 
 #: longest echo of a value in a message; the rest is cut to "..."
 LIMIT = 60

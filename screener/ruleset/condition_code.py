@@ -12,7 +12,7 @@ plain boolean expressions decide it, with no "unknown" value in them:
 A condition is True when the first holds, False when the second does, else unknown.
 Python's ``and`` / ``or`` short-circuit both, and each name read is fetched from the
 facts once, at the top of the function. The meaning of each operator is
-``conditions.evaluate_test``'s; tests/test_python_code.py holds every generated
+``conditions.evaluate_test``'s; tests/test_condition_code.py holds every generated
 function to that reference over thousands of generated fact sets.
 
 Generated source only ever holds ``repr()`` of strings, whole numbers, finite floats

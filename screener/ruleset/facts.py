@@ -4,8 +4,8 @@ Three sorts of fact (loading.known_names lists them all for the condition checks
 
 - **Computed inputs**: arithmetic the rule language does not do (BMI, the month).
   A rules folder declares the ones it reads in ruleset.yaml (``computed``, with their
-  meaning in words); ``COMPUTED`` below is how the program computes each, from which
-  answers, and the range it takes. Screening fills them in before any rule runs; lint
+  meaning in words); ``COMPUTED`` below says, for each the program computes, from which
+  answers, of what kind and in what range (``screening.COMPUTE`` computes them). Screening fills them in before any rule runs; lint
   reports a declared input the program does not compute, or computes otherwise.
 - **Derived facts**: concluded by the rules themselves (kind ``derived``). They start
   *unknown* (absent), never false: screening makes one true when its rule fires and
@@ -20,13 +20,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Literal
+from typing import Callable, Literal
 
-from .completeness import is_complete, unanswered
 from .models import RuleSet
-
-if TYPE_CHECKING:  # answers imports loading, which imports this module
-    from .answers import ValidatedAnswers
 
 # ------------------------------------------------------------------- factor facts
 
@@ -74,41 +70,23 @@ Bounds = tuple[float, float, bool]  # (lowest, highest, whole numbers only)
 
 @dataclass(frozen=True)
 class ComputedInput:
-    """How the program computes one input that rules may read."""
+    """An input the program computes (its value comes from ``screening.COMPUTE``)."""
 
-    #: its value from validated answers (``screened_on`` already defaults to today
-    #: there), or None when an answer it needs is missing: unknown, left out of the facts
-    compute: Callable[[ValidatedAnswers, RuleSet], Any]
     uses: tuple[str, ...]  # the answers the evidence trail shows behind it
     kind: Literal["number", "bool"]  # what conditions may test it against
     bounds: Callable[[RuleSet], Bounds] | None = None  # for numbers (lint's range checks)
 
 
-def _bmi(answers: ValidatedAnswers, ruleset: RuleSet) -> float | None:
-    height, weight = answers.values.get("height_cm"), answers.values.get("weight_kg")
-    return round(weight / (height / 100) ** 2, 1) if height and weight else None
-
-
-def _screened_month(answers: ValidatedAnswers, ruleset: RuleSet) -> int | None:
-    day = answers.values.get("screened_on")  # an ISO date: YYYY-MM-DD
-    return int(day[5:7]) if day else None
-
-
-def _unanswered_count(answers: ValidatedAnswers, ruleset: RuleSet) -> int:
-    missing, unsure = unanswered(answers, ruleset)
-    return len(missing) + len(unsure)
-
-
+#: The inputs the program computes, by name. How each is computed belongs to screening
+#: (``screening.COMPUTE``, which a test keeps in step with this table).
 COMPUTED: dict[str, ComputedInput] = {
-    "bmi": ComputedInput(_bmi, ("height_cm", "weight_kg"), "number",
-                         lambda rs: (0, math.inf, False)),
-    "screened_month": ComputedInput(_screened_month, ("screened_on",), "number",
-                                    lambda rs: (1, 12, True)),
+    "bmi": ComputedInput(("height_cm", "weight_kg"), "number", lambda rs: (0, math.inf, False)),
+    "screened_month": ComputedInput(("screened_on",), "number", lambda rs: (1, 12, True)),
     # it reads every shown question: too many to show behind it, so it names none
-    "unanswered_count": ComputedInput(_unanswered_count, (), "number",
+    "unanswered_count": ComputedInput((), "number",
                                       lambda rs: (0, len(rs.questions.by_id), True)),
     # shown behind it: the two answers that alone make a screening incomplete
-    "complete": ComputedInput(is_complete, ("age_years", "medicines", "red_flags_now"), "bool"),
+    "complete": ComputedInput(("age_years", "medicines", "red_flags_now"), "bool"),
 }
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from .conditions import Condition
 from .models import ID_PATTERN
-from .spelling import closest, suggest
+from ..spelling import closest, suggest
 from .yaml_spelling import as_yaml, plain
 
 #: pydantic error type -> what the value must be, in words (code "wrong-type")

@@ -19,17 +19,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import conditions, facts, risk_reading
-from .errors import RulesError
+from ..errors import RulesError
 from .models import (
     Computed, Factor, Question, QuestionBank, RiskReading, Rule, RuleSet, Section, Source,
     TriageLevel,
     TRIAGE_ORDER,
 )
 from .problems import Problem, Problems
-from .rules_folder import content_hash, rules_folder
-from .rules_folder import DEFAULT_RULES_DIR  # noqa: F401  (its users import it from here)
-from .spelling import closest, suggest
-from .validation_messages import keys_of, unknown_key
+from .folder import content_hash, rules_folder
+from .folder import DEFAULT_RULES_DIR  # noqa: F401  (its users import it from here)
+from ..spelling import closest, suggest
+from .messages import keys_of, unknown_key
 from .yaml_source import read_bytes, read_yaml
 from .yaml_spelling import as_yaml, plain
 

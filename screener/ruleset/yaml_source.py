@@ -31,8 +31,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .errors import AnswersError, RulesError, shown
-from . import reading
+from ..errors import AnswersError, RulesError, shown
+from .. import reading
 
 #: bytes a YAML file may have: the largest shipped one (the Spanish texts) is about 110 KB
 MAX_BYTES = 1_000_000

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, Union
 
-from .types import ID_PATTERN, Frozen
+from ..types import ID_PATTERN, Frozen
 from .yaml_spelling import as_yaml
 
 Scalar = Union[bool, int, float, str]
@@ -183,13 +183,13 @@ def evaluate(cond: Condition, facts: dict) -> bool | None:
     """Three-valued (Kleene) evaluation: None means unknown.
 
     Runs the condition compiled once into one generated Python function
-    (python_code.py; nested closures, ``_compile``, for a condition too deep for Python's
+    (ruleset/condition_code.py; nested closures, ``_compile``, for a condition too deep for Python's
     compiler): screening evaluates skip logic, notes and risks many times per answer
     set. The result is ``evaluate_test`` combined as ``evaluate_reference`` combines it.
     """
     entry = _compiled.get(id(cond))
     if entry is None:
-        from .python_code import condition_function
+        from .condition_code import condition_function
 
         entry = _compiled[id(cond)] = (cond, condition_function(cond) or _compile(cond))
     return entry[1](facts)  # cond kept in the entry: its id stays unique
@@ -273,7 +273,7 @@ def true_tests(cond: Condition, facts: dict) -> list[Test]:
     worse way are long). ``_evaluate_with_tests`` is the plain reference."""
     entry = _compiled_tests.get(id(cond))
     if entry is None:
-        from .python_code import true_tests_function
+        from .condition_code import true_tests_function
 
         made = true_tests_function(cond)
         if made is None:  # too deep for Python's compiler: the closures
@@ -364,11 +364,11 @@ def compile_condition(cond: Condition, as_lists: frozenset[str] = frozenset()) -
     Speed: durable expands every ``$or`` nested in an ``$and`` into separate branches,
     each matched on every fact, and it has no ``$in``. So "lacks" tests on a list are one
     ``$iall`` over an inner ``$and``, and the names in ``as_lists`` (single-code answers)
-    are asserted as one-item lists (see durable_engine.py) so that ``in`` and ``not_in``
+    are asserted as one-item lists (see engine/durable.py) so that ``in`` and ``not_in``
     on them are list tests too.
 
     Never a ``$iany`` / ``$iall`` over an ``$or``: durable then reads memory it never set
-    and, now and then, refuses the whole ruleset (durable_engine.CompiledRules._register).
+    and, now and then, refuses the whole ruleset (durable.CompiledRules._register).
     "has any of" is one ``$iany`` over a regex union of the codes instead (see
     ``_any_item``). An ``$or`` of ``$iany`` tests, one a code, means the same, but durable
     splits a rule at every ``$or``: 2.37 M instructions a batch row against 2.24 M

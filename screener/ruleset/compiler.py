@@ -11,7 +11,7 @@ per layer carrying everything concluded so far; rules of layer L match only it.
 from __future__ import annotations
 
 from . import conditions
-from .errors import RulesError
+from ..errors import RulesError
 from .facts import (
     FACTOR_COUNT, FACTORS_RAISED, TRIAGE_ASSUMED, TRIAGE_FIRED, TRIAGE_LEVEL, factor_facts,
 )

@@ -15,13 +15,13 @@ import os
 import shlex
 import sys
 
-from .errors import EngineError
+from ..errors import EngineError
 
 DURABLE = "durable-rules==2.0.28"
 FLAG = "CPPFLAGS='-DPyEval_CallObject=PyObject_CallObject'"
 
 
-#: What durable_engine.py imports of durable-rules (tests/test_engine_check.py keeps the
+#: What engine/durable.py imports of durable-rules (tests/test_engine_check.py keeps the
 #: two in step): the modules require_engine imports.
 PROBED = ("durable_rules_engine", "durable.engine")
 
@@ -30,12 +30,12 @@ def require_engine(kind: str | None = None) -> None:
     """Raise EngineError (one paragraph and the fix commands) if the durable engine is
     the one to use (``kind``, else engine.chosen_kind()) and it cannot load.
 
-    It imports what durable_engine.py imports of durable-rules (PROBED, a few
+    It imports what engine/durable.py imports of durable-rules (PROBED, a few
     milliseconds, paid once: screening imports them anyway), not that module itself,
     which would load the rules' models before the first question (~200 ms)."""
     import importlib
 
-    from .engine import chosen_kind
+    from . import chosen_kind
 
     if (kind or chosen_kind()) != "durable":
         return

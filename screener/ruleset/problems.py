@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import RulesError, shown
+from ..errors import RulesError, shown
 
 #: code -> what it finds. The codes are stable: tests and scripts may rely on them.
 LOAD_CHECKS = {
@@ -88,11 +88,11 @@ class Problems:
 
     def add_validation(self, file: str, raw: Any, ident: str, error, prefix: tuple = (),
                        model=None):
-        """Every error of a pydantic ValidationError, in plain words (validation_messages).
+        """Every error of a pydantic ValidationError, in plain words (ruleset.messages).
 
         ``raw`` is the parsed YAML that was validated (``prefix`` leads from it to the
         validated part) and gives the line; ``model`` the class, for did-you-mean."""
-        from .validation_messages import explain_all
+        from .messages import explain_all
         from .yaml_source import line_of
 
         for err, code, sentence in explain_all(error.errors(), model):

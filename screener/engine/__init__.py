@@ -5,10 +5,10 @@ on the facts concluded so far? screening.run_engine asks it layer by layer and t
 the answers into facts for the next layer. Two engines answer it, identically
 (tests/test_engine_parity.py compares whole results):
 
-- ``durable``: durable-rules, the product's engine (durable_engine.py, the one module
+- ``durable``: durable-rules, the product's engine (engine/durable.py, the one module
   that imports it): the compiled JSON matched by its C code.
 - ``python``: the three-valued evaluator of conditions.py, long the oracle the durable
-  engine is tested against (python_engine.py). It is the cross-check of
+  engine is tested against (engine/python.py). It is the cross-check of
   ``screener rules test --engine python`` and the way out should durable-rules ever
   stop building.
 
@@ -28,14 +28,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Callable, ContextManager, Iterator, Protocol
 
-from .errors import EngineError
+from ..errors import EngineError
 
 if TYPE_CHECKING:
-    from .models import RuleSet
+    from ..ruleset.models import RuleSet
 
 #: engine name -> (module, class), imported when a screening first asks for it
-ENGINES = {"durable": ("durable_engine", "DurableEngine"),
-           "python": ("python_engine", "PythonEngine")}
+ENGINES = {"durable": ("durable", "DurableEngine"),
+           "python": ("python", "PythonEngine")}
 KINDS = tuple(ENGINES)
 DEFAULT = "durable"
 ENV = "SCREENER_ENGINE"
