@@ -12,21 +12,23 @@ plain boolean expressions decide it, with no "unknown" value in them:
 A condition is True when the first holds, False when the second does, else unknown.
 Python's ``and`` / ``or`` short-circuit both, and each name read is fetched from the
 facts once, at the top of the function. The meaning of each operator is
-``conditions.evaluate_test``'s; tests/test_condition_code.py holds every generated
+``condition_reference.evaluate_test``'s; tests/test_condition_code.py holds every generated
 function to that reference over thousands of generated fact sets.
 
 Generated source only ever holds ``repr()`` of strings, whole numbers, finite floats
 and booleans (names, codes, rule ids), so no rule text can become code. A condition
 too deep for Python's compiler (a hostile rules folder) keeps the closure evaluator of
-conditions.py: same answers, slower.
+condition_closures.py: same answers, slower.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from .conditions import NOT_SURE, All, AnyOf, Condition, Test
+from .condition_closures import closure
+from .condition_syntax import NOT_SURE, All, Condition, Test
 
 Facts = dict[str, Any]
 
@@ -122,6 +124,12 @@ def _build(body: str, src: _Source, name: str) -> Callable:
 _TOO_DEEP = (SyntaxError, RecursionError, MemoryError)  # Python's compiler limits
 
 
+def _evaluator(cond: Condition) -> Callable[[Facts], bool | None]:
+    """One condition alone, when a whole layer is too deep to generate (as
+    conditions.evaluate reads it: generated if it can be, else closures)."""
+    return condition_function(cond) or closure(cond)
+
+
 def condition_function(cond: Condition) -> Callable[[Facts], bool | None] | None:
     """``facts -> True / False / None`` (unknown), or None when Python cannot compile it."""
     src = _Source()
@@ -131,7 +139,7 @@ def condition_function(cond: Condition) -> Callable[[Facts], bool | None] | None
                 "    return None")
         return _build(body, src, "condition")
     except _TOO_DEEP:
-        return None  # conditions.py's closures answer instead
+        return None  # condition_closures.py answers instead
 
 
 def layer_function(rules: list[tuple[str, Condition]]) -> Callable[[Facts], list[str]]:
@@ -146,10 +154,8 @@ def layer_function(rules: list[tuple[str, Condition]]) -> Callable[[Facts], list
         lines.append("    return fired")
         return _build("\n".join(lines), src, "fire_layer")
     except _TOO_DEEP:
-        from .conditions import evaluate
-
-        return lambda facts: [rule_id for rule_id, cond in rules
-                              if evaluate(cond, facts) is True]
+        checks = [(rule_id, _evaluator(cond)) for rule_id, cond in rules]
+        return lambda facts: [rule_id for rule_id, holds in checks if holds(facts) is True]
 
 
 def settle_function(groups: list[tuple[str, list[Condition]]]) -> Callable[[Facts], None]:
@@ -165,13 +171,13 @@ def settle_function(groups: list[tuple[str, list[Condition]]]) -> Callable[[Fact
                  for name, conds in groups]
         return _build("\n".join(lines) or "    pass", src, "settle_layer")
     except _TOO_DEEP:
-        from .conditions import evaluate
+        evaluators = [(name, [_evaluator(c) for c in conds]) for name, conds in groups]
 
         def settle(facts: Facts) -> None:
-            for name, conds in groups:
+            for name, conds in evaluators:
                 if facts.get(name) is True:
                     continue
-                if all(evaluate(c, facts) is False for c in conds):
+                if all(holds(facts) is False for holds in conds):
                     facts[name] = False
                 else:
                     facts.pop(name, None)
@@ -229,6 +235,5 @@ def not_true_function(items: list[tuple[str, Condition]]) -> Callable[[Facts], s
         lines.append("    return out")
         return _build("\n".join(lines), src, "not_true")
     except _TOO_DEEP:
-        from .conditions import evaluate
-
-        return lambda facts: {name for name, cond in items if evaluate(cond, facts) is not True}
+        checks = [(name, _evaluator(cond)) for name, cond in items]
+        return lambda facts: {name for name, holds in checks if holds(facts) is not True}
