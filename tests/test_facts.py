@@ -12,7 +12,8 @@ from screener.answers import validate_answers
 from screener.authoring.generate import random_answers
 from screener.completeness import is_complete, unanswered
 from screener.engine import using
-from screener.ruleset.loading import known_names, load_ruleset
+from screener.ruleset.cross_checks import known_names
+from screener.ruleset.loading import load_ruleset
 from screener.screening import COMPUTE, initial_facts, run_engine, screen
 
 

@@ -11,7 +11,8 @@ import sys
 import pytest
 
 from screener.ruleset.loading import DEFAULT_RULES_DIR, load_ruleset
-from screener.ruleset.locales import available, load_locale, missing_and_stale
+from screener.ruleset.locale_checks import missing_and_stale
+from screener.ruleset.locales import available, load_locale
 from screener.screening import screen
 
 from test_rules_errors import break_file, line_of

@@ -22,8 +22,9 @@ from ..ruleset import compiler, conditions, facts
 from .. import safety
 from ..ruleset.conditions import All, AnyOf, Test
 from ..errors import AnswersError, RulesError, shown
-from ..ruleset.loading import collect_ruleset, known_names
-from ..ruleset.locales import missing_and_stale
+from ..ruleset.cross_checks import known_names
+from ..ruleset.loading import collect_ruleset
+from ..ruleset.locale_checks import missing_and_stale
 from ..ruleset.models import NONE, NOT_SURE, Rule, RuleSet
 from ..ruleset.problems import Problem
 from ..spelling import suggest

@@ -21,7 +21,7 @@ LAYER = "screening_layer"  # attribute of the asserted fact; never a question id
 
 
 def producers(ruleset: RuleSet) -> dict[str, list[Rule]]:
-    """Which rules conclude each non-input name (see loading.known_names)."""
+    """Which rules conclude each non-input name (see cross_checks.known_names)."""
     made: dict[str, list[Rule]] = {}
     blocking = [r for r in ruleset.rules if r.blocks_factors]
     for rule in ruleset.rules:

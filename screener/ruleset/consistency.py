@@ -10,12 +10,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..types import Strict
 from . import conditions
-from .loading import check_condition, known_names
+from .cross_checks import check_condition, known_names
+from .locales import load_locale
+from .models import ConditionField, Id, RuleSet
 from .problems import Problems
 from .yaml_source import read_yaml
-from .models import ConditionField, Id, RuleSet
-from ..types import Strict
 
 FILE_NAME = "consistency.yaml"
 
@@ -67,8 +68,6 @@ def load_checks(ruleset: RuleSet) -> tuple[Check, ...]:
     if key not in _cache:
         checks = _load(ruleset.folder, ruleset)
         if ruleset.language != "en":
-            from .locales import load_locale
-
             texts = load_locale(ruleset.folder, ruleset.language).consistency
             checks = tuple(c.model_copy(update={"ask": texts[c.id].ask})
                            if c.id in texts and texts[c.id].ask else c for c in checks)

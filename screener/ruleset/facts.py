@@ -1,6 +1,6 @@
 """The names rules read besides answers, and how the program computes them.
 
-Three sorts of fact (loading.known_names lists them all for the condition checks):
+Three sorts of fact (cross_checks.known_names lists them all for the condition checks):
 
 - **Computed inputs**: arithmetic the rule language does not do (BMI, the month).
   A rules folder declares the ones it reads in ruleset.yaml (``computed``, with their
