@@ -8,7 +8,10 @@ BINARY = False
 
 
 def render(result, ruleset, view: str) -> str:
+    from .clinician import summary_for
     from .content import build
     from .templating import render_template
 
-    return render_template("report.html.j2", html=True, r=build(result, ruleset, view))
+    report = build(result, ruleset, view)
+    return render_template("report.html.j2", html=True, r=report,
+                           s=summary_for(result, ruleset, report))

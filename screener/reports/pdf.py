@@ -71,8 +71,9 @@ def _refs(numbers) -> str:
 
 
 class _Builder:
-    def __init__(self, report):
+    def __init__(self, report, summary=None):
         self.r = report
+        self.summary = summary  # the clinician summary (reports/clinician.py), or None
         self.s = _styles()
         self.story: list = []
 
@@ -115,6 +116,11 @@ class _Builder:
         self.p(_t(r.title) + (" " + _t(_("(clinician view)")) if r.clinician else ""), "h1")
         if r.review_notice:
             self.p(f"<i>{_t(r.review_notice)}</i>", "small")
+        if self.summary is not None:
+            from reportlab.platypus import PageBreak
+
+            self._summary(self.summary, width)
+            self.story.append(PageBreak())  # the detail starts on a page of its own
         # the triage, boxed with a coloured rule, first on the page
         colour = colors.HexColor(TRIAGE_COLOURS[r.level])
         from reportlab.platypus import Paragraph
@@ -147,6 +153,47 @@ class _Builder:
         self.story.append(Spacer(1, 8))
         self.p(_t(r.disclaimer), "small")
         return self.story
+
+    def _summary(self, s, width: float) -> None:
+        """The clinician summary: one page for a typical case (third person)."""
+        def rules(items) -> str:
+            return "; ".join(f"[{_t(x.rule)}] {_t(x.title)}" + (f" ({_t(x.assumed)})"
+                                                               if x.assumed else "")
+                             for x in items)
+
+        self.p(_t(s.title), "h2")
+        cells = [[f"<b>{_t(k)}</b>", _t(v)] for k, v in s.header]
+        # two answers a row; an odd last one beside an empty pair
+        pairs = [a + b for a, b in zip(cells[::2], cells[1::2] + [["", ""]], strict=False)]
+        self.table(pairs, [width * .14, width * .36, width * .14, width * .36], header=False)
+        self.p(f"<b>{_t(s.level_title)}</b> ({_t(s.level)}). {_t(s.action)}")
+        self.p(_t(_("Set by")) + ": " + rules(s.set_by) + ". " + _t(s.completeness))
+        self.p(_t(s.overview))
+        if s.factors:
+            titles = [_("Factor"), _("Strength"), _("Indicators"), _("Answers behind them"),
+                      _("Sources")]
+            rows = [[f"<b>{_t(t)}</b>" for t in titles]]
+            rows += [[f"{_t(f.label)} [{_t(f.id)}]", _t(f.strength), "<br/>".join(
+                          _t(i) for i in f.indicators), _t("; ".join(f.answers)),
+                      _t(", ".join(f.sources))] for f in s.factors]
+            self.table(rows, [width * .2, width * .1, width * .17, width * .33, width * .2],
+                       header=True)
+        for h in s.held_back:
+            self.p(_t(_("Held back")) + f": <b>{_t(h.label)}</b> [{_t(h.id)}]: "
+                   + _t(_("indicators")) + " " + _t(", ".join(h.indicators)) + "; "
+                   + _t(_("held back by")) + " " + rules(h.because), "small")
+        self.p(f"<b>{_t(_('Red flags asked'))}:</b> " + _t("; ".join(
+            f"{q.id} {q.answer}" for q in s.red_flags)) + ".", "small")
+        self.p(f"<b>{_t(_('Unanswered'))}:</b> " + _t("; ".join(
+            f"{q.text} [{q.id}] ({q.answer})" for q in s.unanswered) or _("none")) + ".",
+               "small")
+        if s.notes:
+            self.p(f"<b>{_t(_('Notes'))}:</b> " + rules(s.notes) + ".", "small")
+        if s.check:
+            self.p(f"<b>{_t(_('What to check'))}</b> ("
+                   + _t(_("the questions the respondent was given to ask")) + "):", "small")
+            for q in s.check:
+                self.p(f"“{_t(q)}”", "small", "•")
 
     def _body(self, width: float) -> None:
         r = self.r
@@ -237,9 +284,13 @@ def render(result, ruleset, view: str, paper: str = "a4") -> bytes:
 
     if paper not in PAPERS:
         raise ValueError(f"unknown paper '{paper}'; choose one of: {', '.join(PAPERS)}")
+    from .clinician import summary_for
+
     report = build(result, ruleset, view)
+    summary = summary_for(result, ruleset, report)
     # the PDF's text is compressed: check the words before they are laid out
-    ensure_safe_text(json.dumps(asdict(report), ensure_ascii=False), "the pdf output")
+    ensure_safe_text(json.dumps([asdict(report), asdict(summary) if summary else None],
+                                ensure_ascii=False), "the pdf output")
     _register_fonts()
     size = A4 if paper == "a4" else LETTER
     margin = 18 * mm
@@ -259,6 +310,6 @@ def render(result, ruleset, view: str, paper: str = "a4") -> bytes:
         canvas.drawRightString(size[0] - margin, y, _("Page {number}").format(number=doc_.page))
         canvas.restoreState()
 
-    story = _Builder(report).build(size[0] - 2 * margin)
+    story = _Builder(report, summary).build(size[0] - 2 * margin)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

@@ -59,9 +59,19 @@ def render(result, ruleset, view: str, width: int = WIDTH, part: str = "all") ->
     token = _width.set(width)
     try:
         r = build(result, ruleset, view)
+        if r.clinician:  # the clinician summary first; at a terminal it is the first screen
+            summary = _clinician_summary(result, ruleset, r)
+            return summary if part == "first" else summary + "\n" + _render(r)
         return first_screen(r) if part == "first" else _render(r)
     finally:
         _width.reset(token)
+
+
+def _clinician_summary(result, ruleset, r: Report) -> str:
+    from .clinician import build_summary
+    from .clinician_text import summary_lines
+
+    return "\n".join(summary_lines(build_summary(result, ruleset, r), _wrap)).rstrip() + "\n"
 
 
 def _render(r: Report) -> str:

@@ -34,6 +34,9 @@ CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
 #: field): typed in full, so a stray "q" (a habit from pagers, or the person pressing
 #: keys after reading their result) never ends the clinic's session
 QUIT_WORD = "quit"
+#: what the staff type at the last prompt to see the clinician summary (never shown to
+#: the person unless asked for: the same screen, the clinic's words)
+SUMMARY_KEY = "s"
 REPORT_FORMATS = ("md", "html", "pdf")
 
 ID_HELP = N_("Type the id the clinic uses for this person: 1 to 64 letters, digits, '.', "
@@ -185,7 +188,8 @@ def _one_person(ruleset: RuleSet, asker: Asker, folder: Path, report_format: str
         return 0
     asker.message("\n" + _("Your answers and result were saved for the clinic under {rid}.")
                   .format(rid=rid))
-    _wait_for_enter(asker, saved=1)
+    _wait_for_enter(asker, saved=1,
+                    summary=lambda: clinician_summary_text(ruleset, result, report_lang))
     return 1
 
 
@@ -195,24 +199,43 @@ def render_person_view(result, ruleset: RuleSet) -> str:
     return render(result, ruleset, "text", "person").rstrip()
 
 
+def in_report_language(ruleset: RuleSet, result, report_lang: str | None):
+    """(ruleset, result) in the clinician's language ``report_lang`` (default: the
+    person's), from the same answers and decisions."""
+    from ..ruleset.loading import load_ruleset
+    from ..screening import in_language
+
+    report_lang = report_lang or ruleset.language
+    if report_lang == ruleset.language:
+        return ruleset, result
+    report_rules = load_ruleset(ruleset.folder, report_lang)
+    return report_rules, in_language(result, report_rules)
+
+
+def clinician_summary_text(ruleset: RuleSet, result, report_lang: str | None = None) -> str:
+    """The clinician summary at the terminal's width, in the clinician's language."""
+    from ..i18n import language
+    from ..reports import render
+    from .wrapping import text_width
+
+    report_rules, report_result = in_report_language(ruleset, result, report_lang)
+    with language(report_rules.language):
+        return render(report_result, report_rules, "text", "clinician", width=text_width(),
+                      part="first").rstrip()
+
+
 def save_screening(ruleset: RuleSet, result, folder: Path, stem: str,
                    report_format: str, *, report_lang: str | None = None) -> Saved:
     """Write the three files (0600, never overwriting): the answers and the JSON result
     (codes, the same in every language) and the clinician report in ``report_lang``."""
     from ..files import write_private
     from ..i18n import language
-    from ..ruleset.loading import load_ruleset
     from ..reports import get_format, render
-    from ..screening import in_language
 
     answers_json = json.dumps({RESPONDENT_ID: result.respondent_id, **result.answers},
                               indent=2, ensure_ascii=False) + "\n"
-    report_lang = report_lang or ruleset.language
-    report_rules, report_result = ruleset, result
-    if report_lang != ruleset.language:
-        report_rules = load_ruleset(ruleset.folder, report_lang)
-        report_result = in_language(result, report_rules)
-    with language(report_lang):
+    report_rules, report_result = in_report_language(ruleset, result, report_lang)
+    with language(report_rules.language):
         report = render(report_result, report_rules, report_format, "clinician")
     outputs = (answers_json, render(result, ruleset, "json", "clinician"), report)
     names = file_names(stem, get_format(report_format).EXTENSION)
@@ -221,16 +244,27 @@ def save_screening(ruleset: RuleSet, result, folder: Path, stem: str,
     return Saved(result.respondent_id, result.triage, files)
 
 
-def _wait_for_enter(asker: Asker, *, saved: int) -> None:
+def _wait_for_enter(asker: Asker, *, saved: int,
+                    summary: Callable[[], str] | None = None) -> None:
+    """The last prompt for this person. With ``summary``, the staff may type
+    SUMMARY_KEY to show the clinician summary (once), then Enter clears the screen."""
+    text = _("Press Enter when you have finished reading. The screen will then be cleared "
+             "for the next person.")
+    if summary is not None:
+        text += " " + _("Staff: type {key} to show the clinician summary first.").format(
+            key=SUMMARY_KEY)
     try:
-        asker.ask(Prompt(kind="text", key="intake-done", parse=lambda text: text,
-                         text=_("Press Enter when you have finished reading. "
-                                "The screen will then be cleared for the next person.")))
+        typed = asker.ask(Prompt(kind="text", key="intake-done", parse=lambda text: text,
+                                 text=text))
+        if summary is not None and (typed or "").strip().lower() == SUMMARY_KEY:
+            asker.message("\n" + summary())
+            _wait_for_enter(asker, saved=saved)
     except KeyboardInterrupt:
         pass  # Ctrl-C here means "done": clear the screen all the same
     except EOFError:
         raise _Stop(saved) from None
 
 
-__all__ = ["CLEAR_SCREEN", "QUIT", "REPORT_FORMATS", "Saved", "ask_respondent_id",
-           "file_names", "free_stem", "parse_respondent_id", "run_intake", "save_screening"]
+__all__ = ["CLEAR_SCREEN", "QUIT", "REPORT_FORMATS", "SUMMARY_KEY", "Saved",
+           "ask_respondent_id", "clinician_summary_text", "file_names", "free_stem",
+           "in_report_language", "parse_respondent_id", "run_intake", "save_screening"]
