@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -24,21 +24,22 @@ from pydantic import (
     ValidationError,
     create_model,
 )
+from pydantic_core import ErrorDetails
 
-from .ruleset import conditions
 from .errors import AnswersError, shown
-from .spelling import suggest
+from .ruleset import conditions
 from .ruleset.models import NONE, NOT_SURE, Question, RuleSet
+from .spelling import suggest
 from .types import Frozen
 
 RESPONDENT_ID = "respondent_id"
 #: an ODK instance id (``uuid:`` + a UUID) is kept as given, so records can be traced back
 RESPONDENT_ID_PATTERN = r"^(uuid:)?[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-RESPONDENT_ID_RULE = ("a respondent id is 1 to 64 letters, digits, '.', '_' or '-', starting with a "
-                      "letter or digit (a leading '-' would be a formula in a spreadsheet; no "
-                      "spaces; an ODK 'uuid:...' instance id is accepted as is), never a name, "
-                      "and must not look like an amount (a number followed by a unit such as "
-                      "IU or mg)")
+RESPONDENT_ID_RULE = ("a respondent id is 1 to 64 letters, digits, '.', '_' or '-', starting "
+                      "with a letter or digit (a leading '-' would be a formula in a "
+                      "spreadsheet; no spaces; an ODK 'uuid:...' instance id is accepted as "
+                      "is), never a name, and must not look like an amount (a number followed "
+                      "by a unit such as IU or mg)")
 
 
 def check_respondent_id(value: str) -> str:
@@ -98,6 +99,7 @@ def _exclusive_codes(values: list[str]) -> list[str]:
 
 
 def _field(q: Question):
+    kind: Any  # a type built at run time from the question, for pydantic (not for mypy)
     if q.type == "int":
         kind = Annotated[StrictInt, Field(ge=q.min, le=q.max)]
     elif q.type == "date":
@@ -105,9 +107,10 @@ def _field(q: Question):
     elif q.type == "choice":
         kind = Literal[tuple(q.codes)]
     else:
-        kind = Annotated[list[Literal[tuple(q.codes)]], Field(min_length=1),
-                         AfterValidator(_exclusive_codes)]
-    return (Optional[kind], Field(default=None, title=q.text, description=q.help or None))
+        # the codes are known only at run time: a type for pydantic that mypy cannot read
+        kind = Annotated[list[Literal[tuple(q.codes)]],  # type: ignore[misc]
+                         Field(min_length=1), AfterValidator(_exclusive_codes)]
+    return (kind | None, Field(default=None, title=q.text, description=q.help or None))
 
 
 _models: dict[str, type[BaseModel]] = {}
@@ -118,7 +121,7 @@ def answers_model(ruleset: RuleSet) -> type[BaseModel]:
     if ruleset.content_hash not in _models:
         fields = {q.id: _field(q) for q in ruleset.questions}
         fields[RESPONDENT_ID] = (
-            Optional[Annotated[str, AfterValidator(check_respondent_id)]],
+            Annotated[str, AfterValidator(check_respondent_id)] | None,
             Field(default=None, description="An id for the person screened (never a name)."))
         _models[ruleset.content_hash] = create_model(
             "Answers", __config__=ConfigDict(extra="forbid"), **fields)
@@ -140,12 +143,13 @@ def allowed(q: Question) -> str:
     return f"one of: {codes}"
 
 
-def _message(err: dict, ruleset: RuleSet) -> tuple[str, str]:
+def _message(err: ErrorDetails, ruleset: RuleSet) -> tuple[str, str]:
     loc = err["loc"]
     field = str(loc[0]) if loc else ""
     given = err.get("input")
     if err["type"] == "extra_forbidden":
-        return field, f"unknown question id '{shown(field)}'{suggest(field, ruleset.questions.by_id)}"
+        known = ruleset.questions.by_id
+        return field, f"unknown question id '{shown(field)}'{suggest(field, known)}"
     if field == RESPONDENT_ID:
         return field, f"respondent_id: {RESPONDENT_ID_RULE}"
     q = ruleset.questions.by_id.get(field)
@@ -199,8 +203,9 @@ def validate_answers(raw: Any, ruleset: RuleSet, *, source: str | None = None,
         count = len(errors)
         if count > MAX_PROBLEMS:
             problems.append(f"... and {count - MAX_PROBLEMS:,} more")
+        where = f" in {source}" if source else ""
         error = AnswersError(
-            f"{count} invalid answer{'s' if count > 1 else ''}" + (f" in {source}" if source else ""),
+            f"{count} invalid answer{'s' if count > 1 else ''}" + where,
             file=source, line=first_line, field=fields[0] if fields else None,
             problems=problems)
         from .red_flags import red_flags_in

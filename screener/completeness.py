@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .ruleset import conditions
-from .ruleset.models import NOT_SURE, RuleSet
-from .ruleset.condition_code import not_true_function
 from .result import Completeness
+from .ruleset import conditions
+from .ruleset.condition_code import not_true_function
+from .ruleset.models import NOT_SURE, RuleSet
 
 #: the urgent check (asked first): unanswered, a screening is never complete (spec 5, v3)
 URGENT_CHECK = "red_flags_now"

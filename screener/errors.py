@@ -43,7 +43,9 @@ def _escape(char: str) -> str:
     code = ord(char)
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (read with surrogateescape)
         return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 class ScreenerError(Exception):
@@ -89,7 +91,7 @@ class DiskFullError(OutputError):
     """The disk (or the quota) was full while writing a file. What was written before is
     kept; a batch run adds whether --resume can continue (``advise``)."""
 
-    def advise(self, kept: bool) -> "DiskFullError":
+    def advise(self, kept: bool) -> DiskFullError:
         self.message += ("; finished records are kept: free some space, then run the same "
                          "command with --resume to continue" if kept else "; no record was "
                          "saved: free some space, then run the command again")

@@ -10,8 +10,8 @@ like a broken rules file, and are reported all together.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 import re
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationError
@@ -21,9 +21,9 @@ from .errors import AnswersError, RulesError
 from .files import shipped_folder
 from .ruleset.models import Id, RuleSet
 from .ruleset.problems import Problems
+from .ruleset.yaml_source import line_of, read_yaml
 from .spelling import suggest
 from .types import FactorStrength, Strict, TriageLevelId
-from .ruleset.yaml_source import line_of, read_yaml
 
 #: The shipped sample patients: a sibling folder of the package, like rules/.
 DEFAULT_PERSONAS_DIR = shipped_folder("personas")
@@ -149,7 +149,8 @@ def _check_texts(persona: Persona, raw: dict, path: str, ident: str,
     when it is loaded, so no command can print it (spec principles 1 and 2)."""
     from .safety import find_unsafe_text
 
-    texts = [(("name",), persona.name), (("story",), persona.story)]
+    texts: list[tuple[tuple[str, ...], str]] = [(("name",), persona.name),
+                                                (("story",), persona.story)]
     texts += [(("translations", lang, "story"), text.story)
               for lang, text in persona.translations.items()]
     for loc, text in texts:

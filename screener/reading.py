@@ -81,8 +81,9 @@ def read_bytes(path: str | Path, what: str = "answers file", *, limit: int = MAX
                     "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else
                     "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
                     else "not a regular file")
+            remedy = fix or f"name the {what}"
             raise AnswersError(f"is {kind}, not a file: only regular files are read (a pipe "
-                               f"or a device could block or never end); {fix or 'name the ' + what}",
+                               f"or a device could block or never end); {remedy}",
                                file=str(path))
         if info.st_size > limit:  # its start is still searched for a red flag
             raise _too_big(path, what, info.st_size, os.read(fd, limit), limit, usual)

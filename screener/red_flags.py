@@ -341,7 +341,8 @@ def red_flags_in(raw: Any, ruleset, *, header: tuple[str, ...] | None = None) ->
     scan = scanner(ruleset)
     if header is not None:  # a repeated column keeps every copy's cell
         cells: dict[str, str] = {}
-        for column, cell in zip(header, raw):
+        # a rejected row may have too few or too many cells: read those under a column
+        for column, cell in zip(header, raw, strict=False):
             cells[column] = f"{cells[column]};{cell}" if column in cells else cell
         return scan.in_mapping(cells)
     if isinstance(raw, dict):

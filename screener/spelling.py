@@ -19,8 +19,10 @@ def closest(word: str, choices) -> str | None:
 
 def suggest(word: str, choices) -> str:
     """' (did you mean 'x'?)' for the closest choice; '' when nothing is close."""
+    from .i18n import _  # (stdlib only, and no catalogue is opened in English)
+
     close = closest(word, choices)
-    return f" (did you mean '{close}'?)" if close else ""
+    return " " + _("(did you mean '{name}'?)").format(name=close) if close else ""
 
 
 #: characters a person does not see: soft hyphen, zero-width spaces and joiners, word

@@ -12,8 +12,8 @@ from typing import Any
 
 from .answers import ValidatedAnswers, validate_answers
 from .errors import AnswersError, shown
-from .ruleset.models import RuleSet
 from .result import Result
+from .ruleset.models import RuleSet
 from .screening import screen
 from .spelling import suggest
 from .types import TRIAGE_ORDER, Frozen, TriageLevelId
@@ -149,9 +149,10 @@ def compare(before: Result, after: Result, ruleset: RuleSet) -> tuple[list, list
                                         indicators_added=added, indicators_removed=removed))
     notes_old = {n.id: n.text for n in before.notes}
     notes_new = {n.id: n.text for n in after.notes}
-    added = [NoteChange(id=i, text=t) for i, t in notes_new.items() if i not in notes_old]
-    removed = [NoteChange(id=i, text=t) for i, t in notes_old.items() if i not in notes_new]
-    return factors, added, removed
+    notes_added = [NoteChange(id=i, text=t) for i, t in notes_new.items() if i not in notes_old]
+    notes_removed = [NoteChange(id=i, text=t) for i, t in notes_old.items()
+                     if i not in notes_new]
+    return factors, notes_added, notes_removed
 
 
 def whatif(answers: ValidatedAnswers, changes: dict[str, Any], ruleset: RuleSet) -> WhatIf:
@@ -191,7 +192,8 @@ def render_text(diff: WhatIf, ruleset: RuleSet) -> str:
     out = [_("WHAT IF")]
     for c in diff.changes:
         q = questions[c.question]
-        after = _("unanswered") if c.after is None else f"{_show(c.after)} ({q.describe_answer(c.after)})"
+        after = (_("unanswered") if c.after is None
+                 else f"{_show(c.after)} ({q.describe_answer(c.after)})")
         out.append(f"  {c.question}: {_show(c.before)} -> {after}")
     if not diff.changes:
         out.append("  " + _("(no answer changed)"))

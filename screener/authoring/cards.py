@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import textwrap
 
-from ..ruleset import compiler, conditions
 from ..errors import RulesError
+from ..ruleset import compiler, conditions, risk_reading
+from ..ruleset.models import Rule, RuleSet, Source
 from ..spelling import suggest
-from ..ruleset.models import Rule, RuleSet
 
 WIDTH = 88
 
@@ -50,7 +50,7 @@ def conclusion(rule: Rule, ruleset: RuleSet) -> str:
     if rule.kind == "symptom":
         return f"lists the symptoms as consistent with {fname}; never raises it"
     if rule.kind == "triage":
-        level = ruleset.triage.get(rule.level)
+        level = ruleset.triage.get(rule.level) if rule.level else None
         text = f"triage level {rule.level}: {level.title if level else ''}"
         return text + ("; no factor is raised" if rule.blocks_factors else "")
     return "shows a note"
@@ -67,7 +67,7 @@ def rule_card(rule_id: str, ruleset: RuleSet) -> str:
              f"  kind: {rule.kind} · layer {layer} · {rule.file}:{rule.line}",
              "", "When:", conditions.describe(rule.when, label, "  ")]
     if rule.risk is not None:
-        cap = ruleset.risk_reading.cap.get(rule.level or "", rule.level)
+        cap = risk_reading.effective_level(rule, ruleset, assumed=True)
         lines += ["", "With risk (a risk item left unanswered or 'not sure' counts as "
                   f"present; then the level is at most {cap}):",
                   conditions.describe(rule.risk, label, "  ")]
@@ -75,12 +75,12 @@ def rule_card(rule_id: str, ruleset: RuleSet) -> str:
     if rule.text:
         lines += ["", "Note shown to the person:", _wrap(rule.text)]
         for part in rule.parts:
-            lines += ["  and, when " + " ".join(conditions.describe(part.when, label).split()) + ":",
-                      _wrap(part.text)]
+            when = " ".join(conditions.describe(part.when, label).split())
+            lines += [f"  and, when {when}:", _wrap(part.text)]
     lines += ["", "Reason:", _wrap(rule.reason), "", "Sources:"]
     for sid in rule.sources:
         source = ruleset.sources.get(sid)
-        lines.append(_wrap(f"[{sid}] {source.citation if source else '(not in sources.yaml)'}", hang="  "))
+        lines.append(_wrap(f"[{sid}] {_citation(source)}", hang="  "))
         if source and source.url:
             lines.append(f"    {source.url}")
     lines += ["", "Examples:"]
@@ -89,6 +89,10 @@ def rule_card(rule_id: str, ruleset: RuleSet) -> str:
         says = f"  ({example.says})" if example.says else ""
         lines.append(_wrap(f"{n}. {example.expect.upper()} when {answers}{says}", hang="   "))
     return "\n".join(lines) + "\n"
+
+
+def _citation(source: Source | None) -> str:
+    return source.citation if source else "(not in sources.yaml)"
 
 
 def _show(value) -> str:
@@ -107,7 +111,7 @@ def factor_card(factor_id: str, ruleset: RuleSet) -> str:
     lines += ["", "Sources:"]
     for sid in factor.sources:
         source = ruleset.sources.get(sid)
-        lines.append(_wrap(f"[{sid}] {source.citation if source else '(not in sources.yaml)'}", hang="  "))
+        lines.append(_wrap(f"[{sid}] {_citation(source)}", hang="  "))
     lines += ["", f"Raised when at least one indicator fires and no exception holds; strength "
               f"is 'several' from {ruleset.several_at} indicators.", "", "Rules:"]
     lines += [f"  {r.id:<22} {r.kind:<10} {r.title}" for r in rules]

@@ -10,8 +10,8 @@ import datetime as dt
 import random
 
 from ..answers import is_shown
-from ..ruleset.models import NONE, NOT_SURE, RuleSet
 from ..red_flags import urgent_codes
+from ..ruleset.models import NONE, NOT_SURE, RuleSet
 
 
 def random_answers(ruleset: RuleSet, rng: random.Random, *, skip_rate: float = 0.1,
@@ -34,7 +34,8 @@ def random_answers(ruleset: RuleSet, rng: random.Random, *, skip_rate: float = 0
             answers[q.id] = rng.randint(q.min, q.max) if q.id != "age_years" or rng.random() < 0.2 \
                 else rng.randint(18, 95)
         elif q.type == "date":
-            answers[q.id] = (dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(731))).isoformat()
+            day = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(731))
+            answers[q.id] = day.isoformat()
         else:
             codes = [o.code for o in q.options if o.code != NONE or q.type == "choice"]
             if q.id in urgent and rng.random() >= red_flag_rate:

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Literal
+from typing import Literal
 
 from pydantic import Field, ValidationError
 
 from ..errors import RulesError
 from ..ruleset.models import RuleSet
-from ..types import TRIAGE_ORDER, Strict
 from ..ruleset.yaml_source import read_yaml
+from ..types import TRIAGE_ORDER, Strict
 
 SEVERITIES = ("minor", "significant", "considerable", "major", "catastrophic")
 LIKELIHOODS = ("very_low", "low", "medium", "high", "very_high")
@@ -145,7 +146,8 @@ def check_hazards(ruleset: RuleSet, log: HazardLog,
             yield hazard.line, hazard.id, "hazard id used twice"
         seen.add(hazard.id)
         if not hazard.controls:
-            yield hazard.line, hazard.id, "no controls: name the rules, tests or guards that control it"
+            yield (hazard.line, hazard.id,
+                   "no controls: name the rules, tests or guards that control it")
         above = hazard.after.rating > log.matrix.acceptable_at_most
         accepted = bool(hazard.residual_accepted.strip()) and \
             hazard.after.rating == log.matrix.acceptable_at_most + 1
@@ -187,26 +189,28 @@ def hazards_controlled_by(rule_id: str, log: HazardLog) -> list[str]:
             if any(c.kind == "rule" and c.ref == rule_id for c in h.controls)]
 
 
-def _missing(control: Control, rules: dict, root: Path) -> str:
+def _missing(control: Control, rules: dict, root: Path | None) -> str:
     """Why the thing a control names does not exist ('' when it does)."""
     ref = control.ref
     if control.kind == "rule":
         return "" if ref in rules else "no such rule in the rules folder (removed or renamed?)"
     if control.kind == "level":
         return "" if ref in TRIAGE_ORDER else f"not a triage level ({', '.join(TRIAGE_ORDER)})"
-    if control.kind in ("test", "doc") and root is None:
-        return ""  # not a source checkout: nothing to look in
+    if control.kind == "guard":
+        return "" if _importable(ref) else "no such module, function or class"
+    if root is None:
+        return ""  # a test or a doc, outside a source checkout: nothing to look in
     if control.kind == "test":
         file, _, name = ref.partition("::")
         if not name or not (root / file).is_file():
             return "no such test file (write it as tests/test_x.py::test_name)"
-        return "" if name.split("::")[-1] in _test_names(str(root / file)) else "no such test in that file"
-    if control.kind == "guard":
-        return "" if _importable(ref) else "no such module, function or class"
-    file, _, anchor = ref.partition("#")
+        found = name.split("::")[-1] in _test_names(str(root / file))
+        return "" if found else "no such test in that file"
+    file, _, anchor = ref.partition("#")  # a doc
     if not (root / file).is_file():
         return "no such file"
-    return "" if not anchor or anchor in _anchors(str(root / file)) else "no such heading in that file"
+    found = not anchor or anchor in _anchors(str(root / file))
+    return "" if found else "no such heading in that file"
 
 
 @lru_cache(maxsize=64)

@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine import using
 from ..errors import AnswersError, RulesError
-from ..ruleset.models import RuleSet
 from ..result import Result
+from ..ruleset.models import RuleSet
 from ..screening import screen
 from ..types import TRIAGE_ORDER, Frozen
 
@@ -92,8 +92,8 @@ def _run_all(ruleset: RuleSet, vignette_folder: str | Path | None,
             try:
                 result = screen(example.answers, ruleset, today=today)
             except AnswersError as exc:
-                cases.append(Case(kind="example", name=name, passed=False,
-                                  problems=[f"invalid answers: {p}" for p in exc.problems or [exc.message]]))
+                invalid = [f"invalid answers: {p}" for p in exc.problems or [exc.message]]
+                cases.append(Case(kind="example", name=name, passed=False, problems=invalid))
                 continue
             results.append(result)
             fired = rule.id in result.fired_rules
@@ -102,18 +102,20 @@ def _run_all(ruleset: RuleSet, vignette_folder: str | Path | None,
                 f"fired: {', '.join(result.fired_rules) or 'nothing'}"]
             assumed = rule.id in result.fired_assumed
             if fired and example.assumed is not None and assumed != example.assumed:
+                wanted = ("only by assuming its risk" if example.assumed
+                          else "on the answers as given")
                 problems.append(
-                    f"expected {rule.id} to fire {'only by assuming its risk' if example.assumed else 'on the answers as given'}"
+                    f"expected {rule.id} to fire {wanted}"
                     f"; it fired {'only by assuming' if assumed else 'on the answers as given'}")
             cases.append(Case(kind="example", name=name, passed=not problems, problems=problems))
     if vignette_folder is not None:
         if not Path(vignette_folder).is_dir():
             raise RulesError(f"no such vignette folder: {vignette_folder}")
         for path in sorted(Path(vignette_folder).glob("*.json")):
-            case, result = run_vignette(path, ruleset, today)
+            case, screened = run_vignette(path, ruleset, today)
             cases.append(case)
-            if result is not None:
-                results.append(result)
+            if screened is not None:
+                results.append(screened)
     return Report(cases=cases, coverage=coverage(ruleset, results))
 
 
@@ -142,7 +144,8 @@ def compare(expect: Expect, result: Result) -> list[str]:
     notes = {n.id for n in result.notes}
     missing = [n for n in expect.notes_include if n not in notes]
     if missing:
-        problems.append(f"notes: expected {', '.join(missing)} (got {', '.join(sorted(notes)) or 'none'})")
+        got = ", ".join(sorted(notes)) or "none"
+        problems.append(f"notes: expected {', '.join(missing)} (got {got})")
     unwanted = [n for n in expect.notes_exclude if n in notes]
     if unwanted:
         problems.append(f"notes: did not expect {', '.join(unwanted)}")
@@ -170,5 +173,6 @@ def coverage(ruleset: RuleSet, results: list[Result]) -> Coverage:
         rules=[r.id for r in ruleset.rules],
         rules_missed=[r.id for r in ruleset.rules if r.id not in fired],
         triage_missed=[lvl for lvl in TRIAGE_ORDER if lvl not in levels],
-        factors=list(ruleset.factors), factors_missed=[f for f in ruleset.factors if f not in raised],
+        factors=list(ruleset.factors),
+        factors_missed=[f for f in ruleset.factors if f not in raised],
         notes=note_rules, notes_missed=[n for n in note_rules if n not in shown])

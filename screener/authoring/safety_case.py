@@ -70,7 +70,8 @@ class SafetyCase:
 def build(ruleset: RuleSet, log: HazardLog, results: dict[str, bool] | None = None,
           today: dt.date | None = None) -> SafetyCase:
     def risk(r) -> str:
-        return f"{r.rating} ({RATING_WORDS[r.rating]}): {r.severity}, {r.likelihood.replace('_', ' ')}"
+        likelihood = r.likelihood.replace("_", " ")
+        return f"{r.rating} ({RATING_WORDS[r.rating]}): {r.severity}, {likelihood}"
 
     hazards = []
     for h in log.hazards:

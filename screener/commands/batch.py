@@ -85,14 +85,22 @@ def run(args) -> int:
     import time
     from pathlib import Path
 
-    from ..batch import (BatchError, check_input, checkpoint_done, count_records, format_of,
-                         paths_for, resolve_read_as, run_batch, summary_table,
-                         urgent_errors_text)
-    from ..interop.records import DESCRIPTIONS
-    from ..files import write_private
-    from ..ruleset.loading import load_ruleset
-
+    from ..batch import (
+        BatchError,
+        check_input,
+        checkpoint_done,
+        count_records,
+        format_of,
+        paths_for,
+        resolve_read_as,
+        run_batch,
+        summary_table,
+        urgent_errors_text,
+    )
     from ..errors import printable
+    from ..files import write_private
+    from ..interop.records import DESCRIPTIONS
+    from ..ruleset.loading import load_ruleset
 
     choose_language(args)  # the urgent lines; results and errors files stay codes
     today = args.today
@@ -156,7 +164,7 @@ class _Notice:
     """Says a passing state of the run (waiting for a Dask worker) on its own stderr
     line; over the progress bar's line when there is one (the bar redraws after)."""
 
-    def __init__(self, progress: "_ProgressBar | None"):
+    def __init__(self, progress: _ProgressBar | None):
         self.progress = progress
 
     def __call__(self, text: str) -> None:

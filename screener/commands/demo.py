@@ -40,11 +40,12 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     import sys
+    from typing import TextIO, cast
 
     from ..errors import ScreenerError
+    from ..personas import load_personas
     from ..ruleset.loading import load_ruleset
     from ..spelling import suggest
-    from ..personas import load_personas
 
     if args.speed is not None and not 0 <= args.speed < 3600:  # also refuses nan and inf
         raise ScreenerError("--speed is a number of seconds between answers, from 0 "
@@ -54,7 +55,8 @@ def run(args) -> int:
     personas = load_personas(args.personas, ruleset)
     from ..safety import GuardedWriter
 
-    out = GuardedWriter(sys.stdout, "the demo output")  # every line the demo writes
+    # every line the demo writes; a TextIO by delegation (GuardedWriter.__getattr__)
+    out = cast(TextIO, GuardedWriter(sys.stdout, "the demo output"))
     if args.list or not args.persona:
         for p in personas.values():
             out.write(f"{p.id:<24} {p.expect.triage:<9} {p.name}: {p.story_in(lang)}\n")
@@ -65,8 +67,8 @@ def run(args) -> int:
     if persona is None:
         raise ScreenerError(f"no sample patient '{args.persona}'"
                             f"{suggest(args.persona, personas)}; see: screener demo --list")
-    from ..terminal.demo import DEFAULT_SPEED, DemoAsker, DemoQuit, Pacer, play, style_for
     from ..reports import render
+    from ..terminal.demo import DEFAULT_SPEED, DemoAsker, DemoQuit, Pacer, play, style_for
 
     style = style_for(out, args.plain)
     speed = DEFAULT_SPEED if args.speed is None else args.speed

@@ -70,12 +70,11 @@ def run(args) -> int:
         args.plain = True  # the arrow-key menus draw with escape codes
     if args.plain:
         os.environ["NO_COLOR"] = "1"
-    from ..terminal.asker import PlainAsker
-    from ..terminal.menus import TerminalAsker
-    from ..terminal.intake import CLEAR_SCREEN, run_intake
-    from ..ruleset.loading import load_ruleset
-
     from ..i18n import base_code
+    from ..ruleset.loading import load_ruleset
+    from ..terminal.asker import PlainAsker
+    from ..terminal.intake import CLEAR_SCREEN, run_intake
+    from ..terminal.menus import TerminalAsker
 
     report_lang = None if args.report_lang is None else base_code(args.report_lang)
     if report_lang is not None and report_lang not in languages(args.rules):

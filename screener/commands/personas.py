@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 DESCRIPTION = """\
 List the sample patients (invented people in the personas/ folder, used by demos,
 `explain --persona` and `whatif --persona`) with the result a clinician expects.
@@ -30,16 +32,17 @@ def run(args) -> int:
     import json
     import sys
 
-    from ..ruleset.loading import load_ruleset
     from ..personas import check_expectation, load_personas, persona_answers
+    from ..ruleset.loading import load_ruleset
     from ..screening import screen
 
     ruleset = load_ruleset(args.rules)
     personas = load_personas(args.personas, ruleset)
-    rows, failed = [], 0
+    rows: list[dict[str, Any]] = []  # one JSON object a persona
+    failed = 0
     for p in personas.values():
-        row = {"id": p.id, "name": p.name, "story": p.story,
-               "expect": p.expect.model_dump()}
+        row: dict[str, Any] = {"id": p.id, "name": p.name, "story": p.story,
+                               "expect": p.expect.model_dump()}
         if args.check:
             row["differences"] = check_expectation(p, screen(persona_answers(p, ruleset), ruleset))
             failed += bool(row["differences"])

@@ -69,7 +69,8 @@ def _show_args(parser) -> None:
 
 def _graph_args(parser) -> None:
     parser.add_argument("--format", choices=["text", "mermaid", "dot"], default="text",
-                        help="text (default), mermaid (paste into a Markdown file) or dot (Graphviz)")
+                        help="text (default), mermaid (paste into a Markdown file) or dot "
+                             "(Graphviz)")
 
 
 def _compile_args(parser) -> None:
@@ -146,8 +147,8 @@ def run_check(args, folder: Path) -> int:
 
 def run_test(args, folder: Path) -> int:
 
-    from ..ruleset.loading import load_ruleset
     from ..authoring.ruletest import run_all
+    from ..ruleset.loading import load_ruleset
 
     report = run_all(load_ruleset(folder), args.vignettes, today=args.today,
                      engine=args.rule_engine)

@@ -67,8 +67,8 @@ def run(args, *, resume: bool = False) -> int:
         args.plain = True
     if args.no_color or args.plain:
         os.environ["NO_COLOR"] = "1"  # prompt_toolkit reads it: no colour anywhere
-    from ..terminal.drafts import BestEffortDraftStore
     from ..i18n import _
+    from ..terminal.drafts import BestEffortDraftStore
 
     # a data folder that cannot be made or written never stops the screening: it is
     # said in one line once the urgent check is answered, and the questions go on
@@ -81,10 +81,10 @@ def run(args, *, resume: bool = False) -> int:
 
         raise with_draft_red_flags(exc, load_ruleset(args.rules)) from None
     lang = choose_language(args, fallback=draft.language if draft else None)
+    from ..ruleset.loading import load_ruleset
     from ..terminal.asker import PlainAsker
     from ..terminal.menus import TerminalAsker
     from ..terminal.session import REMOVED_HINT, RESUME_HINT, StoppedAfterResult, session
-    from ..ruleset.loading import load_ruleset
 
     asker = PlainAsker() if args.plain else TerminalAsker()
     store.say = asker.message

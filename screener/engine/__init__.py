@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import importlib
 import os
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Callable, ContextManager, Iterator, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import EngineError
 
@@ -47,7 +48,7 @@ Fire = Callable[[int, dict], "list[str]"]
 class RuleEngine(Protocol):
     depth: int  # the deepest layer: run_engine fires layers 1..depth
 
-    def session(self) -> ContextManager[Fire]:
+    def session(self) -> AbstractContextManager[Fire]:
         """One screening: yields the function that fires one layer."""
 
     def close(self) -> None:

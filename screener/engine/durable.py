@@ -25,20 +25,20 @@ import copy
 import itertools
 import json
 import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import IntEnum
-from typing import Iterable, Iterator
 
 import durable_rules_engine as _native
 from durable import engine as _durable
 
+from ..errors import EngineError
 from ..ruleset import conditions
 from ..ruleset.compiler import LAYER, compile_ruleset, rule_layers, single_code_names
-from . import Fire
-from ..errors import EngineError
-from ..ruleset.models import RuleSet
 from ..ruleset.condition_code import fact_function
+from ..ruleset.models import RuleSet
 from ..types import ID_PATTERN
+from . import Fire
 
 
 class Asserted(IntEnum):
@@ -261,7 +261,8 @@ class DurableEngine:
         fact_for_layer = self.fact_at.get(layer)
         if fact_for_layer is None:  # a layer without rules: nothing can fire
             return []
-        fact = fact_for_layer(facts)  # fact_for, generated for the layer (ruleset/condition_code.py)
+        # fact_for, generated for the layer (ruleset/condition_code.py)
+        fact = fact_for_layer(facts)
         fact[SERIAL] = serial
         fact[LAYER] = layer
         try:

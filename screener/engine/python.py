@@ -13,14 +13,14 @@ stays the product's engine, as the project's stack requires.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from ..ruleset import conditions
 from ..ruleset.compiler import rule_layers
-from . import Fire
-from ..ruleset.models import RuleSet
 from ..ruleset.condition_code import layer_function
+from ..ruleset.models import RuleSet
+from . import Fire
 
 
 class PythonEngine:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..answers import ValidatedAnswers, validate_answers
-from ..errors import AnswersError
+from ..errors import AnswersError, ScreenerError
 from ..ruleset.models import RuleSet
 
 
@@ -73,12 +73,12 @@ def parse_answers_text(text: str, ruleset: RuleSet, source: str,
             exc = UnreadableInput(many, seen=exc.seen, file=source)
         raise with_red_flags(exc, exc.seen, ruleset) from None
     try:
-        answers = raw
         if isinstance(raw, dict) and "resourceType" in raw:
             from .fhir_response import answers_from_fhir
 
-            answers, text = answers_from_fhir(raw, ruleset, source), None  # no key lines
-        return validate_answers(answers, ruleset, source=source, text=text, today=today)
+            answers = answers_from_fhir(raw, ruleset, source)  # no key lines to point to
+            return validate_answers(answers, ruleset, source=source, today=today)
+        return validate_answers(raw, ruleset, source=source, text=text, today=today)
     except AnswersError as error:  # whichever stage refused: the raw values' red flags
         raise with_raw_red_flags(error, raw, ruleset) from None
 
@@ -97,7 +97,7 @@ def with_raw_red_flags(error: AnswersError, raw: Any, ruleset: RuleSet) -> Answe
     return error
 
 
-def with_red_flags(exc: AnswersError, seen: Any, ruleset: RuleSet) -> AnswersError:
+def with_red_flags(exc: ScreenerError, seen: Any, ruleset: RuleSet) -> ScreenerError:
     """The error, carrying any red flag in what was read of input that could not be
     parsed (every copy of a repeated key, or the text): the CLI says it loudly."""
     from ..red_flags import scanner

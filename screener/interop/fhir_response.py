@@ -5,9 +5,9 @@ Bundle holding exactly one, told apart by ``resourceType``. It must answer this
 screener's Questionnaire (``screener questionnaire --fhir``): ``linkId`` = question
 id, codes from ``urn:screener:answer-codes:<question id>``, numbers as
 ``valueInteger``, dates as ``valueDate``. Groups, help, intro and urgent-advice items
-are walked through (they carry no answer); answers nested under an answer are read too. A response whose
-``questionnaire`` is another screener Questionnaire, or whose items are not our
-questions, is refused with an error saying so. The subject's identifier in
+are walked through (they carry no answer); answers nested under an answer are read
+too. A response whose ``questionnaire`` is another screener Questionnaire, or whose
+items are not our questions, is refused with an error saying so. The subject's identifier in
 ``urn:screener:respondent-id`` becomes ``respondent_id``; ``authored`` gives
 ``screened_on`` when the response does not answer it.
 
@@ -28,8 +28,8 @@ import math
 from typing import Any
 
 from ..errors import AnswersError, shown
-from ..spelling import suggest
 from ..reports.fhir import ANSWER_SYSTEM, RESPONDENT_SYSTEM, questionnaire_url
+from ..spelling import suggest
 
 RESPONSE = "QuestionnaireResponse"
 #: linkId endings of items that carry no answer (fhir_questionnaire writes them)

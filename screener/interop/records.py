@@ -31,8 +31,8 @@ from typing import Any
 
 from ..answers import RESPONDENT_ID
 from ..errors import AnswersError, ScreenerError, shown
-from ..spelling import suggest
 from ..ruleset.models import RuleSet
+from ..spelling import suggest
 from . import redcap, xlsform
 
 SOURCES = ("plain", "redcap", "odk")
@@ -104,14 +104,14 @@ def _column(name: str, source: str, ruleset: RuleSet, notes: set[str]) -> Column
         return IGNORE
     path, _, code = name.rpartition("/")
     if path:  # a split select_multiple column: <path>/<code>
-        qid = _odk_question(path, questions)
-        q = questions.get(qid) if qid else None
+        owner = _odk_question(path, questions)
+        q = questions.get(owner) if owner else None
         if q is not None and q.type == "multi" and code in q.codes:
-            return Column("option", qid, code)
+            return Column("option", q.id, code)
         return None
-    qid = _odk_question(name, questions)
-    if qid is not None:
-        return Column("answer", qid)
+    odk_id = _odk_question(name, questions)
+    if odk_id is not None:
+        return Column("answer", odk_id)
     tail = name.rsplit("-", 1)[-1]
     if tail == RESPONDENT_ID:
         return Column("respondent_id")
@@ -127,11 +127,11 @@ def plan(header: list[str], source: str, ruleset: RuleSet, file: str) -> tuple[C
     notes = (xlsform.note_names(ruleset) if source == "odk"
              else {r["Variable / Field Name"] for r in redcap.dictionary_rows(ruleset)[0]
                    if r["Field Type"] == "descriptive"} if source == "redcap" else set())
-    columns = [_column(name, source, ruleset, notes) for name in header]
-    if source == "redcap" and header and columns[0] is None:
-        columns[0] = Column("respondent_id")  # REDCap writes the record id field first,
+    found = [_column(name, source, ruleset, notes) for name in header]
+    if source == "redcap" and header and found[0] is None:
+        found[0] = Column("respondent_id")  # REDCap writes the record id field first,
         # whatever the project named it (participant_id, study_id, ...)
-    unknown = [name for name, col in zip(header, columns) if col is None]
+    unknown = [name for name, col in zip(header, found, strict=True) if col is None]
     if unknown:
         known = _known_names(source, ruleset)
         named = ", ".join(f"'{n}'{suggest(n, known) or suggest(_bare(n, source), known)}"
@@ -145,6 +145,7 @@ def plan(header: list[str], source: str, ruleset: RuleSet, file: str) -> tuple[C
         raise ColumnsError(f"unknown column{plural} {named} (reading it as "
                            f"{DESCRIPTIONS[source]}): columns are {what}{_hint(header, source)}",
                            file=file, line=1, field=unknown[0])
+    columns = [col for col in found if col is not None]  # all of them: none is unknown
     ids = [i for i, col in enumerate(columns) if col.kind == "respondent_id"]
     if source == "odk" and len(ids) > 1:  # KEY first, then meta-instanceID
         keep = min(ids, key=lambda i: xlsform.INSTANCE_IDS.index(header[i])
@@ -206,7 +207,7 @@ def answers(cells: list[str], columns: tuple[Column, ...], source: str, ruleset:
     ticked: dict[str, list[str]] = {}
     joined: dict[str, str] = {}  # a multi question's text column, as written
     submitted = None
-    for col, cell in zip(columns, cells):
+    for col, cell in zip(columns, cells, strict=True):  # as many: checked above
         text = cell.strip()
         if col.kind == "option":
             flag = text.lower()

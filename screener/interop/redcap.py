@@ -63,7 +63,7 @@ def _row(**cells) -> dict:
     return {column: cells.get(key, "") for column, key in zip(HEADER, (
         "name", "form", "section", "type", "label", "choices", "note", "validation", "min",
         "max", "identifier", "branching", "required", "align", "number", "matrix",
-        "ranking", "annotation"))}
+        "ranking", "annotation"), strict=True)}
 
 
 def _field(question, questions, form: str, problems: list[str]) -> dict:

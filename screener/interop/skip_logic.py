@@ -19,8 +19,8 @@ A condition on something that is not a question (a derived fact) cannot be writt
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..ruleset.conditions import All, AnyOf, Condition, Test
 

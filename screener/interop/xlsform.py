@@ -144,7 +144,7 @@ def to_xlsx(book: dict[str, list[list[str]]]) -> bytes:
                             "lacks: reinstall screener (pip install -e . or uv sync), or "
                             "pip install openpyxl") from None
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for name, rows in book.items():
         sheet = workbook.create_sheet(name)
         for values in rows:
@@ -179,7 +179,8 @@ def add_translations(book: dict, primary, others) -> dict:
             header = rows[0]
             at = [header.index(c) for c in columns]
             key = header.index("name")
-            for n, (row, their) in enumerate(zip(rows, their_rows)):
+            # a row without its twin would lose its translation: refused (ValueError)
+            for n, (row, their) in enumerate(zip(rows, their_rows, strict=True)):
                 if n and row[key] != their[key]:
                     raise ValueError(f"{sheet} row {n + 1}: '{row[key]}' has no counterpart "
                                      f"in {language_name(other)}")

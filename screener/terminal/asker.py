@@ -15,8 +15,9 @@ to import) is imported only when one is created, so ``--help`` never pays for it
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from ..i18n import _
 

@@ -13,16 +13,16 @@ to the stream it is given (like the other askers); the library itself prints not
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 from ..i18n import _
-from ..ruleset.models import Question, RuleSet
 from ..personas import Persona
 from ..result import Result
+from ..ruleset.models import Question, RuleSet
 from .asker import Prompt
 from .flow import DONE, REVIEW, QuestionnaireEnd, run_questionnaire
 
@@ -200,7 +200,7 @@ class Log:
             if rid not in result.fired_rules:
                 lines.append(("-", _("{rule} {title} (no longer applies)").format(
                     rule=rid, title=by_id[rid].title)))
-        factors = {f.id: f.strength for f in result.factors}
+        factors: dict[str, str] = {f.id: f.strength for f in result.factors}
         for fid, strength in factors.items():
             if self.factors.get(fid) != strength:
                 lines.append(("=", _("factor {factor}: {strength}").format(

@@ -12,9 +12,10 @@ import datetime as dt
 import os
 import signal
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -48,8 +49,10 @@ class DraftStore:
     def path(self) -> Path:
         return (self._folder or data_dir()) / FILE_NAME
 
-    def save(self, draft: Draft) -> Path:
-        draft = draft.model_copy(update={"saved_at": dt.datetime.now().isoformat(timespec="seconds")})
+    def save(self, draft: Draft) -> Path | None:
+        """Where the draft was written (None: a store that could not keep it)."""
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        draft = draft.model_copy(update={"saved_at": now})
         data = draft.model_dump_json(indent=2) + "\n"
         with _interrupt_after():
             return write_private(self.path, data)

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
-from ..ruleset import conditions
 from ..answers import is_shown
-from ..ruleset.consistency import load_checks, triggered
 from ..i18n import N_, _
+from ..red_flags import urgent_codes
+from ..ruleset import conditions
+from ..ruleset.consistency import load_checks, triggered
 from ..ruleset.models import NONE, NOT_SURE, Question, RuleSet
 from . import units
-from ..red_flags import urgent_codes
 from .asker import BACK, Asker, Option, Prompt, red_flags_win
 
 SECONDS_PER_QUESTION = 8  # measured roughly on ourselves: a select takes 5-10 s
@@ -137,13 +138,15 @@ def _parser(q: Question, today: dt.date):
     if q.type != "int":
         return None
     name = _(q.id.split("_")[0].capitalize())  # Age, Height, Weight
+    low, high = q.min, q.max
+    assert low is not None and high is not None  # an int question has both (its model says)
 
     def parse(text: str):
         if not text.strip():
             if q.optional:
                 return None
             raise ValueError(_("{name} is needed: please type a number.").format(name=name))
-        value, shown = units.parse_number(text, unit=q.unit, minimum=q.min, maximum=q.max,
+        value, shown = units.parse_number(text, unit=q.unit, minimum=low, maximum=high,
                                           name=name)
         return units.Measured(value, shown) if shown else value
     return parse

@@ -149,7 +149,7 @@ def _starting_state(ruleset, asker, store: DraftStore, *, resume: bool, fresh: b
                  confirmed=set(draft.confirmed), started=True)
 
 
-def with_draft_red_flags(exc: AnswersError, ruleset: RuleSet) -> AnswersError:
+def with_draft_red_flags(exc: ScreenerError, ruleset: RuleSet) -> ScreenerError:
     """The error of a draft that cannot be read, carrying any red flag in what was read
     of it (the CLI says it loudly): a tampered draft must not hide a chest pain."""
     from ..interop.answers_file import with_red_flags
