@@ -3,7 +3,7 @@ with its file, line, id, a sentence for the person who wrote it and a stable che
 collected so that one run reports them all.
 
 The codes are the load checks of ``screener rules check``, in the style of the lint
-checks (``authoring/lint.py``), and are documented in rules/README.md.
+checks (``authoring/lint/``), and are documented in rules/README.md.
 """
 
 from __future__ import annotations
