@@ -24,7 +24,8 @@ def main() -> None:
     from screener.engine import using
     from screener.authoring.generate import answer_sets
     from screener.ruleset.loading import load_ruleset
-    from screener.screening import build_result, initial_facts, run_engine, screen
+    from screener.evidence import build_result
+    from screener.screening import initial_facts, run_engine, screen
 
     ruleset = load_ruleset()
     sets = answer_sets(ruleset, options.records, seed=options.seed)

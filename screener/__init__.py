@@ -17,7 +17,7 @@ Exception tree (all in ``screener.errors``)::
      └── SafetyError       generated text looked like a dose or a diagnosis
 """
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["__version__", "load_ruleset", "screen", "validate_answers"]
 

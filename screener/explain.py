@@ -24,7 +24,9 @@ from .ruleset.facts import FACTOR_COUNT, FACTORS_RAISED, answers_used, factor_of
 from .i18n import _
 from .ruleset.models import NOT_SURE, Question, RuleSet
 from .result import Evidence, Result
-from .screening import derived_rule, screen, unanswered
+from .completeness import unanswered
+from .evidence import derived_rule
+from .screening import screen
 from .types import Frozen
 
 NodeKind = Literal["triage", "rule", "factor", "held_back", "fact", "computed", "answer",
