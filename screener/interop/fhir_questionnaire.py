@@ -225,6 +225,21 @@ def _section(section, ruleset, version, urgent, problems) -> dict:
             "item": items}
 
 
+def texts_by_link_id(ruleset) -> dict[str, str]:
+    """linkId -> text, for everything a Questionnaire item of ``ruleset`` can say (the
+    linkIds ``questionnaire`` gives): what fhir_translations adds in other languages."""
+    advice = urgent_advice(ruleset)
+    texts = {}
+    for section in ruleset.questions.sections:
+        texts[f"section-{section.id}"] = section.title
+        texts[f"section-{section.id}-intro"] = section.intro
+        for q in section.questions:
+            texts[q.id] = q.text
+            texts[f"{q.id}-help"] = q.help
+            texts[f"{q.id}-urgent"] = advice
+    return texts
+
+
 def questionnaire(ruleset, version: str = DEFAULT_VERSION) -> tuple[dict, list[str]]:
     """The question bank as a FHIR Questionnaire, and the problems met mapping skip logic."""
     from ..red_flags import urgent_codes
@@ -294,7 +309,7 @@ def render_questionnaire(ruleset, version: str = DEFAULT_VERSION,
 
     resource, problems = questionnaire(ruleset, version)
     if translations:
-        add_translations(resource, ruleset, translations)
+        add_translations(resource, ruleset, translations, texts_by_link_id)
     check_codes(resource, version)
     validate(resource, version)
     text = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"

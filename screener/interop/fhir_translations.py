@@ -4,12 +4,15 @@ FHIR carries one language in each text and the others beside it, on the primitiv
 extension (``_text``, ``_display``), with
 ``http://hl7.org/fhir/StructureDefinition/translation`` (``lang`` + ``content``); the
 same in R4 and R5. ``add_translations`` walks a Questionnaire made from one language of
-the rules and adds every other language of the same rules, found by linkId and answer
-code, so any exporter (R5 here, R4 in an interop module) gets them with one call.
-Pure dict work: no FHIR library, no I/O.
+the rules and adds every other language of the same rules, found by linkId (the
+exporter says what each linkId reads, so the linkIds are known in one module) and
+answer code, so any exporter gets them with one call. Pure dict work: no FHIR library,
+no I/O.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 
@@ -19,23 +22,6 @@ def translation(lang: str, text: str) -> dict:
                                               {"url": "content", "valueString": text}]}
 
 
-def _texts(ruleset) -> dict[str, str]:
-    """linkId -> text, for everything a Questionnaire item can say (see
-    fhir_questionnaire.py for the linkIds)."""
-    from .fhir_questionnaire import urgent_advice
-
-    advice = urgent_advice(ruleset)
-    texts = {}
-    for section in ruleset.questions.sections:
-        texts[f"section-{section.id}"] = section.title
-        texts[f"section-{section.id}-intro"] = section.intro
-        for q in section.questions:
-            texts[q.id] = q.text
-            texts[f"{q.id}-help"] = q.help
-            texts[f"{q.id}-urgent"] = advice
-    return texts
-
-
 def _add(holder: dict, key: str, lang: str, text: str) -> None:
     if not text or holder.get(key) == text:
         return  # nothing to say, or the same words (a code, a number)
@@ -43,14 +29,16 @@ def _add(holder: dict, key: str, lang: str, text: str) -> None:
     extension.append(translation(lang, text))
 
 
-def add_translations(resource: dict, primary, others) -> dict:
+def add_translations(resource: dict, primary, others,
+                     texts_of: Callable[..., dict[str, str]]) -> dict:
     """``resource`` (a Questionnaire made from ``primary``) with ``language`` set and the
-    texts of each RuleSet in ``others`` added as translations. Changes and returns it."""
+    texts of each RuleSet in ``others`` added as translations: ``texts_of(ruleset)``
+    gives linkId -> text. Changes and returns it."""
     from ..i18n import language
 
     resource["language"] = primary.language
     for other in others:
-        texts, lang = _texts(other), other.language
+        texts, lang = texts_of(other), other.language
         by_id = other.questions.by_id
 
         def walk(items):
