@@ -48,8 +48,8 @@ _MEASURED = ("import re, sys\n"
 def write_generated(path: Path, count: int, seed: int = 0, block: int = 10_000) -> Path:
     """A batch input of ``count`` generated valid records, written block by block so a
     million records never sit in memory at once."""
-    from screener.batch import format_of, write_input
     from screener.authoring.generate import random_answers
+    from screener.batch import format_of, write_input
     from screener.ruleset.loading import load_ruleset
 
     ruleset = load_ruleset()

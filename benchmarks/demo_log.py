@@ -10,9 +10,9 @@ from __future__ import annotations
 import io
 import time
 
-from screener.terminal.demo import DemoAsker, Log, Pacer, play
-from screener.ruleset.loading import load_ruleset
 from screener.personas import load_personas
+from screener.ruleset.loading import load_ruleset
+from screener.terminal.demo import DemoAsker, Log, Pacer, play
 
 
 def main() -> None:

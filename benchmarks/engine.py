@@ -21,10 +21,10 @@ def main() -> None:
     options = parser.parse_args()
 
     from screener.answers import validate_answers
-    from screener.engine import using
     from screener.authoring.generate import answer_sets
-    from screener.ruleset.loading import load_ruleset
+    from screener.engine import using
     from screener.evidence import build_result
+    from screener.ruleset.loading import load_ruleset
     from screener.screening import initial_facts, run_engine, screen
 
     ruleset = load_ruleset()

@@ -8,10 +8,10 @@ import statistics
 import time
 
 from screener.answers import validate_answers
-from screener.explain import explain
 from screener.authoring.generate import random_answers
-from screener.ruleset.loading import load_ruleset
+from screener.explain import explain
 from screener.personas import load_personas, persona_answers
+from screener.ruleset.loading import load_ruleset
 
 
 def timed(answers, ruleset, repeat=5):

@@ -35,8 +35,8 @@ print((time.perf_counter() - t) * 1000)
 
 
 def main() -> None:
-    from screener.ruleset.loading import load_ruleset
     from screener.reports import render
+    from screener.ruleset.loading import load_ruleset
     from screener.screening import screen
 
     ruleset = load_ruleset()

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from common import machine, median
 
-
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 

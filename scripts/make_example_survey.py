@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from screener.batch import write_input
 from screener.authoring.generate import answer_sets
+from screener.batch import write_input
 from screener.ruleset.loading import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -30,8 +30,8 @@ VIEWS = ("person", "clinician")
 def golden_outputs():
     """{file name: text} for every case, format and view."""
     sys.path.insert(0, str(ROOT))
-    from screener.ruleset.loading import load_ruleset
     from screener.reports import render
+    from screener.ruleset.loading import load_ruleset
     from screener.screening import screen
 
     ruleset = load_ruleset()

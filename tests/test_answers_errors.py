@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from screener.answers import validate_answers
-from screener.interop.answers_file import load_answers_file
 from screener.errors import AnswersError
+from screener.interop.answers_file import load_answers_file
 
 
 def problems_of(exc_info):

@@ -9,13 +9,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import FIXED_DAY
 
 from screener import cli
+from screener.authoring.generate import answer_sets
 from screener.batch import BatchError, paths_for, run_batch, write_input
 from screener.errors import OutputError
-from screener.authoring.generate import answer_sets
-
-from conftest import FIXED_DAY
 
 
 def records(ruleset, count=60, seed=3):

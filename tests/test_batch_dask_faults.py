@@ -21,13 +21,12 @@ import time
 from pathlib import Path
 
 import pytest
-
-from screener.batch import paths_for, run_batch, write_input
-from screener.batch import executors
-from screener.batch.executors import ClusterError
-from screener.authoring.generate import answer_sets
-
 from conftest import FIXED_DAY, ROOT
+
+from screener.authoring.generate import answer_sets
+from screener.batch import executors, paths_for, run_batch, write_input
+from screener.batch.executors import ClusterError
+
 
 def dask_or_skip():
     return pytest.importorskip("dask.distributed",

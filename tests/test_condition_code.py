@@ -6,17 +6,20 @@ facts of real screenings with answers removed or made "not sure"."""
 import random
 
 import pytest
-
-from screener.ruleset import conditions
-from screener.authoring.generate import random_answers
-from screener.answers import validate_answers
-from screener.ruleset.compiler import rule_layers, single_code_names
-from screener.engine.durable import fact_for
-from screener.ruleset.condition_code import (condition_function, fact_function, layer_function,
-                                  settle_function)
-from screener.screening import initial_facts, run_engine
-
 from conftest import FIXED_DAY
+
+from screener.answers import validate_answers
+from screener.authoring.generate import random_answers
+from screener.engine.durable import fact_for
+from screener.ruleset import conditions
+from screener.ruleset.compiler import rule_layers, single_code_names
+from screener.ruleset.condition_code import (
+    condition_function,
+    fact_function,
+    layer_function,
+    settle_function,
+)
+from screener.screening import initial_facts, run_engine
 
 
 def every_condition(ruleset):

@@ -25,9 +25,9 @@ import itertools
 import pytest
 import yaml
 
+from screener.engine.durable import CompiledRules, fact_for
 from screener.ruleset import conditions
 from screener.ruleset.compiler import single_code_names
-from screener.engine.durable import CompiledRules, fact_for
 from screener.ruleset.loading import load_ruleset
 
 UNKNOWN = None

@@ -2,8 +2,8 @@
 
 import pytest
 
-from screener.ruleset.consistency import load_checks, triggered
 from screener.errors import RulesError
+from screener.ruleset.consistency import load_checks, triggered
 from screener.ruleset.loading import load_ruleset
 
 

@@ -15,13 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_properties import WELL_ADULT
 
+from screener.personas import check_expectation, load_personas
 from screener.terminal.asker import ScriptedAsker
 from screener.terminal.demo import DemoAsker, DemoQuit, Log, Pacer, persona_today, play
-from screener.personas import check_expectation, load_personas
 from screener.terminal.flow import run_questionnaire
-
-from test_properties import WELL_ADULT
 
 pytestmark = pytest.mark.timeout(120)
 SCREENER = Path(sys.executable).with_name("screener")

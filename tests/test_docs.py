@@ -7,10 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from screener.cli import COMMANDS, build_parser
-
-from conftest import ROOT
 
 README = (ROOT / "README.md").read_text()
 

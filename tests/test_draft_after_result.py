@@ -4,16 +4,15 @@ Ctrl-C before the result still keeps it for resume."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
 import pytest
+from test_interactive import CTRL_C, ROUTINE, Keys, drive  # noqa: F401  (drive: fixture)
 
 from screener.terminal.drafts import DraftStore
 from screener.terminal.session import StoppedAfterResult
-from test_interactive import CTRL_C, ROUTINE, Keys, drive  # noqa: F401  (drive: fixture)
 
 pytestmark = pytest.mark.timeout(120)
 RED_FLAG = {"red_flags_now": ["seizure"]}

@@ -11,14 +11,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from screener.cli import COMMANDS, build_parser, needs_engine
-
-from conftest import ROOT
 
 UNDEFINED = ("/venv/lib/python3.13/site-packages/durable_rules_engine.cpython-313-x86_64-"
              "linux-gnu.so: undefined symbol: PyEval_CallObject")

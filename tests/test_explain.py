@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXED_DAY, ROOT
 
 from screener.answers import validate_answers
 from screener.cli import main
@@ -14,8 +15,6 @@ from screener.explain import candidate_values, explain, render
 from screener.personas import load_personas
 from screener.safety import find_unsafe_text
 from screener.screening import screen
-
-from conftest import FIXED_DAY, ROOT
 
 VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.json"))
 

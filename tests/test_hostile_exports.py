@@ -18,8 +18,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXED_DAY
+
 from screener.batch import count_records
 from screener.cli import main
 
@@ -159,7 +159,7 @@ def test_csv_encodings_and_dialects_screen_and_name_red_flags(capsys, tmp_path, 
 
 
 def test_multi_answers_in_a_semicolon_file_stay_one_cell(capsys, tmp_path):
-    data = 'respondent_id;age_years;red_flags_now\nA;40;"chest_pain;seizure"\n'.encode()
+    data = b'respondent_id;age_years;red_flags_now\nA;40;"chest_pain;seizure"\n'
     code, out, err, rows, errors, summary = _batch(capsys, tmp_path, "semi.csv", data)
     assert code == 0
     _reconciles(out, summary, rows, errors, 1)
@@ -189,13 +189,13 @@ def test_a_stray_quote_never_swallows_the_records_after_it(capsys, tmp_path):
     1 (B's chest pain and C's seizure inside A's cell), and the summary said the counts
     reconcile. Now every line the quote ran over is its own error row, with its own red
     flags, and the records after it screen."""
-    data = ('respondent_id,age_years,red_flags_now\n'
-            'Z,45,none\n'
-            'A,50,"none\n'
-            'B,50,chest_pain\n'
-            '\n'
-            'C,50,"seizure;none"\n'
-            'D,62,none\n').encode()
+    data = (b'respondent_id,age_years,red_flags_now\n'
+            b'Z,45,none\n'
+            b'A,50,"none\n'
+            b'B,50,chest_pain\n'
+            b'\n'
+            b'C,50,"seizure;none"\n'
+            b'D,62,none\n')
     code, out, err, rows, errors, summary = _batch(capsys, tmp_path, "quote.csv", data)
     assert code == 0
     _reconciles(out, summary, rows, errors, 5)
@@ -209,7 +209,7 @@ def test_a_stray_quote_never_swallows_the_records_after_it(capsys, tmp_path):
 
 
 def test_a_quote_left_open_on_the_last_line_is_an_error_row(capsys, tmp_path):
-    data = 'respondent_id,age_years,red_flags_now\nA,50,none\nB,50,"chest_pain\n'.encode()
+    data = b'respondent_id,age_years,red_flags_now\nA,50,none\nB,50,"chest_pain\n'
     code, out, err, rows, errors, summary = _batch(capsys, tmp_path, "quote.csv", data)
     assert code == 0
     _reconciles(out, summary, rows, errors, 2)
@@ -220,9 +220,9 @@ def test_a_quote_left_open_on_the_last_line_is_an_error_row(capsys, tmp_path):
 def test_a_line_break_inside_one_quoted_cell_is_one_error_row(capsys, tmp_path):
     """A quoted cell over two lines that hold no record of their own is one record,
     refused (no answer of these formats holds a line break), its red flags named."""
-    data = ('respondent_id,age_years,red_flags_now\n'
-            '"A\nA",50,chest_pain\n'
-            'B,40,none\n').encode()
+    data = (b'respondent_id,age_years,red_flags_now\n'
+            b'"A\nA",50,chest_pain\n'
+            b'B,40,none\n')
     code, out, err, rows, errors, summary = _batch(capsys, tmp_path, "break.csv", data)
     assert code == 0
     _reconciles(out, summary, rows, errors, 2)

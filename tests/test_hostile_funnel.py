@@ -16,8 +16,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXED_DAY, ROOT
+
 from screener.cli import main
 from screener.interop import fhir_questionnaire as fq
 
@@ -36,9 +36,9 @@ NONE = {"system": "urn:screener:answer-codes:red_flags_now", "code": "none",
 def response():
     """A factory of fresh copies of a complete response with no red flag: item[0] is the
     urgent section (item[0].item[0] red_flags_now), item[1].item[0] is age_years."""
-    from screener.ruleset.loading import load_ruleset
-
     from test_interop_fhir_response import fill_in  # what a form filler returns
+
+    from screener.ruleset.loading import load_ruleset
 
     filled = fill_in(fq.questionnaire(load_ruleset())[0], EXAMPLE)
     assert filled["item"][0]["item"][0]["linkId"] == "red_flags_now"

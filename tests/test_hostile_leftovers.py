@@ -236,7 +236,7 @@ def test_a_full_disk_during_batch_is_one_paragraph_and_resume_is_byte_identical(
 
 
 def test_a_full_disk_writing_the_checkpoint_is_resumable(tmp_path, ruleset, monkeypatch):
-    from screener.batch import checkpoint, paths_for, run_batch
+    from screener.batch import checkpoint, run_batch
     from screener.errors import ScreenerError
 
     source = _batch_input(tmp_path, ruleset)

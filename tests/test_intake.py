@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_interactive import ROUTINE
 
 from screener.terminal.asker import PlainAsker, ScriptedAsker
-from screener.terminal.intake import CLEAR_SCREEN, free_stem, parse_respondent_id, run_intake, QUIT
 from screener.terminal.flow import run_questionnaire
-from test_interactive import ROUTINE
+from screener.terminal.intake import CLEAR_SCREEN, QUIT, free_stem, parse_respondent_id, run_intake
 
 pytestmark = pytest.mark.timeout(120)
 SCREENER = Path(sys.executable).with_name("screener")

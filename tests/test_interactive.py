@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import json
 import os
+import re
 import stat
 
 import pytest
@@ -22,10 +22,10 @@ from prompt_toolkit.output import DummyOutput
 
 from screener.interop.answers_file import load_answers_file
 from screener.terminal.asker import BACK
-from screener.terminal.menus import TerminalAsker
 from screener.terminal.drafts import Draft, DraftStore
-from screener.terminal.session import session
 from screener.terminal.flow import DONE, run_questionnaire
+from screener.terminal.menus import TerminalAsker
+from screener.terminal.session import session
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -471,10 +471,10 @@ def test_nobody_is_asked_the_date(drive):
 
 
 def test_report_menu_names_formats_in_words(drive):
+    from screener.answers import validate_answers
+    from screener.screening import screen
     from screener.terminal.asker import ScriptedAsker
     from screener.terminal.session import offer_saves
-    from screener.screening import screen
-    from screener.answers import validate_answers
 
     asker = ScriptedAsker({"save-answers": False, "save-report": "no-report"})
     from screener.ruleset.loading import load_ruleset

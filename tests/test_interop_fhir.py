@@ -4,12 +4,12 @@ fhir.resources (R4B models for R4) and checked against each version's value sets
 import json
 
 import pytest
-
 from report_helpers import CASES, vignette_answers
-from screener.ruleset import conditions
-from screener.red_flags import urgent_codes
+
 from screener.interop import fhir_questionnaire as fq
+from screener.red_flags import urgent_codes
 from screener.reports import render
+from screener.ruleset import conditions
 from screener.screening import screen
 
 

@@ -6,13 +6,13 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import FIXED_DAY, ROOT
 from report_helpers import vignette_answers
-from screener.interop.answers_file import parse_answers_text
-from screener.errors import AnswersError
+
 from screener.authoring.generate import answer_sets
+from screener.errors import AnswersError
 from screener.interop import fhir_questionnaire as fq
+from screener.interop.answers_file import parse_answers_text
 from screener.reports import render
 from screener.screening import screen
 

@@ -7,12 +7,12 @@ import random
 import re
 
 import pytest
-
 from conftest import ROOT
-from screener.ruleset import conditions
+
 from screener.authoring.generate import answer_sets
-from screener.red_flags import urgent_codes
 from screener.interop import redcap, skip_logic, xlsform
+from screener.red_flags import urgent_codes
+from screener.ruleset import conditions
 
 GOLDEN = ROOT / "tests" / "golden" / "interop"
 

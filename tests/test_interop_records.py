@@ -7,10 +7,10 @@ import io
 import uuid
 
 import pytest
-
 from conftest import FIXED_DAY
-from screener.batch import BatchError, run_batch, write_input
+
 from screener.authoring.generate import answer_sets
+from screener.batch import BatchError, run_batch, write_input
 from screener.interop import records, xlsform
 
 

@@ -4,16 +4,14 @@ reaching the result worked out by hand from the clinical spec (real engine)."""
 import shutil
 
 import pytest
-
-from screener.ruleset.models import TRIAGE_ORDER
+from conftest import ROOT
 
 from screener.answers import validate_answers
 from screener.cli import main
 from screener.errors import RulesError
 from screener.personas import DEFAULT_PERSONAS_DIR, load_personas, persona_answers
+from screener.ruleset.models import TRIAGE_ORDER
 from screener.screening import screen, unanswered
-
-from conftest import ROOT
 
 PERSONA_FILES = sorted(DEFAULT_PERSONAS_DIR.glob("*.yaml"))
 

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-
 from report_helpers import vignette_answers
+
 from screener.reports import content, render
 from screener.reports.templating import md_escape
 from screener.screening import screen

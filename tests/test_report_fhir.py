@@ -4,8 +4,8 @@
 import json
 
 import pytest
-
 from report_helpers import CASES, vignette_answers
+
 from screener.reports import fhir, render
 from screener.screening import screen
 

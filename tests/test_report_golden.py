@@ -7,8 +7,8 @@ the diff of tests/golden/reports/.
 import json
 
 import pytest
-
 from report_helpers import CASES, golden, vignette_answers
+
 from screener.reports import render
 from screener.screening import screen
 

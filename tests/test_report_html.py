@@ -4,8 +4,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-
 from report_helpers import CASES, vignette_answers
+
 from screener.reports import render
 from screener.screening import screen
 

@@ -4,8 +4,8 @@ import io
 
 import pytest
 from pypdf import PdfReader
-
 from report_helpers import CASES, pdf_text, vignette_answers
+
 from screener.reports import render
 from screener.screening import screen
 

@@ -1,11 +1,11 @@
 """No report in any format or view contains dose text (spec principle 2), PDF included."""
 
 import pytest
-
-from report_helpers import pdf_text, vignette_answers
 from conftest import ROOT
-from screener.errors import SafetyError
+from report_helpers import pdf_text, vignette_answers
+
 from screener.authoring.generate import answer_sets
+from screener.errors import SafetyError
 from screener.reports import FORMATS, VIEWS, get_format, render
 from screener.safety import find_unsafe_text
 from screener.screening import screen
@@ -17,6 +17,7 @@ def _text(fmt, output) -> str:
     return pdf_text(output) if get_format(fmt).BINARY else output
 
 
+@pytest.mark.quick_sample(12)  # of the 136 vignettes, each in every format and view
 @pytest.mark.parametrize("name", VIGNETTES)
 def test_no_dose_text_in_any_format_or_view(ruleset, name):
     result = screen(vignette_answers(name), ruleset)

@@ -1,12 +1,11 @@
 """Every rule's own examples (answers in, does it fire?) run through the real engine."""
 
 import pytest
-
-from screener.ruleset.loading import load_ruleset
-from screener.answers import validate_answers
-from screener.screening import screen
-
 from conftest import FIXED_DAY
+
+from screener.answers import validate_answers
+from screener.ruleset.loading import load_ruleset
+from screener.screening import screen
 
 RULESET = load_ruleset()
 CASES = [

@@ -4,11 +4,10 @@ Every finding is one line `file:line: id: message`; the shipped rules have none.
 """
 
 import pytest
+from test_rules_errors import break_file, line_of
 
 from screener.authoring.lint import CHECKS, lint_folder
 from screener.ruleset.loading import DEFAULT_RULES_DIR
-
-from test_rules_errors import break_file, line_of
 
 
 def lint(folder, check=None):
@@ -55,6 +54,7 @@ def test_invalid_yaml_is_a_finding(rules_copy):
 
 # ----------------------------------------------------------------------- never-fires
 
+@pytest.mark.quick_sample(3)  # each lints a whole rules folder
 @pytest.mark.parametrize("old, new, fragment", [
     ("when: {skin_covered_outdoors: \"yes\"}",
      "when: {all: [{skin_covered_outdoors: \"yes\"}, {skin_covered_outdoors: \"no\"}]}",

@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from report_helpers import pdf_text
+
 from screener.authoring.hazards import RATINGS, check_hazards, load_log
 from screener.authoring.lint import lint_folder
 from screener.authoring.safety_case import build, render, run_tests

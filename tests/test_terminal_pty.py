@@ -17,8 +17,9 @@ import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
-from screener.terminal.flow import prompt_for  # noqa: E402
 from test_interactive import CLEAR, ROUTINE, keys_for  # noqa: E402
+
+from screener.terminal.flow import prompt_for  # noqa: E402
 
 # slow: every test drives a pseudo-terminal (pexpect)
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]

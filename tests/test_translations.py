@@ -9,13 +9,12 @@ import subprocess
 import sys
 
 import pytest
+from test_rules_errors import break_file, line_of
 
 from screener.ruleset.loading import DEFAULT_RULES_DIR, load_ruleset
 from screener.ruleset.locale_checks import missing_and_stale
 from screener.ruleset.locales import available, load_locale
 from screener.screening import screen
-
-from test_rules_errors import break_file, line_of
 
 ES = "locales/es.yaml"
 

@@ -5,12 +5,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import FIXED_DAY
 
 from screener.answers import validate_answers
 from screener.ruleset.models import TRIAGE_ORDER
 from screener.screening import screen
-
-from conftest import FIXED_DAY
 
 VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.json"))
 

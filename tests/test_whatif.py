@@ -6,14 +6,13 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from screener.answers import validate_answers
 from screener.cli import main
 from screener.errors import AnswersError
 from screener.personas import load_personas
 from screener.whatif import parse_sets, render, whatif
-
-from conftest import ROOT
 
 
 @pytest.fixture(scope="module")

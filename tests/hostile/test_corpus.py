@@ -13,16 +13,15 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
+from conftest import FIXED_DAY, ROOT
 
 from screener.batch import run_batch
 from screener.reading import MAX_BYTES
-
-from conftest import FIXED_DAY, ROOT
 
 pytestmark = pytest.mark.slow  # every test runs commands over the whole corpus in child processes
 

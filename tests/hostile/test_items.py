@@ -11,14 +11,13 @@ import json
 import os
 
 import pytest
+from conftest import FIXED_DAY, ROOT
 
 from screener import cli
 from screener.batch import DEFAULT_CHUNK, BatchError, run_batch
-from screener.terminal.drafts import DraftStore
 from screener.errors import AnswersError
 from screener.reading import MAX_BYTES
-
-from conftest import FIXED_DAY, ROOT
+from screener.terminal.drafts import DraftStore
 
 EXAMPLE = json.loads((ROOT / "examples" / "answers.json").read_text())
 DUPLICATE_RED_FLAG = '{"red_flags_now": ["chest_pain"], "age_years": 50, "red_flags_now": ["none"]}'
@@ -376,6 +375,7 @@ def edit(path, change):
     path.write_text(json.dumps(state))
 
 
+@pytest.mark.quick_sample(2)  # each runs a batch to a checkpoint
 @pytest.mark.parametrize("change", [
     lambda s: s.update(records_done=s["records_done"] + 500),
     lambda s: (s.update(records_done=s["records_done"] + 500),
@@ -485,9 +485,9 @@ def test_item08_workers_exit_when_the_parent_dies(tmp_path, sig):
 # ------------------------------------------------------------------ 9. drafts (2)
 
 def test_item09_a_second_session_gets_a_clear_message_and_changes_nothing(tmp_path, ruleset):
+    from screener.errors import ScreenerError
     from screener.terminal.asker import ScriptedAsker
     from screener.terminal.drafts import Draft
-    from screener.errors import ScreenerError
     from screener.terminal.session import session
 
     first = DraftStore(tmp_path)
@@ -557,9 +557,9 @@ def test_item11_rules_check_accepts_only_https_source_urls(rules_copy, capsys):
 
 
 def test_item11_reports_drop_source_urls_that_are_not_https(rules_copy, tmp_path):
-    from screener.ruleset.loading import load_ruleset
-    from screener.reports.content import build
     from screener.interop.answers_file import load_answers_file
+    from screener.reports.content import build
+    from screener.ruleset.loading import load_ruleset
     from screener.screening import screen as run_screen
 
     sources = rules_copy / "sources.yaml"
