@@ -375,7 +375,6 @@ def edit(path, change):
     path.write_text(json.dumps(state))
 
 
-@pytest.mark.quick_sample(2)  # each runs a batch to a checkpoint
 @pytest.mark.parametrize("change", [
     lambda s: s.update(records_done=s["records_done"] + 500),
     lambda s: (s.update(records_done=s["records_done"] + 500),
