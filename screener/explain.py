@@ -17,15 +17,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from .ruleset import conditions
 from .answers import ValidatedAnswers, is_shown, validate_answers
-from .errors import AnswersError
-from .ruleset.facts import FACTOR_COUNT, FACTORS_RAISED, answers_used, factor_of_fact
-from .i18n import _
-from .ruleset.models import NOT_SURE, Question, RuleSet
-from .result import Evidence, Result
 from .completeness import unanswered
+from .errors import AnswersError
 from .evidence import derived_rule
+from .i18n import _
+from .result import Evidence, Result
+from .ruleset import conditions
+from .ruleset.facts import FACTOR_COUNT, FACTORS_RAISED, answers_used, factor_of_fact
+from .ruleset.models import NOT_SURE, Question, RuleSet
 from .screening import screen
 from .types import Frozen
 
@@ -44,7 +44,7 @@ class Node(Frozen):
     reason: str = ""
     sources: list[str] = []
     value: Any = None
-    children: list["Node"] = []
+    children: list[Node] = []
 
 
 class NearMiss(Frozen):
@@ -108,13 +108,13 @@ class _TreeBuilder:
                       for i in f.indicators for q in i.answers}
         return facts + [self.answer(q, v) for q, v in ev.answers.items() if q not in below]
 
-    def fact(self, name: str, value: Any) -> Node | None:
+    def fact(self, name: str, value: Any) -> Node:
         rule = derived_rule(name, self.ruleset)
         if rule is not None and rule.id in self.derived:
             ev = self.derived[rule.id]
             return Node(kind="fact", id=name, value=value, text=f"{name} = {_code_text(value)}",
-                        rule_kind="derived", rule=rule.id, reason=ev.reason, sources=list(ev.sources),
-                        children=self._children(ev, skip=name))
+                        rule_kind="derived", rule=rule.id, reason=ev.reason,
+                        sources=list(ev.sources), children=self._children(ev, skip=name))
         computed = self.ruleset.computed.get(name)
         if computed is not None:
             return Node(kind="computed", id=name, value=value, reason=computed.meaning,
@@ -197,7 +197,9 @@ def candidate_values(q: Question, ruleset: RuleSet) -> list[Any]:
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 continue
             values.update({int(v), int(v) + 1, int(v) - 1})
-    return sorted(v for v in values if q.min <= v <= q.max)
+    low, high = q.min, q.max
+    assert low is not None and high is not None  # an int question has both (its model says)
+    return sorted(v for v in values if low <= v <= high)
 
 
 def near_misses(answers: ValidatedAnswers, result: Result, ruleset: RuleSet
