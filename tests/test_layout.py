@@ -10,6 +10,11 @@ turns the rules folder into checked, compiled rules; ``engine`` runs them; ``scr
 A module imports only from its own layer or a lower one, and the three front ends
 (terminal, authoring, batch) never import each other: each stands on the core alone,
 so one can change, or go, without touching the others.
+
+No import circles at all, lazy imports included: a circle means neither module can be
+understood, tested or moved without the other. Imports under ``if TYPE_CHECKING:`` are
+left out of that check (they never run, so they cannot tie modules together at import
+time; they are still held to the layers).
 """
 
 from __future__ import annotations
@@ -43,11 +48,33 @@ def group(module: str) -> str:
     return "screening"
 
 
-def imports(path: Path):
-    """(line, imported module) for every ``from ... import`` in the file."""
+def is_module(name: str) -> bool:
+    """Whether ``name`` (dotted) is a module or a package of the source tree."""
+    path = PACKAGE.parent / name.replace(".", "/")
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or \
+        (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def imports(path: Path, type_checking: bool = True):
+    """(line, imported module) for every import of a screener module in the file, lazy
+    ones inside functions included (``type_checking=False``: not those under ``if
+    TYPE_CHECKING:``). ``from pkg import name`` imports the module ``pkg.name`` when
+    there is one, else ``pkg`` (a package's ``__init__`` is the package module)."""
     module = module_name(path)
     package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    never_run: set[int] = set()
+    if not type_checking:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and _is_type_checking(node.test):
+                never_run.update(id(inner) for child in node.body for inner in ast.walk(child))
+    for node in ast.walk(tree):
+        if id(node) in never_run:
+            continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.startswith("screener"):
@@ -58,16 +85,11 @@ def imports(path: Path):
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
-            if not target.startswith("screener"):
+            if target.split(".")[0] != "screener":
                 continue
-            if node.module:
-                yield node.lineno, target
-            else:  # from . import a, b: each name is a module or a package attribute
-                for alias in node.names:
-                    name = f"{target}.{alias.name}"
-                    is_module = (PACKAGE.parent / (name.replace(".", "/") + ".py")).exists() or \
-                        (PACKAGE.parent / name.replace(".", "/")).is_dir()
-                    yield node.lineno, name if is_module else target
+            for alias in node.names:  # each name is a module or an attribute of target
+                name = f"{target}.{alias.name}"
+                yield node.lineno, name if is_module(name) else target
 
 
 def test_every_import_points_to_the_same_or_a_lower_layer():
@@ -88,3 +110,114 @@ def test_the_layer_map_knows_every_sub_package():
     packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
     assert packages - {"locale", "templates"} <= set(LAYERS), \
         "a new sub-package needs its place in LAYERS (and in the README's layout)"
+
+
+# --------------------------------------------------------------------------- circles
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the screener modules it imports (every statement that can run)."""
+    paths = sorted(PACKAGE.rglob("*.py"))
+    modules = {module_name(path) for path in paths}
+    graph: dict[str, set[str]] = {}
+    for path in paths:
+        source = module_name(path)
+        graph[source] = {target for _line, target in imports(path, type_checking=False)
+                         if target in modules and target != source}
+    return graph
+
+
+def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components of more than one module, each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def _shortest_circle(graph: dict[str, set[str]], start: str, within: set[str]) -> list[str]:
+    """The shortest path from ``start`` back to itself inside one component."""
+    came_from: dict[str, str] = {}
+    queue = [start]
+    for node in queue:  # breadth first: the queue grows as it is read
+        for target in sorted(graph[node] & within):
+            if target == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(came_from[path[-1]])
+                return path[::-1] + [start]
+            if target not in came_from:
+                came_from[target] = node
+                queue.append(target)
+    raise AssertionError(f"{start} is in no circle")
+
+
+def circles(graph: dict[str, set[str]]) -> list[str]:
+    """Each import circle as ``a -> b -> c -> a``: per strongly connected component,
+    the shortest circle through its first module, then through each module not yet
+    named, until every module of the component is in one."""
+    named = []
+    for component in strongly_connected(graph):
+        within, covered = set(component), set()
+        for start in component:
+            if start not in covered:
+                circle = _shortest_circle(graph, start, within)
+                covered.update(circle)
+                named.append(" -> ".join(circle))
+    return named
+
+
+def test_the_package_has_no_import_circles():
+    found = circles(import_graph())
+    assert not found, "import circles (modules that import each other, maybe through " \
+        "others):\n" + "\n".join(found)
+
+
+def test_the_circle_finder_names_every_circle_and_nothing_else():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(),  # a -> b -> c -> a
+             "e": {"f"}, "f": {"e", "g"}, "g": {"f"},  # two circles sharing f
+             "h": {"i"}, "i": set()}  # a chain: no circle
+    assert strongly_connected(graph) == [["a", "b", "c"], ["e", "f", "g"]]
+    assert circles(graph) == ["a -> b -> c -> a", "e -> f -> e", "g -> f -> g"]
+    assert circles({"x": {"y"}, "y": set()}) == []
+
+
+def test_a_lazy_import_inside_a_function_closes_a_circle(tmp_path, monkeypatch):
+    """The real graph-building code, on a scratch package: a lazy import back is a circle,
+    one under ``if TYPE_CHECKING:`` is not."""
+    root = tmp_path / "screener"
+    root.mkdir()
+    (root / "__init__.py").write_text("")
+    (root / "low.py").write_text("from typing import TYPE_CHECKING\n"
+                                 "if TYPE_CHECKING:\n    from .high import Thing\n")
+    (root / "high.py").write_text("from . import low\n")
+    monkeypatch.setitem(globals(), "PACKAGE", root)
+    assert circles(import_graph()) == []
+    (root / "low.py").write_text("def later():\n    from screener.high import Thing\n")
+    assert circles(import_graph()) == ["screener.high -> screener.low -> screener.high"]
