@@ -15,7 +15,13 @@ from .completeness import completeness, is_complete, question_order, unanswered
 from .result import Result
 from .ruleset import conditions, risk_reading
 from .ruleset.facts import (
-    INDICATORS, RAISED, STRENGTH, TRIAGE_LEVEL, answers_used, factor_fact, factor_of_fact,
+    INDICATORS,
+    RAISED,
+    STRENGTH,
+    TRIAGE_LEVEL,
+    answers_used,
+    factor_fact,
+    factor_of_fact,
 )
 from .ruleset.models import Rule, RuleSet
 from .types import TRIAGE_ORDER

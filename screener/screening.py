@@ -9,22 +9,29 @@ facts for the next layer. evidence.py then builds the result with its evidence t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 from .answers import ValidatedAnswers, validate_answers
 from .completeness import is_complete, unanswered
 from .evidence import build_result
+from .result import Result
 from .ruleset import risk_reading
 from .ruleset.compiler import rule_layers
+from .ruleset.condition_code import settle_function
 from .ruleset.facts import (
-    FACTOR_COUNT, FACTORS_RAISED, STRENGTH, TRIAGE_ASSUMED, TRIAGE_FIRED, TRIAGE_LEVEL,
-    factor_fact, factor_facts,
+    FACTOR_COUNT,
+    FACTORS_RAISED,
+    STRENGTH,
+    TRIAGE_ASSUMED,
+    TRIAGE_FIRED,
+    TRIAGE_LEVEL,
+    factor_fact,
+    factor_facts,
 )
 from .ruleset.loading import load_ruleset
 from .ruleset.models import Rule, RuleSet
-from .ruleset.condition_code import settle_function
-from .result import Result
 from .types import TRIAGE_ORDER, TriageLevelId
 
 

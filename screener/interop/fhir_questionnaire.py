@@ -169,7 +169,8 @@ def _item(question, questions, version: str, problems: list[str]) -> dict:
         extensions += [{"url": MIN_VALUE, "valueInteger": question.min},
                        {"url": MAX_VALUE, "valueInteger": question.max}]
     if question.type in ("choice", "multi"):  # every option in view, as on paper
-        extensions.append(_item_control("check-box" if question.type == "multi" else "radio-button"))
+        extensions.append(_item_control("check-box" if question.type == "multi"
+                                        else "radio-button"))
     if question.default == "today":
         extensions.append({"url": INITIAL_EXPRESSION, "valueExpression": {
             "language": "text/fhirpath", "expression": "today()"}})

@@ -12,7 +12,7 @@ no I/O.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 
@@ -38,19 +38,20 @@ def add_translations(resource: dict, primary, others,
 
     resource["language"] = primary.language
     for other in others:
-        texts, lang = texts_of(other), other.language
-        by_id = other.questions.by_id
-
-        def walk(items):
-            for item in items:
-                _add(item, "text", lang, texts.get(item["linkId"], ""))
-                question = by_id.get(item["linkId"])
-                for option in item.get("answerOption", []):
-                    coding = option.get("valueCoding")
-                    if coding and question is not None:
-                        _add(coding, "display", lang, question.label(coding["code"]))
-                walk(item.get("item", []))
-
-        with language(lang):  # the program's words too ("Not sure")
-            walk(resource.get("item", []))
+        texts = texts_of(other)
+        with language(other.language):  # the program's words too ("Not sure")
+            _translate(resource.get("item", []), other.language, texts, other.questions.by_id)
     return resource
+
+
+def _translate(items: list[dict], lang: str, texts: dict[str, str], by_id: dict) -> None:
+    """Add ``lang``'s text to each item (by linkId) and answer option (by code), nested
+    items included."""
+    for item in items:
+        _add(item, "text", lang, texts.get(item["linkId"], ""))
+        question = by_id.get(item["linkId"])
+        for option in item.get("answerOption", []):
+            coding = option.get("valueCoding")
+            if coding and question is not None:
+                _add(coding, "display", lang, question.label(coding["code"]))
+        _translate(item.get("item", []), lang, texts, by_id)
