@@ -19,7 +19,8 @@ from itertools import islice
 from typing import Callable, Iterable, Iterator
 
 from ..errors import BatchError, shown
-from .worker import Task, init_worker, process_chunk
+from .task import Task
+from .worker import init_worker, process_chunk
 
 def in_chunks(records: Iterable, size: int) -> Iterator[list]:
     """The records in lists of ``size`` (the last one shorter), read as they are needed."""

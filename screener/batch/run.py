@@ -28,7 +28,7 @@ from .paths import (check_destination, check_distinct, check_input, clear_for_fr
                     default_errors_path, format_of, partial_of, paths_for)
 from .records import check_start, read_records, resolve_read_as
 from .summary import Summary
-from .worker import Task
+from .task import Task
 
 DEFAULT_CHUNK = 500
 

@@ -1,8 +1,8 @@
 """Screening one chunk of records, in whichever process runs it: ``process_chunk`` is the
 one per-partition function every executor runs. It converts, validates, screens and
 formats its records, in chunk order, and returns their text and counts. Each process
-loads the ruleset and builds its one engine once (``init_worker``); the ``Task`` is
-everything else a worker needs, small enough to be pickled with each chunk.
+loads the ruleset and builds its one engine once (``init_worker``); the ``Task``
+(task.py) is everything else a worker needs, small enough to be pickled with each chunk.
 
 Nothing is lost: a record that fails validation becomes an error row (row number,
 respondent id, field, message, and the red flags its raw answers hold). Records screened
@@ -16,7 +16,6 @@ import datetime as dt
 import io
 import threading
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 from ..answers import RESPONDENT_ID, validate_answers
@@ -26,6 +25,7 @@ from ..ruleset.loading import load_ruleset
 from ..ruleset.models import RuleSet
 from .output import ERROR_COLUMNS, output_columns, row_writer
 from .records import URGENT_CHECK, raw_answers, red_flags_in
+from .task import Task
 
 _this_process: dict[str, Any] = {}  # the ruleset this process loaded, by its hash
 _engine_lock = threading.Lock()  # a Dask worker may run threads: one engine, one at a time
@@ -45,24 +45,6 @@ def init_worker(rules_dir: str | None, ruleset_hash: str,
     ruleset = _this_process["ruleset"]
     engine_for(ruleset, rule_engine)  # built once, then looked up
     return ruleset
-
-
-@dataclass(frozen=True)
-class Task:
-    """Everything a worker needs besides the records (small, pickled with each chunk)."""
-
-    rules_dir: str | None  # None: the shipped rules of the worker's own installation
-    ruleset_hash: str
-    input_format: str
-    output_format: str
-    error_format: str
-    today: str  # ISO date for records without screened_on
-    header: tuple[str, ...] = ()
-    source: str = "plain"  # CSV: plain, redcap or odk (interop.records)
-    columns: tuple = ()  # CSV: what each header column means (interop.records.Column)
-    #: the rule engine (engine.KINDS); None: the process's choice (SCREENER_ENGINE, else
-    #: durable). Both give the same rows (tests/test_engine_parity.py)
-    rule_engine: str | None = None
 
 
 def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
