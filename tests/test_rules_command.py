@@ -49,7 +49,7 @@ def test_check_shipped_rules():
 
 def test_check_broken_folder_one_line_per_finding(rules_copy):
     break_file(rules_copy, "vitamin_d.yaml", 'skin_covered_outdoors: "yes"}', 'skin_covered_outdoors: "yess"}')
-    break_file(rules_copy, "potassium.yaml", "reason: Heavy drinking can lower potassium through the kidneys and a poorer diet.",
+    break_file(rules_copy, "potassium.yaml", "reason: It can lower potassium through the kidneys and a poorer diet.",
                'reason: "TODO"')
     proc = run("rules", "--rules", str(rules_copy), "check")
     assert proc.returncode == 1

@@ -45,7 +45,7 @@ def test_unknown_name_in_condition(rules_copy):
 
 def test_missing_reason_names_line(rules_copy):
     path = break_file(rules_copy, "potassium.yaml",
-                      "    reason: Heavy drinking can lower potassium through the kidneys and a poorer diet.\n", "")
+                      "    reason: It can lower potassium through the kidneys and a poorer diet.\n", "")
     text = problems(rules_copy)
     line = line_of(path, "id: K-ALCOHOL")
     assert f"{path}:{line}: K-ALCOHOL: missing key 'reason'" in text
@@ -99,9 +99,9 @@ def found(folder):
 
 # (file, text, broken text, code, id, message, fragment of the line it points at)
 MISTAKES = [
-    ("potassium.yaml", "    reason: Heavy drinking", "    reson: Heavy drinking", "unknown-key",
+    ("potassium.yaml", "    reason: It can lower", "    reson: It can lower", "unknown-key",
      "K-ALCOHOL", "unknown key 'reson' (did you mean 'reason'?)", "reson:"),
-    ("potassium.yaml", "    reason: Heavy drinking can lower potassium through the kidneys and a poorer "
+    ("potassium.yaml", "    reason: It can lower potassium through the kidneys and a poorer "
      "diet.\n", "", "missing-key", "K-ALCOHOL", "missing key 'reason'", "id: K-ALCOHOL"),
     # v3 rule keys: a triage rule's `risk` (the "with risk" part, spec 0.1) and a note's
     # `first` and `parts` (notes worded to what was ticked, spec 6)
@@ -201,7 +201,7 @@ def test_every_load_check_is_documented():
 
 def test_mistakes_in_several_files_are_all_reported_in_one_run(rules_copy):
     """Structural errors in one file do not hide the cross-checks of the others."""
-    break_file(rules_copy, "potassium.yaml", "    reason: Heavy drinking", "    reson: Heavy drinking")
+    break_file(rules_copy, "potassium.yaml", "    reason: It can lower", "    reson: It can lower")
     break_file(rules_copy, "magnesium.yaml", 'greens_nuts_wholegrains: "rarely"',
                'greens_nut_wholegrains: "rarely"')
     break_file(rules_copy, "notes.yaml", "  - id: N-KIDNEY", "  - id: N-KIDNEY\n   bad: [")

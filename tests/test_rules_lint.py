@@ -42,7 +42,7 @@ def test_unknown_question_id_is_a_finding(rules_copy):
 
 def test_structural_error_is_a_finding_not_a_crash(rules_copy):
     path = break_file(rules_copy, "potassium.yaml",
-                      "    reason: Heavy drinking can lower potassium through the kidneys and a poorer diet.\n", "")
+                      "    reason: It can lower potassium through the kidneys and a poorer diet.\n", "")
     assert lint(rules_copy) == [f"{path}:{line_of(path, 'id: K-ALCOHOL')}: K-ALCOHOL: missing key 'reason'"]
 
 
@@ -156,7 +156,7 @@ def test_ids_differing_only_in_case_and_taken_fact_names(rules_copy):
 
 def test_rule_without_reason_or_source(rules_copy):
     path = break_file(rules_copy, "potassium.yaml",
-                      "reason: Heavy drinking can lower potassium through the kidneys and a poorer diet.",
+                      "reason: It can lower potassium through the kidneys and a poorer diet.",
                       'reason: "TODO"')
     break_file(rules_copy, "potassium.yaml", "sources: [mayo-k, ods-k]", "sources: []")
     found = lint(rules_copy)
@@ -204,7 +204,7 @@ def test_question_no_rule_uses(rules_copy):
 
 def test_dose_text_in_a_rule_and_in_a_question(rules_copy):
     rule = break_file(rules_copy, "potassium.yaml",
-                      "reason: Heavy drinking can lower potassium through the kidneys and a poorer diet.",
+                      "reason: It can lower potassium through the kidneys and a poorer diet.",
                       "reason: Heavy drinking can lower potassium; take 20 mmol a day.")
     questions = break_file(rules_copy, "questions.yaml", 'text: "How old are you?"',
                            'text: "How old are you? (this decides your dose)"')

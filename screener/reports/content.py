@@ -205,13 +205,23 @@ def answer_lines(answers: dict, ruleset) -> list[AnswerLine]:
 ASSUMED = N_("Assumed risk: {items}")
 
 
+def _asked(answers: dict, ruleset) -> dict:
+    """The answers a person gave, without those filled in for them (the date of the
+    screening defaults to today and is never asked): the evidence says "You answered",
+    and nobody answered those. The clinician view still shows the facts they gave
+    (month=1), and every report its date."""
+    questions = ruleset.questions.by_id
+    return {q: v for q, v in answers.items()
+            if q not in questions or questions[q].default is None}
+
+
 def _reason(ev, ruleset, cite: _Citations) -> Reason:
     facts = ", ".join(f"{k}={v}" for k, v in ev.facts.items())
     from ..ruleset.risk_reading import assumed_words
 
     assumed = assumed_words(ev.assumed_risk)
     return Reason(rule=ev.rule, title=ev.title, reason=" ".join(ev.reason.split()),
-                  answers=answer_lines(ev.answers, ruleset), facts=facts,
+                  answers=answer_lines(_asked(ev.answers, ruleset), ruleset), facts=facts,
                   refs=cite.cite(ev.sources), sources=list(ev.sources),
                   assumed=_(ASSUMED).format(items=assumed) if assumed else "")
 
@@ -290,7 +300,8 @@ def build(result, ruleset, view: str) -> Report:
             summary=" ".join(f.summary.split()), reasons=reasons,
             symptoms=[s.label for s in f.consistent_symptoms], ask=list(f.ask),
             refs=cite.cite(f.sources)))
-    if not result.factors and result.triage != "urgent":
+    # self care's own title and message already say that nothing was found: once is enough
+    if not result.factors and result.triage not in ("urgent", "self_care"):
         report.no_factors = no_factors_text(result)
     report.notes = [NoteView(n.id, " ".join(n.text.split()), cite.cite(n.evidence.sources))
                     for n in result.notes if not n.first]

@@ -163,7 +163,9 @@ WHAT_TO_DO = {
     "prompt": N_("Book an appointment with a doctor, nurse or pharmacist within the next "
                  "few days."),
     "routine": N_("Discuss these with a clinician at a routine appointment."),
-    "self_care": N_("Nothing to do now; see a clinician if symptoms persist or get worse."),
+    # symptoms are spoken of only when some were reported (note N-SYMPTOMS-PERSIST)
+    "self_care": N_("Nothing to do now; see a clinician if you feel unwell or something new "
+                    "worries you."),
 }
 
 
