@@ -67,7 +67,12 @@ class _Parser(argparse.ArgumentParser):
     """argparse with did-you-mean for a mistyped command, action or choice."""
 
     def error(self, message):
-        match = re.search(r"invalid choice: '([^']*)'", message)
+        from .i18n import _
+
+        # the message is already in the person's language: find the mistyped word
+        # after the translated "invalid choice: "
+        lead = _("invalid choice: %(value)r (choose from %(choices)s)").split("%(value)r")[0]
+        match = re.search(re.escape(lead) + r"'([^']*)'", message)
         if match:
             from .spelling import suggest
 
@@ -94,7 +99,9 @@ def _unrecognized(parser: argparse.ArgumentParser, args, extras: list[str]) -> N
     options = [o for a in target._actions for o in a.option_strings if o.startswith("--")]
     hints = [f"{x}{suggest(x.split('=')[0], options)}" if x.startswith("-") else x
              for x in extras]
-    target.error("unrecognized arguments: " + " ".join(hints))
+    from .i18n import _
+
+    target.error(_("unrecognized arguments: %s") % " ".join(hints))
 
 
 def _apply_global_lang(parser: argparse.ArgumentParser, args) -> None:
@@ -106,8 +113,11 @@ def _apply_global_lang(parser: argparse.ArgumentParser, args) -> None:
     if not hasattr(args, "lang"):
         takes = [name for name, sub in _subparsers(parser).choices.items()
                  if any(a.dest == "lang" for a in sub._actions)]
-        parser.error(f"--lang is for the commands that show or write text for people "
-                     f"({', '.join(takes)}); '{args.command}' does not take it")
+        from .i18n import _
+
+        parser.error(_("--lang is for the commands that show or write text for people "
+                       "({commands}); '{command}' does not take it").format(
+                           commands=", ".join(takes), command=args.command))
     if args.lang is None:
         args.lang = lang
 
@@ -147,7 +157,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _language_asked(argv: list[str]) -> str:
+    """The language of the usage errors, known before the arguments are parsed: the last
+    ``--lang`` on the line (after the command wins, as for the command itself), else
+    LC_ALL / LC_MESSAGES / LANG. One argparse cannot use yet (``--lang xx``) is English
+    here; the command refuses it in its own words once parsed. ``--help`` is English:
+    the help texts are written in English only, and help opens no catalogue (it stays
+    fast)."""
+    from . import i18n
+    from .commands import languages
+
+    supported = languages()
+    asked = None
+    for i, word in enumerate(argv):
+        if word == "--":
+            break
+        if word in ("-h", "--help"):
+            return i18n.SOURCE
+        if word == "--lang" and i + 1 < len(argv):
+            asked = argv[i + 1]
+        elif word.startswith("--lang="):
+            asked = word.split("=", 1)[1]
+    if asked is None:
+        return i18n.from_environment(supported)
+    asked = i18n.base_code(asked)
+    return asked if asked in supported else i18n.SOURCE
+
+
 def main(argv: list[str] | None = None) -> int:
+    from . import i18n
+    from .commands._argparse_words import speak_through_catalogue
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    speak_through_catalogue()
+    # the whole run in the language asked for, and the language before it afterwards
+    # (main is called many times in one process by the tests and by intake)
+    with i18n.language(_language_asked(argv)):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     from .terminal.console import degrade_unencodable
 
     # an ASCII or Latin-1 terminal gets near-ASCII text, never a UnicodeEncodeError:
@@ -163,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         args.global_lang = global_lang
     _apply_global_lang(parser, args)
     from .errors import BatchError, ScreenerError, printable
+    from .i18n import _
 
     try:
         if needs_engine(args):
@@ -172,9 +222,9 @@ def main(argv: list[str] | None = None) -> int:
             require_engine(getattr(args, "rule_engine", None))
         return args._module.run(args)
     except ScreenerError as exc:
-        from .i18n import _
-
-        print(f"screener: error: {printable(exc)}", file=sys.stderr)
+        print(_("%(prog)s: error: %(message)s\n") % {"prog": "screener",
+                                                     "message": printable(exc)},
+              end="", file=sys.stderr)
         flags = [printable(flag) for flag in exc.red_flags]
         if flags and isinstance(exc, BatchError):  # many people: those to check
             print("screener: " + _("URGENT: nothing was screened, but these records report "
@@ -188,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("\nscreener: interrupted", file=sys.stderr)
+        print("\nscreener: " + _("interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

@@ -38,7 +38,8 @@ def test_a_command_without_lang_says_which_take_it(capsys):
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "invalid choice" not in err
-    assert "--lang is for the commands" in err and "'rules' does not take it" in err
+    # in the language asked for (issue 21: every command-line error through the catalogue)
+    assert "--lang es para las órdenes" in err and "'rules' no lo admite" in err
     assert "run" in err and "report" in err
 
 

@@ -12,8 +12,11 @@ def iso_date(text: str):
         day = dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
     except ValueError:
         day = None
+    from ..i18n import _
+
     if day is None:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD")
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a date written YYYY-MM-DD").format(text=text))
     from ..answers import check_date_range  # (pydantic: only once a date is given)
 
     try:
@@ -39,12 +42,13 @@ def write_output(data, output: str | None, *, force: bool, what: str) -> int:
 
     from ..errors import printable
     from ..files import write_private
+    from ..i18n import _
 
     if output is None:
         sys.stdout.write(data)
         return 0
     path = write_private(output, data, overwrite=force)
-    print(f"wrote {printable(path)} ({what})", file=sys.stderr)
+    print(_("wrote {path} ({what})").format(path=printable(path), what=what), file=sys.stderr)
     return 0
 
 
@@ -77,14 +81,16 @@ def choose_language(args, fallback: str | None = None) -> str:
     program's own words (i18n) and returns it for the rules' texts (load_ruleset)."""
     from .. import i18n
     from ..errors import ScreenerError
+    from ..i18n import _
 
     supported = languages(getattr(args, "rules", None))
     lang = getattr(args, "lang", None)
     if lang is not None:
         lang = i18n.base_code(lang)  # es_ES.UTF-8, es-MX and ES all mean es
         if lang not in supported:
-            raise ScreenerError(f"unknown language '{lang}' for --lang; choose one of: "
-                                f"{', '.join(supported)}")
+            raise ScreenerError(_("unknown language '{lang}' for --lang; choose one of: "
+                                  "{languages}").format(lang=lang,
+                                                        languages=", ".join(supported)))
     else:
         lang = fallback if fallback in supported else i18n.from_environment(supported)
         if lang != "en":
@@ -106,8 +112,10 @@ def _usable_or_english(rules: str | None, lang: str) -> str:
         load_locale(str(rules or shipped_folder("rules")), lang)
     except RulesError as exc:
         from ..errors import printable
+        from ..i18n import _
 
-        print(f"screener: warning: the '{lang}' translation cannot be used, so this runs in "
-              f"English: {printable(exc)}", file=sys.stderr)
+        print("screener: " + _("warning: the '{lang}' translation cannot be used, so this "
+                               "runs in English: {problem}").format(
+                                   lang=lang, problem=printable(exc)), file=sys.stderr)
         return "en"
     return lang
