@@ -36,14 +36,16 @@ def test_vitamin_d_supplement_for_the_office_worker(ruleset, personas):
     # v3 (spec 4, VD-SUPPLEMENT-ONLY; table 0.2): with the supplement, VD-DIET stops and
     # the indicators left (VD-SUN, VD-SEASON) are all exposure, so vitamin D is held back,
     # however many fired; CA-VITD goes with it. Nothing else is raised: self care, and
-    # the self-care drink advice (N-DRINK-REGULARLY) comes with it.
+    # the self-care drink advice (N-DRINK-REGULARLY) comes with it; so does, first, the
+    # note that her tiredness still needs a clinician if it persists (N-SYMPTOMS-PERSIST).
     assert factor_changes(diff) == {"vitamin_d": ("several", "not_raised"),
                                     "calcium_intake": ("some", "not_raised")}
     vitd = diff.factors[0]
     assert [r.rule for r in vitd.indicators_removed] == ["VD-DIET"] and not vitd.indicators_added
     assert (diff.triage_before, diff.triage_after) == ("routine", "self_care")
-    assert [n.id for n in diff.notes_added] == ["N-SUPPLEMENTS", "VD-SUPPLEMENT-ONLY",
-                                                "N-DRINK-REGULARLY"] and not diff.notes_removed
+    assert [n.id for n in diff.notes_added] == ["N-SYMPTOMS-PERSIST", "N-SUPPLEMENTS",
+                                                "VD-SUPPLEMENT-ONLY", "N-DRINK-REGULARLY"] \
+        and not diff.notes_removed
     text = render(diff, ruleset)
     assert "- Possible low vitamin D: no longer raised (was several)" in text
     assert "- Possibly low calcium intake: no longer raised (was some)" in text
