@@ -27,40 +27,88 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
 
 # ------------------------------------------------------------------- the slow tests
 
-_SLOW_LEFT_OUT = pytest.StashKey[int]()  # how many slow tests this run left out
+_LEFT_OUT = pytest.StashKey[tuple[int, int]]()  # slow tests, sampled cases this run left out
+_WHOLE_SUITE = False  # set by pytest_configure: every test, every case, every example
+
 
 def pytest_addoption(parser):
     parser.addoption("--slow", action="store_true",
                      help="run the whole suite: also the tests marked slow (pseudo-terminals, "
                           "child processes, whole questionnaires typed through prompt_toolkit, "
-                          "large property runs, the README sessions). CI and the README's "
+                          "large property runs, the README sessions), every case of the tests "
+                          "marked quick_sample and every hypothesis example. CI and the README's "
                           "test command use it.")
 
 
+def _named_files(config) -> set[Path]:
+    named = {Path(arg.split("::")[0]).resolve() for arg in config.args}
+    return {path for path in named if path.is_file()}
+
+
+def pytest_configure(config):
+    """The quick set is decided here, before the test modules are imported, so that
+    `examples()` in their hypothesis settings can read it."""
+    global _WHOLE_SUITE
+    _WHOLE_SUITE = bool(config.getoption("--slow") or config.getoption("markexpr")
+                        or _named_files(config))
+
+
+def examples(whole: int) -> int:
+    """Hypothesis max_examples: `whole` in the whole suite (--slow, a marker expression
+    or a test file named on the command line), a tenth (at least 20) in the quick set.
+    The quick run still tries every property; the whole suite gives each its full run."""
+    return whole if _WHOLE_SUITE else max(20, whole // 10)
+
+
+def _sampled_out(items) -> list:
+    """The cases of a test marked quick_sample(n) beyond n, evenly spread from the first
+    to the last case (parametrize ids are stable, so the quick set is the same each run)."""
+    groups: dict[tuple, list] = {}
+    for item in items:
+        if item.get_closest_marker("quick_sample"):
+            groups.setdefault((item.path, getattr(item.cls, "__name__", None),
+                               item.originalname), []).append(item)
+    left_out = []
+    for cases in groups.values():
+        wanted = cases[0].get_closest_marker("quick_sample").args[0]
+        if len(cases) <= wanted:
+            continue
+        keep = {round(i * (len(cases) - 1) / max(wanted - 1, 1)) for i in range(wanted)}
+        left_out += [case for index, case in enumerate(cases) if index not in keep]
+    return left_out
+
+
 def pytest_collection_modifyitems(config, items):
-    """Without --slow, tests marked slow are left out: `uv run pytest` is the quick set
-    for while you work. A marker expression (-m slow, -m "not slow") chooses instead, and
-    a test file or test named on the command line always runs whole (asking for
-    tests/test_terminal_pty.py means its pty tests)."""
+    """Without --slow, tests marked slow are left out and tests marked quick_sample(n) run
+    n of their cases: `uv run pytest` is the quick set for while you work. A marker
+    expression (-m slow, -m "not slow") chooses instead, and a test file or test named on
+    the command line always runs whole (asking for tests/test_terminal_pty.py means its
+    pty tests)."""
     if config.getoption("--slow") or config.getoption("markexpr"):
         return
-    named = {Path(arg.split("::")[0]).resolve() for arg in config.args}
-    named = {path for path in named if path.is_file()}
-    slow = [item for item in items
-            if item.get_closest_marker("slow") and Path(str(item.path)).resolve() not in named]
-    if slow:
-        config.hook.pytest_deselected(items=slow)
-        left_out = set(map(id, slow))
+    named = _named_files(config)
+    items_here = [item for item in items if Path(str(item.path)).resolve() not in named]
+    slow = [item for item in items_here if item.get_closest_marker("slow")]
+    sampled = _sampled_out([item for item in items_here if not item.get_closest_marker("slow")])
+    if slow or sampled:
+        config.hook.pytest_deselected(items=slow + sampled)
+        left_out = set(map(id, slow + sampled))
         items[:] = [item for item in items if id(item) not in left_out]
-        config.stash[_SLOW_LEFT_OUT] = len(slow)
+        config.stash[_LEFT_OUT] = (len(slow), len(sampled))
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    left_out = config.stash.get(_SLOW_LEFT_OUT, 0)
-    if left_out:
-        terminalreporter.write_line(
-            f"{left_out} slow test{'s' * (left_out != 1)} not run: `uv run pytest --slow` "
-            "runs the whole suite (as CI does)")
+    slow, sampled = config.stash.get(_LEFT_OUT, (0, 0))
+    left_out = []
+    if slow:
+        left_out.append(f"{slow} slow test{'s' * (slow != 1)}")
+    if sampled:
+        left_out.append(f"{sampled} case{'s' * (sampled != 1)} of quick_sample tests")
+    if not _WHOLE_SUITE:
+        left_out.append("nine tenths of the hypothesis examples")
+    if slow or sampled:
+        terminalreporter.write_line(f"{', '.join(left_out)} not run: `uv run pytest --slow` "
+                                    "runs the whole suite (as CI does)")
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from hypothesis import given, settings, strategies as st
 from screener.batch.output import repeated_ids
 from screener.errors import shown
 
-from conftest import ROOT
+from conftest import ROOT, examples
 
 
 def counter_warning(output: Path, out_fmt: str, errors: Path, err_fmt: str) -> list[str]:
@@ -57,7 +57,7 @@ ID = st.sampled_from(["", "A", "a", "B", "é", "e\u0301", "x,y", 'q"q', "line\nb
 JSON_ONLY = st.sampled_from([7, None, "nul\x00", True])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(out_ids=st.lists(st.one_of(ID, JSON_ONLY), max_size=40),
        err_ids=st.lists(st.one_of(ID, JSON_ONLY), max_size=20),
        out_fmt=st.sampled_from(["csv", "jsonl"]), err_fmt=st.sampled_from(["csv", "jsonl"]))

@@ -19,7 +19,7 @@ from screener.batch import BatchError, paths_for, run_batch, write_input
 from screener.batch import checkpoint
 from screener.authoring.generate import answer_sets
 
-from conftest import FIXED_DAY, ROOT
+from conftest import FIXED_DAY, ROOT, examples
 
 
 def whole_file_count(data: bytes, fmt: str) -> int:
@@ -39,7 +39,7 @@ PART = st.sampled_from([b"a", b",", b'"', b"\n", b"\r", b"\r\n", b" ", b"\t", b"
                         b"{}", b'{"a": "b"}\n'])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(parts=st.lists(PART, max_size=60), piece=st.integers(1, 9), cut=st.integers(0, 20),
        fmt=st.sampled_from(["csv", "jsonl"]))
 def test_rows_are_counted_piece_by_piece_as_in_the_whole_text(parts, piece, cut, fmt):

@@ -87,6 +87,7 @@ def test_a_refused_ruleset_is_one_clean_engine_error(ruleset, monkeypatch):
     assert "SCREENER_ENGINE=python" in str(error.value)
 
 
+@pytest.mark.slow  # a child process
 @pytest.mark.parametrize("byte", [0x09, 0x0C, 0x00, 0x55])
 def test_durable_never_trips_on_memory_it_did_not_set(byte, tmp_path):
     """Two faults of durable's C code read memory it never set; glibc's MALLOC_PERTURB_

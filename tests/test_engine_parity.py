@@ -13,7 +13,7 @@ from screener.authoring.generate import random_answers
 from screener.engine import using
 from screener.screening import screen, triage_summary
 
-from conftest import FIXED_DAY
+from conftest import FIXED_DAY, examples
 
 
 def both_engines(answers, ruleset):
@@ -24,7 +24,7 @@ def both_engines(answers, ruleset):
     return durable, python
 
 
-@settings(max_examples=300, deadline=None,
+@settings(max_examples=examples(300), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1),
        skip_rate=st.sampled_from([0.0, 0.1, 0.4, 0.9]),

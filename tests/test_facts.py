@@ -16,6 +16,8 @@ from screener.ruleset.cross_checks import known_names
 from screener.ruleset.loading import load_ruleset
 from screener.screening import COMPUTE, initial_facts, run_engine, screen
 
+from conftest import examples
+
 
 ENGINES = ["durable", "python"]  # the product's engine and the evaluator run as one
 
@@ -109,7 +111,7 @@ def test_a_factor_is_still_raised_from_other_indicators_with_age_unanswered(rule
     assert [h.id for h in minor.held_back] == ["dehydration"]
 
 
-@settings(max_examples=100, deadline=None,
+@settings(max_examples=examples(100), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_engine_and_evaluator_agree_with_age_unanswered(ruleset, seed):

@@ -112,6 +112,7 @@ def test_words_are_never_cut_at_60_columns(monkeypatch, tmp_path):
             and not line.startswith("Answer")] == []  # (typed answers are not echoed here)
 
 
+@pytest.mark.slow  # a child process
 def test_files_and_pipes_keep_the_whole_result_at_78_columns(ruleset, tmp_path):
     import json
     import subprocess

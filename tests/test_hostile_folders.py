@@ -177,6 +177,7 @@ def test_a_folder_named_like_a_yaml_file_is_refused(tmp_path):
     assert f"{folder / 'extra.yaml'}: is a folder, not a file" in refused(load_ruleset, folder)
 
 
+@pytest.mark.slow  # a child process
 def test_a_fifo_as_the_hazard_log_is_refused_by_rules_check(tmp_path):
     """hazards.yaml is outside the hash, and read by `rules check` only."""
     folder = copy_rules(tmp_path)
@@ -186,6 +187,7 @@ def test_a_fifo_as_the_hazard_log_is_refused_by_rules_check(tmp_path):
     assert_refused(proc, folder / "hazards.yaml", "named pipe")
 
 
+@pytest.mark.slow  # a child process
 def test_a_fifo_named_yml_is_not_waited_on_by_the_lint(tmp_path):
     """The dose-text lint reads every *.yml file too."""
     folder = copy_rules(tmp_path)
@@ -194,6 +196,7 @@ def test_a_fifo_named_yml_is_not_waited_on_by_the_lint(tmp_path):
     assert "Traceback" not in proc.stderr and proc.returncode == 0, proc.stderr
 
 
+@pytest.mark.slow  # a child process
 @pytest.mark.parametrize("command", [
     ["screen", ANSWERS], ["rules", "check"], ["personas"], ["demo", "--list"]])
 def test_a_link_to_dev_zero_is_refused_by_every_command(tmp_path, command):
@@ -203,6 +206,7 @@ def test_a_link_to_dev_zero_is_refused_by_every_command(tmp_path, command):
     assert_refused(proc, folder / "zero.yaml", "is a device, not a file")
 
 
+@pytest.mark.slow  # a child process
 def test_a_fifo_among_the_rules_is_refused_by_screen(tmp_path):
     folder = copy_rules(tmp_path)
     os.mkfifo(folder / "extra.yaml")
@@ -210,6 +214,7 @@ def test_a_fifo_among_the_rules_is_refused_by_screen(tmp_path):
                    "named pipe")
 
 
+@pytest.mark.slow  # a child process
 def test_a_huge_rules_file_is_refused_before_it_is_read(tmp_path):
     folder = copy_rules(tmp_path)
     with open(folder / "sparse.yaml", "wb") as handle:  # 8 GB that take no disk
@@ -231,6 +236,7 @@ def test_a_billion_laughs_in_a_rules_file_is_refused_with_its_line(tmp_path):
     assert "yaml-limits" in [p.code for p in problems_of(folder)]
 
 
+@pytest.mark.slow  # a child process
 @pytest.mark.parametrize("command", [["screen", ANSWERS], ["rules", "check"]])
 def test_a_billion_laughs_does_not_hang_the_commands(tmp_path, command):
     folder = copy_rules(tmp_path)
@@ -296,6 +302,7 @@ def test_a_control_character_in_a_rules_text_is_refused_with_file_line_and_field
     assert not CONTROL.search(text)
 
 
+@pytest.mark.slow  # a child process
 def test_a_control_character_reaches_no_output_of_any_command(tmp_path):
     """The check is where every YAML file is read, so every command refuses the folder
     (the escape sequence would clear the screen and retitle the window)."""
@@ -343,6 +350,7 @@ def test_a_line_break_in_a_translated_option_label_is_refused(tmp_path):
         in message
 
 
+@pytest.mark.slow  # a child process
 def test_a_line_break_in_a_title_never_reaches_a_report(tmp_path):
     folder = copy_rules(tmp_path)
     line = edit(folder / "vitamin_d.yaml", "title: Aged 65 or over",
@@ -423,6 +431,7 @@ def test_a_billion_laughs_in_a_persona_is_refused(tmp_path):
     assert f"{path}:{line}: x-laughs: anchors and aliases" in persona_refused(folder)
 
 
+@pytest.mark.slow  # a child process
 @pytest.mark.parametrize("command", [["personas"], ["demo", "--list"],
                                      ["demo", "healthy-adult", "--auto", "--speed", "0"]])
 def test_persona_commands_show_no_escape_sequence(tmp_path, command):
@@ -433,6 +442,7 @@ def test_persona_commands_show_no_escape_sequence(tmp_path, command):
     assert_refused(proc, path, "name: the text holds \\x1b", line=line)
 
 
+@pytest.mark.slow  # a child process
 def test_a_link_to_dev_zero_among_the_personas_is_refused(tmp_path):
     folder = copy_personas(tmp_path)
     (folder / "zero.yaml").symlink_to("/dev/zero")

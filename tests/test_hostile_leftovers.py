@@ -137,6 +137,7 @@ def _batch_input(tmp_path, ruleset, count=20):
     return write_input(tmp_path / "in.csv", sets, ruleset)
 
 
+@pytest.mark.slow  # a child process
 def test_a_killed_local_worker_ends_in_one_paragraph_and_resume_is_byte_identical(
         tmp_path, ruleset, monkeypatch):
     from screener.batch import executors, paths_for, run_batch

@@ -302,6 +302,7 @@ def test_enter_after_help_on_a_menu_records_nothing(drive, ruleset):
 CPR_REPLY = "\x1b[5;1R"
 
 
+@pytest.mark.slow  # a whole questionnaire typed through prompt_toolkit
 def test_terminal_replies_between_help_or_back_and_enter_choose_nothing(drive, ruleset):
     """Issue 21.1: with the terminal's cursor-position reply between "?" (or "<") and
     Enter, "? Enter" recorded the highlighted option and "< Enter" at the pregnancy

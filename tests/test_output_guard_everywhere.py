@@ -86,6 +86,7 @@ def test_the_shipped_personas_pass_the_guard(capsys):
 
 # ---------------------------------------------------------------------- rules check
 
+@pytest.mark.slow  # a child process
 def test_rules_check_names_the_field_of_a_dose_in_a_translated_help(rules_copy):
     path = _replace(rules_copy / ES, ES_AGE_HELP, f"Tome 5000 U.I. {ES_AGE_HELP}")
     proc = _run("rules", "check", "--rules", rules_copy)
@@ -94,6 +95,7 @@ def test_rules_check_names_the_field_of_a_dose_in_a_translated_help(rules_copy):
         "or a diagnosis ('5000 U.I.')" in proc.stdout
 
 
+@pytest.mark.slow  # a child process
 def test_rules_check_names_the_field_of_an_amount_in_a_question_help(rules_copy):
     path = _replace(rules_copy / "questions.yaml", EN_AGE_HELP, f"{EN_AGE_HELP} Take 2 tablets.")
     proc = _run("rules", "check", "--rules", rules_copy)
@@ -111,6 +113,7 @@ def test_schema_answers_refuses_a_question_help_with_an_amount(capsys, rules_cop
     assert out == "" and "refusing to show the answers schema" in err and "'2 tablets'" in err
 
 
+@pytest.mark.slow  # a child process
 def test_demo_refuses_a_translated_question_with_a_dose(rules_copy):
     _replace(rules_copy / ES, "text: ¿Cuántos años tiene?", "text: ¿Cuántos años tiene? Tome 5000 U.I.")
     proc = _run("demo", "healthy-adult", "--auto", "--speed", "0", "--plain", "--lang", "es",

@@ -27,6 +27,8 @@ from screener.reports import FORMATS, VIEWS, get_format, render
 from screener.safety import DOSE_RE, DIAGNOSIS_RE, find_unsafe_text
 from screener.screening import screen
 
+from conftest import examples
+
 SYMPTOMS = ["muscle_cramps", "muscle_twitching", "tingling", "nerve_symptoms_new",
             "muscle_weakness", "bone_pain", "fatigue", "dizzy_on_standing", "constipation",
             "palpitations"]
@@ -38,7 +40,7 @@ URGENT_SYMPTOM_ANSWERS = {"muscle_weakness": "severe_or_worsening",
                           "palpitations": "with_chest_pain_or_fainting"}
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
-common = settings(max_examples=300, deadline=None,
+common = settings(max_examples=examples(300), deadline=None,
                   suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -199,7 +201,7 @@ def test_engine_agrees_with_python_reading_of_conditions(ruleset, seed):
         assert (rule.id in fired) == (conditions.evaluate(rule.runs_when, facts) is True), rule.id
 
 
-@settings(max_examples=50, deadline=None,
+@settings(max_examples=examples(50), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=seeds)
 def test_same_answers_same_json(ruleset, seed):

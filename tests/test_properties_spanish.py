@@ -20,8 +20,10 @@ from screener.reports import FORMATS, VIEWS, get_format, render
 from screener.safety import find_unsafe_text
 from screener.screening import screen
 
+from conftest import examples
+
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
-common = settings(max_examples=150, deadline=None,
+common = settings(max_examples=examples(150), deadline=None,
                   suppress_health_check=[HealthCheck.function_scoped_fixture])
 RED_FLAGS = ["hands_feet_locked", "seizure", "chest_pain", "fainting", "confusion",
              "throat_tight_or_breathless", "cola_urine", "sudden_severe_weakness",

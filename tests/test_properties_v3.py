@@ -25,8 +25,10 @@ from screener.ruleset.facts import factor_of_fact
 from screener.ruleset.models import TRIAGE_ORDER
 from screener.screening import screen
 
+from conftest import examples
+
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
-common = settings(max_examples=200, deadline=None,
+common = settings(max_examples=examples(200), deadline=None,
                   suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 #: a symptom or sign, from "absent" to each "present" answer
@@ -169,7 +171,7 @@ def test_overdrinking_guard(ruleset, seed):
 
 
 @pytest.mark.slow  # several thousand screenings on both engines
-@settings(max_examples=1500, deadline=None,
+@settings(max_examples=examples(1500), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=seeds, skip=st.sampled_from([0.0, 0.1, 0.3]))
 def test_engines_agree_with_the_worse_reading(ruleset, seed, skip):

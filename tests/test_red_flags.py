@@ -130,6 +130,7 @@ def test_a_rejected_batch_record_with_a_combined_urgent_rule_is_urgent(tmp_path)
                              "dizzy_on_standing=persistent")
 
 
+@pytest.mark.slow  # a child process
 @pytest.mark.parametrize("header", [
     "respondent_id,red_flags_now,agee_years",  # an unknown column refuses the file
     "respondent_id,red_flags_now,red_flags_now",  # so does a repeated one

@@ -17,6 +17,7 @@ def _text(fmt, output) -> str:
     return pdf_text(output) if get_format(fmt).BINARY else output
 
 
+@pytest.mark.quick_sample(12)  # of the 136 vignettes, each in every format and view
 @pytest.mark.parametrize("name", VIGNETTES)
 def test_no_dose_text_in_any_format_or_view(ruleset, name):
     result = screen(vignette_answers(name), ruleset)

@@ -41,12 +41,14 @@ def test_golden_compiled_ruleset_is_current(ruleset):
 
 # ------------------------------------------------------------------------ check
 
+@pytest.mark.slow  # a child process
 def test_check_shipped_rules():
     proc = run("rules", "check")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith("rules: screener-nutrition ") and "no findings" in proc.stdout
 
 
+@pytest.mark.slow  # a child process
 def test_check_broken_folder_one_line_per_finding(rules_copy):
     break_file(rules_copy, "vitamin_d.yaml", 'skin_covered_outdoors: "yes"}', 'skin_covered_outdoors: "yess"}')
     break_file(rules_copy, "potassium.yaml", "reason: It can lower potassium through the kidneys and a poorer diet.",
@@ -60,6 +62,7 @@ def test_check_broken_folder_one_line_per_finding(rules_copy):
     assert proc.stderr == f"2 findings in {rules_copy}\n"
 
 
+@pytest.mark.slow  # a child process
 def test_check_structural_error_exit_1_without_traceback(rules_copy):
     break_file(rules_copy, "questions.yaml", "type: int", "type: integer")
     proc = run("rules", "check", "--rules", str(rules_copy))  # --rules after the action works too
@@ -67,6 +70,7 @@ def test_check_structural_error_exit_1_without_traceback(rules_copy):
     assert "age_years: type must be one of: int, choice, multi or date, not 'integer'" in proc.stdout
 
 
+@pytest.mark.slow  # a child process
 def test_check_not_a_rules_folder_exit_2(tmp_path):
     proc = run("rules", "check", "--rules", str(tmp_path))
     assert proc.returncode == 2 and "no ruleset.yaml" in proc.stderr
@@ -74,6 +78,7 @@ def test_check_not_a_rules_folder_exit_2(tmp_path):
 
 # ------------------------------------------------------------------------- test
 
+@pytest.mark.slow  # a child process
 def test_test_with_vignettes_prints_cases_and_coverage(ruleset):
     proc = run("rules", "test", "tests/vignettes", "--today", "2025-06-15")
     assert proc.returncode == 0, proc.stdout[-2000:]
@@ -87,6 +92,7 @@ def test_test_with_vignettes_prints_cases_and_coverage(ruleset):
     assert proc.stdout.rstrip().endswith("RESULT: PASS")
 
 
+@pytest.mark.slow  # a child process
 def test_test_with_the_python_engine_prints_the_same(ruleset):
     """--engine python is the cross-check: every case and the coverage come out the same
     as with durable-rules (the default)."""
@@ -106,6 +112,7 @@ def test_test_help_explains_the_engine_choice():
     assert "if durable-rules stops building" in text
 
 
+@pytest.mark.slow  # a child process
 def test_test_failing_example_and_vignette_exit_1(rules_copy, tmp_path):
     break_file(rules_copy, "potassium.yaml", '{answers: {heavy_sweating: "regularly"}, expect: fires}',
                '{answers: {heavy_sweating: "sometimes"}, expect: fires}')
@@ -121,6 +128,7 @@ def test_test_failing_example_and_vignette_exit_1(rules_copy, tmp_path):
     assert "RESULT: FAIL" in proc.stdout
 
 
+@pytest.mark.slow  # a child process
 def test_test_reports_a_rule_nothing_fires(rules_copy, ruleset):
     break_file(rules_copy, "magnesium.yaml", '{answers: {medicines: ["calcineurin_inhibitor"]}, expect: fires}',
                '{answers: {medicines: ["none"]}, expect: silent}')
@@ -138,6 +146,7 @@ def test_test_reports_a_rule_nothing_fires(rules_copy, ruleset):
 
 # ------------------------------------------------------------------ show and graph
 
+@pytest.mark.slow  # a child process
 def test_show_rule_card():
     proc = run("rules", "show", "VD-SUN")
     assert proc.returncode == 0
@@ -149,6 +158,7 @@ def test_show_rule_card():
     assert "1. FIRES when outdoor_daylight=under_15_min" in out
 
 
+@pytest.mark.slow  # a child process
 def test_show_factor_and_unknown_rule():
     proc = run("rules", "show", "--factor", "vitamin_d")
     assert proc.returncode == 0 and proc.stdout.startswith("FACTOR vitamin_d: Possible low vitamin D")
@@ -157,6 +167,7 @@ def test_show_factor_and_unknown_rule():
     assert bad.returncode == 2 and "no rule 'VD-SUNN' (did you mean 'VD-SUN'?)" in bad.stderr
 
 
+@pytest.mark.slow  # a child process
 @pytest.mark.parametrize("fmt, start, edge", [
     ("text", "answers -> facts", "  D-OLDER-ADULT [derived]: age_years -> fact older_adult"),
     ("mermaid", "flowchart LR", "  answer_age_years --> rule_D_OLDER_ADULT"),
@@ -170,6 +181,7 @@ def test_graph_formats(fmt, start, edge):
 
 # ------------------------------------------------------------------------- compile
 
+@pytest.mark.slow  # a child process
 def test_compile_writes_golden_form_and_never_overwrites_without_force(tmp_path):
     target = tmp_path / "compiled.json"
     assert run("rules", "compile", "-o", str(target)).returncode == 0
@@ -190,6 +202,7 @@ def test_vignette_example_in_rules_readme_passes(ruleset, tmp_path):
     assert [(c.name, c.problems) for c in report.failed] == []
 
 
+@pytest.mark.slow  # a child process
 def test_compile_never_writes_over_a_rules_file(tmp_path):
     import shutil
     import subprocess

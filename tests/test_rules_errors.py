@@ -178,6 +178,7 @@ def last_line_of(path, pattern):
                if re.search(pattern, line))
 
 
+@pytest.mark.quick_sample(7)  # each loads a broken rules folder
 @pytest.mark.parametrize("name, old, new, code, ident, message, at", MISTAKES,
                          ids=[f"{m[3]}-{n}" for n, m in enumerate(MISTAKES)])
 def test_each_mistake_in_plain_words(rules_copy, name, old, new, code, ident, message, at):

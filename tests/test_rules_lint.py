@@ -54,6 +54,7 @@ def test_invalid_yaml_is_a_finding(rules_copy):
 
 # ----------------------------------------------------------------------- never-fires
 
+@pytest.mark.quick_sample(3)  # each lints a whole rules folder
 @pytest.mark.parametrize("old, new, fragment", [
     ("when: {skin_covered_outdoors: \"yes\"}",
      "when: {all: [{skin_covered_outdoors: \"yes\"}, {skin_covered_outdoors: \"no\"}]}",

@@ -313,6 +313,7 @@ def test_item04_a_red_flag_beside_a_csv_cell_over_the_limit_is_kept(tmp_path):
     assert summary.urgent_errors[0]["urgent"] == ["red_flags_now=chest_pain"]
 
 
+@pytest.mark.slow  # a 40,000-key answers file: seconds
 def test_item05_thousands_of_unknown_keys_are_summed_up_quickly(tmp_path, capsys):
     import time
 
@@ -375,6 +376,7 @@ def edit(path, change):
     path.write_text(json.dumps(state))
 
 
+@pytest.mark.quick_sample(2)  # each runs a batch to a checkpoint
 @pytest.mark.parametrize("change", [
     lambda s: s.update(records_done=s["records_done"] + 500),
     lambda s: (s.update(records_done=s["records_done"] + 500),
