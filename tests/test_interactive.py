@@ -427,12 +427,13 @@ def _ask_multi(keys: str, prompt):
 
 
 @pytest.mark.parametrize("keys, picked", [
-    ("3" + ENTER, [3]),              # one digit that nothing longer starts with: at once
-    ("1" + "6" + ENTER, [16]),       # "1" waits for a second digit: 16
-    ("1" + ENTER, [1]),              # ... or for Enter: 1
-    ("2" + "1" + "4" + ENTER, [2, 14]),  # 2 at once, then "1", "4": 14
-    ("3" + "3" + "5" + ENTER, [5]),  # typing a number again unticks it
-    ("2" + "17" + ENTER, [17]),      # 17 is "None of these": it clears the others
+    # a long list: a typed number ticks with Space or Enter (tests/test_menu_numbers.py)
+    ("3" + SPACE + ENTER, [3]),
+    ("1" + "6" + SPACE + ENTER, [16]),
+    ("1" + ENTER + ENTER, [1]),      # Enter ticks the number; the next Enter confirms
+    ("2" + SPACE + "1" + "4" + SPACE + ENTER, [2, 14]),
+    ("3" + SPACE + "3" + SPACE + "5" + SPACE + ENTER, [5]),  # a number again unticks it
+    ("2" + SPACE + "17" + SPACE + ENTER, [17]),  # 17 is "None of these": it clears the others
 ])
 def test_numbers_tick_on_a_multi_select(ruleset, keys, picked):
     from screener.terminal.flow import prompt_for

@@ -53,7 +53,7 @@ def test_numbers_and_space_tick_and_none_stands_alone():
     def build():
         question = questionary.checkbox("Pick", choices=[questionary.Choice(o.label, o.value)
                                                          for o in OPTIONS])
-        flush = add_tick_keys(question, MULTI)
+        _typed, flush = add_tick_keys(question, MULTI)
         add_help_and_back(question, MULTI, lambda prompt: None, before_enter=flush)
         return question
 

@@ -22,10 +22,14 @@ from .asker import (
     exclusive_error,
 )
 from .toolkit import (
+    LONG_LIST,
     add_answer_letters,
+    add_choice_number_keys,
     add_help_and_back,
+    add_list_cues,
     add_tick_keys,
     clear_typed_text,
+    fit_the_answer_echo,
     screen_width,
     show_whole_validation_message,
     wrapped_for_screen,
@@ -82,19 +86,21 @@ class TerminalAsker(LineAsker):
     def _ask_choice(self, prompt: Prompt) -> Any:
         import questionary
 
-        shortcuts = len(prompt.options) + 2 <= 36  # questionary has 36 shortcut keys
-        indent = 6 if shortcuts else 3  # " » 1) " before the label
-        choices = [questionary.Choice(wrap_label(o.label, indent), value=o.value)
-                   for o in prompt.options]
         extra = []
         if prompt.help:
             extra.append(questionary.Choice(_("? Show help for this question"), value=_HELP))
         if prompt.can_back:
             extra.append(questionary.Choice(_("< Go back to the previous question"),
                                             value=BACK))
+        # a long menu numbers its options itself: typed numbers are collected and used
+        # with Enter ("1", "4" is 14); questionary's one-key shortcuts would take "1" alone
+        long = len(prompt.options) >= LONG_LIST
+        shortcuts = not long and len(prompt.options) + len(extra) <= 36  # 36 shortcut keys
+        choices = numbered_choices(prompt, before=3) if long else [
+            questionary.Choice(wrap_label(o.label, 6 if shortcuts else 3), value=o.value)
+            for o in prompt.options]  # " » 1) " before the label
         default = next((c for c in choices if c.value == prompt.default), None)
-        shortcuts = len(choices) + len(extra) <= 36  # questionary has 36 shortcut keys
-        keys = (_("type the number or use the arrow keys") if shortcuts
+        keys = (_("type the number or use the arrow keys") if shortcuts or long
                 else _("use the arrow keys"))
         message, instruction = wrap_prompt(
             prompt.text, "(" + _("{keys}, then Enter").format(keys=keys) + ")", room=0)
@@ -102,19 +108,24 @@ class TerminalAsker(LineAsker):
             message, choices=choices + ([questionary.Separator()] + extra if extra else []),
             default=default, use_shortcuts=shortcuts, use_jk_keys=False,
             instruction=instruction or None)
-        add_help_and_back(question, prompt, self._show_help)
+        typed, before_enter = (add_choice_number_keys(question, len(prompt.options)) if long
+                               else (None, None))
+        add_help_and_back(question, prompt, self._show_help, before_enter=before_enter)
+        add_list_cues(question, typed, lambda: _("Enter chooses it"))
+        fit_the_answer_echo(question, message, {o.value: o.label for o in prompt.options},
+                            ticks=False)
         return question.unsafe_ask()
 
     def _ask_multi(self, prompt: Prompt) -> Any:
         import questionary
 
         defaults = prompt.default or []
-        width = len(str(len(prompt.options)))
-        choices = [questionary.Choice(wrap_label(f"{n:>{width}}. {o.label}", 7 + width),
-                                      value=o.value,
-                                      checked=o.value in defaults)
-                   for n, o in enumerate(prompt.options, 1)]
+        choices = numbered_choices(prompt, before=5)  # " » ○ "
+        for choice in choices:
+            choice.checked = choice.value in defaults
         hints = [_("Space or the number ticks"), _("Enter confirms")]
+        if len(prompt.options) >= LONG_LIST:
+            hints[0] = _("type a number, then Space ticks it")
         if prompt.help:
             hints.append(_("? help"))
         if prompt.can_back:
@@ -123,8 +134,11 @@ class TerminalAsker(LineAsker):
         question = questionary.checkbox(
             message, choices=choices, instruction=instruction or None,
             validate=lambda values: exclusive_error(values, prompt) or True)
-        flush = add_tick_keys(question, prompt)
-        add_help_and_back(question, prompt, self._show_help, before_enter=flush)
+        typed, before_enter = add_tick_keys(question, prompt)
+        add_help_and_back(question, prompt, self._show_help, before_enter=before_enter)
+        add_list_cues(question, typed, lambda: _("Space or Enter ticks it"))
+        fit_the_answer_echo(question, message, {o.value: o.label for o in prompt.options},
+                            ticks=True)
         values = question.unsafe_ask()
         if values is not BACK and len(values) > 1:  # questionary only says "done (N selections)"
             labels = {o.value: o.label for o in prompt.options}
@@ -205,6 +219,18 @@ def wrap_prompt(text: str, instruction: str, room: int = 16) -> tuple[str, str]:
             textwrap.wrap(instruction, max(20, width - 2 - room), break_on_hyphens=False,
                           break_long_words=False))
     return text, instruction
+
+
+def numbered_choices(prompt: Prompt, before: int) -> list:
+    """The options as questionary choices labelled with their numbers, right-aligned
+    (" 9." above "10."), long labels wrapped under their first word; ``before``: the
+    columns questionary draws before a label (" » ", and "○ " in a checkbox)."""
+    import questionary
+
+    width = len(str(len(prompt.options)))
+    return [questionary.Choice(wrap_label(f"{n:>{width}}. {o.label}", before + width + 2),
+                               value=o.value)
+            for n, o in enumerate(prompt.options, 1)]
 
 
 def wrap_label(label: str, indent: int) -> str:
