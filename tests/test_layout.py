@@ -221,3 +221,11 @@ def test_a_lazy_import_inside_a_function_closes_a_circle(tmp_path, monkeypatch):
     assert circles(import_graph()) == []
     (root / "low.py").write_text("def later():\n    from screener.high import Thing\n")
     assert circles(import_graph()) == ["screener.high -> screener.low -> screener.high"]
+
+
+def test_every_folder_of_python_modules_is_a_regular_package():
+    """setuptools' find_packages skips a folder without ``__init__.py``: a regular
+    ``pip install .`` would leave that stage out (screener/ruleset/ once did)."""
+    folders = {path.parent for path in PACKAGE.rglob("*.py") if "__pycache__" not in path.parts}
+    assert [str(f.relative_to(PACKAGE.parent)) for f in sorted(folders)
+            if not (f / "__init__.py").exists()] == []
