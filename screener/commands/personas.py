@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 DESCRIPTION = """\
 List the sample patients (invented people in the personas/ folder, used by demos,
 `explain --persona` and `whatif --persona`) with the result a clinician expects.
@@ -31,6 +29,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import json
     import sys
+    from typing import Any  # here, not at the top: `screener --help` imports this module
 
     from ..personas import check_expectation, load_personas, persona_answers
     from ..ruleset.loading import load_ruleset
