@@ -14,7 +14,7 @@ from ..errors import RulesError
 from .cross_checks import Unloaded
 from .messages import keys_of, unknown_key
 from .problems import Problems
-from .yaml_source import read_bytes, read_yaml
+from .yaml_source import key_line, read_bytes, read_yaml
 from .yaml_spelling import as_yaml
 
 
@@ -56,7 +56,7 @@ class Reader:
     def only_keys(self, raw: dict, keys, path: str, ident: str = "", where: str = "") -> None:
         for key in raw:
             if key not in keys:
-                self.problems.add(path, raw.key_lines.get(key, raw.line), ident,
+                self.problems.add(path, key_line(raw, key), ident,
                                   f"{where + ': ' if where else ''}{unknown_key(key, list(keys))}",
                                   "unknown-key")
 
@@ -71,7 +71,7 @@ class Reader:
         written = [key for key in place if key in raw]  # the author cannot set these
         for key in written:
             keys = [k for k in keys_of(model) if k not in place]
-            self.problems.add(path, raw.key_lines.get(key, raw.line), ident,
+            self.problems.add(path, key_line(raw, key), ident,
                               unknown_key(key, keys), "unknown-key")
         if written:
             return None
@@ -86,7 +86,7 @@ class Reader:
         value = raw.get(key, [])
         if isinstance(value, list):
             return value
-        self.problems.add(path, raw.key_lines.get(key, raw.line), "",
+        self.problems.add(path, key_line(raw, key), "",
                           f"{key} must be a list, not {as_yaml(value)}", "wrong-type")
         return []
 

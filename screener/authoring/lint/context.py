@@ -71,8 +71,8 @@ class Context:
         """(lowest, highest, whole numbers only) a number can take, when known."""
         rs = self.ruleset
         q = rs.questions.by_id.get(name)
-        if q is not None and q.type == "int":
-            return q.min, q.max, True
+        if q is not None and q.type == "int" and q.min is not None and q.max is not None:
+            return q.min, q.max, True  # an int question has both (models.Question)
         return facts.number_bounds(name, rs)
 
     def read_names(self) -> Iterator[tuple[str, str, int, str]]:
