@@ -14,12 +14,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from conftest import ROOT, examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screener.batch.output import repeated_ids
 from screener.errors import shown
-
-from conftest import ROOT, examples
 
 
 def counter_warning(output: Path, out_fmt: str, errors: Path, err_fmt: str) -> list[str]:

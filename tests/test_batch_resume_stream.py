@@ -13,13 +13,12 @@ import sys
 import textwrap
 
 import pytest
-from hypothesis import given, settings, strategies as st
-
-from screener.batch import BatchError, paths_for, run_batch, write_input
-from screener.batch import checkpoint
-from screener.authoring.generate import answer_sets
-
 from conftest import FIXED_DAY, ROOT, examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from screener.authoring.generate import answer_sets
+from screener.batch import BatchError, checkpoint, paths_for, run_batch, write_input
 
 
 def whole_file_count(data: bytes, fmt: str) -> int:

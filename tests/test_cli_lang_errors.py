@@ -6,11 +6,10 @@ the locale. Before, `screener --lang es nonsense` answered wholly in English."""
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 
 from screener import i18n
 from screener.cli import main
-
-from conftest import ROOT
 
 ANSWERS = str(ROOT / "examples" / "answers.json")
 

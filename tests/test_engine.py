@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from screener.engine import durable
 from screener import engine as engine_module
-from screener.ruleset.compiler import compile_ruleset
-from screener.ruleset import conditions
-from screener.engine.durable import Asserted, CompiledRules, DurableEngine, rule_id_of
-from screener.errors import EngineError
 from screener.authoring.generate import random_answers
+from screener.engine import durable
+from screener.engine.durable import Asserted, CompiledRules, DurableEngine, rule_id_of
 from screener.engine.python import PythonEngine
+from screener.errors import EngineError
+from screener.ruleset import conditions
+from screener.ruleset.compiler import compile_ruleset
 from screener.screening import screen
 
 _names = itertools.count(1)

@@ -6,14 +6,14 @@ fired rule ids and their order, and every evidence trail agree."""
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import FIXED_DAY, examples
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from screener.answers import validate_answers
 from screener.authoring.generate import random_answers
 from screener.engine import using
 from screener.screening import screen, triage_summary
-
-from conftest import FIXED_DAY, examples
 
 
 def both_engines(answers, ruleset):

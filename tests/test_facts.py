@@ -5,19 +5,18 @@ durable engine and in the Python evaluator alike (real engine, no mocks)."""
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import examples
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from screener.ruleset import compiler, conditions, facts
 from screener.answers import validate_answers
 from screener.authoring.generate import random_answers
 from screener.completeness import is_complete, unanswered
 from screener.engine import using
+from screener.ruleset import compiler, conditions, facts
 from screener.ruleset.cross_checks import known_names
 from screener.ruleset.loading import load_ruleset
 from screener.screening import COMPUTE, initial_facts, run_engine, screen
-
-from conftest import examples
-
 
 ENGINES = ["durable", "python"]  # the product's engine and the evaluator run as one
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from screener.ruleset.loading import load_ruleset
 from screener.reports import render
+from screener.ruleset.loading import load_ruleset
 from screener.screening import screen
 from screener.terminal.asker import PlainAsker
 from screener.terminal.drafts import Draft, DraftStore

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from screener.cli import build_parser, main
-
-from conftest import ROOT
 
 ANSWERS = str(ROOT / "examples" / "answers.json")
 SPANISH = "RESULTADO: COMÉNTELO CON UN PROFESIONAL SANITARIO"

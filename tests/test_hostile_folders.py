@@ -28,15 +28,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from screener.errors import RulesError
-from screener.ruleset.loading import collect_ruleset, load_ruleset
 from screener.personas import load_personas
-from screener.ruleset.problems import LOAD_CHECKS
 from screener.reports.templating import md_escape
 from screener.ruleset import yaml_source
-
-from conftest import ROOT
+from screener.ruleset.loading import collect_ruleset, load_ruleset
+from screener.ruleset.problems import LOAD_CHECKS
 
 ANSWERS = ROOT / "examples" / "answers.json"
 SCREENER = [sys.executable, "-m", "screener"]

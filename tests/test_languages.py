@@ -7,13 +7,13 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 from report_helpers import pdf_text, vignette_answers
+
 from screener import i18n
 from screener.cli import main
-from screener.ruleset.loading import load_ruleset
 from screener.reports import render
+from screener.ruleset.loading import load_ruleset
 from screener.screening import in_language, screen
 
 NOTICE_ES = ("Traducción al español pendiente de revisión clínica; ante cualquier duda, pida "
@@ -161,10 +161,10 @@ def test_a_full_interactive_run_in_spanish(tmp_path, monkeypatch):
     from prompt_toolkit.application import create_app_session
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
+    from test_interactive import ROUTINE, TODAY, PipeAsker
 
     from screener.terminal.drafts import DraftStore
     from screener.terminal.session import session
-    from test_interactive import ROUTINE, TODAY, PipeAsker
 
     monkeypatch.setenv("SCREENER_HOME", str(tmp_path / "home"))
     es = load_ruleset(lang="es")
@@ -221,10 +221,11 @@ def test_resume_keeps_the_drafts_language(tmp_path, monkeypatch):
 def test_intake_in_spanish_saves_an_english_clinician_report(tmp_path):
     import io
 
-    from screener.terminal.asker import PlainAsker
-    from screener.terminal.intake import run_intake
     from test_intake import TODAY, typed_lines
     from test_interactive import ROUTINE
+
+    from screener.terminal.asker import PlainAsker
+    from screener.terminal.intake import run_intake
 
     es = load_ruleset(lang="es")
     i18n.set_language("es")

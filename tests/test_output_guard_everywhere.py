@@ -11,11 +11,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from screener.cli import main
 from screener.personas import DEFAULT_PERSONAS_DIR
-
-from conftest import ROOT
 
 ES = "locales/es.yaml"
 ES_AGE_HELP = "Su edad en años cumplidos."

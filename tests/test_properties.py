@@ -18,16 +18,16 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
-from screener.ruleset import conditions
-from screener.authoring.generate import random_answers
-from screener.ruleset.models import NOT_SURE
-from screener.reports import FORMATS, VIEWS, get_format, render
-from screener.safety import DOSE_RE, DIAGNOSIS_RE, find_unsafe_text
-from screener.screening import screen
-
 from conftest import examples
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from screener.authoring.generate import random_answers
+from screener.reports import FORMATS, VIEWS, get_format, render
+from screener.ruleset import conditions
+from screener.ruleset.models import NOT_SURE
+from screener.safety import DIAGNOSIS_RE, DOSE_RE, find_unsafe_text
+from screener.screening import screen
 
 SYMPTOMS = ["muscle_cramps", "muscle_twitching", "tingling", "nerve_symptoms_new",
             "muscle_weakness", "bone_pain", "fatigue", "dizzy_on_standing", "constipation",

@@ -11,16 +11,16 @@
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import examples
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from screener import i18n
 from screener.authoring.generate import random_answers
-from screener.ruleset.loading import load_ruleset
 from screener.reports import FORMATS, VIEWS, get_format, render
+from screener.ruleset.loading import load_ruleset
 from screener.safety import find_unsafe_text
 from screener.screening import screen
-
-from conftest import examples
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 common = settings(max_examples=examples(150), deadline=None,

@@ -16,7 +16,9 @@ Clinical spec v3 (section 0.1 and 0.2):
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import examples
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from screener.answers import is_shown
 from screener.authoring.generate import random_answers
@@ -24,8 +26,6 @@ from screener.engine import using
 from screener.ruleset.facts import factor_of_fact
 from screener.ruleset.models import TRIAGE_ORDER
 from screener.screening import screen
-
-from conftest import examples
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 common = settings(max_examples=examples(200), deadline=None,
@@ -93,8 +93,8 @@ def test_adding_a_symptom_or_sign_never_lowers_the_level(ruleset, seed, pick):
 @common
 @given(seed=seeds, item=st.sampled_from(RISK_ITEMS), how=st.sampled_from(["blank", "not_sure"]))
 def test_blanking_a_risk_item_keeps_the_level_of_with_risk_rules(ruleset, seed, item, how):
-    from screener.ruleset import conditions
     from screener.answers import validate_answers
+    from screener.ruleset import conditions
     from screener.screening import initial_facts, run_engine
 
     answers = answers_from(ruleset, seed, red_flag_rate=0.0)

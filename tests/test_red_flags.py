@@ -5,8 +5,8 @@ import csv
 import json
 
 import pytest
-
 from conftest import FIXED_DAY
+
 from screener.batch import run_batch
 from screener.red_flags import red_flags_in, urgent_codes
 

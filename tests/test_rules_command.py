@@ -5,13 +5,12 @@ import difflib
 import json
 
 import pytest
-
-from screener.commands.rules import compiled_json
-from screener.authoring.ruletest import run_all
-
 from conftest import FIXED_DAY, ROOT
 from test_cli import run
 from test_rules_errors import break_file
+
+from screener.authoring.ruletest import run_all
+from screener.commands.rules import compiled_json
 
 GOLDEN = ROOT / "tests" / "golden" / "compiled_ruleset.json"
 VIGNETTES = ROOT / "tests" / "vignettes"

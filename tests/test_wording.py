@@ -10,9 +10,9 @@ import json
 import re
 
 import pytest
-
 from conftest import ROOT
 from report_helpers import vignette_answers
+
 from screener.reports import render
 from screener.ruleset.loading import load_ruleset
 from screener.screening import screen

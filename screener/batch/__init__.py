@@ -21,8 +21,8 @@ One module per job (see engineering notes and benchmarks/README.md for speed):
 
 from ..errors import BatchError
 from .checkpoint import checkpoint_done
-from .paths import check_input, format_of, paths_for
 from .cutting import count_records
+from .paths import check_input, format_of, paths_for
 from .records import resolve_read_as, write_input
 from .run import DEFAULT_CHUNK, run_batch
 from .summary import Summary, summary_table, urgent_errors_text

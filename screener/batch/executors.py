@@ -14,13 +14,14 @@ from __future__ import annotations
 import os
 import threading
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
-from typing import Callable, Iterable, Iterator
 
 from ..errors import BatchError, shown
 from .task import Task
 from .worker import init_worker, process_chunk
+
 
 def in_chunks(records: Iterable, size: int) -> Iterator[list]:
     """The records in lists of ``size`` (the last one shorter), read as they are needed."""
@@ -68,7 +69,7 @@ class WorkerError(BatchError):
     """A local worker process died during the run. run_batch adds whether --resume can
     continue (as for ClusterError)."""
 
-    def advise(self, kept: bool) -> "WorkerError":
+    def advise(self, kept: bool) -> WorkerError:
         self.message += (". Finished records are kept: run the same command with --resume "
                          "to continue" if kept else ". No record was saved, so there is "
                          "nothing to resume: run the command again")
@@ -107,7 +108,7 @@ class ClusterError(BatchError):
     """The Dask cluster failed the run: no worker left, the scheduler unreachable or
     lost, workers dying on one chunk. run_batch adds whether --resume can continue."""
 
-    def advise(self, kept: bool) -> "ClusterError":
+    def advise(self, kept: bool) -> ClusterError:
         self.message += (". Finished records are kept: run the same command with --resume to "
                          "continue (once the cluster works again, or with --engine local)"
                          if kept else ". No record was saved, so there is nothing to resume: "

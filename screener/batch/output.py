@@ -7,8 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..answers import RESPONDENT_ID
 from ..errors import shown
@@ -102,7 +103,7 @@ class _IdCounts:
     updated per record. Ids go in as UTF-8 bytes (surrogatepass), so any str counts.
     """
 
-    def __enter__(self) -> "_IdCounts":
+    def __enter__(self) -> _IdCounts:
         import sqlite3
 
         self.db = sqlite3.connect("", isolation_level=None)

@@ -32,8 +32,16 @@ from typing import Any
 from ..answers import RESPONDENT_ID
 from ..errors import AnswersError, BatchError, shown
 from ..files import write_private
-from ..interop.records import SOURCES, ColumnsError, detect, plan, twice_given
-from ..interop.records import answers as answers_in_cells
+from ..interop.records import (
+    SOURCES,
+    ColumnsError,
+    detect,
+    plan,
+    twice_given,
+)
+from ..interop.records import (
+    answers as answers_in_cells,
+)
 from ..reading import MAX_BYTES, UnreadableInput, parse_json
 from ..red_flags import red_flags_in as flags_in_answers
 from ..red_flags import scanner

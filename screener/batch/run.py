@@ -14,18 +14,32 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
-from typing import Callable
 
 from ..errors import BatchError, DiskFullError
 from ..ruleset.loading import load_ruleset
-from .checkpoint import (CHECKPOINT_VERSION, PartialFile, input_fingerprint, load_checkpoint,
-                         save_checkpoint, verify_partials)
+from .checkpoint import (
+    CHECKPOINT_VERSION,
+    PartialFile,
+    input_fingerprint,
+    load_checkpoint,
+    save_checkpoint,
+    verify_partials,
+)
 from .executors import ENGINES, ClusterError, WorkerError, in_chunks
 from .output import ERROR_COLUMNS, header_text, output_columns, repeated_ids
-from .paths import (check_destination, check_distinct, check_input, clear_for_fresh_start,
-                    default_errors_path, format_of, partial_of, paths_for)
+from .paths import (
+    check_destination,
+    check_distinct,
+    check_input,
+    clear_for_fresh_start,
+    default_errors_path,
+    format_of,
+    partial_of,
+    paths_for,
+)
 from .records import check_start, read_records, resolve_read_as
 from .summary import Summary
 from .task import Task

@@ -73,8 +73,8 @@ def run(args) -> int:
     from ..errors import ScreenerError
     from ..files import refuse_writing_over_inputs
     from ..interop.answers_file import load_answers_file
-    from ..ruleset.loading import load_ruleset
     from ..reports import get_format, render
+    from ..ruleset.loading import load_ruleset
     from ..screening import screen
 
     fmt = choose_format(args.format, args.output)

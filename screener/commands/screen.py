@@ -35,8 +35,8 @@ def run(args) -> int:
     import sys
 
     from ..interop.answers_file import load_answers_file
-    from ..ruleset.loading import load_ruleset
     from ..reports import render
+    from ..ruleset.loading import load_ruleset
     from ..screening import screen
 
     ruleset = load_ruleset(args.rules, choose_language(args))

@@ -9,7 +9,7 @@ the layout. Undefined names are errors, so a typo in a template fails the tests.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -42,7 +42,7 @@ def refs_md(numbers) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
-@lru_cache(maxsize=None)
+@cache
 def environment(html: bool):
     import jinja2
 

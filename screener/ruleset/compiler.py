@@ -10,10 +10,15 @@ per layer carrying everything concluded so far; rules of layer L match only it.
 
 from __future__ import annotations
 
-from . import conditions
 from ..errors import RulesError
+from . import conditions
 from .facts import (
-    FACTOR_COUNT, FACTORS_RAISED, TRIAGE_ASSUMED, TRIAGE_FIRED, TRIAGE_LEVEL, factor_facts,
+    FACTOR_COUNT,
+    FACTORS_RAISED,
+    TRIAGE_ASSUMED,
+    TRIAGE_FIRED,
+    TRIAGE_LEVEL,
+    factor_facts,
 )
 from .models import Rule, RuleSet
 

@@ -19,8 +19,9 @@ Three sorts of fact (cross_checks.known_names lists them all for the condition c
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Literal
 
 from .models import RuleSet
 

@@ -15,9 +15,9 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from ..spelling import closest, suggest
 from .conditions import Condition
 from .models import ID_PATTERN
-from ..spelling import closest, suggest
 from .yaml_spelling import as_yaml, plain
 
 #: pydantic error type -> what the value must be, in words (code "wrong-type")

@@ -11,9 +11,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from ..types import ID_PATTERN, TRIAGE_ORDER, Strict, TriageLevelId  # noqa: F401 (re-exported)
 from . import conditions
 from .conditions import Condition
-from ..types import ID_PATTERN, TRIAGE_ORDER, Strict, TriageLevelId  # noqa: F401 (re-exported)
 
 ConditionField = Annotated[Condition, BeforeValidator(conditions.parse)]
 #: Ids of questions, codes, rules, factors and sources: letters, digits, '_' and '-'.

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import conditions
 from ..i18n import N_, _
+from . import conditions
 from .conditions import All, AnyOf, Condition, Test
 from .models import NOT_SURE, Rule, RuleSet
 

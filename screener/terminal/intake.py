@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..answers import RESPONDENT_ID, check_respondent_id
 from ..errors import OutputError
