@@ -25,7 +25,8 @@ from common import machine, run_cli, write_generated
 def sizes(text: str) -> list[int]:
     values = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
     if not values or min(values) < 1:
-        raise argparse.ArgumentTypeError("give record counts separated by commas, e.g. 10000,100000")
+        raise argparse.ArgumentTypeError(
+            "give record counts separated by commas, e.g. 10000,100000")
     return values
 
 

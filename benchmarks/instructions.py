@@ -39,7 +39,7 @@ def child(mode: str, records: int, ready: Path) -> None:
         triage_summary(answers, ruleset)
     ready.write_text("ready")
     sys.stdin.readline()
-    for answers, checked in zip(raw[100:], validated[100:]):
+    for answers, checked in zip(raw[100:], validated[100:], strict=True):
         if mode == "validate":
             validate_answers(answers, ruleset)
         elif mode == "summary":

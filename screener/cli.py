@@ -26,7 +26,8 @@ COMMANDS: dict[str, str] = {
     "demo": "play a sample patient through the questionnaire, with the rules firing",
     "intake": "a shared clinic terminal: one person after another, files per respondent id",
     "report": "write a summary report (md, html, pdf, json, fhir) for a clinician",
-    "questionnaire": "export the question bank as a form: FHIR Questionnaire, REDCap, XLSForm (ODK)",
+    "questionnaire": ("export the question bank as a form: FHIR Questionnaire, REDCap, "
+                      "XLSForm (ODK)"),
     "rules": "check, test, show and graph the rules (tools for rule authors and reviewers)",
     "batch": "screen a CSV or JSONL file of many records (in parallel, resumable)",
 }

@@ -44,7 +44,8 @@ const advice = () => document.getElementById('form').innerText.includes(%(advice
 window.addEventListener('load', async () => {
   const out = {};
   try {
-    for (let i = 0; i < 100 && !(window.LForms && LForms.Util && LForms.Util.addFormToPage); i++) await sleep(100);
+    const ready = () => window.LForms && LForms.Util && LForms.Util.addFormToPage;
+    for (let i = 0; i < 100 && !ready(); i++) await sleep(100);
     const merged = LForms.Util.mergeFHIRDataIntoLForms(
         'QuestionnaireResponse', QR, LForms.Util.convertFHIRQuestionnaireToLForms(Q, 'R4'), 'R4');
     await LForms.Util.addFormToPage(merged, 'form', {fhirVersion: 'R4'});
@@ -85,8 +86,10 @@ def fill_in(questionnaire: dict, answers: dict) -> dict:
             elif item["type"] != "display" and answers.get(item["linkId"]) is not None:
                 value = answers[item["linkId"]]
                 if "answerOption" in item:
-                    options = {o["valueCoding"]["code"]: o["valueCoding"] for o in item["answerOption"]}
-                    answer = [{"valueCoding": options[c]} for c in (value if isinstance(value, list) else [value])]
+                    options = {o["valueCoding"]["code"]: o["valueCoding"]
+                               for o in item["answerOption"]}
+                    codes = value if isinstance(value, list) else [value]
+                    answer = [{"valueCoding": options[c]} for c in codes]
                 else:
                     answer = [{"valueInteger" if item["type"] == "integer" else "valueDate": value}]
                 out.append({"linkId": item["linkId"], "answer": answer})
@@ -112,7 +115,8 @@ def main() -> int:
 
     ruleset = load_ruleset()
     resource, _ = questionnaire(ruleset, "R4")
-    answers = json.loads((ROOT / "tests" / "vignettes" / f"{args.vignette}.json").read_text())["answers"]
+    vignette = ROOT / "tests" / "vignettes" / f"{args.vignette}.json"
+    answers = json.loads(vignette.read_text())["answers"]
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         subprocess.run(["npm", "pack", f"lforms@{args.lforms}"], cwd=work, check=True,
@@ -120,7 +124,8 @@ def main() -> int:
         tarball = next(work.glob("lforms-*.tgz"))
         subprocess.run(["tar", "xzf", tarball.name], cwd=work, check=True)
         (work / "page.html").write_text(PAGE % {
-            "questionnaire": json.dumps(resource), "response": json.dumps(fill_in(resource, answers)),
+            "questionnaire": json.dumps(resource),
+            "response": json.dumps(fill_in(resource, answers)),
             "advice": json.dumps(urgent_advice(ruleset)[:40]), "scripts": SCRIPTS})
         handler = functools.partial(_QuietHandler, directory=folder)
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -140,7 +145,8 @@ def main() -> int:
     if "error" in out:
         print(f"LHC-Forms error: {out['error']}", file=sys.stderr)
         return 1
-    via_form = screen(parse_answers_text(json.dumps(out["response"]), ruleset, "lhc-forms"), ruleset)
+    via_form = screen(parse_answers_text(json.dumps(out["response"]), ruleset, "lhc-forms"),
+                      ruleset)
     direct = screen(parse_answers_text(json.dumps(answers), ruleset, "answers"), ruleset)
     same = json.loads(via_form.to_json()) == json.loads(direct.to_json())
     print(f"lforms {tarball.name}: response to our R4 Questionnaire screens "
@@ -148,8 +154,10 @@ def main() -> int:
           f"({direct.triage}, factors {', '.join(f.id for f in direct.factors) or 'none'})")
     print(f"urgent advice: at start {out['adviceAtStart']}, after ticking chest pain "
           f"{out['adviceAfterChestPain']}, after also ticking none {out['adviceAfterNone']}")
-    print(f"codes after ticking chest pain then none: {out['codesAfterNone']} "
-          f"({'none is exclusive' if out['codesAfterNone'] == ['none'] else 'optionExclusive not applied by this renderer: the screener refuses the response and names the red flag'})")
+    exclusive = ("none is exclusive" if out["codesAfterNone"] == ["none"] else
+                 "optionExclusive not applied by this renderer: the screener refuses the "
+                 "response and names the red flag")
+    print(f"codes after ticking chest pain then none: {out['codesAfterNone']} ({exclusive})")
     return 0 if same else 1
 
 

@@ -2,10 +2,11 @@
 
     .venv/bin/python scripts/regenerate_golden_reports.py
 
-Renders five vignettes (routine, urgent, self_care, same_day with factors held back, incomplete) in every text format and both
-views. tests/test_report_golden.py compares fresh output with these files, so any change
-to a template, the content model or the rules shows up as a reviewable diff. Run this
-after an intended change and commit the files with it.
+Renders five vignettes (routine, urgent, self_care, same_day with factors held back,
+incomplete) in every text format and both views. tests/test_report_golden.py compares
+fresh output with these files, so any change to a template, the content model or the
+rules shows up as a reviewable diff. Run this after an intended change and commit the
+files with it.
 """
 
 from __future__ import annotations

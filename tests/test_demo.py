@@ -45,7 +45,9 @@ def test_demo_walks_the_same_screens_as_the_real_flow(ruleset, personas):
         asker, _ = demo_asker(persona)
         recorded = []
         real_ask = asker.ask
-        asker.ask = lambda prompt: (recorded.append(prompt.key), real_ask(prompt))[1]
+        # bound now (ruff B023); play() below runs within this iteration, so it was no bug
+        asker.ask = (lambda prompt, recorded=recorded, real_ask=real_ask:
+                     (recorded.append(prompt.key), real_ask(prompt))[1])
         demo = play(persona, ruleset, asker)
 
         scripted = ScriptedAsker(dict(persona.answers))

@@ -9,13 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_interactive import CTRL_C, ROUTINE, Keys, drive  # noqa: F401  (drive: fixture)
+import test_interactive
+from test_interactive import CTRL_C, ROUTINE, Keys
 
 from screener.terminal.drafts import DraftStore
 from screener.terminal.session import StoppedAfterResult
 
 pytestmark = pytest.mark.timeout(120)
 RED_FLAG = {"red_flags_now": ["seizure"]}
+#: the fixture that types a questionnaire, found by pytest under this name; bound as a value,
+#: not imported, since the tests take a parameter of the same name (an import would be shadowed)
+drive = test_interactive.drive
 
 
 @pytest.mark.parametrize("stop_at", ["save-answers", "save-report"])

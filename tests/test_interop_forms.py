@@ -96,7 +96,7 @@ def test_xlsform_converts_with_pyxform(ruleset, tmp_path):
 
 def test_xlsform_sheets(ruleset):
     book, _ = xlsform.sheets(ruleset)
-    survey = [dict(zip(book["survey"][0], r)) for r in book["survey"][1:]]
+    survey = [dict(zip(book["survey"][0], r, strict=True)) for r in book["survey"][1:]]
     by_name = {r["name"]: r for r in survey if r["type"] != "end_group"}
     groups = [r["name"] for r in survey if r["type"] == "begin_group"]
     assert not set(groups) & set(ruleset.questions.by_id)

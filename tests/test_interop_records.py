@@ -75,7 +75,7 @@ def odk_export(answers: list[dict], ruleset, submitted: list[str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["SubmissionDate"] + [c for c, _ in columns] + tail)
-    for record, when in zip(answers, submitted):
+    for record, when in zip(answers, submitted, strict=True):
         cells = [when]
         for _, name in columns:
             value = record.get(name)
@@ -111,7 +111,7 @@ def test_redcap_export_screens_like_the_plain_csv(tmp_path, ruleset, people):
 def test_odk_export_screens_like_the_plain_csv(tmp_path, ruleset, people):
     submitted = [f"2025-0{1 + i % 9}-1{i % 10}T09:31:02.512Z" for i in range(len(people))]
     plain_records = [dict(a) for a in people]
-    for record, when in zip(plain_records, submitted):
+    for record, when in zip(plain_records, submitted, strict=True):
         record.setdefault("screened_on", when[:10])
     write_input(tmp_path / "plain.csv", plain_records, ruleset)
     (tmp_path / "odk.csv").write_text(odk_export(people, ruleset, submitted))

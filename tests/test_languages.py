@@ -299,16 +299,16 @@ def test_xlsform_has_spanish_columns_and_converts_with_pyxform(tmp_path):
     assert problems == []
     book, _ = xlsform.sheets(en)
     xlsform.add_translations(book, en, [es])
-    survey = [dict(zip(book["survey"][0], row)) for row in book["survey"][1:]]
+    survey = [dict(zip(book["survey"][0], row, strict=True)) for row in book["survey"][1:]]
     row = next(r for r in survey if r["name"] == "age_years")
     assert row["label"] == "How old are you?"
     assert row["label::Spanish (es)"] == "¿Cuántos años tiene?"
     assert row["hint::Spanish (es)"] == es.questions.by_id["age_years"].help
     assert row["constraint_message::Spanish (es)"] == "Un número entero de 0 a 120 (años)."
-    choice = next(dict(zip(book["choices"][0], c)) for c in book["choices"][1:]
+    choice = next(dict(zip(book["choices"][0], c, strict=True)) for c in book["choices"][1:]
                   if c[:2] == ["sex_at_birth", "female"])
     assert choice["label::Spanish (es)"] == "Mujer"
-    assert dict(zip(*book["settings"]))["default_language"] == "English (en)"
+    assert dict(zip(*book["settings"], strict=True))["default_language"] == "English (en)"
     path = tmp_path / "form.xlsx"
     path.write_bytes(data)
     result = convert(xlsform=str(path))

@@ -31,7 +31,7 @@ def bundles(ruleset):
 
 
 def test_bundle_is_a_collection_with_response_and_assessment(bundles):
-    for result, data in bundles.values():
+    for _, data in bundles.values():
         assert data["resourceType"] == "Bundle" and data["type"] == "collection"
         assert data["type"] in fhir.STATUS_CODES["Bundle.type"]
         kinds = [e["resource"]["resourceType"] for e in data["entry"]]
@@ -74,7 +74,7 @@ def test_risk_assessment(bundles):
         assert ra["note"][0]["text"].startswith(f"Triage ({CASES[name]}):")
         predictions = ra.get("prediction", [])
         assert len(predictions) == len(result.factors)
-        for prediction, factor in zip(predictions, result.factors):
+        for prediction, factor in zip(predictions, result.factors, strict=True):
             assert prediction["outcome"]["coding"][0]["code"] == factor.id
             risk = prediction["qualitativeRisk"]["coding"][0]
             assert risk["system"] == fhir.STRENGTH_SYSTEM and risk["code"] == factor.strength

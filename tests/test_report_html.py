@@ -2,10 +2,12 @@
 
 import re
 from html.parser import HTMLParser
+from itertools import pairwise
 
 import pytest
 from report_helpers import CASES, vignette_answers
 
+from screener.errors import AnswersError
 from screener.reports import render
 from screener.screening import screen
 
@@ -96,7 +98,7 @@ def test_headings_in_order(page):
     _, parsed = page
     levels = parsed.headings
     assert levels[0] == 1 and levels.count(1) == 1
-    for before, after in zip(levels, levels[1:]):
+    for before, after in pairwise(levels):
         assert after <= before + 1, f"heading jumps from h{before} to h{after}"
 
 
@@ -133,7 +135,7 @@ def test_text_colours_have_sufficient_contrast(page):
 
 def test_autoescape(ruleset):
     answers = dict(vignette_answers("office-worker-winter"), respondent_id="a<b")
-    with pytest.raises(Exception):  # ids are validated: markup cannot get in that way
+    with pytest.raises(AnswersError):  # ids are validated: markup cannot get in that way
         screen(answers, ruleset)
     result = screen(vignette_answers("office-worker-winter"), ruleset)
     hostile = result.model_copy(update={"factors": [result.factors[0].model_copy(

@@ -25,7 +25,8 @@ from ..files import write_private
 from .paths import paths_for
 from .summary import Summary
 
-CHECKPOINT_VERSION = 4  # 2: errors file has the "urgent" column; 3: read_as; 4: sha256 and rows checked
+#: 2: errors file has the "urgent" column; 3: read_as; 4: sha256 and rows checked
+CHECKPOINT_VERSION = 4
 
 
 class PartialFile:

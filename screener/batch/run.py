@@ -116,7 +116,8 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     if state is None:
         clear_for_fresh_start(destinations, (partial, errors_partial), force)
     today_iso = state["today"] if state else (today or dt.date.today()).isoformat()
-    task = Task(rules_dir=str(Path(rules).resolve()) if rules else None, ruleset_hash=ruleset.content_hash,
+    task = Task(rules_dir=str(Path(rules).resolve()) if rules else None,
+                ruleset_hash=ruleset.content_hash,
                 input_format=in_fmt, output_format=out_fmt, error_format=err_fmt,
                 today=today_iso, header=header, source=read_as, columns=columns,
                 rule_engine=rule_engine)

@@ -52,7 +52,8 @@ class Summary:
         """What a checkpoint keeps to rebuild this summary on --resume."""
         return {"screened": self.screened, "errors": self.errors,
                 "by_triage": dict(self.by_triage), "by_factor": dict(self.by_factor),
-                "incomplete": self.incomplete, "errors_urgent": self.errors_urgent, "urgent_errors": self.urgent_errors,
+                "incomplete": self.incomplete, "errors_urgent": self.errors_urgent,
+                "urgent_errors": self.urgent_errors,
                 "urgent_check_unanswered": self.urgent_check_unanswered}
 
     @property

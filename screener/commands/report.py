@@ -8,8 +8,8 @@ DESCRIPTION = """\
 Screen one answers file and write a summary report: Markdown, a self-contained HTML
 page, a printable PDF, the JSON result, or an HL7 FHIR Bundle (QuestionnaireResponse
 and RiskAssessment; R4 by default, --fhir-version R5). The format is guessed from the
--o extension (.md .html .pdf .json, .fhir.json) when --format is not given. Files are written privately (mode 0600) and an
-existing file is never replaced without --force.
+-o extension (.md .html .pdf .json, .fhir.json) when --format is not given. Files are
+written privately (mode 0600) and an existing file is never replaced without --force.
 """
 
 EPILOG = """\

@@ -282,7 +282,8 @@ def build(result, ruleset, view: str) -> Report:
     report = Report(
         title=_(TITLE), view=view, clinician=clinician, lang=ruleset.language,
         review_notice=review_notice(ruleset), level=result.triage,
-        header=header(result, ruleset), triage_title=t.title, triage_message=" ".join(t.message.split()),
+        header=header(result, ruleset), triage_title=t.title,
+        triage_message=" ".join(t.message.split()),
         completeness=completeness_line(result, clinician),
         first_notes=[NoteView(n.id, " ".join(n.text.split()), cite.cite(n.evidence.sources))
                      for n in result.notes if n.first],

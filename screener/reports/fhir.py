@@ -49,9 +49,11 @@ FACTOR_SYSTEM = "urn:screener:factor"
 STRENGTH_SYSTEM = "urn:screener:factor-strength"
 TRIAGE_SYSTEM = "urn:screener:triage"
 RESPONDENT_SYSTEM = "urn:screener:respondent-id"
-STRENGTH_DISPLAY = {"some": "Some risk indicators (1-2)", "several": "Several risk indicators (3 or more)"}
+STRENGTH_DISPLAY = {"some": "Some risk indicators (1-2)",
+                    "several": "Several risk indicators (3 or more)"}
 
-#: required FHIR value sets this module uses (the same codes in R4 and R5); fhir.resources does not check them
+#: required FHIR value sets this module uses (the same codes in R4 and R5); fhir.resources does
+#: not check them
 STATUS_CODES = {
     "Bundle.type": {"document", "message", "transaction", "transaction-response", "batch",
                     "batch-response", "history", "searchset", "collection",

@@ -5,8 +5,9 @@ Three sorts of fact (cross_checks.known_names lists them all for the condition c
 - **Computed inputs**: arithmetic the rule language does not do (BMI, the month).
   A rules folder declares the ones it reads in ruleset.yaml (``computed``, with their
   meaning in words); ``COMPUTED`` below says, for each the program computes, from which
-  answers, of what kind and in what range (``screening.COMPUTE`` computes them). Screening fills them in before any rule runs; lint
-  reports a declared input the program does not compute, or computes otherwise.
+  answers, of what kind and in what range (``screening.COMPUTE`` computes them). Screening
+  fills them in before any rule runs; lint reports a declared input the program does not
+  compute, or computes otherwise.
 - **Derived facts**: concluded by the rules themselves (kind ``derived``). They start
   *unknown* (absent), never false: screening makes one true when its rule fires and
   false only once every rule concluding it is definitely false (spec 0.1), so with age

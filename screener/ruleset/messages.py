@@ -65,8 +65,9 @@ def explain(error: dict, model: type[BaseModel] | None = None) -> tuple[str, str
         choices = _choices(at) or re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         listed = ", ".join(map(plain, choices[:-1])) + f" or {plain(choices[-1])}" \
             if len(choices) > 1 else ", ".join(map(plain, choices))
+        hint = suggest(value, choices) if isinstance(value, str) else ""
         return "bad-choice", (f"{field or 'the value'} must be one of: {listed}, not "
-                              f"{as_yaml(value)}{suggest(value, choices) if isinstance(value, str) else ''}")
+                              f"{as_yaml(value)}{hint}")
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
         return "bad-id", (f"{field or 'the id'}: {as_yaml(value)} is not an id: use letters, "
                           "digits, '-' and '_', starting with a letter or a digit")

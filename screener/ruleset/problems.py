@@ -29,7 +29,8 @@ LOAD_CHECKS = {
     "not-a-mapping": "a file, rule, question, source or factor that is not `key: value` lines",
     "unknown-key": "a key the item does not have, such as `reson` (with did-you-mean)",
     "missing-key": "a key the item needs, such as a rule without `reason`",
-    "bad-choice": "a value that is not one of the allowed words (`kind`, `type`, `level`, `expect`...)",
+    "bad-choice": ("a value that is not one of the allowed words (`kind`, `type`, `level`, "
+                   "`expect`...)"),
     "bad-id": "an id or code with characters other than letters, digits, `-` and `_`",
     "wrong-type": "text, a number, `true`/`false`, a list or a mapping where another is needed",
     "wrong-length": "an empty list that needs an item (`sources`, `examples`), a text too long",
@@ -41,7 +42,8 @@ LOAD_CHECKS = {
     "id-used-twice": "a rule, question, factor or source id defined twice",
     "unknown-name": "a condition reading a name that is no question, computed input or fact",
     "unknown-code": "a condition testing an answer code the question does not have",
-    "wrong-operator": "an operator that does not fit the answer (`gte` on a choice, `has` on one value)",
+    "wrong-operator": ("an operator that does not fit the answer (`gte` on a choice, `has` on "
+                       "one value)"),
     "unknown-source": "a rule or factor citing a source that is not in sources.yaml",
     "unknown-factor": "a rule counting towards a factor that no file defines",
     "concludes-question": "a derived rule concluding a name that is a question id",

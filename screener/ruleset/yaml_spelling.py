@@ -37,7 +37,8 @@ def _spell(value, quote: bool) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_spell(k, False)}: {_spell(v, True)}" for k, v in value.items()) + "}"
+        pairs = (f"{_spell(k, False)}: {_spell(v, True)}" for k, v in value.items())
+        return "{" + ", ".join(pairs) + "}"
     if isinstance(value, (list, tuple, set)):
         return "[" + ", ".join(_spell(v, True) for v in value) + "]"
     return shown(value, LIMIT)

@@ -240,7 +240,7 @@ def save_screening(ruleset: RuleSet, result, folder: Path, stem: str,
     outputs = (answers_json, render(result, ruleset, "json", "clinician"), report)
     names = file_names(stem, get_format(report_format).EXTENSION)
     files = tuple(write_private(folder / name, data, overwrite=False)
-                  for name, data in zip(names, outputs))
+                  for name, data in zip(names, outputs, strict=True))
     return Saved(result.respondent_id, result.triage, files)
 
 

@@ -354,9 +354,9 @@ def draft(answers_json: str) -> Callable[[Path], None]:
     from screener.ruleset.loading import load_ruleset
 
     def make(path: Path) -> None:
-        text('{"draft_version": 1, "ruleset_hash": "%s", "answers": %s, "position": '
-             '"sex_at_birth", "confirmed": [], "saved_at": "2025-06-15T10:00:00"}'
-             % (load_ruleset().content_hash, answers_json))(path)
+        text(f'{{"draft_version": 1, "ruleset_hash": "{load_ruleset().content_hash}", '
+             f'"answers": {answers_json}, "position": "sex_at_birth", "confirmed": [], '
+             '"saved_at": "2025-06-15T10:00:00"}')(path)
     return make
 
 

@@ -527,7 +527,8 @@ def test_item11_respondent_ids_never_render_as_links(tmp_path, capsys, rid):
     path = tmp_path / "a.json"
     path.write_text(json.dumps({**EXAMPLE, "respondent_id": rid}))
     assert cli.main(["report", str(path), "--format", "md"]) == 0
-    line = next(l for l in capsys.readouterr().out.splitlines() if "Respondent" in l)
+    line = next(shown for shown in capsys.readouterr().out.splitlines()
+                if "Respondent" in shown)
     assert "www." not in line.lower() and "www\\." in line.lower()
 
 
