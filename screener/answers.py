@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from .errors import AnswersError, shown
+from .i18n import N_, _, ngettext
 from .ruleset import conditions
 from .ruleset.models import NONE, NOT_SURE, Question, RuleSet
 from .spelling import suggest
@@ -35,7 +36,7 @@ from .types import Frozen
 RESPONDENT_ID = "respondent_id"
 #: an ODK instance id (``uuid:`` + a UUID) is kept as given, so records can be traced back
 RESPONDENT_ID_PATTERN = r"^(uuid:)?[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-RESPONDENT_ID_RULE = ("a respondent id is 1 to 64 letters, digits, '.', '_' or '-', starting "
+RESPONDENT_ID_RULE = N_("a respondent id is 1 to 64 letters, digits, '.', '_' or '-', starting "
                       "with a letter or digit (a leading '-' would be a formula in a "
                       "spreadsheet; no spaces; an ODK 'uuid:...' instance id is accepted as "
                       "is), never a name, and must not look like an amount (a number followed "
@@ -48,7 +49,7 @@ def check_respondent_id(value: str) -> str:
     from .safety import DOSE_RE
 
     if not re.fullmatch(RESPONDENT_ID_PATTERN, value) or DOSE_RE.search(value):
-        raise ValueError(RESPONDENT_ID_RULE)
+        raise ValueError(_(RESPONDENT_ID_RULE))
     return value
 
 
@@ -73,11 +74,11 @@ def check_date_range(day: dt.date, today: dt.date | None = None) -> dt.date:
     """``day`` unchanged, or ValueError saying why a screening cannot be on that day."""
     today = today or dt.date.today()
     if day > today + FUTURE_MARGIN:
-        raise ValueError(f"the date is in the future (today is {today.isoformat()}); give "
-                         "the day the answers were given")
+        raise ValueError(_("the date is in the future (today is {today}); give the day the "
+                           "answers were given").format(today=today.isoformat()))
     if day < EARLIEST_DATE:
-        raise ValueError(f"the date is before {EARLIEST_DATE.isoformat()}; give the day "
-                         "the answers were given")
+        raise ValueError(_("the date is before {earliest}; give the day the answers were "
+                           "given").format(earliest=EARLIEST_DATE.isoformat()))
     return day
 
 
@@ -85,16 +86,16 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, dt.date):
         return check_date_range(value)
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("not an ISO date")
+        raise ValueError(_("not an ISO date"))
     return check_date_range(dt.date.fromisoformat(value))
 
 
 def _exclusive_codes(values: list[str]) -> list[str]:
     if len(set(values)) != len(values):
-        raise ValueError("a code is listed twice")
+        raise ValueError(_("a code is listed twice"))
     for code in (NONE, NOT_SURE):
         if code in values and len(values) > 1:
-            raise ValueError(f"'{code}' cannot be combined with other codes")
+            raise ValueError(_("'{code}' cannot be combined with other codes").format(code=code))
     return values
 
 
@@ -133,14 +134,16 @@ def answers_model(ruleset: RuleSet) -> type[BaseModel]:
 def allowed(q: Question) -> str:
     """What a question accepts, in words, for error messages."""
     if q.type == "int":
-        return f"a whole number from {q.min} to {q.max}" + (f" ({q.unit})" if q.unit else "")
+        return (_("a whole number from {min} to {max}").format(min=q.min, max=q.max)
+                + (f" ({q.unit})" if q.unit else ""))
     if q.type == "date":
-        return (f"a date written YYYY-MM-DD, from {EARLIEST_DATE.isoformat()} to today "
-                "(it sets the season)")
+        return _("a date written YYYY-MM-DD, from {earliest} to today (it sets the "
+                 "season)").format(earliest=EARLIEST_DATE.isoformat())
     codes = ", ".join(q.codes)
     if q.type == "multi":
-        return f"a list of one or more of: {codes} ('none' and 'not_sure' stand alone)"
-    return f"one of: {codes}"
+        return _("a list of one or more of: {codes} ('none' and 'not_sure' stand "
+                 "alone)").format(codes=codes)
+    return _("one of: {codes}").format(codes=codes)
 
 
 def _message(err: ErrorDetails, ruleset: RuleSet) -> tuple[str, str]:
@@ -149,14 +152,17 @@ def _message(err: ErrorDetails, ruleset: RuleSet) -> tuple[str, str]:
     given = err.get("input")
     if err["type"] == "extra_forbidden":
         known = ruleset.questions.by_id
-        return field, f"unknown question id '{shown(field)}'{suggest(field, known)}"
+        return field, (_("unknown question id '{id}'").format(id=shown(field))
+                       + suggest(field, known))
     if field == RESPONDENT_ID:
-        return field, f"respondent_id: {RESPONDENT_ID_RULE}"
+        return field, f"respondent_id: {_(RESPONDENT_ID_RULE)}"
     q = ruleset.questions.by_id.get(field)
     if q is None:
         return field, err["msg"]
-    echo = shown(json.dumps(given, default=str)) if not isinstance(given, dict) else "an object"
-    item = f" (item {loc[1] + 1})" if len(loc) > 1 and isinstance(loc[1], int) else ""
+    echo = (shown(json.dumps(given, default=str)) if not isinstance(given, dict)
+            else _("an object"))
+    item = (" " + _("(item {number})").format(number=loc[1] + 1)
+            if len(loc) > 1 and isinstance(loc[1], int) else "")
     detail = ""
     if err["type"] in ("value_error", "assertion_error"):
         detail = err["msg"].removeprefix("Value error, ") + "; "
@@ -165,16 +171,21 @@ def _message(err: ErrorDetails, ruleset: RuleSet) -> tuple[str, str]:
         codes = [c.strip() for c in given.replace(";", ",").split(",") if c.strip()]
         unknown = [c for c in codes if c not in q.codes]
         fix = json.dumps(codes) if codes and not unknown else None
-        detail = ("a list is needed" + (", even for one answer" if len(codes) == 1 else "")
-                  + (f": write {fix}" if fix else "") + "; ")
+        detail = ((_("a list is needed, even for one answer") if len(codes) == 1
+                   else _("a list is needed"))
+                  + (": " + _("write {fix}").format(fix=fix) if fix else "") + "; ")
         if unknown:
-            detail += f"'{unknown[0]}' is not a code{suggest(unknown[0], q.codes)}; "
-        return field, f"{field}: {detail}got {json.dumps(given)}; expected {allowed(q)}"
+            detail += (_("'{code}' is not a code").format(code=unknown[0])
+                       + suggest(unknown[0], q.codes) + "; ")
+        return field, f"{field}: {detail}" + _("got {given}; expected {allowed}").format(
+            given=json.dumps(given), allowed=allowed(q))
     if q.type in ("choice", "multi") and isinstance(given, str) and len(loc) <= 2:
-        detail += f"'{shown(given)}' is not a code{suggest(given, q.codes)}; "
+        detail += (_("'{code}' is not a code").format(code=shown(given))
+                   + suggest(given, q.codes) + "; ")
         echo = ""
-    got = f"got {echo}; " if echo else ""
-    return field, f"{field}{item}: {detail}{got}expected {allowed(q)}"
+    got = _("got {given}; ").format(given=echo) if echo else ""
+    return field, f"{field}{item}: {detail}{got}" + _("expected {allowed}").format(
+        allowed=allowed(q))
 
 
 MAX_PROBLEMS = 20  # problems listed in one error (the count says how many there are)
@@ -184,11 +195,11 @@ def validate_answers(raw: Any, ruleset: RuleSet, *, source: str | None = None,
                      text: str | None = None, today: dt.date | None = None) -> ValidatedAnswers:
     """Validate an answers mapping; raise AnswersError listing every problem."""
     if not isinstance(raw, dict):
-        many = ("; this is a list: to screen many records, write one object a line "
-                "(JSON Lines) and use: screener batch FILE.jsonl -o results.csv"
+        many = ("; " + _("this is a list: to screen many records, write one object a line "
+                         "(JSON Lines) and use: screener batch FILE.jsonl -o results.csv")
                 if isinstance(raw, list) else "")
-        raise AnswersError("the answers must be a JSON object mapping question ids to "
-                           "answers" + many, file=source, line=1)
+        raise AnswersError(_("the answers must be a JSON object mapping question ids to "
+                             "answers") + many, file=source, line=1)
     try:
         model = answers_model(ruleset).model_validate(raw)
     except ValidationError as exc:
@@ -199,13 +210,16 @@ def validate_answers(raw: Any, ruleset: RuleSet, *, source: str | None = None,
             line = _line_of_key(text, field) if text else None
             first_line = first_line or line
             fields.append(field)
-            problems.append((f"line {line}: " if line and source else "") + message)
+            problems.append((_("line {line}: ").format(line=line) if line and source else "")
+                            + message)
         count = len(errors)
         if count > MAX_PROBLEMS:
-            problems.append(f"... and {count - MAX_PROBLEMS:,} more")
-        where = f" in {source}" if source else ""
+            problems.append(_("... and {count} more").format(count=f"{count - MAX_PROBLEMS:,}"))
         error = AnswersError(
-            f"{count} invalid answer{'s' if count > 1 else ''}" + where,
+            (ngettext("{count} invalid answer in {source}", "{count} invalid answers in {source}",
+                      count) if source else
+             ngettext("{count} invalid answer", "{count} invalid answers", count)
+             ).format(count=count, source=source),
             file=source, line=first_line, field=fields[0] if fields else None,
             problems=problems)
         from .red_flags import red_flags_in

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .errors import DiskFullError, OutputError, OutputExistsError, is_disk_full
+from .i18n import N_, _
 
 
 def shipped_folder(name: str) -> Path:
@@ -48,7 +49,7 @@ def make_private_folders(folder: Path) -> None:
             if not path.is_dir():  # a file where a folder belongs: say that, not EEXIST
                 import errno
 
-                raise NotADirectoryError(errno.ENOTDIR, "a file is where this folder belongs",
+                raise NotADirectoryError(errno.ENOTDIR, _("a file is where this folder belongs"),
                                          str(path)) from None
             continue  # made meanwhile by another process: not ours to change
         os.chmod(path, 0o700)  # mkdir's mode is masked by the umask
@@ -64,18 +65,20 @@ def write_private(path: str | Path, data: str | bytes, *, overwrite: bool = True
     """
     path = Path(path)
     if not path.parent.is_dir():  # a mistyped folder is an error, not a new folder tree
-        raise OutputError(f"cannot write {path}: the folder {path.parent} does not exist")
+        raise OutputError(_("cannot write {path}: the folder {folder} does not exist").format(
+            path=path, folder=path.parent))
     if not overwrite and os.path.lexists(path):  # a dangling symlink is not a free name
-        raise OutputExistsError(_EXISTS.format(path=path))
+        raise OutputExistsError(_(_EXISTS).format(path=path))
     try:
         return _write(path, data, overwrite)
     except OSError as exc:
         if isinstance(exc, FileExistsError):
-            raise OutputExistsError(_EXISTS.format(path=path)) from None
+            raise OutputExistsError(_(_EXISTS).format(path=path)) from None
         if is_disk_full(exc):  # the temporary file is removed, an old file left whole
-            raise DiskFullError(f"cannot write {path}: the disk is full (nothing was "
-                                "written; free some space and try again)") from None
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+            raise DiskFullError(_("cannot write {path}: the disk is full (nothing was written; "
+                                  "free some space and try again)").format(path=path)) from None
+        raise OutputError(_("cannot write {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
 
 
 def file_keys(path: str | Path) -> list:
@@ -99,17 +102,17 @@ def refuse_writing_over_inputs(output: str | Path | None, inputs) -> None:
     for source in inputs:
         if source is not None and str(source) != "-" and written & set(file_keys(source)):
             same = "" if str(source) == str(output) else f" ({source})"
-            raise OutputError(f"this is a file the command reads{same}, so it is never "
-                              "written over, even with --force; choose another file name "
-                              "(nothing was written)", file=str(output))
+            raise OutputError(_("this is a file the command reads{same}, so it is never "
+                                "written over, even with --force; choose another file name "
+                                "(nothing was written)").format(same=same), file=str(output))
 
 
-_EXISTS = "{path} already exists: use --force to replace it, or choose another file name"
+_EXISTS = N_("{path} already exists: use --force to replace it, or choose another file name")
 
 
 def exists_message(path) -> str:
     """The one wording, in every command, for an output file that is already there."""
-    return _EXISTS.format(path=path)
+    return _(_EXISTS).format(path=path)
 
 
 def _write(path: Path, data: str | bytes, overwrite: bool) -> Path:

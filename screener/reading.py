@@ -32,10 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AnswersError, shown
+from .i18n import N_, _
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 16
 MAX_DIGITS = 30
+TOO_DEEP = N_("nested too deeply: answers are at most {limit} levels deep")
 
 
 class UnreadableInput(AnswersError):
@@ -47,19 +49,26 @@ class UnreadableInput(AnswersError):
         self.seen = seen
 
 
-def read_text(path: str | Path, what: str = "answers file") -> str:
+# What is read, named in its errors ("no such answers file"): marked here, translated
+# where an error says it. TRANSLATORS: these names are used with their article ("el
+# archivo de respuestas"): the messages around them have none.
+ANSWERS_FILE = N_("answers file")
+ANSWERS_INPUT = N_("answers input")
+
+
+def read_text(path: str | Path, what: str = ANSWERS_FILE) -> str:
     """The text of a regular file of at most MAX_BYTES (UTF-8, a BOM allowed)."""
     return decode(read_bytes(path, what), str(path), what)
 
 
 #: why an answers file cannot be larger (the words of the size error)
-ANSWERS_SIZE = "(a complete set of answers is about 2 KB), so this is not answers"
+ANSWERS_SIZE = N_("(a complete set of answers is about 2 KB), so this is not answers")
 
 
 _PIECE = 64 * 1024  # bytes read at a time (read_bytes)
 
 
-def read_bytes(path: str | Path, what: str = "answers file", *, limit: int = MAX_BYTES,
+def read_bytes(path: str | Path, what: str = ANSWERS_FILE, *, limit: int = MAX_BYTES,
                usual: str = ANSWERS_SIZE, fix: str | None = None) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes: the one way in for a file
     someone else may have written. Opened without blocking and checked before a byte is
@@ -70,21 +79,21 @@ def read_bytes(path: str | Path, what: str = "answers file", *, limit: int = MAX
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise AnswersError(f"no such {what}", file=str(path)) from None
+        raise AnswersError(_("no such {what}").format(what=_(what)), file=str(path)) from None
     except OSError as exc:
-        raise AnswersError(f"cannot read the {what}: {exc.strerror or exc}",
-                           file=str(path)) from None
+        raise AnswersError(_("cannot read the {what}: {reason}").format(
+            what=_(what), reason=exc.strerror or exc), file=str(path)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = ("a folder" if stat.S_ISDIR(info.st_mode) else
-                    "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else
-                    "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
-                    else "not a regular file")
-            remedy = fix or f"name the {what}"
-            raise AnswersError(f"is {kind}, not a file: only regular files are read (a pipe "
-                               f"or a device could block or never end); {remedy}",
-                               file=str(path))
+            kind = (_("is a folder") if stat.S_ISDIR(info.st_mode) else
+                    _("is a named pipe (FIFO)") if stat.S_ISFIFO(info.st_mode) else
+                    _("is a device") if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                    else _("is not a regular file"))
+            remedy = _(fix) if fix else _("name the {what}").format(what=_(what))
+            raise AnswersError(_("{kind}, not a file: only regular files are read (a pipe or a "
+                                 "device could block or never end); {remedy}").format(
+                                     kind=kind, remedy=remedy), file=str(path))
         if info.st_size > limit:  # its start is still searched for a red flag
             raise _too_big(path, what, info.st_size, os.read(fd, limit), limit, usual)
         chunks, size = [], 0
@@ -98,8 +107,8 @@ def read_bytes(path: str | Path, what: str = "answers file", *, limit: int = MAX
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        raise AnswersError(f"cannot read the {what}: {exc.strerror or exc}",
-                           file=str(path)) from None
+        raise AnswersError(_("cannot read the {what}: {reason}").format(
+            what=_(what), reason=exc.strerror or exc), file=str(path)) from None
     finally:
         os.close(fd)
     raw = b"".join(chunks)
@@ -108,7 +117,7 @@ def read_bytes(path: str | Path, what: str = "answers file", *, limit: int = MAX
     return raw
 
 
-def read_stream(stream, source: str = "<stdin>", what: str = "answers input") -> str:
+def read_stream(stream, source: str = "<stdin>", what: str = ANSWERS_INPUT) -> str:
     """The text of a binary stream (standard input), with the same limit."""
     return decode(stream.read(MAX_BYTES + 1), source, what)
 
@@ -126,8 +135,8 @@ def decode(raw: bytes, source: str, what: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise UnreadableInput(
-            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} on line {line} cannot be read "
-            "(save the file as UTF-8)", file=source, line=line,
+            _("not UTF-8 text: byte 0x{byte} on line {line} cannot be read (save the file as "
+              "UTF-8)").format(byte=f"{raw[exc.start]:02x}", line=line), file=source, line=line,
             seen=raw.decode("utf-8", "replace")) from None
 
 
@@ -135,10 +144,15 @@ def _too_big(source, what: str, size: int | None, head: bytes, limit: int = MAX_
              usual: str = ANSWERS_SIZE) -> UnreadableInput:
     """The error for input over the limit; ``seen`` is the text of its first ``limit``
     bytes (searched for a red flag as broken JSON is, never parsed)."""
-    size_text = f" ({size:,} bytes)" if size is not None else ""
-    a = "an" if what[:1] in "aeiou" else "a"
-    return UnreadableInput(f"too large{size_text} for {a} {what}: the limit is {limit:,} "
-                           f"bytes {usual}, and reading it whole could exhaust memory",
+    size_text = " " + _("({size} bytes)").format(size=f"{size:,}") if size is not None else ""
+    if _(what) == what:  # English, or a name without a translation: its own article
+        for_what = ("for an " if what[:1] in "aeiou" else "for a ") + what
+    else:
+        for_what = _("for {what}").format(what=_(what))
+    return UnreadableInput(_("too large{size} {for_what}: the limit is {limit} bytes {usual}, "
+                             "and reading it whole could exhaust memory").format(
+                                 size=size_text, for_what=for_what, limit=f"{limit:,}",
+                                 usual=_(usual)),
                            file=str(source), seen=head.decode("utf-8", "replace"))
 
 
@@ -189,7 +203,7 @@ def _float(text: str) -> float:
 
 
 def _constant(name: str):
-    raise ValueError(f"{name} is not a number an answer can have")
+    raise ValueError(_("{name} is not a number an answer can have").format(name=name))
 
 
 def parse_json(text: str, source: str | None = None) -> Any:
@@ -200,27 +214,30 @@ def parse_json(text: str, source: str | None = None) -> Any:
                           parse_float=_float, parse_constant=_constant)
     except _Repeated as exc:
         raise UnreadableInput(
-            f"'{shown(exc.key)}' is given twice: each question id may appear once (a "
-            "reader would silently keep only the last copy); keep the right one",
+            _("'{key}' is given twice: each question id may appear once (a reader would "
+              "silently keep only the last copy); keep the right one").format(
+                  key=shown(exc.key)),
             field=exc.key, line=_second_line(text, exc.key), seen=_lenient(text), **where
         ) from None
     except _TooLong as exc:
-        raise UnreadableInput(f"a number has {len(str(exc))} characters: the limit is "
-                              f"{MAX_DIGITS} digits ({shown(exc, 20)})", seen=text,
-                              **where) from None
+        raise UnreadableInput(_("a number has {count} characters: the limit is {limit} "
+                                "digits ({number})").format(
+                                    count=len(str(exc)), limit=MAX_DIGITS,
+                                    number=shown(exc, 20)), seen=text, **where) from None
     except RecursionError:
-        raise UnreadableInput(f"nested too deeply: answers are at most {MAX_DEPTH} "
-                              "levels deep", seen=text, **where) from None
+        raise UnreadableInput(_(TOO_DEEP).format(limit=MAX_DEPTH), seen=text,
+                              **where) from None
     except json.JSONDecodeError as exc:
-        raise UnreadableInput(f"not valid JSON: {exc.msg} (column {exc.colno})",
+        raise UnreadableInput(_("not valid JSON: {reason} (column {column})").format(
+                                  reason=exc.msg, column=exc.colno),
                               line=exc.lineno if source else None, seen=text,
                               **where) from None
     except ValueError as exc:  # e.g. a number the interpreter refuses to convert
-        raise UnreadableInput(f"not valid JSON: {shown(exc)}", seen=text, **where) from None
+        raise UnreadableInput(_("not valid JSON: {reason}").format(reason=shown(exc)),
+                              seen=text, **where) from None
     # no deeper than the number of brackets: most answers need no walk at all
     if text.count("[") + text.count("{") > MAX_DEPTH and _depth_over(data, MAX_DEPTH):
-        raise UnreadableInput(f"nested too deeply: answers are at most {MAX_DEPTH} levels "
-                              "deep", seen=text, **where)
+        raise UnreadableInput(_(TOO_DEEP).format(limit=MAX_DEPTH), seen=text, **where)
     return data
 
 

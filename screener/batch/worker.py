@@ -20,6 +20,7 @@ from typing import Any
 
 from ..answers import RESPONDENT_ID, validate_answers
 from ..errors import AnswersError, BatchError, shown
+from ..i18n import SOURCE, language
 from ..ruleset.facts import STRENGTH, factor_fact
 from ..ruleset.loading import load_ruleset
 from ..ruleset.models import RuleSet
@@ -48,7 +49,16 @@ def init_worker(rules_dir: str | None, ruleset_hash: str,
 
 
 def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
-    """Screen one chunk: formatted output and error text plus counts, in chunk order."""
+    """Screen one chunk: formatted output and error text plus counts, in chunk order.
+
+    In English whatever ``--lang`` the run has: the results and errors files are data
+    (read by programs, compared between runs), and a spawned or Dask worker never knows
+    the run's language anyway, so the in-process executor must not write another one."""
+    with language(SOURCE):
+        return _screen_chunk(task, records)
+
+
+def _screen_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
     from ..engine import using
     from ..screening import triage_summary
 
@@ -57,7 +67,8 @@ def process_chunk(task: Task, records: list[tuple[int, Any]]) -> dict:
     out, err = io.StringIO(), io.StringIO()
     write_row = row_writer(out, task.output_format, output_columns(ruleset))
     write_error = row_writer(err, task.error_format, ERROR_COLUMNS)
-    by_triage, by_factor = Counter(), Counter()
+    by_triage: Counter[str] = Counter()
+    by_factor: Counter[str] = Counter()
     incomplete = 0
     screened = unanswered = 0
     urgent_errors: list[dict] = []

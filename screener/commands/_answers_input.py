@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from ..i18n import _
+
 
 def add_arguments(parser) -> None:
     parser.add_argument("answers", metavar="ANSWERS.json", nargs="?",
@@ -20,15 +22,16 @@ def load(args, ruleset):
     from ..interop.answers_file import load_answers_file
 
     if (args.answers is None) == (args.persona is None):
-        raise AnswersError("give either an answers file (or - for stdin) or --persona ID")
+        raise AnswersError(_("give either an answers file (or - for stdin) or --persona ID"))
     if args.persona is not None:
         from ..personas import load_personas, persona_answers
         from ..spelling import suggest
 
         personas = load_personas(args.personas, ruleset)
         if args.persona not in personas:
-            raise AnswersError(f"no persona '{args.persona}'{suggest(args.persona, personas)}; "
-                               f"personas: {', '.join(personas)}")
+            raise AnswersError(_("no persona '{name}'").format(name=args.persona)
+                               + suggest(args.persona, personas) + "; "
+                               + _("personas: {names}").format(names=", ".join(personas)))
         return persona_answers(personas[args.persona], ruleset)
     return load_answers_file(args.answers, ruleset)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from . import add_lang_argument, choose_language, iso_date
 
 DESCRIPTION = """\
@@ -105,7 +106,7 @@ def run(args) -> int:
     choose_language(args)  # the urgent lines; results and errors files stay codes
     today = args.today
     if args.workers < 1:
-        raise BatchError("--workers must be at least 1", field="--workers")
+        raise BatchError(_("--workers must be at least 1"), field="--workers")
     check_input(Path(args.input))  # before its name is read and the progress bar reads it
     fmt = format_of(args.input, "input")
     read_as = resolve_read_as(Path(args.input), fmt, args.read_as)
@@ -135,11 +136,11 @@ def run(args) -> int:
         raise
     except KeyboardInterrupt:
         if paths_for(Path(args.output))[1].exists():
-            print("\nscreener: interrupted; finished records are kept: run the same command "
-                  "with --resume to continue", file=sys.stderr)
+            print("\nscreener: " + _("interrupted; finished records are kept: run the same "
+                                     "command with --resume to continue"), file=sys.stderr)
         else:
-            print("\nscreener: interrupted before any record was saved; nothing to resume",
-                  file=sys.stderr)
+            print("\nscreener: " + _("interrupted before any record was saved; nothing to "
+                                     "resume"), file=sys.stderr)
         return 130
     if progress:
         progress.finish()
@@ -157,7 +158,8 @@ def _warn(text: str) -> None:
 
     from ..errors import printable
 
-    print(f"screener: warning: {printable(text)}", file=sys.stderr)  # names a file
+    print("screener: " + _("warning: {text}").format(text=printable(text)),
+          file=sys.stderr)  # names a file
 
 
 class _Notice:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from . import add_lang_argument, choose_language
 
 DESCRIPTION = """\
@@ -48,8 +49,8 @@ def run(args) -> int:
     from ..spelling import suggest
 
     if args.speed is not None and not 0 <= args.speed < 3600:  # also refuses nan and inf
-        raise ScreenerError("--speed is a number of seconds between answers, from 0 "
-                            "(no pause) to under an hour")
+        raise ScreenerError(_("--speed is a number of seconds between answers, from 0 (no "
+                              "pause) to under an hour"))
     lang = choose_language(args)
     ruleset = load_ruleset(args.rules, lang)
     personas = load_personas(args.personas, ruleset)
@@ -65,8 +66,9 @@ def run(args) -> int:
         return 0
     persona = personas.get(args.persona)
     if persona is None:
-        raise ScreenerError(f"no sample patient '{args.persona}'"
-                            f"{suggest(args.persona, personas)}; see: screener demo --list")
+        raise ScreenerError(_("no sample patient '{name}'").format(name=args.persona)
+                            + suggest(args.persona, personas) + "; "
+                            + _("see: screener demo --list"))
     from ..reports import render
     from ..terminal.demo import DEFAULT_SPEED, DemoAsker, DemoQuit, Pacer, play, style_for
 
@@ -74,7 +76,6 @@ def run(args) -> int:
     speed = DEFAULT_SPEED if args.speed is None else args.speed
     asker = DemoAsker(persona.answers, Pacer(auto=args.auto, speed=speed), stdout=out,
                       style=style)
-    from ..i18n import _
 
     out.write(style.bold(_("Demo: {name} ({id}), an invented patient").format(
                   name=persona.name, id=persona.id)) + "\n"

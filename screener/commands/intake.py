@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from . import add_lang_argument, choose_language, languages
 
 DESCRIPTION = """\
@@ -54,16 +55,17 @@ def run(args) -> int:
     from ..errors import ScreenerError, printable
 
     if not sys.stdin.isatty():
-        raise ScreenerError("intake mode is for a terminal that people type into; "
-                            "standard input is not a terminal. For answers files use: "
-                            "screener screen ANSWERS.json")
+        raise ScreenerError(_("intake mode is for a terminal that people type into; standard "
+                              "input is not a terminal. For answers files use: screener "
+                              "screen ANSWERS.json"))
     folder = Path(args.out).expanduser()
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
-        raise ScreenerError(f"cannot use the folder {folder}: {exc.strerror or exc}") from None
+        raise ScreenerError(_("cannot use the folder {folder}: {reason}").format(
+            folder=folder, reason=exc.strerror or exc)) from None
     if not os.access(folder, os.W_OK):
-        raise ScreenerError(f"cannot write to the folder {folder}")
+        raise ScreenerError(_("cannot write to the folder {folder}").format(folder=folder))
     from ..terminal.console import dumb_terminal
 
     if dumb_terminal() or not sys.stdout.isatty():
@@ -78,8 +80,9 @@ def run(args) -> int:
 
     report_lang = None if args.report_lang is None else base_code(args.report_lang)
     if report_lang is not None and report_lang not in languages(args.rules):
-        raise ScreenerError(f"unknown language '{report_lang}' for --report-lang; choose one "
-                            f"of: {', '.join(languages(args.rules))}")
+        raise ScreenerError(_("unknown language '{lang}' for --report-lang; choose one of: "
+                              "{languages}").format(lang=report_lang,
+                                                    languages=", ".join(languages(args.rules))))
     lang = choose_language(args)
     ruleset = load_ruleset(args.rules, lang)
     if report_lang is not None:

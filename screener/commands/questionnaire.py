@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from . import add_lang_argument, choose_language, languages, write_output
 
 DESCRIPTION = """\
@@ -57,7 +58,7 @@ FORMATS = {
 
 def add_arguments(parser) -> None:
     kind = parser.add_mutually_exclusive_group(required=True)
-    for flag, (_, _, _, help_text) in FORMATS.items():
+    for flag, (*_others, help_text) in FORMATS.items():
         kind.add_argument(f"--{flag}", dest="kind", action="store_const", const=flag,
                           help=help_text)
     parser.add_argument("--fhir-version", choices=["R4", "R5"], default="R4",
@@ -77,11 +78,12 @@ def run(args) -> int:
     from ..errors import ScreenerError
     from ..ruleset.loading import load_ruleset
 
-    what, module_name, binary, _ = FORMATS[args.kind]
+    what, module_name, binary, _help = FORMATS[args.kind]
     if args.fhir_version != "R4" and args.kind != "fhir":
-        raise ScreenerError("--fhir-version goes with --fhir", field="--fhir-version")
+        raise ScreenerError(_("--fhir-version goes with --fhir"), field="--fhir-version")
     if binary and args.output is None:
-        raise ScreenerError(f"the {what} is a binary file: write it with -o FILE")
+        raise ScreenerError(_("the {what} is a binary file: write it with -o FILE").format(
+            what=what))
     lang = choose_language(args)
     ruleset = load_ruleset(args.rules, lang)
     # the same rules in every other language, for the formats that carry several

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from . import add_answers_and_view_arguments, add_lang_argument, choose_language, write_output
 
 DESCRIPTION = """\
@@ -55,17 +56,20 @@ def choose_format(fmt: str | None, output: str | None) -> str:
 
     if fmt is None:
         if output is None:
-            raise ScreenerError(f"say which format with --format ({', '.join(FORMAT_NAMES)}) "
-                                "or give -o FILE with one of the extensions "
-                                f"{', '.join(SUFFIXES)}")
+            raise ScreenerError(_("say which format with --format ({formats}) or give -o FILE "
+                                  "with one of the extensions {extensions}").format(
+                                      formats=", ".join(FORMAT_NAMES),
+                                      extensions=", ".join(SUFFIXES)))
         lower = output.lower()
         fmt = next((name for suffix, name in SUFFIXES.items() if lower.endswith(suffix)), None)
         if fmt is None:
-            raise ScreenerError(f"cannot tell the format from '{output}': use --format "
-                                f"({', '.join(FORMAT_NAMES)}) or one of the extensions "
-                                f"{', '.join(SUFFIXES)}")
+            raise ScreenerError(_("cannot tell the format from '{output}': use --format "
+                                  "({formats}) or one of the extensions {extensions}").format(
+                                      output=output, formats=", ".join(FORMAT_NAMES),
+                                      extensions=", ".join(SUFFIXES)))
     if fmt not in FORMAT_NAMES:
-        raise ScreenerError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMAT_NAMES)}")
+        raise ScreenerError(_("unknown format '{name}'; choose one of: {formats}").format(
+            name=fmt, formats=", ".join(FORMAT_NAMES)))
     return fmt
 
 
@@ -80,7 +84,7 @@ def run(args) -> int:
     fmt = choose_format(args.format, args.output)
     module = get_format(fmt)
     if fmt != "fhir" and (args.patient_ref or args.fhir_version != "R4"):
-        raise ScreenerError("--fhir-version and --patient-ref go with the fhir format")
+        raise ScreenerError(_("--fhir-version and --patient-ref go with the fhir format"))
     if args.patient_ref:
         from ..reports.fhir import check_patient_ref
 
@@ -89,7 +93,8 @@ def run(args) -> int:
         except ValueError as exc:
             raise ScreenerError(str(exc), field="--patient-ref") from None
     if args.output is None and module.BINARY:
-        raise ScreenerError(f"the {fmt} format is binary: write it to a file with -o FILE")
+        raise ScreenerError(_("the {format} format is binary: write it to a file with -o "
+                              "FILE").format(format=fmt))
     refuse_writing_over_inputs(args.output, [args.answers])
     ruleset = load_ruleset(args.rules, choose_language(args))
     result = screen(load_answers_file(args.answers, ruleset), ruleset)

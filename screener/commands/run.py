@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from . import add_lang_argument, choose_language
 
 DESCRIPTION = """\
@@ -56,9 +57,9 @@ def run(args, *, resume: bool = False) -> int:
 
     if not sys.stdin.isatty():
         raise ScreenerError(
-            "standard input is not a terminal, so the questions cannot be asked here. "
-            "Write the answers to a JSON file (see `screener schema answers`) and run: "
-            "screener screen ANSWERS.json")
+            _("standard input is not a terminal, so the questions cannot be asked here. Write "
+              "the answers to a JSON file (see `screener schema answers`) and run: screener "
+              "screen ANSWERS.json"))
     from ..terminal.console import dumb_terminal
 
     if dumb_terminal() or not sys.stdout.isatty():
@@ -67,7 +68,6 @@ def run(args, *, resume: bool = False) -> int:
         args.plain = True
     if args.no_color or args.plain:
         os.environ["NO_COLOR"] = "1"  # prompt_toolkit reads it: no colour anywhere
-    from ..i18n import _
     from ..terminal.drafts import BestEffortDraftStore
 
     # a data folder that cannot be made or written never stops the screening: it is

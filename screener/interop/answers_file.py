@@ -15,6 +15,7 @@ from typing import Any
 
 from ..answers import ValidatedAnswers, validate_answers
 from ..errors import AnswersError, ScreenerError
+from ..i18n import _
 from ..ruleset.models import RuleSet
 
 
@@ -45,14 +46,14 @@ def _many_records(text: str, source: str, problem: str) -> str | None:
     first = text.lstrip().split("\n", 1)[0]
     suffix = Path(source).suffix.lower()
     if "Extra data" in problem and first.startswith("{") or suffix == ".jsonl":
-        kind, example = "JSON Lines (one record a line)", "results.jsonl"
+        kind, example = _("JSON Lines (one record a line)"), "results.jsonl"
     elif suffix in (".csv", ".tsv") or ("," in first and first[:1] not in "{[\""):
-        kind, example = "a CSV table (one record a row)", "results.csv"
+        kind, example = _("a CSV table (one record a row)"), "results.csv"
     else:
         return None
-    return (f"this looks like {kind}, but screen reads one answers object in JSON "
-            f"(see `screener schema answers`). To screen many records use: "
-            f"screener batch {name} -o {example}")
+    return _("this looks like {kind}, but screen reads one answers object in JSON (see "
+             "`screener schema answers`). To screen many records use: screener batch {name} "
+             "-o {example}").format(kind=kind, name=name, example=example)
 
 
 def parse_answers_text(text: str, ruleset: RuleSet, source: str,

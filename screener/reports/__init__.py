@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-from ..i18n import N_
+from ..i18n import N_, _
 
 VIEWS = ("person", "clinician")
 #: Formats for programs, not people: the same bytes whatever the language (ids and
@@ -39,7 +39,8 @@ LABELS: dict[str, str] = {
 def get_format(name: str):
     """The module rendering ``name``; a clear error lists the valid ones."""
     if name not in FORMATS:
-        raise ValueError(f"unknown format '{name}'; choose one of: {', '.join(FORMATS)}")
+        raise ValueError(_("unknown format '{name}'; choose one of: {formats}").format(
+            name=name, formats=", ".join(FORMATS)))
     return importlib.import_module(FORMATS[name], __name__)
 
 
@@ -51,7 +52,8 @@ def render(result, ruleset, fmt: str = "text", view: str = "person", **options):
     from ..safety import ensure_safe_text
 
     if view not in VIEWS:
-        raise ValueError(f"unknown view '{view}'; choose one of: {', '.join(VIEWS)}")
+        raise ValueError(_("unknown view '{view}'; choose one of: {views}").format(
+            view=view, views=", ".join(VIEWS)))
     module = get_format(fmt)
     if fmt in MACHINE_FORMATS:
         return _render_language_neutral(fmt, module, result, ruleset, view, **options)
