@@ -51,9 +51,10 @@ def evidence_fields(rule: Rule, facts: dict[str, Any], ruleset: RuleSet,
     ordered = ({q: answers[q] for q in sorted((q for q in answers if q in position),
                                               key=position.__getitem__)}
                if len(answers) > 1 else {q: v for q, v in answers.items() if q in position})
-    found = {"rule": rule.id, "title": rule.title, "reason": rule.reason, "answers": ordered,
-             "facts": used, "sources": list(rule.sources),
-             "assumed_risk": []}  # given, not defaulted: pydantic deep-copies a default list
+    found: dict[str, Any] = {
+        "rule": rule.id, "title": rule.title, "reason": rule.reason, "answers": ordered,
+        "facts": used, "sources": list(rule.sources),
+        "assumed_risk": []}  # given, not defaulted: pydantic deep-copies a default list
     if rule.risk is not None and risk_reading.fired_only_assumed(rule, facts):
         found["assumed_risk"] = [{"item": item, "reading": reading} for item, reading
                                  in risk_reading.assumed_items(rule, facts, ruleset)]
@@ -130,7 +131,7 @@ def derived_rule(name: str, ruleset: RuleSet) -> Rule | None:
         by_fact = _derived_by_fact[ruleset.content_hash] = {}
         for rule in ruleset.rules:
             if rule.kind == "derived":
-                by_fact.setdefault(rule.concludes, rule)
+                by_fact.setdefault(rule.concluded_fact, rule)
     return by_fact.get(name)
 
 
@@ -207,7 +208,8 @@ class _Trail(dict):
 
     def __init__(self, facts: dict[str, Any], ruleset: RuleSet):
         super().__init__()
-        self.facts, self.ruleset, self.memo = facts, ruleset, {}
+        self.facts, self.ruleset = facts, ruleset
+        self.memo: dict[str, list] = {}
 
     def __missing__(self, rule_id: str) -> dict[str, Any]:
         found = self[rule_id] = evidence_fields(self.ruleset.rules_by_id[rule_id],

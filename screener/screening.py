@@ -99,7 +99,7 @@ def _index(ruleset: RuleSet) -> _Index:
         derived = [r for r in ruleset.rules if r.kind == "derived"]
         concluding: dict[str, list[Rule]] = {}
         for rule in derived:
-            concluding.setdefault(rule.concludes, []).append(rule)
+            concluding.setdefault(rule.concluded_fact, []).append(rule)
         layers = rule_layers(ruleset)
         settled_at: dict[int, list[str]] = {}
         for name, rules in concluding.items():
@@ -115,7 +115,7 @@ def _index(ruleset: RuleSet) -> _Index:
             fresh_lists=tuple(k for k, v in nothing_fired.items() if isinstance(v, list)),
             order={rule.id: i for i, rule in enumerate(ruleset.rules)},
             derived=derived, concluding=concluding,
-            concludes={r.id: r.concludes for r in derived},
+            concludes={r.id: r.concluded_fact for r in derived},
             settle_at={layer: settle_function([(name, [r.when for r in concluding[name]])
                                                for name in names])
                        for layer, names in settled_at.items()},
@@ -265,7 +265,7 @@ def update_factor_facts(facts: dict[str, Any], fired: list[str], ruleset: RuleSe
             blocked = True
         if kind == "indicator" and factor in indicators:
             indicators[factor].append(rule_id)
-        elif kind == "exception":
+        elif kind == "exception" and factor is not None:  # every exception names one
             excepted.add(factor)
     _write_factor_facts(facts, indicators, excepted, blocked, ruleset, index)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..errors import AnswersError, BatchError, DiskFullError, OutputError, is_disk_full
 from ..files import write_private
+from ..i18n import N_, _
 from .paths import paths_for
 from .summary import Summary
 
@@ -69,7 +70,8 @@ class PartialFile:
             yield
         except OSError as exc:
             if is_disk_full(exc):
-                raise DiskFullError("cannot write: the disk is full", file=str(self.path)) from None
+                raise DiskFullError(_("cannot write: the disk is full"),
+                                    file=str(self.path)) from None
             raise
 
 
@@ -87,15 +89,16 @@ def _open_private(path: Path, truncate_to: int | None):
     except OSError as exc:
         why = exc.strerror
         if path.is_symlink():
-            why = "it is a symbolic link, and the run never writes through one"
+            why = _("it is a symbolic link, and the run never writes through one")
         elif isinstance(exc, FileExistsError):
-            why = "it already exists (remove it, or use --force)"
+            why = _("it already exists (remove it, or use --force)")
         elif isinstance(exc, FileNotFoundError):
-            why = "it is missing, so the run cannot be resumed: start over with --force"
-        raise OutputError(f"cannot write: {why}", file=str(path)) from None
+            why = _("it is missing, so the run cannot be resumed: start over with --force")
+        raise OutputError(_("cannot write: {reason}").format(reason=why),
+                          file=str(path)) from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise OutputError("cannot write: not a regular file", file=str(path))
+        raise OutputError(_("cannot write: not a regular file"), file=str(path))
     os.fchmod(fd, 0o600)
     if truncate_to is not None:
         if os.fstat(fd).st_size < truncate_to:  # cut short or recreated since the checkpoint
@@ -128,17 +131,19 @@ def load_checkpoint(path: Path, options: dict) -> dict:
     from ..reading import load_json
 
     try:
-        state = load_json(path, "checkpoint")
+        state = load_json(path, CHECKPOINT)
     except AnswersError as exc:
-        raise BatchError(f"cannot read the checkpoint: {exc.message}", file=str(path)) from None
+        raise BatchError(_("cannot read the checkpoint: {reason}").format(reason=exc.message),
+                         file=str(path)) from None
     if not isinstance(state, dict):
-        raise _tampered(path, "it is not a checkpoint")
+        raise _tampered(path, _("it is not a checkpoint"))
     for key, value in options.items():
         if state.get(key) != value:
-            what = {"size": "the input file changed", "mtime_ns": "the input file changed",
-                    "ruleset_hash": "the rules changed"}.get(key, f"'{key}' differs")
-            raise BatchError(f"cannot resume: {what} since the interrupted run; use --force "
-                             "to start again", file=str(path))
+            what = {"size": _("the input file changed"), "mtime_ns": _("the input file changed"),
+                    "ruleset_hash": _("the rules changed")}.get(
+                        key, _("'{key}' differs").format(key=key))
+            raise BatchError(_("cannot resume: {what} since the interrupted run; use --force "
+                               "to start again").format(what=what), file=str(path))
     try:
         counts, done = state["counts"], state["records_done"]
         numbers = [done, counts["screened"], counts["errors"], state["partial_output"]["bytes"],
@@ -150,13 +155,15 @@ def load_checkpoint(path: Path, options: dict) -> dict:
                                                                     "partial_errors")):
             raise TypeError
     except (KeyError, TypeError, ValueError, AttributeError):
-        raise _tampered(path, "it is incomplete or damaged") from None
+        raise _tampered(path, _("it is incomplete or damaged")) from None
     if not all(type(n) is int and n >= 0 for n in numbers):
-        raise _tampered(path, "a count in it is not a whole number")
+        raise _tampered(path, _("a count in it is not a whole number"))
     if done != counts["screened"] + counts["errors"] \
             or sum(counts["by_triage"].values()) != counts["screened"]:
-        raise _tampered(path, f"its counts do not add up ({done:,} records done, "
-                              f"{counts['screened']:,} screened + {counts['errors']:,} errors)")
+        raise _tampered(path, _("its counts do not add up ({done} records done, {screened} "
+                                "screened + {errors} errors)").format(
+                                    done=f"{done:,}", screened=f"{counts['screened']:,}",
+                                    errors=f"{counts['errors']:,}"))
     return state
 
 
@@ -177,8 +184,9 @@ def verify_partials(state: dict, partials: dict[str, tuple[Path, str]], path: Pa
         try:
             fd = os.open(partial, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
         except OSError as exc:
-            raise BatchError(f"cannot resume: {partial.name} cannot be read ({exc.strerror}); "
-                             "start over with --force", file=str(partial)) from None
+            raise BatchError(_("cannot resume: {name} cannot be read ({reason}); start over "
+                               "with --force").format(name=partial.name, reason=exc.strerror),
+                             file=str(partial)) from None
         with os.fdopen(fd, "rb", buffering=0) as handle:
             prefix = _HashedPrefix(handle, saved["bytes"])
             found, failure = None, None
@@ -190,12 +198,14 @@ def verify_partials(state: dict, partials: dict[str, tuple[Path, str]], path: Pa
         if prefix.size < saved["bytes"]:
             raise _cut_short(partial)
         if prefix.digest.hexdigest() != saved["sha256"]:
-            raise _tampered(path, f"{partial.name} is not what the interrupted run wrote")
+            raise _tampered(path, _("{name} is not what the interrupted run wrote").format(
+                name=partial.name))
         if failure is not None:
             raise failure
         if found != rows[name]:
-            raise _tampered(path, f"it says {rows[name]:,} rows were written to {partial.name}, "
-                                  f"which holds {found:,}")
+            raise _tampered(path, _("it says {rows} rows were written to {name}, which holds "
+                                    "{found}").format(rows=f"{rows[name]:,}", name=partial.name,
+                                                      found=f"{found:,}"))
         saved["digest"] = prefix.digest
 
 
@@ -241,8 +251,11 @@ def _count_rows(prefix: io.RawIOBase, fmt: str) -> int:
         # rows end with "\n" only: str.splitlines() would also cut at U+2028, NEL and
         # the like, which JSON leaves unescaped inside a string (an echoed raw value).
         # A row counts if anything but white space is on its line: kept as a flag
-        # across pieces, so a line as long as the file is never held
-        text = io.TextIOWrapper(prefix, encoding="utf-8", errors="replace", newline="\n")
+        # across pieces, so a line as long as the file is never held. (TextIOWrapper reads
+        # a raw stream too, by read() when it has no read1(); typeshed asks for a buffered
+        # one, which would only read ahead of the counting.)
+        text = io.TextIOWrapper(prefix,  # type: ignore[type-var]
+                                encoding="utf-8", errors="replace", newline="\n")
         count, pending = 0, False
         for piece in iter(lambda: text.read(_PIECE), ""):
             lines = piece.split("\n")
@@ -253,19 +266,24 @@ def _count_rows(prefix: io.RawIOBase, fmt: str) -> int:
         return count + pending
     # lines as io.StringIO(text, newline="") cut them (at "\n", "\r" or "\r\n"), the
     # reader joining those of a quoted value that holds a line separator
-    text = io.TextIOWrapper(prefix, encoding="utf-8", errors="replace", newline="")
+    text = io.TextIOWrapper(prefix,  # type: ignore[type-var]  # a raw stream, as above
+                            encoding="utf-8", errors="replace", newline="")
     return max(sum(1 for cells in csv.reader(text) if cells) - 1, 0)
 
 
+#: the checkpoint, as a reading error names it ("no such checkpoint")
+CHECKPOINT = N_("checkpoint")
+
+
 def _cut_short(partial: Path) -> OutputError:
-    return OutputError("is shorter than its checkpoint says, so finished records were lost: "
-                       "start over with --force", file=str(partial))
+    return OutputError(_("is shorter than its checkpoint says, so finished records were lost: "
+                         "start over with --force"), file=str(partial))
 
 
 def _tampered(path: Path, why: str) -> BatchError:
-    return BatchError(f"cannot resume: the checkpoint does not match the partial files ({why}); "
-                      "it was changed or damaged, so finished records cannot be trusted: start "
-                      "over with --force", file=str(path))
+    return BatchError(_("cannot resume: the checkpoint does not match the partial files "
+                        "({why}); it was changed or damaged, so finished records cannot be "
+                        "trusted: start over with --force").format(why=why), file=str(path))
 
 
 def checkpoint_done(output: Path) -> int:
@@ -274,6 +292,6 @@ def checkpoint_done(output: Path) -> int:
     from ..reading import load_json
 
     try:
-        return int(load_json(paths_for(output)[1], "checkpoint")["records_done"])
+        return int(load_json(paths_for(output)[1], CHECKPOINT)["records_done"])
     except (AnswersError, ValueError, KeyError, TypeError):
         return 0

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BatchError
+from ..i18n import _
 from ..reading import MAX_BYTES
 from ..red_flags import scanner
 from ..ruleset.models import RuleSet
@@ -25,9 +26,11 @@ from ..ruleset.models import RuleSet
 DELIMITERS = (",", ";", "\t")  # what a CSV's columns may be separated by (sniffed)
 
 
-def _escape(error: UnicodeDecodeError) -> tuple[str, int]:
+def _escape(error: UnicodeError) -> tuple[str, int]:
     """Undecodable bytes as lone surrogates U+DC00+byte (surrogateescape, which UTF-16
     does not take): the record holding them is rejected with its own number."""
+    if not isinstance(error, UnicodeDecodeError):  # a handler for reading only
+        raise error
     return "".join(chr(0xDC00 + b) for b in error.object[error.start:error.end]), error.end
 
 
@@ -56,7 +59,8 @@ def open_text(path: Path):
     try:
         handle = open(path, "rb")
     except OSError as exc:
-        raise BatchError(f"cannot read the input: {exc.strerror}", file=str(path)) from None
+        raise BatchError(_("cannot read the input: {reason}").format(reason=exc.strerror),
+                         file=str(path)) from None
     head = handle.read(64)
     handle.seek(0)
     return io.TextIOWrapper(handle, encoding=encoding_of(head), errors="screener-escape",
@@ -66,7 +70,8 @@ def open_text(path: Path):
 def sniff_delimiter(line: str) -> str:
     """The delimiter of a CSV header line among ``,`` ``;`` and tab: the one that occurs
     most often outside quotes (a comma when none does or on a tie with it)."""
-    counts, quoted = Counter(), False
+    counts: Counter[str] = Counter()
+    quoted = False
     for char in line:
         if char == '"':
             quoted = not quoted
@@ -199,10 +204,11 @@ def read_header(reader, source: str) -> list[str] | None:
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise BatchError(f"cannot read the header: {exc}", file=source, line=1) from None
+        raise BatchError(_("cannot read the header: {reason}").format(reason=exc), file=source,
+                         line=1) from None
     if header is not None and not_utf8(header):
-        raise BatchError("cannot read the header: it is not UTF-8 text (save the file as "
-                         "UTF-8 CSV)", file=source, line=1)
+        raise BatchError(_("cannot read the header: it is not UTF-8 text (save the file as "
+                           "UTF-8 CSV)"), file=source, line=1)
     return header
 
 

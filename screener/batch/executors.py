@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
 
@@ -31,7 +31,7 @@ def in_chunks(records: Iterable, size: int) -> Iterator[list]:
 
 
 def run_local(task: Task, chunks: Iterator[list], workers: int, scheduler: str | None,
-              notice: Callable[[str], None] | None = None) -> Iterator[dict]:
+              notice: Callable[[str], None] | None = None) -> Generator[dict, None, None]:
     if workers <= 1:  # in this process: no pickling, same function
         for chunk in chunks:
             yield process_chunk(task, chunk)
@@ -117,7 +117,7 @@ class ClusterError(BatchError):
 
 
 def run_dask(task: Task, chunks: Iterator[list], workers: int, scheduler: str | None,
-             notice: Callable[[str], None] | None = None) -> Iterator[dict]:
+             notice: Callable[[str], None] | None = None) -> Generator[dict, None, None]:
     """The chunks screened on a Dask cluster (``scheduler``, or a local one of
     ``workers`` processes), in order. A fault of the cluster ends in a ClusterError,
     one paragraph, never a wait without end or Dask's traceback: the scheduler cannot be
@@ -365,5 +365,7 @@ def quiet_dask_logs() -> dict:
 
 
 #: --engine name -> executor(task, chunks, workers, scheduler, notice) yielding results in
-#: order; ``notice(text)`` says a passing state (waiting for a Dask worker)
-ENGINES: dict[str, Callable[..., Iterator[dict]]] = {"local": run_local, "dask": run_dask}
+#: order; ``notice(text)`` says a passing state (waiting for a Dask worker). Generators:
+#: run_batch closes one to stop a run early (``stop_after``)
+ENGINES: dict[str, Callable[..., Generator[dict, None, None]]] = {
+    "local": run_local, "dask": run_dask}

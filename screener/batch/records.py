@@ -32,6 +32,7 @@ from typing import Any
 from ..answers import RESPONDENT_ID
 from ..errors import AnswersError, BatchError, shown
 from ..files import write_private
+from ..i18n import _
 from ..interop.records import (
     SOURCES,
     ColumnsError,
@@ -135,7 +136,9 @@ def _flags_in_refused_file(path: Path, header: list[str] | None, ruleset: RuleSe
     row, as a rejected record is (an unreadable header is read as well as it can be);
     when no row can be read that way, the raw text is searched (question id and code
     as words)."""
-    flagged, more, text = [], 0, []
+    flagged: list[str] = []
+    text: list[str] = []
+    more = 0
     try:
         handle = open_text(path)
     except BatchError:
@@ -171,11 +174,13 @@ def resolve_read_as(path: Path, fmt: str, read_as: str) -> str:
     ``plain`` when the header cannot be read: check_start then refuses the file naming
     its red flags); JSONL is always plain answers objects."""
     if read_as != "auto" and read_as not in SOURCES:
-        raise BatchError(f"unknown source '{read_as}'; choose one of: auto, {', '.join(SOURCES)}")
+        raise BatchError(_("unknown source '{name}'; choose one of: {names}").format(
+            name=read_as, names=", ".join(("auto", *SOURCES))))
     if fmt == "jsonl":
         if read_as not in ("auto", "plain"):
-            raise BatchError(f"--from {read_as} reads a CSV export; this is a JSONL file, "
-                             "read as answers objects (leave --from out)", file=str(path))
+            raise BatchError(_("--from {name} reads a CSV export; this is a JSONL file, read "
+                               "as answers objects (leave --from out)").format(name=read_as),
+                             file=str(path))
         return "plain"
     if read_as != "auto":
         return read_as
@@ -192,8 +197,9 @@ def check_header(header: list[str], ruleset: RuleSet, file: str, source: str = "
     or naming every unknown column."""
     repeated = [column for column, n in Counter(header).items() if n > 1]
     if repeated:  # a record is a mapping: one of the cells (maybe a red flag) would be lost
-        raise BatchError(f"column '{repeated[0]}' appears {Counter(header)[repeated[0]]} times: "
-                         "each column must appear once (merge the copies)",
+        raise BatchError(_("column '{column}' appears {count} times: each column must appear "
+                           "once (merge the copies)").format(
+                               column=repeated[0], count=Counter(header)[repeated[0]]),
                          file=file, line=1, field=repeated[0])
     try:
         return plan(header, source, ruleset, file)

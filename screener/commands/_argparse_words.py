@@ -52,5 +52,6 @@ def speak_through_catalogue() -> None:
 
     from .. import i18n
 
-    argparse._ = i18n.gettext
-    argparse.ngettext = i18n.ngettext
+    # the names argparse imported from gettext (typeshed declares only its public API)
+    argparse._ = i18n.gettext  # type: ignore[attr-defined]
+    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]

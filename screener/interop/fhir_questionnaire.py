@@ -29,6 +29,7 @@ checked against the required value sets of that version, which the library does 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from ..reports.fhir import answer_system, questionnaire_url
 
@@ -148,14 +149,14 @@ def _item_control(code: str) -> dict:
 
 
 def _display(link_id: str, text: str, control: str | None = None) -> dict:
-    item = {"linkId": link_id, "text": text, "type": "display"}
+    item: dict[str, Any] = {"linkId": link_id, "text": text, "type": "display"}
     if control:
         item["extension"] = [_item_control(control)]
     return item
 
 
 def _option(question, code) -> dict:
-    option = {"valueCoding": _coding(question, code)}
+    option: dict[str, Any] = {"valueCoding": _coding(question, code)}
     if question.type == "multi" and code in EXCLUSIVE_CODES:
         option["extension"] = [{"url": OPTION_EXCLUSIVE, "valueBoolean": True}]
     return option

@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from typing import Any
 
 EXTENSION = ".fhir.json"
 VERSIONS = ("R4", "R5")
@@ -102,9 +103,10 @@ def questionnaire_response(result, ruleset, ident: str, patient_ref: str | None 
         if items:
             groups.append({"linkId": f"section-{section.id}", "text": section.title,
                            "item": items})
-    resource = {"resourceType": "QuestionnaireResponse", "id": ident,
-                "questionnaire": f"{questionnaire_url(ruleset)}|{ruleset.version}",
-                "status": "completed"}
+    resource: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse", "id": ident,
+        "questionnaire": f"{questionnaire_url(ruleset)}|{ruleset.version}",
+        "status": "completed"}
     if result.respondent_id or patient_ref:
         resource["subject"] = _subject(result, patient_ref)
     if result.screened_on:
@@ -137,7 +139,7 @@ def risk_assessment(result, ident: str, basis: str, patient_ref: str | None = No
     notes += [{"text": f"{n.id}: {' '.join(n.text.split())}"} for n in result.notes
               if not n.first]
     notes.append({"text": DISCLAIMER})
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "RiskAssessment", "id": ident, "status": "final",
         "method": {"coding": [{"system": "urn:screener:ruleset",
                                "code": f"{result.ruleset.name}|{result.ruleset.version}",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from ..i18n import _
@@ -100,7 +101,8 @@ class _Builder:
         cells = [[Paragraph(c if i == 0 and not header else c, self.s["cell"]) for i, c in
                   enumerate(row)] for row in rows]
         table = Table(cells, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
-        style = [("VALIGN", (0, 0), (-1, -1), "TOP"),
+        # (command, first cell, last cell, arguments...): reportlab's style commands
+        style: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "TOP"),
                  ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#c8c8c8")),
                  ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
         if header:

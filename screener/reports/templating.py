@@ -54,7 +54,9 @@ def environment(html: bool):
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"])
     # _("...") in a template: the program's words in the current language (i18n.py)
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    # (a method the i18n extension adds at run time: jinja2's types do not declare it)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True)
     env.filters["md"] = md_escape
     env.filters["refs_md"] = refs_md
     return env

@@ -31,7 +31,7 @@ def producers(ruleset: RuleSet) -> dict[str, list[Rule]]:
     blocking = [r for r in ruleset.rules if r.blocks_factors]
     for rule in ruleset.rules:
         if rule.kind == "derived":
-            made.setdefault(rule.concludes, []).append(rule)
+            made.setdefault(rule.concluded_fact, []).append(rule)
     everything: list[Rule] = []
     for fid in ruleset.factors:
         indicators = [r for r in ruleset.rules if r.factor == fid and r.kind == "indicator"]

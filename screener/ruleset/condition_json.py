@@ -35,7 +35,8 @@ def compile_condition(cond: Condition, as_lists: frozenset[str] = frozenset()) -
         return {"$and": [compile_condition(c, as_lists) for c in cond.all]}
     if isinstance(cond, AnyOf):
         return {"$or": [compile_condition(c, as_lists) for c in cond.any]}
-    name, op, value = cond.name, cond.op, cond.value
+    name, value = cond.name, cond.value
+    op: str = cond.op  # may become one of durable's own operators below
     if op == "known":
         return {"$ex" if value else "$nex": {name: 1}}
     if name in as_lists and op in ("is", "in", "is_not", "not_in"):

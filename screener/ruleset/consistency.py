@@ -32,7 +32,7 @@ class Check(Strict):
         return conditions.names(self.when)
 
 
-_cache: dict[str, tuple] = {}
+_cache: dict[tuple[str, str], tuple[Check, ...]] = {}
 
 
 def _load(folder: str, ruleset: RuleSet) -> tuple[Check, ...]:

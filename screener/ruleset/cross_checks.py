@@ -57,7 +57,7 @@ def known_names(ruleset: RuleSet) -> dict[str, dict]:
                        else {"kind": "number", "codes": None})
     for rule in ruleset.rules:
         if rule.kind == "derived":
-            names[rule.concludes] = {"kind": "bool", "codes": [True, False]}
+            names[rule.concluded_fact] = {"kind": "bool", "codes": [True, False]}
     ids = list(ruleset.factors)
     for fid in ids:
         indicators = [r.id for r in ruleset.rules if r.kind == "indicator" and r.factor == fid]

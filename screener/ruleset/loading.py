@@ -40,7 +40,8 @@ def _clear_caches() -> None:
     _load_localized.cache_clear()
 
 
-load_ruleset.cache_clear = _clear_caches  # tests edit a folder and load it again
+# tests edit a folder and load it again; mypy knows no attributes set on a function
+load_ruleset.cache_clear = _clear_caches  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=8)
@@ -55,6 +56,7 @@ def _load_source(folder: str | Path | None = None) -> RuleSet:
     problems = Problems()
     ruleset = build(folder, problems)
     problems.raise_if_any(folder)
+    assert ruleset is not None  # build gives up (None) only after recording a problem
     return ruleset
 
 

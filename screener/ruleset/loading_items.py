@@ -28,6 +28,7 @@ from .models import (
     TriageLevel,
 )
 from .problems import Problems
+from .yaml_source import LineDict
 from .yaml_spelling import as_yaml
 
 #: the keys each file may have at its top
@@ -87,7 +88,7 @@ def build(folder: Path, problems: Problems) -> RuleSet | None:
     return None if broken else ruleset
 
 
-def _files(reader: Reader, manifest: dict, path: str) -> dict:
+def _files(reader: Reader, manifest: LineDict, path: str) -> dict:
     """The `files:` of ruleset.yaml, with the defaults for what it leaves out."""
     # hazards: the hazard log (authoring/hazards.py), optional: "" = none
     files = {"questions": "questions.yaml", "sources": "sources.yaml", "rules": [],
@@ -122,7 +123,8 @@ def _load_questions(reader: Reader, name: str) -> QuestionBank:
         lost.any_name = True
         return QuestionBank(sections=[])
     reader.only_keys(raw, ("sections",), path)
-    sections, seen = [], {}
+    sections: list[Section] = []
+    seen: dict[str, int] = {}
     raw_sections = raw.get("sections")
     if not isinstance(raw_sections, list):
         if "sections" not in raw:
@@ -170,7 +172,7 @@ def _load_sources(reader: Reader, name: str) -> dict[str, Source]:
     if not reader.is_mapping(raw or {}, path, "", "expected a mapping with 'sources'"):
         reader.unloaded.any_source = True
         return {}
-    raw = raw or {}
+    raw = raw or LineDict()  # (no key_lines: the loop below does not run for it)
     reader.only_keys(raw, ("sources",), path)
     sources: dict[str, Source] = {}
     for item in reader.list_at(raw, "sources", path):
@@ -187,7 +189,7 @@ def _load_sources(reader: Reader, name: str) -> dict[str, Source]:
     return sources
 
 
-def _load_triage(reader: Reader, manifest: dict, path: str) -> dict[str, TriageLevel]:
+def _load_triage(reader: Reader, manifest: LineDict, path: str) -> dict[str, TriageLevel]:
     raw = manifest.get("triage", {})
     if not reader.is_mapping(raw, path, "", "triage must be a mapping of levels",
                              manifest.key_lines.get("triage", 0)):
@@ -207,7 +209,7 @@ def _load_triage(reader: Reader, manifest: dict, path: str) -> dict[str, TriageL
     return triage
 
 
-def _load_computed(reader: Reader, manifest: dict, path: str) -> dict[str, Computed]:
+def _load_computed(reader: Reader, manifest: LineDict, path: str) -> dict[str, Computed]:
     raw = manifest.get("computed", {})
     if not reader.is_mapping(raw, path, "", "computed must be a mapping of inputs",
                              manifest.key_lines.get("computed", 0)):
@@ -230,7 +232,7 @@ def _load_rule_file(reader: Reader, name: str, factors: dict, rules: list) -> No
     raw = reader.read(name, "any_name", "any_factor")
     if raw is UNREADABLE:
         return
-    raw = raw or {}  # an empty file has no rules
+    raw = raw or LineDict()  # an empty file has no rules (nor key_lines: none are read)
     if not reader.is_mapping(raw, path, "", "expected a mapping with 'rules' (and maybe 'factor')"):
         lost.any_name = lost.any_factor = True
         return

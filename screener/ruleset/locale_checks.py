@@ -16,7 +16,7 @@ from .consistency import FILE_NAME, load_checks
 from .locales import LOCALES_DIR, PARTS, PLACEHOLDER_RE, Locale
 
 
-def _english_texts(ruleset) -> Iterator[tuple[str, str, int, str, str, str]]:
+def _english_texts(ruleset) -> Iterator[tuple[str, str, str, str, int, str]]:
     """(section of the locale file, id, field, file, line, English text) of every text
     that needs a translation."""
     questions_file = next((q.file for q in ruleset.questions), "questions.yaml")
@@ -70,7 +70,7 @@ def missing_and_stale(ruleset, locale: Locale) -> list[tuple[str, int, str, str]
     """(file, line, id, message) for every English text without its translation, every
     translation whose English placeholders differ, and every translated id, code or
     field that the rules no longer have."""
-    found = []
+    found: list[tuple[str, int, str, str]] = []
     lang = locale.language.code
     wanted: dict[tuple[str, str], set[str]] = {}
     for part, ident, name, file, line, english in _english_texts(ruleset):

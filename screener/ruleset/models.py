@@ -216,6 +216,14 @@ class Rule(Located):
         return found + [part.when for part in self.parts]
 
     @property
+    def concluded_fact(self) -> str:
+        """The fact a derived rule makes true: ``concludes``, which every derived rule has
+        (``_fields_for_kind``), typed as a name for the code that reads derived rules."""
+        if self.concludes is None:
+            raise ValueError(f"rule {self.id} is a {self.kind} rule: it concludes no fact")
+        return self.concludes
+
+    @property
     def makes_note(self) -> bool:
         """Its text is shown as a note when it fires (notes, and exceptions with text)."""
         return bool(self.text) and self.kind in ("note", "exception")

@@ -57,7 +57,7 @@ class _WorseReader:
         self.concluding: dict[str, list[Rule]] = {}
         for rule in ruleset.rules:
             if rule.kind == "derived":
-                self.concluding.setdefault(rule.concludes, []).append(rule)
+                self.concluding.setdefault(rule.concluded_fact, []).append(rule)
         self._reads_risk: dict[str, bool] = {}
         self._shown: dict[str, Condition] = {}
 

@@ -19,9 +19,12 @@ def _terms(cond) -> list[list[Test]] | None:
     """The condition as alternatives of conjunctions (None when too many)."""
     if isinstance(cond, Test):
         return [[cond]]
-    parts = [_terms(c) for c in (cond.all if isinstance(cond, All) else cond.any)]
-    if any(p is None for p in parts):
-        return None
+    parts: list[list[list[Test]]] = []
+    for child in cond.all if isinstance(cond, All) else cond.any:
+        part = _terms(child)
+        if part is None:  # too many alternatives below: so too here
+            return None
+        parts.append(part)
     if isinstance(cond, AnyOf):
         terms = [t for p in parts for t in p]
     else:
