@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import signal
 from pathlib import Path
@@ -45,12 +46,34 @@ def _named_files(config) -> set[Path]:
     return {path for path in named if path.is_file()}
 
 
+def _whole_suite(config) -> bool:
+    return bool(config.getoption("--slow") or config.getoption("markexpr")
+                or _named_files(config))
+
+
 def pytest_configure(config):
     """The quick set is decided here, before the test modules are imported, so that
     `examples()` in their hypothesis settings can read it."""
     global _WHOLE_SUITE
-    _WHOLE_SUITE = bool(config.getoption("--slow") or config.getoption("markexpr")
-                        or _named_files(config))
+    _WHOLE_SUITE = _whole_suite(config)
+
+
+#: processes running the quick set (pytest-xdist): these machines have two cores
+QUICK_SET_WORKERS = 2
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """The quick set runs on QUICK_SET_WORKERS processes. Not when -n is given (-n 0: one
+    process), nor for the whole suite (--slow, as CI runs it, a marker expression or a
+    test file named: one process, as always), --pdb, --collect-only, one core, or in a
+    worker (its -n is cleared)."""
+    if (not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput")
+            or config.getoption("numprocesses") is not None or _whole_suite(config)
+            or config.getoption("usepdb") or config.getoption("collectonly")
+            or (os.cpu_count() or 1) < QUICK_SET_WORKERS):
+        return
+    config.option.numprocesses = QUICK_SET_WORKERS
 
 
 def examples(whole: int) -> int:
@@ -95,6 +118,17 @@ def pytest_collection_modifyitems(config, items):
         left_out = set(map(id, slow + sampled))
         items[:] = [item for item in items if id(item) not in left_out]
         config.stash[_LEFT_OUT] = (len(slow), len(sampled))
+        if hasattr(config, "workeroutput"):  # an xdist worker: for the summary
+            config.workeroutput["left_out"] = (len(slow), len(sampled))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """Under pytest-xdist the workers collect, each the same tests: any of them tells
+    what the quick set left out."""
+    left_out = getattr(node, "workeroutput", {}).get("left_out")
+    if left_out:
+        node.config.stash[_LEFT_OUT] = tuple(left_out)
 
 
 def pytest_terminal_summary(terminalreporter, config):
