@@ -19,6 +19,7 @@ from pydantic import BeforeValidator, Field, ValidationError
 from .answers import ValidatedAnswers, validate_answers
 from .errors import AnswersError, RulesError
 from .files import shipped_folder
+from .i18n import _, ngettext
 from .ruleset.models import Id, RuleSet
 from .ruleset.problems import Problems
 from .ruleset.yaml_source import line_of, read_yaml
@@ -74,8 +75,9 @@ def load_personas(folder: str | Path | None, ruleset: RuleSet) -> dict[str, Pers
     """Every persona in the folder (file name order), checked against the ruleset."""
     folder = Path(folder) if folder else DEFAULT_PERSONAS_DIR
     if not folder.is_dir():
-        raise RulesError(f"no personas folder {folder}: pass --personas with a folder of "
-                         "persona YAML files (the shipped ones live in personas/)")
+        raise RulesError(_("no personas folder {folder}: pass --personas with a folder of "
+                           "persona YAML files (the shipped ones live in personas/)").format(
+                               folder=folder))
     problems = Problems()
     personas: dict[str, Persona] = {}
     for path in sorted(folder.glob("*.yaml")):
@@ -95,8 +97,12 @@ def load_personas(folder: str | Path | None, ruleset: RuleSet) -> dict[str, Pers
         problems.add(str(folder), 0, "", "no persona files (*.yaml) found")
     if problems.items:
         count = len(problems.items)
-        raise RulesError(f"{count} problem{'s' if count > 1 else ''} in the personas folder "
-                         f"{folder}", problems=problems.items)
+        # the problems themselves are for whoever writes persona files, like the rules'
+        # (English: `screener rules` takes no --lang); the heading is for whoever ran this
+        raise RulesError(ngettext("{count} problem in the personas folder {folder}",
+                                  "{count} problems in the personas folder {folder}",
+                                  count).format(count=count, folder=folder),
+                         problems=problems.items)
     return personas
 
 

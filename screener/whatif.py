@@ -71,6 +71,8 @@ class WhatIf(Frozen):
 
 def parse_sets(items: list[str], ruleset: RuleSet) -> dict[str, Any]:
     """``["question=code", ...]`` -> {question: value}; value None clears the answer."""
+    from .i18n import _, ngettext
+
     questions = ruleset.questions.by_id
     changes: dict[str, Any] = {}
     problems = []
@@ -78,14 +80,16 @@ def parse_sets(items: list[str], ruleset: RuleSet) -> dict[str, Any]:
         name, sep, text = item.partition("=")
         name, text = name.strip(), text.strip()
         if not sep or not name:
-            problems.append(f"'{shown(item)}': write question=code, e.g. supplements=vitamin_d")
+            problems.append(_("'{item}': write question=code, e.g. supplements=vitamin_d").format(
+                item=shown(item)))
             continue
         q = questions.get(name)
         if q is None:
-            problems.append(f"'{shown(name)}' is not a question id{suggest(name, questions)}")
+            problems.append(_("'{name}' is not a question id").format(name=shown(name))
+                            + suggest(name, questions))
             continue
         if name in changes:
-            problems.append(f"'{name}' is set twice")
+            problems.append(_("'{name}' is set twice").format(name=name))
             continue
         if text == "":
             changes[name] = None
@@ -95,14 +99,15 @@ def parse_sets(items: list[str], ruleset: RuleSet) -> dict[str, Any]:
             try:
                 changes[name] = int(text)
             except ValueError:
-                problems.append(f"{name}: '{shown(text)}' is not a whole number "
-                                f"(expected {q.min} to {q.max})")
+                problems.append(_("{name}: '{text}' is not a whole number (expected {min} to "
+                                  "{max})").format(name=name, text=shown(text), min=q.min,
+                                                   max=q.max))
         else:
             changes[name] = text
     if problems:
         count = len(problems)
-        raise AnswersError(f"{count} invalid change{'s' if count > 1 else ''}", file=SOURCE,
-                           problems=problems)
+        raise AnswersError(ngettext("{count} invalid change", "{count} invalid changes",
+                                    count).format(count=count), file=SOURCE, problems=problems)
     return changes
 
 

@@ -97,3 +97,41 @@ def test_the_batch_errors_file_stays_english_under_spanish(tmp_path, capsys):
     capsys.readouterr()
     [row] = list(csv.DictReader((tmp_path / "results.errors.csv").open()))
     assert row["message"] == "age_years: got 500; expected a whole number from 0 to 120 (years)"
+
+
+def test_a_bad_set_in_whatif_in_spanish(capsys):
+    argv = ["whatif", "--persona", "healthy-adult", "--set", "foo=bar", "--set", "age_years=x"]
+    err = error_of(["--lang", "es", *argv], capsys)
+    assert err.startswith("screener: error: --set: 2 cambios no válidos\n"
+                          "  - 'foo' no es un identificador de pregunta\n"
+                          "  - age_years: 'x' no es un número entero (se esperaba de 0 a 120)")
+    assert error_of(argv, capsys).startswith(
+        "screener: error: --set: 2 invalid changes\n  - 'foo' is not a question id\n"
+        "  - age_years: 'x' is not a whole number (expected 0 to 120)")
+
+
+def test_batch_input_and_output_names_in_spanish(tmp_path, capsys):
+    missing = str(tmp_path / "missing.csv")
+    out = str(tmp_path / "out.csv")
+    err = error_of(["--lang", "es", "batch", missing, "-o", out], capsys)
+    assert err == f"screener: error: {missing}: no se encuentra el archivo de entrada\n"
+    assert error_of(["batch", missing, "-o", out], capsys) == (
+        f"screener: error: {missing}: no such input file\n")
+    err = error_of(["--lang", "es", "batch", SURVEY, "-o", str(tmp_path / "out.txt")], capsys)
+    assert "no se puede saber qué formato tiene el archivo de resultados a partir de '.txt'" in err
+    err = error_of(["batch", SURVEY, "-o", str(tmp_path / "out.txt")], capsys)
+    assert "cannot tell the output format from '.txt': name it .csv or .jsonl or .ndjson" in err
+
+
+def test_the_batch_summary_table_in_spanish_its_rows_keep_their_ids(tmp_path, capsys):
+    records = tmp_path / "records.jsonl"
+    records.write_text('{"respondent_id": "a1", "age_years": 500}\n{"age_years": 40}\n')
+    assert main(["--lang", "es", "batch", str(records), "-o", str(tmp_path / "es.csv")]) == 0
+    table = capsys.readouterr().out
+    assert table.startswith("2 registros = evaluados: 1 + con errores: 1\n")
+    assert "\ntriaje                     número % evaluados\nurgent  " in table
+    assert "\n(incompletos)  " in table and "\nfactor  " in table
+    assert main(["batch", str(records), "-o", str(tmp_path / "en.csv")]) == 0
+    table = capsys.readouterr().out
+    assert table.startswith("2 records = 1 screened + 1 with errors\n")
+    assert "\ntriage                      count  % screened\nurgent  " in table

@@ -19,6 +19,7 @@ from itertools import islice
 from pathlib import Path
 
 from ..errors import BatchError, DiskFullError
+from ..i18n import _
 from ..ruleset.loading import load_ruleset
 from .checkpoint import (
     CHECKPOINT_VERSION,
@@ -84,10 +85,11 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
         from ..engine import KINDS
 
         if rule_engine not in KINDS:
-            raise BatchError(f"unknown rule engine '{rule_engine}'; choose one of: "
-                             f"{', '.join(KINDS)}")
+            raise BatchError(_("unknown rule engine '{name}'; choose one of: {names}").format(
+                name=rule_engine, names=", ".join(KINDS)))
     if engine not in ENGINES:
-        raise BatchError(f"unknown engine '{engine}'; choose one of: {', '.join(ENGINES)}")
+        raise BatchError(_("unknown engine '{name}'; choose one of: {names}").format(
+            name=engine, names=", ".join(ENGINES)))
     partial, checkpoint_path = paths_for(output)
     errors_partial = partial_of(errors)
     destinations = {"output": output, "errors file": errors}
@@ -107,8 +109,9 @@ def run_batch(input_path: str | Path, output_path: str | Path, *, errors_path=No
     state = None
     if os.path.lexists(checkpoint_path):
         if not (resume or force):
-            raise BatchError(f"an interrupted run left {checkpoint_path.name}: add --resume to "
-                             "continue it, or --force to start again", file=str(output))
+            raise BatchError(_("an interrupted run left {name}: add --resume to continue it, "
+                               "or --force to start again").format(name=checkpoint_path.name),
+                             file=str(output))
         if resume:
             state = load_checkpoint(checkpoint_path, options)
             verify_partials(state, {"partial_output": (partial, out_fmt),

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..errors import printable
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..ruleset.models import TRIAGE_ORDER, RuleSet
 
 MAX_NAMED = 50  # urgent error records kept by row in the summary (all are in the errors file)
@@ -101,29 +101,33 @@ def urgent_errors_text(data: dict) -> str:
 
 def summary_table(data: dict) -> str:
     """Stdout: the counts, the files written, then triage and factor counts as a table."""
-    lines = [f"{_records(data['input_records'])} = {data['screened']:,} screened + "
-             f"{data['errors']:,} with errors"
-             + ("" if data["reconciles"] else "  (DOES NOT RECONCILE)"),
-             f"results: {printable(data['output'])}", f"errors:  {printable(data['errors_file'])}",
+    lines = [_("{records} = {screened} screened + {errors} with errors").format(
+                 records=_records(data["input_records"]), screened=f"{data['screened']:,}",
+                 errors=f"{data['errors']:,}")
+             + ("" if data["reconciles"] else "  " + _("(DOES NOT RECONCILE)")),
+             _("results: {file}").format(file=printable(data["output"])),
+             _("errors:  {file}").format(file=printable(data["errors_file"])),
              ""]
     flagged, unanswered = data["errors_with_red_flag"], data["urgent_check_unanswered"]
     if unanswered:  # unknown is not "no"
-        lines.insert(1, f"{_records(unanswered)} did not answer the urgent check "
-                        "(red_flags_now): screened without it")
+        lines.insert(1, _("{records} did not answer the urgent check (red_flags_now): "
+                          "screened without it").format(records=_records(unanswered)))
     if flagged:  # right under the counts, so it cannot be missed
         lines.insert(1, "!!! " + _("URGENT: records with errors that report a red flag: "
                                    "{count} (check these people now: column 'urgent' in the "
                                    "errors file)").format(count=f"{flagged:,}"))
-    for title, rows in (("triage", data["triage"]), ("factor", data["factors"])):
-        lines.append(f"{title:<22} {'count':>10} {'% screened':>11}")
+    # the headings in the person's language; the rows keep the ids of the summary file
+    count, share, incomplete = _("count"), _("% screened"), _("(incomplete)")
+    for title, rows in ((_("triage"), data["triage"]), (_("factor"), data["factors"])):
+        lines.append(f"{title:<22} {count:>10} {share:>11}")
         for name, row in rows.items():
             lines.append(f"{name:<22} {row['count']:>10,} {row['percent']:>10.1f}%")
-        if title == "triage":  # too few answers to rule the factors out (never self care)
+        if rows is data["triage"]:  # too few answers to rule the factors out (never self care)
             row = data["incomplete"]
-            lines.append(f"{'(incomplete)':<22} {row['count']:>10,} {row['percent']:>10.1f}%")
+            lines.append(f"{incomplete:<22} {row['count']:>10,} {row['percent']:>10.1f}%")
         lines.append("")
     return "\n".join(lines)
 
 
 def _records(count: int) -> str:
-    return f"{count:,} record{'' if count == 1 else 's'}"
+    return ngettext("{count} record", "{count} records", count).format(count=f"{count:,}")
