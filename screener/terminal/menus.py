@@ -149,11 +149,14 @@ class TerminalAsker(LineAsker):
     def _ask_text(self, prompt: Prompt) -> Any:
         import questionary
 
+        parse = prompt.parse
+        assert parse is not None, "int and date prompts always come with their parser"
+
         def check(text: str):
             if text.strip().lower() in HELP_WORDS + BACK_WORDS:
                 return True
             try:
-                prompt.parse(text)
+                parse(text)
             except ValueError as exc:
                 if prompt.retype:
                     clear_typed_text()
@@ -176,7 +179,7 @@ class TerminalAsker(LineAsker):
             return _HELP
         if lowered in BACK_WORDS:
             return BACK if prompt.can_back else _HELP
-        return prompt.parse(raw)
+        return parse(raw)
 
     _ask_int = _ask_text
     _ask_date = _ask_text
