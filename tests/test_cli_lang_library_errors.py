@@ -135,3 +135,20 @@ def test_the_batch_summary_table_in_spanish_its_rows_keep_their_ids(tmp_path, ca
     table = capsys.readouterr().out
     assert table.startswith("2 records = 1 screened + 1 with errors\n")
     assert "\ntriage                      count  % screened\nurgent  " in table
+
+
+def test_a_refused_fhir_response_in_spanish(tmp_path, capsys):
+    response = json.loads((ROOT / "examples" / "response.json").read_text())
+    response["item"].insert(0, {"linkId": "age_years", "answer": [{"valueInteger": "40"}]})
+    path = tmp_path / "response.json"
+    path.write_text(json.dumps(response))
+    err = error_of(["--lang", "es", "screen", str(path)], capsys)
+    assert "debe ser un número entero, no una cadena (\"40\") (en QuestionnaireResponse" in err
+    err = error_of(["screen", str(path)], capsys)
+    assert "must be a whole number, not a string (\"40\") (at QuestionnaireResponse" in err
+    response["status"] = "entered-in-error"
+    path.write_text(json.dumps(response))
+    assert error_of(["--lang", "es", "screen", str(path)], capsys).endswith(
+        "este QuestionnaireResponse está marcado como entered-in-error: no se evalúa\n")
+    assert error_of(["screen", str(path)], capsys).endswith(
+        "this QuestionnaireResponse is marked entered-in-error: it is not screened\n")

@@ -28,6 +28,7 @@ import math
 from typing import Any
 
 from ..errors import AnswersError, shown
+from ..i18n import N_, _
 from ..reports.fhir import ANSWER_SYSTEM, RESPONDENT_SYSTEM, questionnaire_url
 from ..spelling import suggest
 
@@ -49,14 +50,14 @@ def _kind(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return f"true/false ({str(value).lower()})"
+        return _("true/false ({value})").format(value=str(value).lower())
     if isinstance(value, (int, float)):
-        return f"a number ({shown(value, 20)})"
+        return _("a number ({value})").format(value=shown(value, 20))
     if isinstance(value, str):
-        return f"a string (\"{shown(value, 40)}\")"
+        return _("a string (\"{value}\")").format(value=shown(value, 40))
     if isinstance(value, list):
-        return "a list"
-    return "an object"
+        return _("a list")
+    return _("an object")
 
 
 def _list(value: Any, path: str, what: str, source: str | None) -> list:
@@ -64,14 +65,15 @@ def _list(value: Any, path: str, what: str, source: str | None) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise _refuse(path, f"must be a list of {what} (FHIR repeats it), not {_kind(value)}",
-                      source)
+        raise _refuse(path, _("must be a list of {what} (FHIR repeats it), not {kind}").format(
+            what=_(what), kind=_kind(value)), source)
     return value
 
 
 def _object(value: Any, path: str, what: str, source: str | None) -> dict:
     if not isinstance(value, dict):
-        raise _refuse(path, f"must be {what} (a JSON object), not {_kind(value)}", source)
+        raise _refuse(path, _("must be {what} (a JSON object), not {kind}").format(
+            what=_(what), kind=_kind(value)), source)
     return value
 
 
@@ -82,41 +84,44 @@ def _response(raw: dict, source: str | None) -> tuple[dict, str]:
     if kind == RESPONSE:
         return raw, RESPONSE
     if kind == "Bundle":
-        entries = _list(raw.get("entry"), "Bundle.entry", "entries", source)
+        entries = _list(raw.get("entry"), "Bundle.entry", N_("entries"), source)
         resources = []
         for n, entry in enumerate(entries):
-            entry = _object(entry, f"Bundle.entry[{n}]", "an entry", source)
+            entry = _object(entry, f"Bundle.entry[{n}]", N_("an entry"), source)
             if "resource" in entry:
                 resources.append((_object(entry["resource"], f"Bundle.entry[{n}].resource",
-                                          "a resource", source), f"Bundle.entry[{n}].resource"))
+                                          N_("a resource"), source), f"Bundle.entry[{n}].resource"))
         found = [(r, path) for r, path in resources if r.get("resourceType") == RESPONSE]
         if len(found) == 1:
             return found[0]
         if not found:
             kinds = sorted({shown(r.get("resourceType"), 40) for r, _ in resources})
-            held = f" (it holds: {', '.join(kinds)})" if kinds else " (it is empty)"
-            raise AnswersError(f"the FHIR Bundle holds no QuestionnaireResponse{held}",
+            held = (" " + _("(it holds: {kinds})").format(kinds=", ".join(kinds)) if kinds
+                    else " " + _("(it is empty)"))
+            raise AnswersError(_("the FHIR Bundle holds no QuestionnaireResponse") + held,
                                file=source)
-        raise AnswersError(f"the FHIR Bundle holds {len(found)} QuestionnaireResponses: "
-                           "screen one at a time (save each as its own file)", file=source)
-    raise AnswersError(f"a FHIR {shown(kind, 40)} is not an answers file: give a "
-                       "QuestionnaireResponse to this screener's Questionnaire (`screener "
-                       "questionnaire --fhir`), or a Bundle holding one", file=source)
+        raise AnswersError(_("the FHIR Bundle holds {count} QuestionnaireResponses: screen one "
+                             "at a time (save each as its own file)").format(count=len(found)),
+                           file=source)
+    raise AnswersError(_("a FHIR {kind} is not an answers file: give a QuestionnaireResponse "
+                         "to this screener's Questionnaire (`screener questionnaire --fhir`), "
+                         "or a Bundle holding one").format(kind=shown(kind, 40)), file=source)
 
 
 def _items(items: Any, path: str, source: str | None):
     """(item, its path, its answers) for every item, depth first, also those nested
     under answers; a shape FHIR does not allow is refused, naming its path."""
-    for n, item in enumerate(_list(items, path, "items", source)):
+    for n, item in enumerate(_list(items, path, N_("items"), source)):
         here = f"{path}[{n}]"
-        item = _object(item, here, "an item", source)
+        item = _object(item, here, N_("an item"), source)
         link = item.get("linkId")
         if not isinstance(link, str) or not link:
-            raise _refuse(f"{here}.linkId", "every item needs a linkId, a non-empty string "
-                          f"(the question id); got {_kind(link)}", source)
-        answers = [_object(answer, f"{here}.answer[{k}]", "an answer", source)
+            raise _refuse(f"{here}.linkId", _("every item needs a linkId, a non-empty string "
+                                              "(the question id); got {kind}").format(
+                                                  kind=_kind(link)), source)
+        answers = [_object(answer, f"{here}.answer[{k}]", N_("an answer"), source)
                    for k, answer in enumerate(_list(item.get("answer"), f"{here}.answer",
-                                                    "answers", source))]
+                                                    N_("answers"), source))]
         yield item, here, answers
         yield from _items(item.get("item"), f"{here}.item", source)
         for k, answer in enumerate(answers):
@@ -126,54 +131,62 @@ def _items(items: Any, path: str, source: str | None):
 def _value(question, answer: dict, path: str, source: str | None):
     """The answer's value; ``path`` is the answer's (``...answer[0]``)."""
     def refuse(key: str, message: str):
-        return AnswersError(f"{question.id}: {message} (at {path}.{key})", file=source,
+        return AnswersError(f"{question.id}: {message} "
+                            + _("(at {path})").format(path=f"{path}.{key}"), file=source,
                             field=question.id)
 
     coding = answer.get("valueCoding")
     if isinstance(coding, dict) and coding.get("system") not in (
             None, f"{ANSWER_SYSTEM}:{question.id}"):  # another code system: say so first
-        raise AnswersError(f"{question.id}: the code '{shown(coding.get('code'), 40)}' is from "
-                           f"{shown(coding['system'], 80)}, not from this screener's answer "
-                           f"codes ({ANSWER_SYSTEM}:{question.id})", file=source,
+        raise AnswersError(f"{question.id}: " + _(
+            "the code '{code}' is from {system}, not from this screener's answer codes "
+            "({ours})").format(code=shown(coding.get("code"), 40),
+                               system=shown(coding["system"], 80),
+                               ours=f"{ANSWER_SYSTEM}:{question.id}"), file=source,
                            field=question.id)
     kinds = [k for k in answer if k.startswith("value")]
     if len(kinds) > 1:
-        raise AnswersError(f"{question.id}: an answer with {len(kinds)} values "
-                           f"({', '.join(shown(k, 30) for k in kinds)}): an answer holds one "
-                           f"(at {path})", file=source, field=question.id)
+        raise AnswersError(f"{question.id}: " + _(
+            "an answer with {count} values ({kinds}): an answer holds one (at {path})").format(
+                count=len(kinds), kinds=", ".join(shown(k, 30) for k in kinds), path=path),
+                           file=source, field=question.id)
     if "valueCoding" in answer:
         if not isinstance(coding, dict):
-            raise refuse("valueCoding", f"a coding must be an object with a system and a "
-                         f"code, not {_kind(coding)}")
+            raise refuse("valueCoding", _("a coding must be an object with a system and a "
+                                          "code, not {kind}").format(kind=_kind(coding)))
         if not isinstance(coding.get("code"), str) or not coding["code"]:
             display = coding.get("display")
-            raise AnswersError(f"{question.id}: an answer coding without a code "
-                               f"({shown(display, 60) if display else 'no display either'}) "
-                               f"(at {path}.valueCoding.code)", file=source,
-                               field=question.id)
+            raise AnswersError(f"{question.id}: " + _(
+                "an answer coding without a code ({display}) (at {path})").format(
+                    display=shown(display, 60) if display else _("no display either"),
+                    path=f"{path}.valueCoding.code"), file=source, field=question.id)
         return coding["code"]
     if "valueInteger" in answer:
         value = answer["valueInteger"]
         if isinstance(value, bool) or not isinstance(value, int):
-            raise refuse("valueInteger", f"must be a whole number, not {_kind(value)}")
+            raise refuse("valueInteger", _("must be a whole number, not {kind}").format(
+                kind=_kind(value)))
         return value
     if "valueDecimal" in answer:
         value = answer["valueDecimal"]
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
                 or not math.isfinite(value):
-            raise refuse("valueDecimal", f"must be a number, not {_kind(value)}")
+            raise refuse("valueDecimal", _("must be a number, not {kind}").format(
+                kind=_kind(value)))
         if not float(value).is_integer():
-            raise refuse("valueDecimal", f"{shown(value, 20)} is not a whole number "
-                         "(expected a whole number)")
+            raise refuse("valueDecimal", _("{value} is not a whole number (expected a whole "
+                                           "number)").format(value=shown(value, 20)))
         return int(value)
     for key in ("valueDate", "valueString"):
         if key in answer:
             if not isinstance(answer[key], str):
-                raise refuse(key, f"must be a string, not {_kind(answer[key])}")
+                raise refuse(key, _("must be a string, not {kind}").format(
+                    kind=_kind(answer[key])))
             return answer[key]
-    named = ", ".join(shown(k, 30) for k in kinds) or "no value"
-    raise AnswersError(f"{question.id}: an answer with {named} (expected a coding, an integer "
-                       f"or a date) (at {path})", file=source, field=question.id)
+    named = ", ".join(shown(k, 30) for k in kinds) or _("no value")
+    raise AnswersError(f"{question.id}: " + _(
+        "an answer with {named} (expected a coding, an integer or a date) (at {path})").format(
+            named=named, path=path), file=source, field=question.id)
 
 
 def answers_from_fhir(raw: dict, ruleset, source: str | None = None) -> dict:
@@ -262,7 +275,8 @@ def _values(answer: Any, depth: int) -> Any:
 def _string(response: dict, key: str, where: str, source: str | None) -> str | None:
     value = response.get(key)
     if value is not None and not isinstance(value, str):
-        raise _refuse(f"{where}.{key}", f"must be a string, not {_kind(value)}", source)
+        raise _refuse(f"{where}.{key}", _("must be a string, not {kind}").format(
+            kind=_kind(value)), source)
     return value
 
 
@@ -271,19 +285,20 @@ def _answers(raw: dict, ruleset, source: str | None) -> dict:
     ours = questionnaire_url(ruleset)
     canonical = (_string(response, "questionnaire", where, source) or "").split("|")[0]
     if canonical.startswith("urn:screener:questionnaire:") and canonical != ours:
-        raise AnswersError(f"this QuestionnaireResponse answers {shown(canonical)}, not this "
-                           f"screener's Questionnaire {ours}", file=source)
+        raise AnswersError(_("this QuestionnaireResponse answers {theirs}, not this "
+                             "screener's Questionnaire {ours}").format(
+                                 theirs=shown(canonical), ours=ours), file=source)
     if _string(response, "status", where, source) == "entered-in-error":
-        raise AnswersError("this QuestionnaireResponse is marked entered-in-error: it is not "
-                           "screened", file=source)
+        raise AnswersError(_("this QuestionnaireResponse is marked entered-in-error: it is not "
+                             "screened"), file=source)
     authored = _string(response, "authored", where, source)
     identifier = {}
     if response.get("subject") is not None:
-        subject = _object(response["subject"], f"{where}.subject", "a Reference such as "
-                          "{\"reference\": \"Patient/1\"}", source)
+        subject = _object(response["subject"], f"{where}.subject", N_(
+            "a Reference such as {\"reference\": \"Patient/1\"}"), source)
         if subject.get("identifier") is not None:
             identifier = _object(subject["identifier"], f"{where}.subject.identifier",
-                                 "an Identifier with a system and a value", source)
+                                 N_("an Identifier with a system and a value"), source)
             for key in ("system", "value"):
                 _string(identifier, key, f"{where}.subject.identifier", source)
     questions = ruleset.questions.by_id
@@ -296,9 +311,10 @@ def _answers(raw: dict, ruleset, source: str | None) -> dict:
         link = item["linkId"]
         if link in seen:
             raise AnswersError(
-                f"the linkId '{shown(link, 60)}' is given twice ({seen[link]} and {path}): "
-                "each item of the Questionnaire appears once in a response (a reader would "
-                "keep one copy and lose the other); keep the right one", file=source,
+                _("the linkId '{link}' is given twice ({first} and {second}): each item of the "
+                  "Questionnaire appears once in a response (a reader would keep one copy and "
+                  "lose the other); keep the right one").format(
+                      link=shown(link, 60), first=seen[link], second=path), file=source,
                 field=link)
         seen[link] = path
         if link in questions:
@@ -310,24 +326,29 @@ def _answers(raw: dict, ruleset, source: str | None) -> dict:
                     else values[0]
         elif link.startswith("section-") or link.endswith(DISPLAY_SUFFIXES):
             if given:
-                kind = "group" if link in groups or not link.endswith(DISPLAY_SUFFIXES) \
-                    else "display"
-                raise _refuse(f"{path}.answer", f"'{shown(link, 60)}' is a {kind} item of "
-                              f"the Questionnaire: it carries no answer (only questions are "
-                              "answered), so this answer cannot be screened", source,
+                message = (_("'{link}' is a group item of the Questionnaire: it carries no "
+                             "answer (only questions are answered), so this answer cannot be "
+                             "screened")
+                           if link in groups or not link.endswith(DISPLAY_SUFFIXES) else
+                           _("'{link}' is a display item of the Questionnaire: it carries no "
+                             "answer (only questions are answered), so this answer cannot be "
+                             "screened"))
+                raise _refuse(f"{path}.answer", message.format(link=shown(link, 60)), source,
                               field=link)
         elif given or not item.get("item"):
             unknown.append(link)
     if unknown:
         if len(unknown) == len(items) or not answers:
-            raise AnswersError(f"this QuestionnaireResponse answers another questionnaire "
-                               f"({shown(canonical) or 'not named'}): none of its items "
-                               f"({', '.join(shown(u, 40) for u in unknown[:5])}"
-                               f"{', ...' if len(unknown) > 5 else ''}) "
-                               f"is a question of this screener; export ours with "
-                               f"`screener questionnaire --fhir`", file=source)
+            raise AnswersError(_("this QuestionnaireResponse answers another questionnaire "
+                                 "({name}): none of its items ({items}) is a question of this "
+                                 "screener; export ours with `screener questionnaire "
+                                 "--fhir`").format(
+                                     name=shown(canonical) or _("not named"),
+                                     items=", ".join(shown(u, 40) for u in unknown[:5])
+                                     + (", ..." if len(unknown) > 5 else "")), file=source)
         named = ", ".join(f"'{shown(u, 60)}'{suggest(u, questions)}" for u in unknown)
-        raise AnswersError(f"items that are not questions of this screener: {named}",
+        raise AnswersError(_("items that are not questions of this screener: {named}").format(
+                               named=named),
                            file=source, field=unknown[0])
     if identifier.get("system") == RESPONDENT_SYSTEM and identifier.get("value"):
         answers["respondent_id"] = identifier["value"]
