@@ -14,7 +14,8 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import DummyOutput
 
 from screener.terminal.asker import BACK, Option, Prompt
-from screener.terminal.toolkit import add_answer_letters, add_help_and_back, add_tick_keys
+from screener.terminal.long_lists import add_tick_keys
+from screener.terminal.toolkit import add_answer_letters, add_help_and_back
 
 questionary = pytest.importorskip("questionary")
 

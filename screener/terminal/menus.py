@@ -21,13 +21,10 @@ from .asker import (
     Prompt,
     exclusive_error,
 )
+from .long_lists import LONG_LIST, add_choice_number_keys, add_list_cues, add_tick_keys
 from .toolkit import (
-    LONG_LIST,
     add_answer_letters,
-    add_choice_number_keys,
     add_help_and_back,
-    add_list_cues,
-    add_tick_keys,
     clear_typed_text,
     fit_the_answer_echo,
     screen_width,
