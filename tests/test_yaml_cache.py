@@ -1,6 +1,7 @@
-"""read_yaml parses a file once per process (kept under a hash of its bytes): a lint
-reads each file of the folder once, a changed file is read again, every reader gets a
-value of its own, and a refused file is refused every time."""
+"""Inside parse_once (a lint; the whole test session, through conftest) read_yaml parses
+a file once (kept under a hash of its bytes): a lint reads each file of the folder once,
+a changed file is read again, every reader gets a value of its own, and a refused file
+is refused every time. Outside it (a screening process) nothing is kept."""
 
 import hashlib
 
@@ -24,6 +25,27 @@ def parsed_texts(monkeypatch):
 
     monkeypatch.setattr(yaml, "load", counted)
     return texts
+
+
+@pytest.fixture
+def keeping_off(monkeypatch):
+    """As in a screening process: the test session's keep_parsed_files undone."""
+    monkeypatch.setattr(yaml_source._Parsed, "keeping", False)
+    monkeypatch.setattr(yaml_source._Parsed, "_files", type(yaml_source._Parsed._files)())
+    monkeypatch.setattr(yaml_source._Parsed, "_size", 0)
+
+
+def test_outside_a_lint_nothing_is_kept(tmp_path, parsed_texts, keeping_off):
+    path = tmp_path / "a.yaml"
+    path.write_text("id: first\n")
+    assert read_yaml(path) == read_yaml(path) == {"id": "first"}
+    assert len(parsed_texts) == 2 and yaml_source._Parsed._size == 0
+
+
+def test_a_lint_keeps_parses_only_while_it_runs(rules_copy, parsed_texts, keeping_off):
+    assert lint_folder(rules_copy) == []
+    assert len(parsed_texts) == len(set(parsed_texts)), "a file was parsed twice"
+    assert yaml_source._Parsed._size == 0 and not yaml_source._Parsed.keeping
 
 
 def test_a_lint_parses_each_file_once(rules_copy, parsed_texts):

@@ -20,10 +20,12 @@ A refused file is a YamlError naming the file, the line and the field. Refusing 
 rather than escaping on output, keeps the rule: what a reviewer reads in the file is
 what every output shows, and one check here covers every command and every format.
 
-A file is parsed once per process: ``read_yaml`` keeps what it read (see ``_Parsed``)
-under a hash of the file's bytes, so a lint (which loads the folder, then rereads its
-files for their lines) or a second load of the same folder reads each file once, and a
-changed file, whose bytes differ, is always read and checked again.
+Inside ``parse_once()`` a file is parsed once: ``read_yaml`` keeps what it read (see
+``_Parsed``) under a hash of the file's bytes, so a lint (which loads the folder, then
+rereads its files for their lines) reads each file once, and a changed file, whose bytes
+differ, is always read and checked again. Elsewhere nothing is kept: a screening process
+loads its rules once, and keeping their pickles cost a batch worker 12 MB of peak memory
+(benchmarks/versus.py: 85.5 -> 99.1 MB) for no gain.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +166,8 @@ def read_yaml(path: Path, what: str = "rules file") -> Any:
     may change it (the hazard log's loader does) without another caller seeing it."""
     path = Path(path)
     data = read_bytes(path, what)
+    if not _Parsed.keeping:
+        return _parse(data, path, what)
     digest = hashlib.sha256(data).digest()
     kept = _Parsed.get(digest)
     if kept is not None:
@@ -169,6 +175,26 @@ def read_yaml(path: Path, what: str = "rules file") -> Any:
     value = _parse(data, path, what)
     _Parsed.keep(digest, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
     return value
+
+
+@contextmanager
+def parse_once() -> Iterator[None]:
+    """Within it, each file's parse is kept for the files read again (a lint); what was
+    kept is let go at the end unless keeping was already on (``keep_parsed_files``)."""
+    was = _Parsed.keeping
+    _Parsed.keeping = True
+    try:
+        yield
+    finally:
+        _Parsed.keeping = was
+        if not was:
+            _Parsed.clear()
+
+
+def keep_parsed_files() -> None:
+    """Keep parsed files for the rest of the process: for the test suite, which loads and
+    lints many copies of the rules folder that differ in one file."""
+    _Parsed.keeping = True
 
 
 class _Parsed:
@@ -179,6 +205,7 @@ class _Parsed:
     own from ``pickle.loads`` (about 12x faster than parsing). The pickles are made here
     from parsed values, never read from outside, so unpickling them trusts nothing."""
 
+    keeping = False  # see parse_once
     _files: OrderedDict[bytes, bytes] = OrderedDict()
     _size = 0
     _lock = threading.Lock()  # a program using the package may read from several threads
@@ -190,6 +217,12 @@ class _Parsed:
             if kept is not None:
                 cls._files.move_to_end(digest)
             return kept
+
+    @classmethod
+    def clear(cls) -> None:
+        with cls._lock:
+            cls._files.clear()
+            cls._size = 0
 
     @classmethod
     def keep(cls, digest: bytes, pickled: bytes) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ...ruleset.loading import collect_ruleset
 from ...ruleset.models import RuleSet
+from ...ruleset.yaml_source import parse_once
 from .context import Context, Finding, finding
 from .doses import dose_text
 from .examples import bad_example
@@ -49,10 +50,11 @@ CHECKS: dict[str, Callable[[Context], Iterator[Finding]]] = {
 
 def lint_folder(folder: str | Path | None = None) -> list[Finding]:
     """Every problem in a rules folder (the loader's and the checks'), by file and line."""
-    ruleset, problems = collect_ruleset(folder)
-    findings = [Finding(check=p.code, text=str(p)) for p in problems]
-    if ruleset is not None:
-        findings += lint_ruleset(ruleset)
+    with parse_once():  # the checks reread the files the loader read, for their lines
+        ruleset, problems = collect_ruleset(folder)
+        findings = [Finding(check=p.code, text=str(p)) for p in problems]
+        if ruleset is not None:
+            findings += lint_ruleset(ruleset)
     return sorted(findings, key=lambda f: _sort_key(f.text))  # stable: file, then line
 
 
