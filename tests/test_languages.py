@@ -40,6 +40,32 @@ def test_catalogues_are_compiled_and_complete():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+#: names a translation may use beyond its English message's, because the code passes
+#: them too (batch/paths.py: "el archivo de resultados", with the article the language needs)
+EXTRA_FIELDS = {"the_what", "the_other"}
+
+
+def test_every_translation_fills_only_the_fields_the_code_passes():
+    """A translated message naming a {field} its English does not would fail with a
+    KeyError when shown: in a person's language only, where no English test sees it."""
+    import re
+
+    from babel.messages.pofile import read_po
+
+    field = re.compile(r"\{([^{}]*)\}")
+    wrong = []
+    for po in sorted((ROOT / "screener" / "locale").glob("*/LC_MESSAGES/screener.po")):
+        with po.open("rb") as handle:
+            catalogue = read_po(handle)
+        for message in catalogue:
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            texts = message.string if isinstance(message.string, tuple) else (message.string,)
+            allowed = {name for text in ids for name in field.findall(text)} | EXTRA_FIELDS
+            wrong += [f"{po.parent.parent.name}: {ids[0]!r} -> {text!r}" for text in texts
+                      if text and set(field.findall(text)) - allowed]
+    assert wrong == []
+
+
 @pytest.mark.parametrize("environ,expected", [
     ({"LANG": "es_ES.UTF-8"}, "es"), ({"LANG": "es_MX"}, "es"), ({"LANG": "es"}, "es"),
     ({"LANG": "fr_FR.UTF-8"}, "en"), ({"LANG": "C.UTF-8"}, "en"), ({}, "en"),
