@@ -57,8 +57,8 @@ def pytest_configure(config):
     global _WHOLE_SUITE
     _WHOLE_SUITE = _whole_suite(config)
     # the tests load and lint many copies of the rules folder that differ in one file:
-    # each unchanged file is parsed once per test process (yaml_source.parse_once)
-    from screener.ruleset.yaml_source import keep_parsed_files
+    # each unchanged file is parsed once per test process (yaml_cache.parse_once)
+    from screener.ruleset.yaml_cache import keep_parsed_files
 
     keep_parsed_files()
 

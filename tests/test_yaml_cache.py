@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from screener.authoring.lint import lint_folder
-from screener.ruleset import yaml_source
+from screener.ruleset import yaml_cache
 from screener.ruleset.yaml_source import YamlError, read_yaml
 
 
@@ -30,22 +30,22 @@ def parsed_texts(monkeypatch):
 @pytest.fixture
 def keeping_off(monkeypatch):
     """As in a screening process: the test session's keep_parsed_files undone."""
-    monkeypatch.setattr(yaml_source._Parsed, "keeping", False)
-    monkeypatch.setattr(yaml_source._Parsed, "_files", type(yaml_source._Parsed._files)())
-    monkeypatch.setattr(yaml_source._Parsed, "_size", 0)
+    monkeypatch.setattr(yaml_cache._Parsed, "keeping", False)
+    monkeypatch.setattr(yaml_cache._Parsed, "_files", type(yaml_cache._Parsed._files)())
+    monkeypatch.setattr(yaml_cache._Parsed, "_size", 0)
 
 
 def test_outside_a_lint_nothing_is_kept(tmp_path, parsed_texts, keeping_off):
     path = tmp_path / "a.yaml"
     path.write_text("id: first\n")
     assert read_yaml(path) == read_yaml(path) == {"id": "first"}
-    assert len(parsed_texts) == 2 and yaml_source._Parsed._size == 0
+    assert len(parsed_texts) == 2 and yaml_cache._Parsed._size == 0
 
 
 def test_a_lint_keeps_parses_only_while_it_runs(rules_copy, parsed_texts, keeping_off):
     assert lint_folder(rules_copy) == []
     assert len(parsed_texts) == len(set(parsed_texts)), "a file was parsed twice"
-    assert yaml_source._Parsed._size == 0 and not yaml_source._Parsed.keeping
+    assert yaml_cache._Parsed._size == 0 and not yaml_cache._Parsed.keeping
 
 
 def test_a_lint_parses_each_file_once(rules_copy, parsed_texts):
@@ -93,10 +93,10 @@ def test_a_refused_file_is_refused_every_time_and_everywhere(tmp_path, text, cod
 
 
 def test_the_files_kept_stay_within_the_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(yaml_source, "CACHE_BYTES", 2_000)
+    monkeypatch.setattr(yaml_cache, "CACHE_BYTES", 2_000)
     for n in range(20):
         path = tmp_path / f"{n}.yaml"
         path.write_text(f"id: file{n}\ntexts: [{', '.join(['words'] * 50)}]\n")
         assert read_yaml(path)["id"] == f"file{n}"
-    assert 0 < yaml_source._Parsed._size <= 2_000
+    assert 0 < yaml_cache._Parsed._size <= 2_000
     assert read_yaml(tmp_path / "0.yaml")["id"] == "file0"  # dropped, read again

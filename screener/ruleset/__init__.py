@@ -1,7 +1,8 @@
 """The rules folder, turned into checked, compiled rules: the first stage of a screening.
 
 In pipeline order: ``folder`` finds the folder and hashes it; ``yaml_source`` reads each
-YAML file keeping its lines; ``loading`` (with ``loading_reader``, ``loading_items`` and
+YAML file keeping its lines (``yaml_cache`` keeps parses while a lint rereads);
+``loading`` (with ``loading_reader``, ``loading_items`` and
 ``cross_checks``) builds the pydantic ``models`` and checks what refers to what,
 collecting ``problems`` worded for authors (``messages``, ``yaml_spelling``); ``locales``
 lays a translation over the rules (``locale_checks`` checks it) and ``consistency`` the

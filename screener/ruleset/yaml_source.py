@@ -20,24 +20,13 @@ A refused file is a YamlError naming the file, the line and the field. Refusing 
 rather than escaping on output, keeps the rule: what a reviewer reads in the file is
 what every output shows, and one check here covers every command and every format.
 
-Inside ``parse_once()`` a file is parsed once: ``read_yaml`` keeps what it read (see
-``_Parsed``) under a hash of the file's bytes, so a lint (which loads the folder, then
-rereads its files for their lines) reads each file once, and a changed file, whose bytes
-differ, is always read and checked again. Elsewhere nothing is kept: a screening process
-loads its rules once, and keeping their pickles cost a batch worker 12 MB of peak memory
-(benchmarks/versus.py: 85.5 -> 99.1 MB) for no gain.
+Inside ``yaml_cache.parse_once()`` (a lint) a file is parsed once (see yaml_cache.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 import re
-import threading
 import unicodedata
-from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +35,7 @@ from yaml.nodes import ScalarNode, SequenceNode
 
 from .. import reading
 from ..errors import AnswersError, RulesError, shown
+from .yaml_cache import parsed
 
 #: bytes a YAML file may have: the largest shipped one (the Spanish texts) is about 110 KB
 MAX_BYTES = 1_000_000
@@ -54,9 +44,6 @@ MAX_BYTES = 1_000_000
 MAX_VALUES = 100_000
 #: lists and mappings inside each other: the shipped files go 16 deep
 MAX_DEPTH = 50
-#: parsed files read_yaml keeps (their pickles' bytes, all together): the shipped rules
-#: folder's files take about 0.6 MB, so several variants of it fit
-CACHE_BYTES = 8_000_000
 #: keys whose text is one line: shown as titles, headings, list items or table cells
 #: (and every value of an ``options`` mapping: the option labels of a translation)
 ONE_LINE_KEYS = frozenset({
@@ -166,75 +153,7 @@ def read_yaml(path: Path, what: str = "rules file") -> Any:
     may change it (the hazard log's loader does) without another caller seeing it."""
     path = Path(path)
     data = read_bytes(path, what)
-    if not _Parsed.keeping:
-        return _parse(data, path, what)
-    digest = hashlib.sha256(data).digest()
-    kept = _Parsed.get(digest)
-    if kept is not None:
-        return pickle.loads(kept)
-    value = _parse(data, path, what)
-    _Parsed.keep(digest, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
-    return value
-
-
-@contextmanager
-def parse_once() -> Iterator[None]:
-    """Within it, each file's parse is kept for the files read again (a lint); what was
-    kept is let go at the end unless keeping was already on (``keep_parsed_files``)."""
-    was = _Parsed.keeping
-    _Parsed.keeping = True
-    try:
-        yield
-    finally:
-        _Parsed.keeping = was
-        if not was:
-            _Parsed.clear()
-
-
-def keep_parsed_files() -> None:
-    """Keep parsed files for the rest of the process: for the test suite, which loads and
-    lints many copies of the rules folder that differ in one file."""
-    _Parsed.keeping = True
-
-
-class _Parsed:
-    """The files read_yaml has parsed, by the SHA-256 of their bytes; the least recently
-    read are dropped beyond ``CACHE_BYTES``. Only a file that passed every check of
-    ``_parse`` is kept (a refused one raises before), so a kept file is as checked as a
-    fresh one. Kept pickled: bytes nobody can change, and each reader gets a copy of its
-    own from ``pickle.loads`` (about 12x faster than parsing). The pickles are made here
-    from parsed values, never read from outside, so unpickling them trusts nothing."""
-
-    keeping = False  # see parse_once
-    _files: OrderedDict[bytes, bytes] = OrderedDict()
-    _size = 0
-    _lock = threading.Lock()  # a program using the package may read from several threads
-
-    @classmethod
-    def get(cls, digest: bytes) -> bytes | None:
-        with cls._lock:
-            kept = cls._files.get(digest)
-            if kept is not None:
-                cls._files.move_to_end(digest)
-            return kept
-
-    @classmethod
-    def clear(cls) -> None:
-        with cls._lock:
-            cls._files.clear()
-            cls._size = 0
-
-    @classmethod
-    def keep(cls, digest: bytes, pickled: bytes) -> None:
-        if len(pickled) > CACHE_BYTES:
-            return
-        with cls._lock:
-            if digest in cls._files:
-                return
-            cls._files[digest] = pickled
-            cls._size += len(pickled)
-            while cls._size > CACHE_BYTES:
-                cls._size -= len(cls._files.popitem(last=False)[1])
+    return parsed(data, lambda: _parse(data, path, what))
 
 
 def _parse(data: bytes, path: Path, what: str) -> Any:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ...ruleset.loading import collect_ruleset
 from ...ruleset.models import RuleSet
-from ...ruleset.yaml_source import parse_once
+from ...ruleset.yaml_cache import parse_once
 from .context import Context, Finding, finding
 from .doses import dose_text
 from .examples import bad_example
