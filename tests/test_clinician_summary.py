@@ -122,6 +122,27 @@ def test_unanswered_questions_are_listed(ruleset, personas):
     assert summary.unanswered[0].answer == "not answered"
 
 
+def test_an_urgent_stop_calls_the_questions_after_it_not_asked(ruleset):
+    """Stopped at its urgent answer, the rest of the questionnaire was never asked: the
+    summary must not say the respondent left it unanswered."""
+    summary = _summary(ruleset, screen({"red_flags_now": ["chest_pain"]}, ruleset))
+    header = dict(summary.header)
+    assert header["Age"] == header["Medicines"] == "not asked"
+    assert [q.answer for q in summary.red_flags if q.id != "red_flags_now"] == ["not asked"] * 3
+    assert summary.unanswered == []
+    assert "not asked" in summary.no_unanswered
+    assert "not answered" not in render(screen({"red_flags_now": ["chest_pain"]}, ruleset),
+                                        ruleset, "md", "clinician").split("---")[0]
+
+
+def test_routine_without_factors_suggests_going_over_what_is_open(ruleset):
+    """Too few answers (TR-ROUTINE-INCOMPLETE) is routine with no factor: the action
+    must not point to 'the factors below'."""
+    summary = _summary(ruleset, screen({}, ruleset))
+    assert summary.level == "routine" and summary.factors == []
+    assert "factors below" not in summary.action and "questions left open" in summary.action
+
+
 def test_the_summary_comes_first_in_the_clinician_view_only(ruleset, personas):
     result = _screened(ruleset, personas, "office-worker-winter")
     for fmt in ("text", "md", "html"):

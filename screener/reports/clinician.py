@@ -31,6 +31,8 @@ ACTION = {
     "self_care": N_("No follow-up is suggested by this screening; review if the "
                     "respondent reports new or worse symptoms."),
 }
+#: routine with no factor: too few answers to rule them out (TR-ROUTINE-INCOMPLETE)
+NO_FACTORS_ROUTINE = N_("Suggest a routine appointment to go over the questions left open.")
 
 #: the header's answers, in order: question id -> its label in the header
 HEADER_ITEMS = (
@@ -89,6 +91,8 @@ class Summary:
     held_back: list[HeldBackRow]
     red_flags: list[AnswerItem]
     unanswered: list[AnswerItem]
+    #: said when ``unanswered`` is empty: "none", or that the rest was never asked
+    no_unanswered: str
     check: list[str]  # the questions each factor suggests asking (the person's words)
     notes: list[SetBy] = field(default_factory=list)  # note rules that fired (id, title)
 
@@ -101,13 +105,19 @@ def bmi(result, ruleset) -> float | None:
     return COMPUTE["bmi"](ValidatedAnswers(values=result.answers), ruleset)
 
 
+def stopped_early(result) -> bool:
+    """An urgent answer ended the questionnaire: the questions left were never asked
+    (content.completeness_line says how many), so none of them was 'not answered'."""
+    return result.triage == "urgent" and bool(result.completeness.missing)
+
+
 def _answer_text(result, ruleset, question_id: str) -> str:
     question = ruleset.questions.by_id.get(question_id)
     if question is None:
         return _("not asked")
     if question_id in result.answers:
         return question.describe_answer(result.answers[question_id])
-    if question_id in result.unanswered:
+    if question_id in result.unanswered and not stopped_early(result):
         return _("not answered")
     return _("not asked")  # hidden by the skip logic (pregnancy for a male respondent)
 
@@ -115,7 +125,8 @@ def _answer_text(result, ruleset, question_id: str) -> str:
 def _bmi_text(result, ruleset) -> str:
     value = bmi(result, ruleset)
     if value is None:
-        return _("not computed (height or weight not answered)")
+        return (_("not computed (height and weight not asked)") if stopped_early(result)
+                else _("not computed (height or weight not answered)"))
     return _("{bmi} (height {height} cm, weight {weight} kg)").format(
         bmi=value, height=result.answers["height_cm"], weight=result.answers["weight_kg"])
 
@@ -153,6 +164,13 @@ def _overview(result) -> str:
                     "contributing factors.", count).format(count=count)
 
 
+def _action(result) -> str:
+    """The untranslated action line for the result's level."""
+    if result.triage == "routine" and not result.factors:
+        return NO_FACTORS_ROUTINE
+    return ACTION.get(result.triage, ACTION["routine"])
+
+
 def build_summary(result, ruleset, report) -> Summary:
     """The summary of ``result``; ``report`` is ``content.build(result, ruleset,
     "clinician")``, whose factor trails and held-back reasons are reused."""
@@ -165,7 +183,7 @@ def build_summary(result, ruleset, report) -> Summary:
         header=header(result, ruleset),
         level=result.triage,
         level_title=result.triage_detail.title,
-        action=_(ACTION.get(result.triage, ACTION["routine"])),
+        action=_(_action(result)),
         # every triage rule that fired: under the triage (urgent to prompt) or in the trail
         set_by=[SetBy(x.rule, x.title, x.assumed)
                 for x in report.triage_decision or report.triage_why],
@@ -183,10 +201,13 @@ def build_summary(result, ruleset, report) -> Summary:
                    for h in report.held_back],
         red_flags=[AnswerItem(q, questions[q].text, _answer_text(result, ruleset, q))
                    for q in red_flag_ids],
-        unanswered=([AnswerItem(q, questions[q].text, _("not answered"))
-                     for q in result.unanswered if q in questions]
-                    + [AnswerItem(q, questions[q].text, _("not sure"))
-                       for q in result.not_sure if q in questions]),
+        unanswered=([] if stopped_early(result) else
+                    [AnswerItem(q, questions[q].text, _("not answered"))
+                     for q in result.unanswered if q in questions])
+                   + [AnswerItem(q, questions[q].text, _("not sure"))
+                      for q in result.not_sure if q in questions],
+        no_unanswered=(_("none; the questions after the urgent answer were not asked")
+                       if stopped_early(result) else _("none")),
         check=list(report.ask),
         notes=[SetBy(n.id, n.evidence.title) for n in result.notes])
 

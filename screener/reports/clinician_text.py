@@ -38,7 +38,7 @@ def summary_lines(s, wrap: Wrap) -> list[str]:
     out += ["", wrap(_("Red flags asked") + ": "
                      + "; ".join(f"{q.id} {q.answer}" for q in s.red_flags) + "."),
             wrap(_("Unanswered") + ": " + ("; ".join(f"{q.text} [{q.id}] ({q.answer})"
-                                                     for q in s.unanswered) or _("none"))
+                                                     for q in s.unanswered) or s.no_unanswered)
                  + ".")]
     if s.notes:
         out.append(wrap(_("Notes") + ": " + _rules(s.notes) + "."))

@@ -187,7 +187,7 @@ class _Builder:
         self.p(f"<b>{_t(_('Red flags asked'))}:</b> " + _t("; ".join(
             f"{q.id} {q.answer}" for q in s.red_flags)) + ".", "small")
         self.p(f"<b>{_t(_('Unanswered'))}:</b> " + _t("; ".join(
-            f"{q.text} [{q.id}] ({q.answer})" for q in s.unanswered) or _("none")) + ".",
+            f"{q.text} [{q.id}] ({q.answer})" for q in s.unanswered) or s.no_unanswered) + ".",
                "small")
         if s.notes:
             self.p(f"<b>{_t(_('Notes'))}:</b> " + rules(s.notes) + ".", "small")
