@@ -108,7 +108,7 @@ def main() -> int:
         print("needs npm and Chromium (apt-get install chromium)", file=sys.stderr)
         return 2
     sys.path.insert(0, str(ROOT))
-    from screener.answers import parse_answers_text
+    from screener.interop.answers_file import parse_answers_text
     from screener.interop.fhir_questionnaire import questionnaire, urgent_advice
     from screener.ruleset.loading import load_ruleset
     from screener.screening import screen
