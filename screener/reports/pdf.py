@@ -184,15 +184,15 @@ class _Builder:
             self.p(_t(_("Held back")) + f": <b>{_t(h.label)}</b> [{_t(h.id)}]: "
                    + _t(_("indicators")) + " " + _t(", ".join(h.indicators)) + "; "
                    + _t(_("held back by")) + " " + rules(h.because), "small")
-        self.p(f"<b>{_t(_('Red flags asked'))}:</b> " + _t("; ".join(
+        self.p("<b>" + _t(_("Red flags asked")) + ":</b> " + _t("; ".join(
             f"{q.id} {q.answer}" for q in s.red_flags)) + ".", "small")
-        self.p(f"<b>{_t(_('Unanswered'))}:</b> " + _t("; ".join(
+        self.p("<b>" + _t(_("Unanswered")) + ":</b> " + _t("; ".join(
             f"{q.text} [{q.id}] ({q.answer})" for q in s.unanswered) or s.no_unanswered) + ".",
                "small")
         if s.notes:
-            self.p(f"<b>{_t(_('Notes'))}:</b> " + rules(s.notes) + ".", "small")
+            self.p("<b>" + _t(_("Notes")) + ":</b> " + rules(s.notes) + ".", "small")
         if s.check:
-            self.p(f"<b>{_t(_('What to check'))}</b> ("
+            self.p("<b>" + _t(_("What to check")) + "</b> ("
                    + _t(_("the questions the respondent was given to ask")) + "):", "small")
             for q in s.check:
                 self.p(f"“{_t(q)}”", "small", "•")
