@@ -212,6 +212,24 @@ def build_summary(result, ruleset, report) -> Summary:
         notes=[SetBy(n.id, n.evidence.title) for n in result.notes])
 
 
+# ------------------------------------------------ lines the plain formats share
+# (text and PDF: the Markdown and HTML templates mark ids up as code)
+
+def rules_text(items: list[SetBy]) -> str:
+    """'[TR-ROUTINE] At least one possible factor; ...' (an assumed risk in brackets)."""
+    return "; ".join(f"[{x.rule}] {x.title}" + (f" ({x.assumed})" if x.assumed else "")
+                     for x in items)
+
+
+def red_flags_text(s: Summary) -> str:
+    return "; ".join(f"{q.id} {q.answer}" for q in s.red_flags)
+
+
+def unanswered_text(s: Summary) -> str:
+    return "; ".join(f"{q.text} [{q.id}] ({q.answer})" for q in s.unanswered) \
+        or s.no_unanswered
+
+
 def summary_for(result, ruleset, report) -> Summary | None:
     """The summary for a clinician view's report, None for the person's."""
     return build_summary(result, ruleset, report) if report.clinician else None

@@ -7,14 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..i18n import _
+from .clinician import red_flags_text, rules_text, unanswered_text
 
 #: wrap(text, indent="", bullet="") -> the text filled to the width, words never cut
 Wrap = Callable[..., str]
-
-
-def _rules(items) -> str:
-    return "; ".join(f"[{x.rule}] {x.title}" + (f" ({x.assumed})" if x.assumed else "")
-                     for x in items)
 
 
 def summary_lines(s, wrap: Wrap) -> list[str]:
@@ -22,7 +18,7 @@ def summary_lines(s, wrap: Wrap) -> list[str]:
     out = [title, "=" * len(title)]
     out += [wrap(f"{label}: {value}", "", "") for label, value in s.header]
     out += ["", wrap(f"{s.level_title.upper()} ({s.level}). {s.action}"),
-            wrap(_("Set by") + ": " + _rules(s.set_by) + ".")]
+            wrap(_("Set by") + ": " + rules_text(s.set_by) + ".")]
     if s.completeness:
         out.append(wrap(s.completeness))
     out += ["", wrap(s.overview)]
@@ -34,14 +30,11 @@ def summary_lines(s, wrap: Wrap) -> list[str]:
     for h in s.held_back:
         out.append(wrap(_("Held back") + f": {h.label} [{h.id}]: " + _("indicators") + " "
                         + ", ".join(h.indicators) + "; " + _("held back by") + " "
-                        + _rules(h.because), "", "* "))
-    out += ["", wrap(_("Red flags asked") + ": "
-                     + "; ".join(f"{q.id} {q.answer}" for q in s.red_flags) + "."),
-            wrap(_("Unanswered") + ": " + ("; ".join(f"{q.text} [{q.id}] ({q.answer})"
-                                                     for q in s.unanswered) or s.no_unanswered)
-                 + ".")]
+                        + rules_text(h.because), "", "* "))
+    out += ["", wrap(_("Red flags asked") + ": " + red_flags_text(s) + "."),
+            wrap(_("Unanswered") + ": " + unanswered_text(s) + ".")]
     if s.notes:
-        out.append(wrap(_("Notes") + ": " + _rules(s.notes) + "."))
+        out.append(wrap(_("Notes") + ": " + rules_text(s.notes) + "."))
     if s.check:
         out.append(wrap(_("What to check") + " ("
                         + _("the questions the respondent was given to ask") + "):"))

@@ -16,6 +16,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..i18n import _
+from .clinician import red_flags_text, rules_text, summary_for, unanswered_text
 
 EXTENSION = ".pdf"
 BINARY = True
@@ -159,9 +160,7 @@ class _Builder:
     def _summary(self, s, width: float) -> None:
         """The clinician summary: one page for a typical case (third person)."""
         def rules(items) -> str:
-            return "; ".join(f"[{_t(x.rule)}] {_t(x.title)}" + (f" ({_t(x.assumed)})"
-                                                               if x.assumed else "")
-                             for x in items)
+            return _t(rules_text(items))
 
         self.p(_t(s.title), "h2")
         cells = [[f"<b>{_t(k)}</b>", _t(v)] for k, v in s.header]
@@ -184,11 +183,9 @@ class _Builder:
             self.p(_t(_("Held back")) + f": <b>{_t(h.label)}</b> [{_t(h.id)}]: "
                    + _t(_("indicators")) + " " + _t(", ".join(h.indicators)) + "; "
                    + _t(_("held back by")) + " " + rules(h.because), "small")
-        self.p("<b>" + _t(_("Red flags asked")) + ":</b> " + _t("; ".join(
-            f"{q.id} {q.answer}" for q in s.red_flags)) + ".", "small")
-        self.p("<b>" + _t(_("Unanswered")) + ":</b> " + _t("; ".join(
-            f"{q.text} [{q.id}] ({q.answer})" for q in s.unanswered) or s.no_unanswered) + ".",
+        self.p("<b>" + _t(_("Red flags asked")) + ":</b> " + _t(red_flags_text(s)) + ".",
                "small")
+        self.p("<b>" + _t(_("Unanswered")) + ":</b> " + _t(unanswered_text(s)) + ".", "small")
         if s.notes:
             self.p("<b>" + _t(_("Notes")) + ":</b> " + rules(s.notes) + ".", "small")
         if s.check:
@@ -286,7 +283,6 @@ def render(result, ruleset, view: str, paper: str = "a4") -> bytes:
 
     if paper not in PAPERS:
         raise ValueError(f"unknown paper '{paper}'; choose one of: {', '.join(PAPERS)}")
-    from .clinician import summary_for
 
     report = build(result, ruleset, view)
     summary = summary_for(result, ruleset, report)
